@@ -1,0 +1,63 @@
+// Configuration of a session: everything CONNECT says, plus the client-side policies.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "codec/properties.hpp"
+#include "codec/types.hpp"
+
+namespace portmqtt::session {
+
+using Duration = std::chrono::milliseconds;
+
+struct WillConfig {
+  std::string topic;
+  std::string payload;  ///< binary allowed
+  codec::QoS qos = codec::QoS::at_most_once;
+  bool retain = false;
+  codec::OwnedProperties props;  ///< MQTT 5 will properties
+};
+
+/// What to do with queued QoS>0 messages when the broker reports no session after a reconnect.
+enum class LostSessionPolicy : std::uint8_t {
+  resend_as_new,  ///< keep them and send them again as new messages (DUP=0); ESP-MQTT does this
+  discard,        ///< drop them, each reported with MessageExpired
+};
+
+struct Config {
+  codec::ProtocolVersion version = codec::ProtocolVersion::v3_1_1;
+  std::string client_id;  ///< empty allowed (the broker may assign one in MQTT 5)
+  bool clean_start = true;
+  std::uint16_t keep_alive_s = 120;  ///< 0 disables keep-alive
+  std::optional<WillConfig> will;
+  std::optional<std::string> username;
+  std::optional<std::string> password;  ///< binary allowed
+  /// MQTT 5 CONNECT properties (Session Expiry, Receive Maximum, Maximum Packet Size, Topic
+  /// Alias Maximum, Request Response/Problem Information, User Properties, Authentication).
+  /// The inbound limits the session enforces are read from here.
+  codec::OwnedProperties connect_props;
+
+  /// PINGREQ goes out when nothing was sent, or nothing received, for this share of the
+  /// keep-alive (ESP-MQTT: half).
+  std::uint8_t ping_interval_percent = 50;
+  /// How long to wait for PINGRESP before declaring the link dead. Zero: half the keep-alive.
+  Duration ping_timeout{0};
+  /// How long to wait for CONNACK after CONNECT was queued.
+  Duration connect_timeout{10'000};
+  /// MQTT 3.x only: resend an unacknowledged PUBLISH/PUBREL on a live connection after this
+  /// long (ESP-MQTT behaviour). Zero disables. MQTT 5 never resends on a live connection.
+  Duration retransmit_interval{1'000};
+  /// Outbox items older than this are dropped with MessageExpired. Zero: never.
+  Duration outbox_expiry{30'000};
+  /// Outbox limits; zero means unlimited. Exceeding one makes the command fail with
+  /// errc::outbox_full (ESP's -2).
+  std::size_t outbox_limit_bytes = 0;
+  std::size_t outbox_limit_messages = 0;
+  LostSessionPolicy lost_session_policy = LostSessionPolicy::resend_as_new;
+};
+
+}  // namespace portmqtt::session

@@ -1,0 +1,106 @@
+// What the session tells the runtime: events, produced by receive()/tick()/commands and read
+// with Session::next_event(). Views inside an event borrow from the bytes passed to the last
+// receive() call or from session-owned storage; they stay valid until the next call that
+// feeds the session (receive, tick, a command, connection_lost). Drain events before that.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <system_error>
+#include <variant>
+#include <vector>
+
+#include "codec/packet.hpp"
+
+namespace portmqtt::session {
+
+/// What the broker granted in CONNACK, with MQTT 5 defaults filled in where it said nothing.
+struct ServerCapabilities {
+  std::uint16_t receive_maximum = 65535;
+  codec::QoS maximum_qos = codec::QoS::exactly_once;
+  bool retain_available = true;
+  std::uint32_t maximum_packet_size = codec::kMaxPacketSize;
+  std::uint16_t topic_alias_maximum = 0;
+  bool wildcard_subscription_available = true;
+  bool subscription_identifiers_available = true;
+  bool shared_subscription_available = true;
+  /// Keep-alive in force: the Server Keep Alive when sent, else the one we asked for.
+  std::uint16_t keep_alive = 0;
+  std::uint32_t session_expiry_interval = 0;
+};
+
+/// CONNACK accepted.
+struct Connected {
+  bool session_present = false;
+  ServerCapabilities server;
+  std::string_view assigned_client_id;  ///< MQTT 5, empty when not assigned
+  codec::Properties props;              ///< all CONNACK properties (reason string, user props...)
+};
+
+/// CONNACK refused the connection. A CloseConnection event follows.
+struct ConnectRefused {
+  codec::ReasonCode reason{};  ///< 3.x return codes are mapped (codec::to_reason_code)
+  codec::Properties props;
+};
+
+/// An application message arrived (QoS 0, first arrival of QoS 1, or QoS 2 exactly once).
+/// The topic is resolved from a Topic Alias when the broker used one.
+struct MessageReceived {
+  codec::Publish publish;
+};
+
+/// A QoS 1/2 publish finished: PUBACK, PUBCOMP, or a PUBREC with a failure reason code.
+struct PublishCompleted {
+  std::uint16_t packet_id = 0;
+  codec::QoS qos{};
+  codec::ReasonCode reason{};
+  codec::Properties props;
+};
+
+struct SubscribeCompleted {
+  std::uint16_t packet_id = 0;
+  std::vector<codec::ReasonCode> reasons;  ///< one per filter, in request order
+  codec::Properties props;
+};
+
+struct UnsubscribeCompleted {
+  std::uint16_t packet_id = 0;
+  std::vector<codec::ReasonCode> reasons;  ///< MQTT 5; empty for 3.x
+  codec::Properties props;
+};
+
+/// An outbox item was dropped because it expired before it was acknowledged (ESP DELETED).
+struct MessageExpired {
+  std::uint16_t packet_id = 0;  ///< 0 for a stored QoS 0 message
+  codec::PacketType type{};     ///< PUBLISH, SUBSCRIBE or UNSUBSCRIBE
+};
+
+/// The broker sent DISCONNECT (MQTT 5). A CloseConnection event follows.
+struct ServerDisconnected {
+  codec::ReasonCode reason{};
+  codec::Properties props;
+};
+
+/// The broker sent AUTH (MQTT 5 enhanced authentication). Answer with Session::auth().
+struct AuthReceived {
+  codec::ReasonCode reason{};
+  codec::Properties props;
+};
+
+/// Something went wrong that the application should hear about: a protocol violation by the
+/// broker, a keep-alive timeout, a CONNACK timeout. Usually followed by CloseConnection.
+struct ErrorOccurred {
+  std::error_code error;
+};
+
+/// The session wants the transport closed, after the pending output (e.g. DISCONNECT) has
+/// been written. The runtime closes it and then calls Session::connection_lost().
+struct CloseConnection {
+  std::error_code reason;  ///< empty for a normal, requested disconnect
+};
+
+using Event = std::variant<Connected, ConnectRefused, MessageReceived, PublishCompleted,
+                           SubscribeCompleted, UnsubscribeCompleted, MessageExpired,
+                           ServerDisconnected, AuthReceived, ErrorOccurred, CloseConnection>;
+
+}  // namespace portmqtt::session

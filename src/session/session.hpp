@@ -1,0 +1,133 @@
+// The MQTT session: a deterministic, sans-I/O protocol state machine.
+//
+// Inputs are received bytes, user commands and the current time (`now`, always passed in;
+// the session never reads a clock). Outputs are bytes to write (take_output), events
+// (next_event) and the next time tick() must be called (next_deadline). The runtime owns the
+// socket, the timer and the threads; the session owns protocol state, packet ids, the
+// in-flight window and the outbox.
+//
+// A session lives across connections: connection_opened() starts a connection attempt,
+// connection_lost() ends it, and state (outbox, inbound QoS 2 ids) carries over as MQTT says.
+// Not thread-safe: one thread (the client's loop thread) drives it.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <system_error>
+#include <vector>
+
+#include "codec/packet.hpp"
+#include "session/config.hpp"
+#include "session/events.hpp"
+#include "session/output.hpp"
+
+namespace portmqtt::session {
+
+/// Time as the runtime sees it. Only the type is used here; values come from the caller.
+using TimePoint = std::chrono::steady_clock::time_point;
+
+enum class State : std::uint8_t {
+  disconnected,  ///< no transport
+  connecting,    ///< CONNECT queued, waiting for CONNACK
+  connected,     ///< CONNACK accepted
+  closing,       ///< DISCONNECT queued or a fatal error seen; waiting for the transport to close
+};
+
+/// Result of a command that allocates a packet identifier.
+struct CommandResult {
+  std::uint16_t packet_id = 0;  ///< 0 for QoS 0 publishes
+  std::error_code error;        ///< session::errc or codec::errc
+  explicit operator bool() const { return !error; }
+};
+
+struct PublishOptions {
+  /// Keep a QoS 0 message in the outbox while offline and send it on connect (ESP enqueue with
+  /// store=true). Without it a QoS 0 publish while offline fails with errc::not_connected.
+  bool store_qos0_when_offline = false;
+};
+
+class Session {
+ public:
+  /// `store` keeps unacknowledged messages; nullptr selects an in-memory store.
+  explicit Session(Config config, std::unique_ptr<Store> store = nullptr);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  /// Replaces the configuration; takes effect at the next connection_opened().
+  void set_config(Config config);
+  const Config& config() const;
+
+  // --- connection lifecycle -------------------------------------------------------------
+
+  /// The transport is up: queue CONNECT and wait for CONNACK (state -> connecting).
+  void connection_opened(TimePoint now);
+  /// The transport is gone (closed by us after CloseConnection, or lost). In-flight messages
+  /// stay in the outbox for the next connection; state -> disconnected.
+  void connection_lost(TimePoint now);
+
+  /// Feeds bytes read from the transport. Decodes every whole packet at the front of `bytes`
+  /// and returns how many bytes it consumed; the caller keeps the rest and passes it again with
+  /// more data. Malformed input queues ErrorOccurred + CloseConnection (and, in MQTT 5, a
+  /// DISCONNECT with the matching reason code) and consumes nothing further.
+  std::size_t receive(codec::ByteView bytes, TimePoint now);
+
+  /// Runs timers: keep-alive, CONNACK timeout, retransmission (3.x), outbox expiry.
+  void tick(TimePoint now);
+
+  // --- commands -------------------------------------------------------------------------
+
+  /// Publishes `message` (its packet_id and dup are ignored; the session assigns them).
+  /// QoS 1/2 messages are stored first and sent when the in-flight window (the broker's
+  /// Receive Maximum) allows; offline they wait for the next connection.
+  CommandResult publish(const codec::Publish& message, TimePoint now, PublishOptions options = {});
+  /// Sends one SUBSCRIBE with every filter in `subscriptions`. Needs a live connection.
+  CommandResult subscribe(std::span<const codec::Subscription> subscriptions,
+                          const codec::Properties& props, TimePoint now);
+  /// Sends one UNSUBSCRIBE with every filter. Needs a live connection.
+  CommandResult unsubscribe(std::span<const std::string_view> filters,
+                            const codec::Properties& props, TimePoint now);
+  /// Sends DISCONNECT (reason and properties are MQTT 5 only) and asks for the connection to be
+  /// closed (CloseConnection with an empty reason).
+  std::error_code disconnect(codec::ReasonCode reason, const codec::Properties& props,
+                             TimePoint now);
+  /// Sends AUTH (MQTT 5 enhanced authentication / re-authentication).
+  std::error_code auth(codec::ReasonCode reason, const codec::Properties& props, TimePoint now);
+
+  // --- outputs --------------------------------------------------------------------------
+
+  /// Everything queued for the transport since the last call, as one gather list.
+  OutputBatch take_output();
+  /// Gives a written batch back so its memory can be reused (optional).
+  void recycle(OutputBatch&& batch);
+  bool has_output() const;
+
+  /// Next event, or nothing.
+  std::optional<Event> next_event();
+  /// When tick() must be called next, or nothing when no timer is armed.
+  std::optional<TimePoint> next_deadline() const;
+
+  // --- inspection -----------------------------------------------------------------------
+
+  State state() const;
+  /// Capabilities from the last CONNACK (defaults before the first).
+  const ServerCapabilities& server() const;
+  /// Client id in force (the assigned one when the broker assigned it).
+  const std::string& client_id() const;
+  /// Bytes of encoded packets held in the outbox (ESP get_outbox_size).
+  std::size_t outbox_bytes() const;
+  /// Number of outbox items (QoS>0 publishes in flight or waiting, stored QoS 0, PUBRELs).
+  std::size_t outbox_messages() const;
+  /// Drops every outbox item without events (ESP stop() behaviour).
+  void clear_outbox();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace portmqtt::session
