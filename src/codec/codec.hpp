@@ -61,6 +61,21 @@ FixedHeaderResult decode_fixed_header(ByteView in, const Limits& limits = {});
 /// Appends the encoding of `packet` to `out`. Fails (appending nothing) when a field does not
 /// fit its wire form: strings over 65535 bytes, Remaining Length over kMaxRemainingLength,
 /// a property not allowed on the packet, packet id 0 where one is required, QoS 3.
+///
+/// The errors, all codec::errc: string_too_long (string or binary field, property values
+/// included); value_out_of_range (Remaining Length, or a property number wider than its wire
+/// type); zero_packet_id; invalid_qos (PUBLISH, will, subscription options); reserved_flags
+/// (DUP on a QoS 0 PUBLISH); invalid_topic (empty PUBLISH topic without a Topic Alias, or any
+/// empty topic before MQTT 5); invalid_packet_type (AUTH before MQTT 5);
+/// unsupported_protocol_version (CONNECT version not 3, 4 or 5); invalid_connect_flags
+/// (password without user name before MQTT 5); invalid_reason_code (a code the packet cannot
+/// carry in that version, e.g. a CONNACK code with no 3.x return code); empty_subscription_list
+/// (SUBSCRIBE/UNSUBSCRIBE without filters, SUBACK or MQTT 5 UNSUBACK without codes);
+/// invalid_subscription_options (Retain Handling 3); invalid_property_id,
+/// property_not_allowed, duplicate_property (MQTT 5 property lists).
+/// Fields a version lacks are not written (properties and MQTT 5 options before 5, Session
+/// Present in 3.1). Topic names/filters are not checked for UTF-8 or wildcards here: use
+/// check_topic_name() and check_topic_filter(). A CONNECT uses its own `version` field.
 std::error_code encode(const Packet& packet, ProtocolVersion version, Buffer& out);
 std::error_code encode(const Connect& packet, ProtocolVersion version, Buffer& out);
 std::error_code encode(const Connack& packet, ProtocolVersion version, Buffer& out);

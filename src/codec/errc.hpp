@@ -16,13 +16,13 @@ enum class errc {
   trailing_bytes,                  ///< bytes left over after the last field of the packet
   invalid_qos,                     ///< QoS 3, or a QoS not allowed here
   zero_packet_id,                  ///< packet identifier 0 where a non-zero one is required
-  invalid_utf8,                    ///< ill-formed UTF-8, a surrogate, or a non-character
+  invalid_utf8,                    ///< ill-formed UTF-8: overlong, surrogate, above U+10FFFF
   null_character,                  ///< U+0000 inside a UTF-8 string
   wildcard_in_topic,               ///< '+' or '#' in a PUBLISH topic name
   invalid_topic,                   ///< empty topic without a topic alias, or malformed filter
   invalid_protocol_name,           ///< CONNECT protocol name is neither "MQTT" nor "MQIsdp"
   unsupported_protocol_version,    ///< CONNECT protocol level not 3, 4 or 5 (or mismatched name)
-  invalid_connect_flags,           ///< reserved bit set, will flags inconsistent, password w/o user (3.1.1)
+  invalid_connect_flags,           ///< reserved bit set, will flags inconsistent, password w/o user (3.x)
   invalid_connack_flags,           ///< reserved bits of the acknowledge flags set
   invalid_reason_code,             ///< reason code not allowed on this packet
   empty_subscription_list,         ///< SUBSCRIBE / UNSUBSCRIBE without any topic filter
