@@ -7,26 +7,27 @@ namespace portmqtt::session {
 
 enum class errc {
   // --- local: the command cannot be carried out ---
-  not_connected = 1,      ///< command needs a live connection (QoS 0 publish, subscribe...)
-  outbox_full,            ///< outbox byte or message limit reached (ESP's -2)
-  invalid_topic,          ///< topic name or filter fails the MQTT rules
-  invalid_qos,            ///< QoS above 2, or above the broker's Maximum QoS
-  retain_not_available,   ///< broker said Retain Available = 0
-  packet_too_large,       ///< above the broker's Maximum Packet Size (or the codec's limit)
-  topic_alias_invalid,    ///< alias 0, above the broker's maximum, or unknown alias w/o topic
-  feature_not_available,  ///< wildcard/shared/subscription-id subscription the broker refuses
+  not_connected = 1,         ///< command needs a live connection (QoS 0 publish, subscribe...)
+  outbox_full,               ///< outbox byte or message limit reached (ESP's -2)
+  invalid_topic,             ///< topic name or filter fails the MQTT rules
+  invalid_qos,               ///< QoS above 2, or above the broker's Maximum QoS
+  retain_not_available,      ///< broker said Retain Available = 0
+  packet_too_large,          ///< above the broker's Maximum Packet Size (or the codec's limit);
+                             ///< also an inbound packet above our Maximum Packet Size
+  topic_alias_invalid,       ///< alias 0, above the broker's maximum, or unknown alias w/o topic
+  feature_not_available,     ///< wildcard/shared/subscription-id subscription the broker refuses
   not_supported_by_version,  ///< MQTT 5 feature requested on a 3.x session
-  invalid_argument,       ///< anything else malformed in the request
+  invalid_argument,          ///< anything else malformed in the request
   // --- remote: the broker broke the protocol; the connection is closed ---
-  protocol_error,         ///< unexpected packet for the current state
-  malformed_packet,       ///< the codec rejected the bytes (see the logged codec error)
-  unknown_packet_id,      ///< ack for an id not in flight
+  protocol_error,            ///< unexpected packet for the current state
+  malformed_packet,          ///< the codec rejected the bytes (ErrorOccurred::cause says why)
+  unknown_packet_id,         ///< ack for an id not in flight
   receive_maximum_exceeded,  ///< broker sent more unacknowledged QoS>0 than we allowed
-  unknown_topic_alias,    ///< inbound alias never defined
-  keepalive_timeout,      ///< no PINGRESP within the ping timeout
-  connack_timeout,        ///< no CONNACK within the connect timeout
-  connection_refused,     ///< CONNACK with a failure reason code
-  server_disconnected,    ///< broker sent DISCONNECT
+  unknown_topic_alias,       ///< inbound alias never defined, 0, or above our maximum
+  keepalive_timeout,         ///< no PINGRESP within the ping timeout
+  connack_timeout,           ///< no CONNACK within the connect timeout
+  connection_refused,        ///< CONNACK with a failure reason code
+  server_disconnected,       ///< broker sent DISCONNECT
 };
 
 const std::error_category& session_category() noexcept;

@@ -91,6 +91,9 @@ struct AuthReceived {
 /// broker, a keep-alive timeout, a CONNACK timeout. Usually followed by CloseConnection.
 struct ErrorOccurred {
   std::error_code error;
+  /// The lower-level error behind `error` when there is one: the codec error for
+  /// errc::malformed_packet and an inbound errc::packet_too_large, empty otherwise.
+  std::error_code cause;
 };
 
 /// The session wants the transport closed, after the pending output (e.g. DISCONNECT) has

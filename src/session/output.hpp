@@ -39,7 +39,7 @@ class Store {
   struct Record {
     std::uint64_t sequence = 0;  ///< insertion order, strictly increasing
     std::uint16_t packet_id = 0;
-    codec::PacketType type{};   ///< PUBLISH or PUBREL
+    codec::PacketType type{};                    ///< PUBLISH or PUBREL
     std::shared_ptr<const codec::Buffer> bytes;  ///< the encoded packet
   };
 

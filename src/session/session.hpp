@@ -22,6 +22,7 @@
 
 #include "codec/packet.hpp"
 #include "session/config.hpp"
+#include "session/errc.hpp"
 #include "session/events.hpp"
 #include "session/output.hpp"
 

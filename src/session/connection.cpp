@@ -1,0 +1,201 @@
+// Connection flows: CONNECT out, CONNACK in, DISCONNECT and AUTH in both directions, and what
+// a new or lost transport does to the session's state.
+#include <algorithm>
+#include <limits>
+
+#include "session/session_impl.hpp"
+
+namespace portmqtt::session {
+
+namespace {
+
+using codec::PropertyId;
+
+codec::Connect connect_packet(const Config& config, const std::string& client_id,
+                              const codec::Properties& props, const codec::Properties& will_props) {
+  codec::Connect connect;
+  connect.version = config.version;
+  connect.client_id = client_id;
+  connect.clean_start = config.clean_start;
+  connect.keep_alive = config.keep_alive_s;
+  if (config.will) {
+    connect.will = codec::Will{config.will->topic, config.will->payload, config.will->qos,
+                               config.will->retain, will_props};
+  }
+  if (config.username) connect.username = *config.username;
+  if (config.password) connect.password = *config.password;
+  connect.props = props;
+  return connect;
+}
+
+std::uint32_t number_or(const codec::Properties& props, PropertyId id, std::uint32_t fallback) {
+  return props.number(id).value_or(fallback);
+}
+
+bool flag_or_true(const codec::Properties& props, PropertyId id) {
+  return number_or(props, id, 1) != 0;
+}
+
+template <class T>
+T narrow(std::uint32_t value) {
+  return static_cast<T>(std::min<std::uint32_t>(value, std::numeric_limits<T>::max()));
+}
+
+}  // namespace
+
+void Session::Impl::connection_opened(TimePoint now) {
+  begin_input(now);
+  if (state != State::disconnected) connection_lost(now);  // the runtime skipped it
+  if (next_config) {
+    apply_config(std::move(*next_config));
+    next_config.reset();
+  }
+  move_to(ConnectionInput::transport_opened);
+  output.clear();
+  const codec::Properties props = config.connect_props.view();
+  // Our inbound limits are MQTT 5 properties: a 3.x broker never learns them, so enforcing
+  // them there would only break connections.
+  limits.maximum_packet_size = codec::kMaxPacketSize;
+  receive_maximum = 65535;
+  std::uint16_t alias_maximum = 0;
+  if (is_v5()) {
+    limits.maximum_packet_size =
+        number_or(props, PropertyId::maximum_packet_size, codec::kMaxPacketSize);
+    receive_maximum = narrow<std::uint16_t>(number_or(props, PropertyId::receive_maximum, 65535));
+    alias_maximum = narrow<std::uint16_t>(number_or(props, PropertyId::topic_alias_maximum, 0));
+  }
+  aliases_in.reset(alias_maximum);
+  aliases_out.reset(0);
+  keepalive.start(now, 0, config.ping_interval_percent, config.ping_timeout);
+  connack_deadline.reset();
+  if (config.connect_timeout > Duration{0}) connack_deadline = now + config.connect_timeout;
+
+  std::error_code error;
+  if (config.will) error = codec::check_topic_name(config.will->topic);
+  if (!error) {
+    codec::Properties will_props;
+    if (config.will) will_props = config.will->props.view();
+    error = send(connect_packet(config, client_id, props, will_props), now);
+  }
+  if (error) fail(error, {}, std::nullopt, now);
+}
+
+void Session::Impl::connection_lost(TimePoint now) {
+  begin_input(now);
+  if (state == State::disconnected) return;
+  move_to(ConnectionInput::transport_lost);
+  output.clear();
+  keepalive.stop();
+  connack_deadline.reset();
+  retransmit_due.reset();
+  for (auto& [sequence, entry] : outbox.entries())
+    entry.sent = false;
+  outbox.set_unsent_hint(0);
+  quota.reset(quota.limit());
+  // Acks for abandoned ids cannot come on a new connection.
+  for (std::uint16_t id : abandoned.ids())
+    ids.release(id);
+  abandoned.clear();
+  drop_requests();
+  aliases_out.reset(0);
+}
+
+void Session::Impl::on_connack(codec::Connack& connack, TimePoint now) {
+  if (state != State::connecting) {
+    violation(errc::protocol_error, codec::ReasonCode::protocol_error, now);
+    return;
+  }
+  connack_deadline.reset();
+  if (codec::is_failure(connack.reason)) {
+    events.emplace_back(ConnectRefused{connack.reason, connack.props});
+    events.emplace_back(CloseConnection{make_error_code(errc::connection_refused)});
+    move_to(ConnectionInput::connack_refused);
+    return;
+  }
+  // §3.2.2.1.1: a session we asked to discard cannot be present.
+  if (connack.session_present && config.clean_start) {
+    violation(errc::protocol_error, codec::ReasonCode::protocol_error, now);
+    return;
+  }
+  const codec::Properties& props = connack.props;
+  ServerCapabilities caps;
+  caps.keep_alive = config.keep_alive_s;
+  caps.session_expiry_interval =
+      number_or(config.connect_props.view(), PropertyId::session_expiry_interval, 0);
+  std::string_view assigned;
+  if (is_v5()) {
+    caps.receive_maximum =
+        narrow<std::uint16_t>(number_or(props, PropertyId::receive_maximum, 65535));
+    caps.maximum_qos = static_cast<codec::QoS>(
+        std::min<std::uint32_t>(number_or(props, PropertyId::maximum_qos, 2), 2));
+    caps.retain_available = flag_or_true(props, PropertyId::retain_available);
+    caps.maximum_packet_size =
+        number_or(props, PropertyId::maximum_packet_size, codec::kMaxPacketSize);
+    caps.topic_alias_maximum =
+        narrow<std::uint16_t>(number_or(props, PropertyId::topic_alias_maximum, 0));
+    caps.wildcard_subscription_available =
+        flag_or_true(props, PropertyId::wildcard_subscription_available);
+    caps.subscription_identifiers_available =
+        flag_or_true(props, PropertyId::subscription_identifier_available);
+    caps.shared_subscription_available =
+        flag_or_true(props, PropertyId::shared_subscription_available);
+    caps.keep_alive =
+        narrow<std::uint16_t>(number_or(props, PropertyId::server_keep_alive, caps.keep_alive));
+    caps.session_expiry_interval =
+        number_or(props, PropertyId::session_expiry_interval, caps.session_expiry_interval);
+    if (auto id = props.text(PropertyId::assigned_client_identifier)) {
+      client_id.assign(*id);
+      assigned = client_id;
+    }
+  }
+  server = caps;
+  move_to(ConnectionInput::connack_accepted);
+  aliases_out.reset(server.topic_alias_maximum);
+  keepalive.start(now, server.keep_alive, config.ping_interval_percent, config.ping_timeout);
+  events.emplace_back(Connected{connack.session_present, server, assigned, connack.props});
+  if (!connack.session_present) inbound_qos2.clear();
+  resume_outbox(connack.session_present, now);
+}
+
+void Session::Impl::on_disconnect(codec::Disconnect& disconnect) {
+  events.emplace_back(ServerDisconnected{disconnect.reason, disconnect.props});
+  events.emplace_back(CloseConnection{make_error_code(errc::server_disconnected)});
+  move_to(ConnectionInput::server_disconnect);
+  connack_deadline.reset();
+  keepalive.stop();
+}
+
+void Session::Impl::on_auth(codec::Auth& auth) {
+  events.emplace_back(AuthReceived{auth.reason, auth.props});
+}
+
+std::error_code Session::Impl::disconnect(codec::ReasonCode reason, const codec::Properties& props,
+                                          TimePoint now) {
+  begin_input(now);
+  if (state == State::disconnected) return make_error_code(errc::not_connected);
+  if (state == State::closing) return {};
+  if (!is_v5() && (reason != codec::ReasonCode::normal_disconnection || !props.empty())) {
+    return make_error_code(errc::not_supported_by_version);
+  }
+  // Before CONNACK there is no session to say goodbye to: the transport just closes.
+  if (state == State::connected) {
+    if (auto error = send_limited(codec::Disconnect{reason, props}, now)) return error;
+  }
+  events.emplace_back(CloseConnection{});
+  move_to(ConnectionInput::disconnect_request);
+  connack_deadline.reset();
+  keepalive.stop();
+  return {};
+}
+
+std::error_code Session::Impl::auth(codec::ReasonCode reason, const codec::Properties& props,
+                                    TimePoint now) {
+  begin_input(now);
+  if (!is_v5()) return make_error_code(errc::not_supported_by_version);
+  if (state != State::connecting && state != State::connected) {
+    return make_error_code(errc::not_connected);
+  }
+  return send_limited(codec::Auth{reason, props}, now);
+}
+
+}  // namespace portmqtt::session

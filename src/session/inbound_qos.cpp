@@ -1,0 +1,63 @@
+// Receiver flows (§4.3): QoS 0 delivered, QoS 1 delivered and PUBACKed, QoS 2 delivered once
+// on the first PUBLISH and PUBRECed on every copy until PUBREL (method B of §4.3.3), inbound
+// topic aliases resolved, and our Receive Maximum enforced.
+#include "session/session_impl.hpp"
+
+namespace portmqtt::session {
+
+namespace {
+using codec::QoS;
+using codec::ReasonCode;
+}  // namespace
+
+void Session::Impl::on_publish(codec::Publish& publish, TimePoint now) {
+  if (const auto* alias = publish.props.find(codec::PropertyId::topic_alias)) {
+    const auto value = static_cast<std::uint16_t>(alias->number > 65535 ? 0 : alias->number);
+    switch (aliases_in.apply(value, publish.topic)) {
+      case InboundAliases::Status::ok:
+        break;
+      case InboundAliases::Status::out_of_range:
+        violation(errc::unknown_topic_alias, ReasonCode::topic_alias_invalid, now);
+        return;
+      case InboundAliases::Status::unknown:
+        violation(errc::unknown_topic_alias, ReasonCode::protocol_error, now);
+        return;
+    }
+  }
+  if (publish.topic.empty()) {
+    violation(errc::protocol_error, ReasonCode::protocol_error, now);
+    return;
+  }
+  const std::uint16_t id = publish.packet_id;
+  switch (publish.qos) {
+    case QoS::at_most_once:
+      events.emplace_back(MessageReceived{std::move(publish)});
+      return;
+    case QoS::at_least_once:
+      events.emplace_back(MessageReceived{std::move(publish)});
+      send(codec::Puback{id, ReasonCode::success, {}}, now);
+      return;
+    case QoS::exactly_once:
+      if (!inbound_qos2.contains(id)) {
+        // Only messages awaiting PUBREL are unacknowledged: QoS 1 is acked on arrival.
+        if (inbound_qos2.size() >= receive_maximum) {
+          violation(errc::receive_maximum_exceeded, ReasonCode::receive_maximum_exceeded, now);
+          return;
+        }
+        inbound_qos2.insert(id);
+        events.emplace_back(MessageReceived{std::move(publish)});
+      }
+      send(codec::Pubrec{id, ReasonCode::success, {}}, now);
+      return;
+  }
+}
+
+void Session::Impl::on_pubrel(const codec::Pubrel& pubrel, TimePoint now) {
+  // An unknown id is legitimate: our PUBCOMP may have been lost with the last connection.
+  const bool known = inbound_qos2.erase(pubrel.packet_id);
+  const ReasonCode reason =
+      known || !is_v5() ? ReasonCode::success : ReasonCode::packet_identifier_not_found;
+  send(codec::Pubcomp{pubrel.packet_id, reason, {}}, now);
+}
+
+}  // namespace portmqtt::session

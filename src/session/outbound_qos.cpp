@@ -1,0 +1,294 @@
+// Sender flows (§4.3): publish(), the in-flight window, PUBACK / PUBREC -> PUBREL -> PUBCOMP,
+// and MQTT 3.x retransmission on a live connection.
+#include <algorithm>
+
+#include "session/session_impl.hpp"
+
+namespace portmqtt::session {
+
+namespace {
+
+using codec::PacketType;
+using codec::QoS;
+
+std::uint16_t topic_alias_of(const codec::Publish& message) {
+  auto alias = message.props.number(codec::PropertyId::topic_alias);
+  return alias ? static_cast<std::uint16_t>(std::min<std::uint32_t>(*alias, 65535)) : 0;
+}
+
+}  // namespace
+
+std::error_code Session::Impl::check_publish(const codec::Publish& message,
+                                             std::string_view& topic) const {
+  if (static_cast<std::uint8_t>(message.qos) > 2) return make_error_code(errc::invalid_qos);
+  if (!is_v5() && !message.props.empty()) return make_error_code(errc::not_supported_by_version);
+  // Subscription Identifiers travel only from the broker to us (§3.3.4).
+  if (message.props.find(codec::PropertyId::subscription_identifier)) {
+    return make_error_code(errc::invalid_argument);
+  }
+  if (const auto* alias = message.props.find(codec::PropertyId::topic_alias)) {
+    if (alias->number == 0 || alias->number > server.topic_alias_maximum) {
+      return make_error_code(errc::topic_alias_invalid);
+    }
+    if (topic.empty()) {
+      auto known = aliases_out.lookup(static_cast<std::uint16_t>(alias->number));
+      if (!known || state != State::connected) return make_error_code(errc::topic_alias_invalid);
+      topic = *known;
+    }
+  }
+  if (codec::check_topic_name(topic)) return make_error_code(errc::invalid_topic);
+  if (message.qos > server.maximum_qos) return make_error_code(errc::invalid_qos);
+  if (message.retain && !server.retain_available) {
+    return make_error_code(errc::retain_not_available);
+  }
+  return {};
+}
+
+std::error_code Session::Impl::check_outbox_room(std::size_t payload_size) const {
+  if (config.outbox_limit_messages != 0 && outbox.messages() >= config.outbox_limit_messages) {
+    return make_error_code(errc::outbox_full);
+  }
+  // ESP-MQTT's rule: the payload about to be added plus what the outbox already holds.
+  if (config.outbox_limit_bytes != 0 && payload_size + outbox.bytes() > config.outbox_limit_bytes) {
+    return make_error_code(errc::outbox_full);
+  }
+  return {};
+}
+
+std::error_code Session::Impl::send_qos0(const codec::Publish& message, std::string_view topic,
+                                         TimePoint now) {
+  const std::uint16_t alias = is_v5() ? topic_alias_of(message) : 0;
+  // Field by field into a reused packet: its property vector keeps its capacity, so the hot
+  // path allocates nothing.
+  outgoing.topic = alias != 0 ? aliases_out.topic_to_send(alias, topic) : topic;
+  outgoing.payload = message.payload;
+  outgoing.qos = QoS::at_most_once;
+  outgoing.retain = message.retain;
+  outgoing.dup = false;
+  outgoing.packet_id = 0;
+  outgoing.props = message.props;
+  codec::Buffer& buffer = output.scratch();
+  const std::size_t before = buffer.size();
+  std::error_code error = codec::encode(outgoing, version, buffer);
+  if (!error && buffer.size() - before > server.maximum_packet_size) {
+    error = make_error_code(errc::packet_too_large);
+  }
+  if (error) {
+    output.rollback_scratch();
+    if (alias != 0) aliases_out.forget(alias);  // the broker never saw the mapping
+    return error;
+  }
+  output.commit_scratch();
+  keepalive.on_sent(now);
+  return {};
+}
+
+CommandResult Session::Impl::publish(const codec::Publish& message, TimePoint now,
+                                     PublishOptions options) {
+  begin_input(now);
+  std::string_view topic = message.topic;
+  if (auto error = check_publish(message, topic)) return {0, error};
+  const bool online = state == State::connected;
+  if (message.qos == QoS::at_most_once) {
+    if (online) return {0, send_qos0(message, topic, now)};
+    if (!options.store_qos0_when_offline) return {0, make_error_code(errc::not_connected)};
+  }
+  if (auto error = check_outbox_room(message.payload.size())) return {0, error};
+  std::uint16_t id = 0;
+  if (message.qos != QoS::at_most_once) {
+    id = ids.allocate();
+    if (id == 0) return {0, make_error_code(errc::outbox_full)};
+  }
+  // Encoded once, here: the record's bytes are what every (re)send puts on the wire. The full
+  // topic always goes with an alias, so the record stays valid on any later connection.
+  codec::Publish packet = message;
+  packet.topic = topic;
+  packet.packet_id = id;
+  packet.dup = false;
+  auto bytes = std::make_shared<codec::Buffer>();
+  std::error_code error = codec::encode(packet, version, *bytes);
+  if (!error && bytes->size() > server.maximum_packet_size) {
+    error = make_error_code(errc::packet_too_large);
+  }
+  if (error) {
+    if (id != 0) ids.release(id);
+    return {0, error};
+  }
+  OutboxEntry entry;
+  entry.packet_id = id;
+  entry.type = PacketType::publish;
+  entry.qos = message.qos;
+  entry.topic_alias = is_v5() ? topic_alias_of(message) : 0;
+  entry.bytes = std::move(bytes);
+  entry.created = now;
+  outbox.add(std::move(entry));
+  if (online) send_pending(now);
+  return {id, {}};
+}
+
+void Session::Impl::send_pending(TimePoint now, bool every_pubrel) {
+  if (state != State::connected) return;
+  auto& entries = outbox.entries();
+  std::optional<std::uint64_t> first_waiting;
+  bool blocked = false;
+  for (auto it = entries.lower_bound(outbox.unsent_hint()); it != entries.end();) {
+    OutboxEntry& entry = it->second;
+    if (entry.sent) {
+      ++it;
+    } else if (entry.type == PacketType::pubrel) {
+      it = send_entry(it, now);  // the broker holds the message already: no quota check
+    } else if (blocked || (entry.uses_quota() && !quota.available())) {
+      // Order is kept: nothing overtakes a message waiting for the window.
+      blocked = true;
+      if (!first_waiting) first_waiting = entry.sequence;
+      if (!every_pubrel) break;
+      ++it;
+    } else {
+      it = send_entry(it, now);
+    }
+  }
+  if (first_waiting) {
+    outbox.set_unsent_hint(*first_waiting);
+  } else {
+    outbox.set_unsent_hint(entries.empty() ? 0 : entries.rbegin()->first + 1);
+  }
+}
+
+Outbox::Entries::iterator Session::Impl::send_entry(Outbox::Entries::iterator at, TimePoint now) {
+  OutboxEntry& entry = at->second;
+  if (entry.type == PacketType::publish && !fits_this_broker(entry)) {
+    events.emplace_back(MessageExpired{entry.packet_id, PacketType::publish});
+    if (entry.packet_id != 0) ids.release(entry.packet_id);
+    return outbox.erase(at);
+  }
+  if (entry.type == PacketType::publish && entry.topic_alias != 0) {
+    aliases_out.forget(entry.topic_alias);
+  }
+  send_shared(entry.bytes, now);
+  entry.sent = true;
+  entry.ever_sent = true;
+  entry.last_sent = now;
+  if (!entry.uses_quota()) return outbox.erase(at);  // a stored QoS 0 message is done
+  quota.take();
+  if (!is_v5() && config.retransmit_interval > Duration{0}) {
+    const TimePoint due = now + config.retransmit_interval;
+    if (!retransmit_due || due < *retransmit_due) retransmit_due = due;
+  }
+  return ++at;
+}
+
+bool Session::Impl::fits_this_broker(OutboxEntry& entry) {
+  // Queued for an earlier connection, the message may break this broker's limits; those it
+  // cannot be adapted to make it undeliverable, like an expired one.
+  if (entry.topic_alias > aliases_out.maximum() && !strip_topic_alias(entry)) return false;
+  return entry.qos <= server.maximum_qos && entry.bytes->size() <= server.maximum_packet_size;
+}
+
+void Session::Impl::complete(OutboxEntry& entry, codec::ReasonCode reason,
+                             const codec::Properties& props, TimePoint now) {
+  events.emplace_back(PublishCompleted{entry.packet_id, entry.qos, reason, props});
+  quota.give_back();
+  ids.release(entry.packet_id);
+  outbox.erase(entry);
+  send_pending(now);
+}
+
+bool Session::Impl::stray_ack(PacketType type, std::uint16_t packet_id, codec::ReasonCode reason,
+                              TimePoint now) {
+  if (abandoned.contains(packet_id)) {
+    // Dropped by clear_outbox() while in flight: finish the broker's side of the exchange.
+    if (type == PacketType::pubrec && !codec::is_failure(reason)) {
+      send(codec::Pubrel{packet_id, codec::ReasonCode::success, {}}, now);
+      return true;
+    }
+    abandoned.erase(packet_id);
+    ids.release(packet_id);
+    quota.give_back();
+    return true;
+  }
+  // MQTT 3.x retransmission makes the broker ack some messages twice.
+  if (!is_v5() && config.retransmit_interval > Duration{0}) return true;
+  violation(errc::unknown_packet_id, codec::ReasonCode::protocol_error, now);
+  return false;
+}
+
+void Session::Impl::on_puback(codec::Puback& puback, TimePoint now) {
+  OutboxEntry* entry = outbox.find(puback.packet_id);
+  if (!entry || !entry->sent) {
+    stray_ack(PacketType::puback, puback.packet_id, puback.reason, now);
+  } else if (entry->type != PacketType::publish || entry->qos != QoS::at_least_once) {
+    violation(errc::protocol_error, codec::ReasonCode::protocol_error, now);
+  } else {
+    complete(*entry, puback.reason, puback.props, now);
+  }
+}
+
+void Session::Impl::on_pubrec(codec::Pubrec& pubrec, TimePoint now) {
+  OutboxEntry* entry = outbox.find(pubrec.packet_id);
+  if (!entry || !entry->sent) {
+    stray_ack(PacketType::pubrec, pubrec.packet_id, pubrec.reason, now);
+    return;
+  }
+  if (entry->qos != QoS::exactly_once) {
+    violation(errc::protocol_error, codec::ReasonCode::protocol_error, now);
+    return;
+  }
+  if (entry->type == PacketType::pubrel) {
+    send_shared(entry->bytes, now);  // a repeated PUBREC (our PUBLISH went out twice)
+    return;
+  }
+  if (codec::is_failure(pubrec.reason)) {  // MQTT 5: the broker refused; the flow ends here
+    complete(*entry, pubrec.reason, pubrec.props, now);
+    return;
+  }
+  auto bytes = std::make_shared<codec::Buffer>();
+  codec::encode(codec::Pubrel{pubrec.packet_id, codec::ReasonCode::success, {}}, version, *bytes);
+  outbox.replace(*entry, PacketType::pubrel, bytes);
+  entry->last_sent = now;
+  send_shared(bytes, now);
+}
+
+void Session::Impl::on_pubcomp(codec::Pubcomp& pubcomp, TimePoint now) {
+  OutboxEntry* entry = outbox.find(pubcomp.packet_id);
+  if (!entry || !entry->sent) {
+    stray_ack(PacketType::pubcomp, pubcomp.packet_id, pubcomp.reason, now);
+  } else if (entry->type != PacketType::pubrel) {
+    violation(errc::protocol_error, codec::ReasonCode::protocol_error, now);
+  } else {
+    complete(*entry, pubcomp.reason, pubcomp.props, now);
+  }
+}
+
+void Session::Impl::retransmit(TimePoint now) {
+  const Duration interval = config.retransmit_interval;
+  if (is_v5() || interval <= Duration{0} || !retransmit_due || now < *retransmit_due) return;
+  std::optional<TimePoint> next;
+  for (auto& [sequence, entry] : outbox.entries()) {
+    if (!entry.sent) continue;
+    if (now - entry.last_sent >= interval) {
+      if (entry.type == PacketType::publish) set_dup(entry, true);
+      send_shared(entry.bytes, now);
+      entry.last_sent = now;
+    }
+    const TimePoint due = entry.last_sent + interval;
+    if (!next || due < *next) next = due;
+  }
+  retransmit_due = next;
+}
+
+void Session::Impl::clear_outbox() {
+  for (const auto& [sequence, entry] : outbox.entries()) {
+    if (entry.packet_id == 0) continue;
+    // In flight on this connection: its ack may still come and must not hit a reused id, and
+    // the broker still counts it against its Receive Maximum.
+    if (entry.sent) {
+      abandoned.insert(entry.packet_id);
+    } else {
+      ids.release(entry.packet_id);
+    }
+  }
+  outbox.clear();
+  retransmit_due.reset();
+}
+
+}  // namespace portmqtt::session

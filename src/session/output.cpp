@@ -1,0 +1,96 @@
+#include "session/output.hpp"
+
+#include <utility>
+
+#include "session/output_queue.hpp"
+
+namespace portmqtt::session {
+
+void OutputBatch::add(codec::ByteView bytes, std::shared_ptr<const void> owner) {
+  if (bytes.empty()) return;
+  views_.push_back(bytes);
+  owners_.push_back(std::move(owner));
+  size_ += bytes.size();
+}
+
+void OutputBatch::clear() {
+  // Keeps the vectors' capacity: a recycled batch is refilled without allocating.
+  views_.clear();
+  owners_.clear();
+  size_ = 0;
+}
+
+namespace {
+// Beyond this many scratch buffers in the hands of the runtime, extra ones are not pooled.
+constexpr std::size_t kPoolSize = 4;
+}  // namespace
+
+OutputQueue::OutputQueue() {
+  next_scratch();
+}
+
+void OutputQueue::commit_scratch() {
+  const std::size_t end = scratch_->size();
+  if (end == committed_) return;
+  if (!segments_.empty() && !segments_.back().shared &&
+      segments_.back().offset + segments_.back().length == committed_) {
+    segments_.back().length += end - committed_;
+  } else {
+    segments_.push_back(Segment{nullptr, committed_, end - committed_});
+  }
+  committed_ = end;
+}
+
+void OutputQueue::rollback_scratch() {
+  scratch_->truncate(committed_);
+}
+
+void OutputQueue::add_shared(std::shared_ptr<const codec::Buffer> bytes) {
+  if (!bytes || bytes->empty()) return;
+  const std::size_t length = bytes->size();
+  segments_.push_back(Segment{std::move(bytes), 0, length});
+}
+
+void OutputQueue::clear() {
+  segments_.clear();
+  scratch_->clear();
+  committed_ = 0;
+}
+
+OutputBatch OutputQueue::take() {
+  OutputBatch batch = std::move(spare_);
+  batch.clear();
+  if (segments_.empty()) return batch;
+  // The scratch buffer no longer grows from here on, so views into it stay valid.
+  const bool used_scratch = committed_ != 0;
+  for (const auto& s : segments_) {
+    if (s.shared) {
+      batch.add(s.shared->view().subspan(s.offset, s.length), s.shared);
+    } else {
+      batch.add(scratch_->view().subspan(s.offset, s.length), scratch_);
+    }
+  }
+  segments_.clear();
+  if (used_scratch) next_scratch();
+  return batch;
+}
+
+void OutputQueue::recycle(OutputBatch&& batch) {
+  batch.clear();
+  spare_ = std::move(batch);
+}
+
+void OutputQueue::next_scratch() {
+  committed_ = 0;
+  for (auto& candidate : pool_) {
+    if (candidate.use_count() == 1 && candidate != scratch_) {
+      scratch_ = candidate;
+      scratch_->clear();
+      return;
+    }
+  }
+  scratch_ = std::make_shared<codec::Buffer>();
+  if (pool_.size() < kPoolSize) pool_.push_back(scratch_);
+}
+
+}  // namespace portmqtt::session

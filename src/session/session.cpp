@@ -1,0 +1,289 @@
+// The façade: forwards to Session::Impl, runs the receive loop and the timers, and turns broker
+// misbehaviour into one well-defined way of ending the connection.
+#include "session/session.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "session/session_impl.hpp"
+
+namespace portmqtt::session {
+
+namespace {
+
+template <class... Fs>
+struct Overloaded : Fs... {
+  using Fs::operator()...;
+};
+template <class... Fs>
+Overloaded(Fs...) -> Overloaded<Fs...>;  // clang 14 lacks aggregate deduction
+
+std::optional<TimePoint> earliest(std::optional<TimePoint> a, std::optional<TimePoint> b) {
+  if (!a) return b;
+  if (!b) return a;
+  return std::min(*a, *b);
+}
+
+// MQTT 5 DISCONNECT reason for bytes the codec refused (§4.13: malformed packet vs protocol
+// error; §3.1.2.24: packet too large).
+codec::ReasonCode disconnect_reason_for(std::error_code codec_error) {
+  using codec::errc;
+  if (codec_error == errc::packet_too_large) return codec::ReasonCode::packet_too_large;
+  if (codec_error == errc::duplicate_property || codec_error == errc::property_not_allowed ||
+      codec_error == errc::invalid_property_value || codec_error == errc::invalid_topic) {
+    return codec::ReasonCode::protocol_error;
+  }
+  return codec::ReasonCode::malformed_packet;
+}
+
+}  // namespace
+
+// --- IdSet ----------------------------------------------------------------------------------
+
+bool IdSet::contains(std::uint16_t id) const {
+  return std::binary_search(ids_.begin(), ids_.end(), id);
+}
+
+bool IdSet::insert(std::uint16_t id) {
+  auto at = std::lower_bound(ids_.begin(), ids_.end(), id);
+  if (at != ids_.end() && *at == id) return false;
+  ids_.insert(at, id);
+  return true;
+}
+
+bool IdSet::erase(std::uint16_t id) {
+  auto at = std::lower_bound(ids_.begin(), ids_.end(), id);
+  if (at == ids_.end() || *at != id) return false;
+  ids_.erase(at);
+  return true;
+}
+
+// --- Impl: construction, input loop, timers ------------------------------------------------
+
+Session::Impl::Impl(Config initial, std::unique_ptr<Store> store)
+    : config(std::move(initial)),
+      version(config.version),
+      client_id(config.client_id),
+      outbox(std::move(store)) {
+  server.keep_alive = config.keep_alive_s;
+  load_store();
+}
+
+void Session::Impl::apply_config(Config next) {
+  const codec::ProtocolVersion previous = version;
+  config = std::move(next);
+  version = config.version;
+  client_id = config.client_id;
+  if (previous != version) reencode_outbox(previous);
+}
+
+void Session::Impl::set_config(Config next) {
+  if (state == State::disconnected) {
+    next_config.reset();
+    apply_config(std::move(next));
+  } else {
+    next_config = std::move(next);
+  }
+}
+
+void Session::Impl::begin_input(TimePoint now) {
+  aliases_in.drop_replaced();
+  if (loaded_unstamped) stamp_loaded(now);
+}
+
+void Session::Impl::move_to(ConnectionInput input) {
+  // Inputs that are illegal in the current state leave it unchanged; callers only feed
+  // inputs the table allows, so this is a guard, not a path.
+  if (auto next = next_state(state, input)) state = *next;
+}
+
+std::size_t Session::Impl::receive(codec::ByteView bytes, TimePoint now) {
+  begin_input(now);
+  // Once the session asked for the connection to be closed, whatever else arrives is moot.
+  if (state != State::connecting && state != State::connected) return bytes.size();
+  std::size_t used = 0;
+  while (used < bytes.size() && (state == State::connecting || state == State::connected)) {
+    codec::DecodeResult result = codec::decode(bytes.subspan(used), version, limits);
+    if (result.status == codec::DecodeStatus::need_more) break;
+    if (result.status == codec::DecodeStatus::error) {
+      malformed_input(result.error, now);
+      break;
+    }
+    used += result.size;
+    keepalive.on_received(now);
+    dispatch(result.packet, now);
+  }
+  return used;
+}
+
+void Session::Impl::dispatch(codec::Packet& packet, TimePoint now) {
+  if (state == State::connecting && !std::holds_alternative<codec::Connack>(packet) &&
+      !std::holds_alternative<codec::Auth>(packet) &&
+      !std::holds_alternative<codec::Disconnect>(packet)) {
+    violation(errc::protocol_error, codec::ReasonCode::protocol_error, now);
+    return;
+  }
+  std::visit(
+      Overloaded{
+          [&](codec::Connack& p) { on_connack(p, now); },
+          [&](codec::Publish& p) { on_publish(p, now); },
+          [&](codec::Puback& p) { on_puback(p, now); },
+          [&](codec::Pubrec& p) { on_pubrec(p, now); },
+          [&](codec::Pubrel& p) { on_pubrel(p, now); },
+          [&](codec::Pubcomp& p) { on_pubcomp(p, now); },
+          [&](codec::Suback& p) { on_suback(p, now); },
+          [&](codec::Unsuback& p) { on_unsuback(p, now); },
+          [&](codec::Pingresp&) { on_pingresp(); },
+          [&](codec::Disconnect& p) { on_disconnect(p); },
+          [&](codec::Auth& p) { on_auth(p); },
+          // CONNECT, SUBSCRIBE, UNSUBSCRIBE and PINGREQ only ever travel to a server.
+          [&](auto&) { violation(errc::protocol_error, codec::ReasonCode::protocol_error, now); },
+      },
+      packet);
+}
+
+void Session::Impl::fail(std::error_code error, std::error_code cause,
+                         std::optional<codec::ReasonCode> reason, TimePoint now) {
+  if (state != State::connecting && state != State::connected) return;
+  if (reason && is_v5()) send(codec::Disconnect{*reason, {}}, now);
+  events.emplace_back(ErrorOccurred{error, cause});
+  events.emplace_back(CloseConnection{error});
+  move_to(ConnectionInput::fatal_error);
+  connack_deadline.reset();
+  keepalive.stop();
+}
+
+void Session::Impl::violation(errc error, codec::ReasonCode reason, TimePoint now) {
+  fail(make_error_code(error), {}, reason, now);
+}
+
+void Session::Impl::malformed_input(std::error_code codec_error, TimePoint now) {
+  const bool too_large = codec_error == codec::errc::packet_too_large;
+  fail(make_error_code(too_large ? errc::packet_too_large : errc::malformed_packet), codec_error,
+       disconnect_reason_for(codec_error), now);
+}
+
+void Session::Impl::send_shared(const std::shared_ptr<const codec::Buffer>& bytes, TimePoint now) {
+  output.add_shared(bytes);
+  keepalive.on_sent(now);
+}
+
+void Session::Impl::tick(TimePoint now) {
+  begin_input(now);
+  expire(now);
+  if (state == State::connecting && connack_deadline && now >= *connack_deadline) {
+    fail(make_error_code(errc::connack_timeout), {}, std::nullopt, now);
+    return;
+  }
+  if (state != State::connected) return;
+  switch (keepalive.poll(now)) {
+    case KeepAlive::Action::none:
+      break;
+    case KeepAlive::Action::send_ping:
+      send(codec::Pingreq{}, now);
+      keepalive.on_ping_sent(now);
+      break;
+    case KeepAlive::Action::timed_out:
+      // The link is presumed dead: no DISCONNECT, it would go nowhere.
+      fail(make_error_code(errc::keepalive_timeout), {}, std::nullopt, now);
+      return;
+  }
+  retransmit(now);
+}
+
+std::optional<TimePoint> Session::Impl::next_deadline() const {
+  std::optional<TimePoint> when = expiry_deadline();
+  if (state == State::connecting) when = earliest(when, connack_deadline);
+  if (state == State::connected) {
+    when = earliest(when, keepalive.deadline());
+    when = earliest(when, retransmit_due);
+  }
+  return when;
+}
+
+// --- Session: forwarding ---------------------------------------------------------------------
+
+Session::Session(Config config, std::unique_ptr<Store> store)
+    : impl_(std::make_unique<Impl>(std::move(config), std::move(store))) {}
+Session::~Session() = default;
+
+void Session::set_config(Config config) {
+  impl_->set_config(std::move(config));
+}
+const Config& Session::config() const {
+  return impl_->next_config ? *impl_->next_config : impl_->config;
+}
+void Session::connection_opened(TimePoint now) {
+  impl_->connection_opened(now);
+}
+void Session::connection_lost(TimePoint now) {
+  impl_->connection_lost(now);
+}
+std::size_t Session::receive(codec::ByteView bytes, TimePoint now) {
+  return impl_->receive(bytes, now);
+}
+void Session::tick(TimePoint now) {
+  impl_->tick(now);
+}
+
+CommandResult Session::publish(const codec::Publish& message, TimePoint now,
+                               PublishOptions options) {
+  return impl_->publish(message, now, options);
+}
+CommandResult Session::subscribe(std::span<const codec::Subscription> subscriptions,
+                                 const codec::Properties& props, TimePoint now) {
+  return impl_->subscribe(subscriptions, props, now);
+}
+CommandResult Session::unsubscribe(std::span<const std::string_view> filters,
+                                   const codec::Properties& props, TimePoint now) {
+  return impl_->unsubscribe(filters, props, now);
+}
+std::error_code Session::disconnect(codec::ReasonCode reason, const codec::Properties& props,
+                                    TimePoint now) {
+  return impl_->disconnect(reason, props, now);
+}
+std::error_code Session::auth(codec::ReasonCode reason, const codec::Properties& props,
+                              TimePoint now) {
+  return impl_->auth(reason, props, now);
+}
+
+OutputBatch Session::take_output() {
+  return impl_->output.take();
+}
+void Session::recycle(OutputBatch&& batch) {
+  impl_->output.recycle(std::move(batch));
+}
+bool Session::has_output() const {
+  return !impl_->output.empty();
+}
+
+std::optional<Event> Session::next_event() {
+  if (impl_->events.empty()) return std::nullopt;
+  Event event = std::move(impl_->events.front());
+  impl_->events.pop_front();
+  return event;
+}
+std::optional<TimePoint> Session::next_deadline() const {
+  return impl_->next_deadline();
+}
+
+State Session::state() const {
+  return impl_->state;
+}
+const ServerCapabilities& Session::server() const {
+  return impl_->server;
+}
+const std::string& Session::client_id() const {
+  return impl_->client_id;
+}
+std::size_t Session::outbox_bytes() const {
+  return impl_->outbox.bytes();
+}
+std::size_t Session::outbox_messages() const {
+  return impl_->outbox.messages();
+}
+void Session::clear_outbox() {
+  impl_->clear_outbox();
+}
+
+}  // namespace portmqtt::session

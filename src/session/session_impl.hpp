@@ -1,0 +1,197 @@
+// The session's state and the declarations of its flows. Each flow lives in its own file:
+//   session.cpp          façade, receive loop, dispatch, timers, protocol-violation handling
+//   connection.cpp       CONNECT/CONNACK, DISCONNECT and AUTH in both directions
+//   outbound_qos.cpp     publish() and the QoS 1/2 sender flows
+//   inbound_qos.cpp      the QoS 1/2 receiver flows and QoS 2 duplicate suppression
+//   outbox_lifecycle.cpp resend after reconnect, lost sessions, expiry, resuming a store
+//   subscriptions.cpp    SUBSCRIBE/UNSUBSCRIBE and their acks
+//   keepalive.cpp        ping scheduling (KeepAlive) and the PINGRESP handler
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "codec/codec.hpp"
+#include "session/connection_state.hpp"
+#include "session/errc.hpp"
+#include "session/keepalive.hpp"
+#include "session/outbox.hpp"
+#include "session/output_queue.hpp"
+#include "session/packet_ids.hpp"
+#include "session/session.hpp"
+#include "session/topic_alias.hpp"
+
+namespace portmqtt::session {
+
+/// A sorted set of 16-bit packet ids: small, no per-element allocation.
+class IdSet {
+ public:
+  bool contains(std::uint16_t id) const;
+  bool insert(std::uint16_t id);  ///< false when already present
+  bool erase(std::uint16_t id);   ///< false when absent
+  std::size_t size() const { return ids_.size(); }
+  void clear() { ids_.clear(); }
+  const std::vector<std::uint16_t>& ids() const { return ids_; }
+
+ private:
+  std::vector<std::uint16_t> ids_;
+};
+
+/// A SUBSCRIBE or UNSUBSCRIBE waiting for its ack.
+struct PendingRequest {
+  std::uint16_t packet_id = 0;
+  codec::PacketType type{};
+  std::size_t filters = 0;
+};
+
+struct Session::Impl {
+  Impl(Config config, std::unique_ptr<Store> store);
+
+  // --- façade (session.cpp unless noted) ------------------------------------------------
+  std::size_t receive(codec::ByteView bytes, TimePoint now);
+  void tick(TimePoint now);
+  std::optional<TimePoint> next_deadline() const;
+  void set_config(Config next);
+  void connection_opened(TimePoint now);  // connection.cpp
+  void connection_lost(TimePoint now);    // connection.cpp
+  CommandResult publish(const codec::Publish& message, TimePoint now, PublishOptions options);
+  CommandResult subscribe(std::span<const codec::Subscription> subscriptions,
+                          const codec::Properties& props, TimePoint now);
+  CommandResult unsubscribe(std::span<const std::string_view> filters,
+                            const codec::Properties& props, TimePoint now);
+  std::error_code disconnect(codec::ReasonCode reason, const codec::Properties& props,
+                             TimePoint now);
+  std::error_code auth(codec::ReasonCode reason, const codec::Properties& props, TimePoint now);
+  void clear_outbox();
+
+  // --- incoming packets: one handler each ------------------------------------------------
+  void dispatch(codec::Packet& packet, TimePoint now);
+  void on_connack(codec::Connack& connack, TimePoint now);     // connection.cpp
+  void on_disconnect(codec::Disconnect& disconnect);           // connection.cpp
+  void on_auth(codec::Auth& auth);                             // connection.cpp
+  void on_publish(codec::Publish& publish, TimePoint now);     // inbound_qos.cpp
+  void on_pubrel(const codec::Pubrel& pubrel, TimePoint now);  // inbound_qos.cpp
+  void on_puback(codec::Puback& puback, TimePoint now);        // outbound_qos.cpp
+  void on_pubrec(codec::Pubrec& pubrec, TimePoint now);        // outbound_qos.cpp
+  void on_pubcomp(codec::Pubcomp& pubcomp, TimePoint now);     // outbound_qos.cpp
+  void on_suback(codec::Suback& suback, TimePoint now);        // subscriptions.cpp
+  void on_unsuback(codec::Unsuback& unsuback, TimePoint now);  // subscriptions.cpp
+  void on_pingresp();                                          // keepalive.cpp
+
+  // --- errors -----------------------------------------------------------------------------
+  /// Ends the connection because of `error`: ErrorOccurred + CloseConnection, and in MQTT 5 a
+  /// DISCONNECT with `reason` first when one is given.
+  void fail(std::error_code error, std::error_code cause, std::optional<codec::ReasonCode> reason,
+            TimePoint now);
+  /// The broker broke the protocol.
+  void violation(errc error, codec::ReasonCode reason, TimePoint now);
+  void malformed_input(std::error_code codec_error, TimePoint now);
+
+  // --- output -----------------------------------------------------------------------------
+  /// Encodes a small packet straight into the output; on failure nothing is queued.
+  template <class Packet>
+  std::error_code send(const Packet& packet, TimePoint now) {
+    if (auto error = codec::encode(packet, version, output.scratch())) {
+      output.rollback_scratch();
+      return error;
+    }
+    output.commit_scratch();
+    keepalive.on_sent(now);
+    return {};
+  }
+  /// send() for packets the application asked for: refused when above the broker's Maximum
+  /// Packet Size.
+  template <class Packet>
+  std::error_code send_limited(const Packet& packet, TimePoint now) {
+    codec::Buffer& scratch = output.scratch();
+    const std::size_t before = scratch.size();
+    std::error_code error = codec::encode(packet, version, scratch);
+    if (!error && scratch.size() - before > server.maximum_packet_size) {
+      error = make_error_code(errc::packet_too_large);
+    }
+    if (error) {
+      output.rollback_scratch();
+      return error;
+    }
+    output.commit_scratch();
+    keepalive.on_sent(now);
+    return {};
+  }
+  void send_shared(const std::shared_ptr<const codec::Buffer>& bytes, TimePoint now);
+
+  // --- outbound QoS (outbound_qos.cpp) -------------------------------------------------------
+  std::error_code check_publish(const codec::Publish& message, std::string_view& topic) const;
+  std::error_code send_qos0(const codec::Publish& message, std::string_view topic, TimePoint now);
+  std::error_code check_outbox_room(std::size_t payload_size) const;
+  /// Sends what the in-flight window allows, in queue order. With `every_pubrel`, keeps
+  /// scanning past a full window so that every PUBREL goes out (after a reconnect).
+  void send_pending(TimePoint now, bool every_pubrel = false);
+  Outbox::Entries::iterator send_entry(Outbox::Entries::iterator at, TimePoint now);
+  /// Whether a queued PUBLISH may go to the broker of this connection (after dropping a Topic
+  /// Alias it no longer allows).
+  bool fits_this_broker(OutboxEntry& entry);
+  void complete(OutboxEntry& entry, codec::ReasonCode reason, const codec::Properties& props,
+                TimePoint now);
+  /// An ack whose id matches nothing in flight: ignored when it may be a duplicate we caused,
+  /// a protocol violation otherwise. Returns true when it was ignored.
+  bool stray_ack(codec::PacketType type, std::uint16_t packet_id, codec::ReasonCode reason,
+                 TimePoint now);
+  void retransmit(TimePoint now);
+
+  // --- outbox lifecycle (outbox_lifecycle.cpp) -----------------------------------------------
+  void resume_outbox(bool session_present, TimePoint now);
+  void set_dup(OutboxEntry& entry, bool dup);
+  void expire(TimePoint now);
+  std::optional<TimePoint> expiry_deadline() const;
+  bool expirable(const OutboxEntry& entry) const;
+  void load_store();
+  void stamp_loaded(TimePoint now);
+  void reencode_outbox(codec::ProtocolVersion from);
+  /// Re-encodes a queued PUBLISH without its Topic Alias. False when that is impossible.
+  bool strip_topic_alias(OutboxEntry& entry);
+
+  // --- subscriptions (subscriptions.cpp) -----------------------------------------------------
+  std::error_code check_subscription(const codec::Subscription& subscription) const;
+  std::optional<PendingRequest> take_request(codec::PacketType type, std::uint16_t packet_id);
+  void drop_requests();
+
+  // --- helpers --------------------------------------------------------------------------------
+  void begin_input(TimePoint now);
+  void move_to(ConnectionInput input);
+  bool is_v5() const { return version == codec::ProtocolVersion::v5; }
+  void apply_config(Config next);
+
+  // --- state ----------------------------------------------------------------------------------
+  Config config;
+  std::optional<Config> next_config;  // set_config() while a connection is up
+  codec::ProtocolVersion version;
+  State state = State::disconnected;
+  ServerCapabilities server;
+  std::string client_id;
+
+  PacketIds ids;
+  SendQuota quota;
+  Outbox outbox;
+  IdSet inbound_qos2;  // broker's ids we sent PUBREC for and await PUBREL
+  IdSet abandoned;     // our ids dropped by clear_outbox() while their acks may still come
+  std::vector<PendingRequest> requests;
+  InboundAliases aliases_in;
+  OutboundAliases aliases_out;
+  KeepAlive keepalive;
+
+  codec::Limits limits;                   // inbound: our Maximum Packet Size
+  std::uint16_t receive_maximum = 65535;  // inbound: our Receive Maximum
+  std::optional<TimePoint> connack_deadline;
+  std::optional<TimePoint> retransmit_due;  // lower bound; exact after retransmit()
+  bool loaded_unstamped = false;            // records from the store wait for a `now`
+
+  OutputQueue output;
+  std::deque<Event> events;
+  codec::Publish outgoing;  // reused for QoS 0 so its property vector keeps its capacity
+};
+
+}  // namespace portmqtt::session

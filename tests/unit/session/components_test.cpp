@@ -1,0 +1,111 @@
+// The session's building blocks on their own: packet ids, the send quota, the state table,
+// the output queue and the topic alias maps.
+#include "session/connection_state.hpp"
+#include "session/output_queue.hpp"
+#include "session/packet_ids.hpp"
+#include "session/topic_alias.hpp"
+#include "support/session_harness.hpp"
+
+namespace portmqtt::session::test {
+namespace {
+
+TEST(PacketIds, SequentialWrapAndSkipInUse) {
+  PacketIds ids;
+  EXPECT_EQ(ids.allocate(), 1);
+  EXPECT_EQ(ids.allocate(), 2);
+  EXPECT_TRUE(ids.reserve(4));
+  EXPECT_FALSE(ids.reserve(4));
+  EXPECT_FALSE(ids.reserve(0));
+  EXPECT_EQ(ids.allocate(), 3);
+  EXPECT_EQ(ids.allocate(), 5);  // 4 is in use
+  ids.release(1);
+  EXPECT_TRUE(ids.reserve(65535));
+  for (std::uint32_t expected = 6; expected <= 65534; ++expected) {
+    ASSERT_EQ(ids.allocate(), expected);
+  }
+  EXPECT_EQ(ids.allocate(), 1);  // wraps; 65535 is in use, 1 was released
+  EXPECT_EQ(ids.count(), 65535u);
+  EXPECT_EQ(ids.allocate(), 0);  // every id in flight
+  ids.release(300);
+  EXPECT_EQ(ids.allocate(), 300);
+}
+
+TEST(SendQuota, CountsAgainstTheLimit) {
+  SendQuota q;
+  q.reset(2);
+  EXPECT_TRUE(q.available());
+  q.take();
+  q.take();
+  EXPECT_FALSE(q.available());
+  q.give_back();
+  EXPECT_TRUE(q.available());
+  q.give_back();
+  q.give_back();  // never below zero
+  EXPECT_EQ(q.in_flight(), 0u);
+}
+
+TEST(ConnectionState, Table) {
+  using In = ConnectionInput;
+  EXPECT_EQ(next_state(State::disconnected, In::transport_opened), State::connecting);
+  EXPECT_EQ(next_state(State::connecting, In::connack_accepted), State::connected);
+  EXPECT_EQ(next_state(State::connecting, In::connack_refused), State::closing);
+  EXPECT_EQ(next_state(State::connected, In::fatal_error), State::closing);
+  EXPECT_EQ(next_state(State::connected, In::disconnect_request), State::closing);
+  EXPECT_EQ(next_state(State::closing, In::transport_lost), State::disconnected);
+  EXPECT_FALSE(next_state(State::connected, In::connack_accepted));
+  EXPECT_FALSE(next_state(State::disconnected, In::fatal_error));
+  EXPECT_FALSE(next_state(State::closing, In::transport_opened));
+}
+
+TEST(OutputQueue, ScratchIsReusedOnlyWhenTheBatchIsGone) {
+  OutputQueue q;
+  q.scratch().append(view_of({1, 2}));
+  q.commit_scratch();
+  q.scratch().append(view_of({3}));
+  q.commit_scratch();  // merges with the previous range
+  OutputBatch held = q.take();
+  ASSERT_EQ(held.buffers().size(), 1u);
+  EXPECT_EQ(concat(held), (Bytes{1, 2, 3}));
+  q.scratch().append(view_of({9, 9, 9, 9}));
+  q.rollback_scratch();
+  q.scratch().append(view_of({4}));
+  q.commit_scratch();
+  auto shared = std::make_shared<codec::Buffer>();
+  shared->append(view_of({5, 6}));
+  q.add_shared(shared);
+  OutputBatch second = q.take();
+  EXPECT_EQ(concat(second), (Bytes{4, 5, 6}));
+  EXPECT_EQ(concat(held), (Bytes{1, 2, 3}));  // untouched by later writes
+  EXPECT_TRUE(q.empty());
+  q.recycle(std::move(second));
+}
+
+TEST(TopicAliases, OutboundMapping) {
+  OutboundAliases out;
+  out.reset(2);
+  EXPECT_EQ(out.topic_to_send(1, "a"), "a");
+  EXPECT_EQ(out.topic_to_send(1, "a"), "");
+  EXPECT_EQ(out.topic_to_send(1, "b"), "b");  // remapped
+  EXPECT_EQ(out.lookup(1), "b");
+  out.forget(1);
+  EXPECT_FALSE(out.lookup(1));
+  EXPECT_EQ(out.topic_to_send(3, "c"), "c");  // above the maximum: never mapped
+  EXPECT_FALSE(out.lookup(3));
+}
+
+TEST(TopicAliases, InboundMapping) {
+  InboundAliases in;
+  in.reset(2);
+  std::string_view topic = "a";
+  EXPECT_EQ(in.apply(1, topic), InboundAliases::Status::ok);
+  std::string_view empty;
+  EXPECT_EQ(in.apply(1, empty), InboundAliases::Status::ok);
+  EXPECT_EQ(empty, "a");
+  std::string_view none;
+  EXPECT_EQ(in.apply(2, none), InboundAliases::Status::unknown);
+  EXPECT_EQ(in.apply(0, topic), InboundAliases::Status::out_of_range);
+  EXPECT_EQ(in.apply(3, topic), InboundAliases::Status::out_of_range);
+}
+
+}  // namespace
+}  // namespace portmqtt::session::test
