@@ -1,0 +1,179 @@
+// Configuration of a portmqtt::Client: plain structs with defaults, made for designated
+// initialisers:
+//
+//   portmqtt::Config config{
+//       .broker = {.uri = "mqtt://user:secret@broker.local:1883"},
+//       .credentials = {.client_id = "sensor-7"},
+//       .session = {.protocol_version = portmqtt::ProtocolVersion::v5},
+//   };
+//
+// Defaults follow ESP-MQTT where it has one (keep-alive 120 s, network timeout 10 s,
+// reconnect every 10 s, outbox expiry 30 s, retransmit 1 s on MQTT 3.x).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "portmqtt/message.hpp"
+#include "portmqtt/properties.hpp"
+
+namespace portmqtt {
+
+using Milliseconds = std::chrono::milliseconds;
+using Seconds = std::chrono::seconds;
+
+/// How bytes reach the broker.
+enum class TransportKind : std::uint8_t {
+  tcp,               ///< mqtt://  (default port 1883)
+  tls,               ///< mqtts:// (default port 8883) -- not available yet
+  websocket,         ///< ws://    (default port 80)   -- not available yet
+  websocket_secure,  ///< wss://   (default port 443)  -- not available yet
+};
+
+/// Where the broker is: either a URI or host/port/transport/path.
+struct BrokerConfig {
+  /// `scheme://[user[:password]@]host[:port][/path][?query]` with scheme mqtt, mqtts, ws or
+  /// wss (any case). IPv6 literals go in brackets. user and password are percent-decoded. When
+  /// set it wins over host, transport and path; its port wins over `port` when present, and
+  /// its user/password over the credentials when present (ESP-MQTT rules).
+  std::string uri;
+  std::string host;        ///< name, IPv4 literal or IPv6 literal (without brackets)
+  std::uint16_t port = 0;  ///< 0: the transport's default port
+  TransportKind transport = TransportKind::tcp;
+  /// WebSocket path (with the query, if any); empty means "/".
+  std::string path;
+};
+
+/// Who we are.
+struct Credentials {
+  /// Empty is allowed: an MQTT 5 broker assigns one; a 3.1.1 broker accepts it only with a
+  /// clean session. (The ESP facade substitutes its own default id.)
+  std::string client_id;
+  std::optional<std::string> username;
+  std::optional<std::string> password;  ///< binary allowed
+};
+
+/// What MQTT session we ask for.
+struct SessionConfig {
+  ProtocolVersion protocol_version = ProtocolVersion::v3_1_1;
+  /// Clean Session (3.x) / Clean Start (5). For a persistent MQTT 5 session also set a Session
+  /// Expiry Interval in connect_properties.
+  bool clean_session = true;
+  /// Keep-alive announced in CONNECT. Zero disables pings. PINGREQ goes out after half of it
+  /// without traffic; no PINGRESP within the other half closes the connection.
+  Seconds keep_alive{120};
+  /// The last will, published by the broker when the connection ends without DISCONNECT.
+  std::optional<Message> last_will;
+  /// MQTT 5 CONNECT properties (Session Expiry Interval, Receive Maximum, Topic Alias Maximum,
+  /// User Properties, ...). Maximum Packet Size is added from buffer.max_packet_size when
+  /// not given here.
+  Properties connect_properties;
+  /// MQTT 3.x: resend an unacknowledged PUBLISH/PUBREL on a live connection after this long
+  /// (ESP-MQTT behaviour); zero disables. MQTT 5 resends only after a reconnect, as the
+  /// specification requires.
+  Milliseconds retransmit_interval{1'000};
+};
+
+/// When to try again after a connection ends.
+struct ReconnectConfig {
+  bool enabled = true;  ///< false: stay in waiting_reconnect until Client::reconnect()
+  /// Delay before the next attempt (the first delay when back-off is on).
+  Milliseconds interval{10'000};
+  /// Grow the delay after every failed attempt: interval * multiplier^n, capped at
+  /// max_interval, each delay randomised by +-jitter. Reset by a successful CONNACK.
+  bool exponential_backoff = false;
+  double multiplier = 2.0;
+  Milliseconds max_interval{300'000};
+  double jitter = 0.2;  ///< fraction of the delay, 0..1
+};
+
+/// TCP keep-alive probes (SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT).
+struct TcpKeepAliveConfig {
+  bool enabled = false;
+  Seconds idle{5};
+  Seconds interval{5};
+  int count = 3;
+};
+
+struct NetworkConfig {
+  /// Bounds the TCP connect (DNS included), the CONNACK wait, and how long publish() waits
+  /// for room in a full send queue.
+  Milliseconds timeout{10'000};
+  ReconnectConfig reconnect;
+  /// Non-zero: after the connection has been up this long, drop it without DISCONNECT (the
+  /// broker publishes the will) and reconnect at once (ESP refresh_connection_after_ms).
+  Milliseconds refresh_connection_after{0};
+  TcpKeepAliveConfig tcp_keep_alive;
+  /// Bind the socket to this interface (SO_BINDTODEVICE; needs CAP_NET_RAW). Empty: any.
+  std::string interface_name;
+};
+
+struct BufferConfig {
+  /// Initial size of the receive buffer. It grows to the size of the largest packet received
+  /// (up to max_packet_size) and keeps that size.
+  std::size_t receive_size = 4096;
+  /// Largest packet we accept from the broker (MQTT 5 announces it as Maximum Packet Size).
+  /// 0: the protocol maximum (268,435,460 bytes). A bigger packet closes the connection
+  /// with errc::packet_too_large.
+  std::uint32_t max_packet_size = 0;
+  /// 0: every message arrives in one MessageReceived event. Otherwise a message whose
+  /// payload is longer than this arrives as a series of events carrying at most this many
+  /// payload bytes each, with offset and total_size set (ESP DATA fragments).
+  std::size_t fragment_size = 0;
+  /// Backpressure threshold: when this many bytes are queued but not yet written to the
+  /// socket, publish() waits (up to network.timeout) and enqueue() fails at once, both with
+  /// errc::send_queue_full.
+  std::size_t send_queue_limit = 4 * 1024 * 1024;
+};
+
+/// The outbox holds QoS 1/2 publishes until they are acknowledged, and QoS 0 ones stored
+/// while offline.
+struct OutboxConfig {
+  std::size_t limit_bytes = 0;     ///< 0: unlimited; beyond it commands fail with outbox_full
+  std::size_t limit_messages = 0;  ///< 0: unlimited
+  /// Items older than this are dropped and reported with a Deleted event. Zero: never.
+  Milliseconds expiry{30'000};
+  /// When the broker reports no session after a reconnect: true resends what is queued as
+  /// new messages (ESP-MQTT), false drops it with Deleted events.
+  bool resend_after_lost_session = true;
+};
+
+/// The client's own loop thread (ESP "MQTT task"); ignored with a shared EventLoop.
+struct TaskConfig {
+  /// Stack size in bytes; 0: the system default. Applied with pthread_attr_setstacksize,
+  /// raised to at least 64 KiB (ESP's 6144-byte default is too small for Linux).
+  std::size_t stack_size = 0;
+  /// 0: leave the scheduling alone. Otherwise a SCHED_RR priority, applied only when the
+  /// process may (CAP_SYS_NICE); silently ignored otherwise.
+  int priority = 0;
+};
+
+/// TLS settings. Reserved: the TLS and secure WebSocket transports are not available yet, and
+/// these fields are not read.
+struct TlsConfig {
+  std::string ca_certificate;      ///< PEM (or DER) trusted CA certificates
+  std::string client_certificate;  ///< PEM (or DER) client certificate for mutual TLS
+  std::string client_key;          ///< PEM (or DER) private key of the client certificate
+  std::string key_password;
+  std::string server_name;         ///< name to verify (and SNI); empty: the broker host
+  bool skip_verification = false;  ///< explicit opt-out of peer verification
+  std::vector<std::string> alpn;
+};
+
+/// Everything a Client needs. Copyable; Client::set_config() replaces it as a whole.
+struct Config {
+  BrokerConfig broker;
+  Credentials credentials;
+  SessionConfig session;
+  NetworkConfig network;
+  BufferConfig buffer;
+  OutboxConfig outbox;
+  TaskConfig task;
+  TlsConfig tls;
+};
+
+}  // namespace portmqtt

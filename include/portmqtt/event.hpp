@@ -1,0 +1,161 @@
+// Events a Client reports to its handlers, on its loop thread.
+//
+// Lifetime: an event is passed by const reference and lives only for the duration of the
+// handler call. Views inside it (std::string_view, std::span) point into the client's receive
+// buffer; copy what must outlive the handler.
+#pragma once
+
+#include <any>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <system_error>
+#include <variant>
+#include <vector>
+
+#include "portmqtt/message.hpp"
+#include "portmqtt/properties.hpp"
+#include "portmqtt/reason_code.hpp"
+
+namespace portmqtt {
+
+/// Emitted before every connection attempt (the first and each reconnect), before DNS and
+/// TCP connect. A handler may call Client::set_uri() or Client::set_config(); the attempt then
+/// uses the new settings.
+struct BeforeConnect {};
+
+/// What the broker granted in CONNACK, with MQTT 5 defaults where it said nothing (always the
+/// defaults on MQTT 3.x).
+struct ServerCapabilities {
+  std::uint16_t receive_maximum = 65535;
+  QoS maximum_qos = QoS::exactly_once;
+  bool retain_available = true;
+  std::uint32_t maximum_packet_size = 268'435'460;
+  std::uint16_t topic_alias_maximum = 0;
+  bool wildcard_subscription_available = true;
+  bool subscription_identifiers_available = true;
+  bool shared_subscription_available = true;
+  /// Keep-alive in force, seconds: the Server Keep Alive when sent, else ours.
+  std::uint16_t keep_alive = 0;
+  std::uint32_t session_expiry_interval = 0;
+};
+
+/// CONNACK accepted the connection.
+struct Connected {
+  bool session_present = false;
+  ServerCapabilities server;
+  std::string_view assigned_client_id;  ///< MQTT 5; empty when the broker assigned none
+  /// All CONNACK properties (Reason String, Response Information, Server Reference, User
+  /// Properties, ...).
+  const Properties& properties;
+};
+
+/// A connection ended, or an attempt to make one failed. Emitted after every attempt that did
+/// not reach Connected as well (ESP-MQTT does the same), after disconnect(), after the
+/// connection was lost, and on refresh. Not emitted by stop().
+struct Disconnected {
+  /// Why: empty after disconnect() or a refresh; otherwise the failure (a system error with
+  /// errno, or a portmqtt::errc such as connection_refused, server_disconnected, ...).
+  std::error_code error;
+  /// MQTT 5: the reason code of the broker's DISCONNECT, when it sent one.
+  std::optional<ReasonCode> server_reason;
+  /// False when this closes an attempt that never reached Connected.
+  bool was_connected = false;
+  /// MQTT 5: properties of the broker's DISCONNECT (Reason String, Server Reference, ...).
+  const Properties& properties;
+};
+
+/// A QoS 1/2 publish completed: PUBACK (QoS 1), PUBCOMP (QoS 2), or a PUBREC that carried a
+/// failure reason code (QoS 2 stops there). Never for QoS 0.
+struct Published {
+  PacketId packet_id = 0;
+  QoS qos = QoS::at_least_once;
+  ReasonCode reason = ReasonCode::success;
+  const Properties& properties;
+};
+
+/// SUBACK for a subscribe() call.
+struct Subscribed {
+  PacketId packet_id = 0;
+  /// One per filter in request order: granted_qos_0..2, or a failure code (>= 0x80).
+  std::span<const ReasonCode> reasons;
+  const Properties& properties;
+};
+
+/// UNSUBACK for an unsubscribe() call.
+struct Unsubscribed {
+  PacketId packet_id = 0;
+  /// One per filter in request order (MQTT 5); empty on MQTT 3.x.
+  std::span<const ReasonCode> reasons;
+  const Properties& properties;
+};
+
+/// An application message arrived: QoS 0, the first arrival of QoS 1, QoS 2 exactly once.
+/// Topic aliases are already resolved. The acknowledgement (PUBACK/PUBREC) goes out after the
+/// handler of the last fragment returned.
+///
+/// Whole messages: offset == 0 and payload.size() == total_size. With
+/// BufferConfig::fragment_size set, a longer payload arrives as consecutive events, each with
+/// the same topic, ids and flags, `offset` advancing and `payload` holding the next chunk.
+struct MessageReceived {
+  std::string_view topic;
+  std::string_view payload;    ///< this chunk; may contain NULs; may be empty
+  std::size_t offset = 0;      ///< where this chunk starts in the whole payload
+  std::size_t total_size = 0;  ///< size of the whole payload
+  QoS qos = QoS::at_most_once;
+  bool retain = false;
+  bool dup = false;
+  PacketId packet_id = 0;  ///< 0 for QoS 0
+  /// MQTT 5 PUBLISH properties (Payload Format Indicator, Content Type, Response Topic,
+  /// Correlation Data, Subscription Identifiers, User Properties, Message Expiry Interval).
+  const Properties& properties;
+
+  bool is_first_fragment() const noexcept { return offset == 0; }
+  bool is_last_fragment() const noexcept { return offset + payload.size() == total_size; }
+};
+
+/// What went wrong, in ESP-MQTT terms (MQTT_ERROR_TYPE_*).
+enum class ErrorKind : std::uint8_t {
+  transport,           ///< DNS, TCP connect, read or write failed; the peer closed
+  connection_refused,  ///< CONNACK with a failure reason code
+  protocol,            ///< the broker broke the protocol, or a keep-alive/CONNACK timeout
+};
+
+/// Something failed. A lost connection reports Error first and then Disconnected.
+struct Error {
+  ErrorKind kind = ErrorKind::transport;
+  std::error_code error;
+  int system_errno = 0;  ///< the errno of a transport error, else 0
+  /// connection_refused: the CONNACK code (3.1.1 return codes mapped, see ReasonCode).
+  ReasonCode connect_reason = ReasonCode::success;
+};
+
+/// What kind of outbox item a Deleted event reports.
+enum class DeletedKind : std::uint8_t { publish, subscribe, unsubscribe };
+
+/// An outbox item expired (OutboxConfig::expiry) before it was acknowledged, or was dropped
+/// because the broker lost the session (OutboxConfig::resend_after_lost_session = false).
+struct Deleted {
+  PacketId packet_id = 0;  ///< 0 for a stored QoS 0 message
+  DeletedKind kind = DeletedKind::publish;
+};
+
+/// MQTT 5 AUTH from the broker (enhanced authentication). Answer with Client::auth().
+struct AuthReceived {
+  ReasonCode reason = ReasonCode::success;
+  const Properties& properties;
+};
+
+/// An event the application posted with Client::dispatch(), delivered on the loop thread.
+struct UserEvent {
+  std::int32_t id = 0;
+  std::any data;
+};
+
+/// Any of the above, for a single catch-all handler.
+using Event = std::variant<BeforeConnect, Connected, Disconnected, Published, Subscribed,
+                           Unsubscribed, MessageReceived, Error, Deleted, AuthReceived, UserEvent>;
+
+}  // namespace portmqtt

@@ -1,0 +1,158 @@
+// portmqtt::Client: the public face, forwarding to Client::Impl.
+#include "portmqtt/client.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include "client/convert.hpp"
+#include "client/runtime.hpp"
+
+namespace portmqtt {
+
+Client::Client(Config config)
+    : impl_(std::make_shared<Impl>(std::make_shared<detail::LoopCore>(), true, std::move(config))) {
+}
+
+Client::Client(EventLoop& loop, Config config)
+    : impl_(std::make_shared<Impl>(loop.core(), false, std::move(config))) {}
+
+Client::~Client() {
+  impl_->release_from_destructor();
+}
+
+void Client::set_handlers(Handlers handlers) {
+  impl_->update_handlers([&](Handlers& h) { h = std::move(handlers); });
+}
+
+#define PORTMQTT_HANDLER_SETTER(name, Type)                                    \
+  void Client::name(std::function<void(const Type&)> handler) {                \
+    impl_->update_handlers([&](Handlers& h) { h.name = std::move(handler); }); \
+  }
+PORTMQTT_HANDLER_SETTER(on_before_connect, BeforeConnect)
+PORTMQTT_HANDLER_SETTER(on_connected, Connected)
+PORTMQTT_HANDLER_SETTER(on_disconnected, Disconnected)
+PORTMQTT_HANDLER_SETTER(on_published, Published)
+PORTMQTT_HANDLER_SETTER(on_subscribed, Subscribed)
+PORTMQTT_HANDLER_SETTER(on_unsubscribed, Unsubscribed)
+PORTMQTT_HANDLER_SETTER(on_message, MessageReceived)
+PORTMQTT_HANDLER_SETTER(on_error, Error)
+PORTMQTT_HANDLER_SETTER(on_deleted, Deleted)
+PORTMQTT_HANDLER_SETTER(on_auth, AuthReceived)
+PORTMQTT_HANDLER_SETTER(on_user_event, UserEvent)
+PORTMQTT_HANDLER_SETTER(on_event, Event)
+#undef PORTMQTT_HANDLER_SETTER
+
+std::error_code Client::start() {
+  return impl_->start();
+}
+
+std::error_code Client::stop(ReasonCode reason, const Properties& properties) {
+  return impl_->stop(reason, properties);
+}
+
+std::error_code Client::reconnect() {
+  return impl_->reconnect();
+}
+
+std::error_code Client::disconnect(ReasonCode reason, const Properties& properties) {
+  return impl_->disconnect(reason, properties);
+}
+
+std::error_code Client::refresh_connection() {
+  return impl_->refresh();
+}
+
+std::error_code Client::set_uri(std::string_view uri) {
+  return impl_->set_uri(uri);
+}
+
+std::error_code Client::set_config(Config config) {
+  return impl_->set_config(std::move(config));
+}
+
+Config Client::config() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->config;
+}
+
+Result<PacketId> Client::publish(std::string_view topic, std::string_view payload,
+                                 PublishOptions options, const Properties& properties) {
+  return impl_->publish(topic, payload, options, properties, true);
+}
+
+Result<PacketId> Client::publish(const Message& message) {
+  return impl_->publish(message.topic, message.payload, {message.qos, message.retain, false},
+                        message.properties, true);
+}
+
+Result<PacketId> Client::enqueue(std::string_view topic, std::string_view payload,
+                                 PublishOptions options, const Properties& properties) {
+  return impl_->publish(topic, payload, options, properties, false);
+}
+
+Result<PacketId> Client::subscribe(std::string_view filter, SubscribeOptions options,
+                                   const Properties& properties) {
+  const Subscription one{filter, options};
+  return impl_->subscribe({&one, 1}, properties);
+}
+
+Result<PacketId> Client::subscribe(std::span<const Subscription> subscriptions,
+                                   const Properties& properties) {
+  return impl_->subscribe(subscriptions, properties);
+}
+
+Result<PacketId> Client::unsubscribe(std::string_view filter, const Properties& properties) {
+  return impl_->unsubscribe({&filter, 1}, properties);
+}
+
+Result<PacketId> Client::unsubscribe(std::span<const std::string_view> filters,
+                                     const Properties& properties) {
+  return impl_->unsubscribe(filters, properties);
+}
+
+std::error_code Client::auth(ReasonCode reason, const Properties& properties) {
+  return impl_->auth(reason, properties);
+}
+
+void Client::dispatch(UserEvent event) {
+  boost::asio::post(impl_->strand, [weak = std::weak_ptr<Impl>(impl_), event = std::move(event)] {
+    if (auto self = weak.lock()) self->emit(event);
+  });
+}
+
+void Client::post(std::function<void()> fn) {
+  boost::asio::post(impl_->strand, [weak = std::weak_ptr<Impl>(impl_), fn = std::move(fn)] {
+    if (auto self = weak.lock(); self && !self->destroyed) fn();
+  });
+}
+
+ConnectionState Client::state() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->state;
+}
+
+std::size_t Client::outbox_size() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->session.outbox_bytes();
+}
+
+std::size_t Client::outbox_messages() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->session.outbox_messages();
+}
+
+std::string Client::client_id() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->session.client_id();
+}
+
+ServerCapabilities Client::server() const {
+  std::lock_guard lock(impl_->mutex);
+  return detail::from_session(impl_->session.server());
+}
+
+ProtocolVersion Client::protocol_version() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->config.session.protocol_version;
+}
+
+}  // namespace portmqtt

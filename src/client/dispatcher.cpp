@@ -1,0 +1,167 @@
+// Session events -> public events -> the application's handlers.
+#include <exception>
+
+#include "client/convert.hpp"
+#include "client/runtime.hpp"
+
+namespace portmqtt {
+namespace {
+
+// The typed slot of each event.
+const auto& slot(const Handlers& h, const BeforeConnect*) {
+  return h.on_before_connect;
+}
+const auto& slot(const Handlers& h, const Connected*) {
+  return h.on_connected;
+}
+const auto& slot(const Handlers& h, const Disconnected*) {
+  return h.on_disconnected;
+}
+const auto& slot(const Handlers& h, const Published*) {
+  return h.on_published;
+}
+const auto& slot(const Handlers& h, const Subscribed*) {
+  return h.on_subscribed;
+}
+const auto& slot(const Handlers& h, const Unsubscribed*) {
+  return h.on_unsubscribed;
+}
+const auto& slot(const Handlers& h, const MessageReceived*) {
+  return h.on_message;
+}
+const auto& slot(const Handlers& h, const Error*) {
+  return h.on_error;
+}
+const auto& slot(const Handlers& h, const Deleted*) {
+  return h.on_deleted;
+}
+const auto& slot(const Handlers& h, const AuthReceived*) {
+  return h.on_auth;
+}
+const auto& slot(const Handlers& h, const UserEvent*) {
+  return h.on_user_event;
+}
+
+// A throwing handler must not take the loop thread down; the exception is dropped.
+template <class E>
+void deliver(const Handlers& handlers, const E& event) {
+  try {
+    if (const auto& typed = slot(handlers, static_cast<const E*>(nullptr))) typed(event);
+    if (handlers.on_event) handlers.on_event(Event{std::in_place_type<E>, event});
+  } catch (...) {
+  }
+}
+
+DeletedKind deleted_kind(codec::PacketType type) {
+  switch (type) {
+    case codec::PacketType::subscribe:
+      return DeletedKind::subscribe;
+    case codec::PacketType::unsubscribe:
+      return DeletedKind::unsubscribe;
+    default:
+      return DeletedKind::publish;
+  }
+}
+
+}  // namespace
+
+std::shared_ptr<const Handlers> Client::Impl::current_handlers() const {
+  std::lock_guard lock(handlers_mutex);
+  return handlers;
+}
+
+void Client::Impl::update_handlers(const std::function<void(Handlers&)>& change) {
+  std::lock_guard lock(handlers_mutex);
+  auto next = std::make_shared<Handlers>(*handlers);
+  change(*next);
+  handlers = std::move(next);
+}
+
+void Client::Impl::emit(const BeforeConnect& e) {
+  if (delivering()) deliver(*current_handlers(), e);
+}
+void Client::Impl::emit(const Disconnected& e) {
+  if (delivering()) deliver(*current_handlers(), e);
+}
+void Client::Impl::emit(const Error& e) {
+  if (delivering()) deliver(*current_handlers(), e);
+}
+void Client::Impl::emit(const UserEvent& e) {
+  if (delivering()) deliver(*current_handlers(), e);
+}
+
+void Client::Impl::dispatch(std::vector<PendingEvent>& events) {
+  if (events.empty()) return;
+  if (delivering()) {
+    auto hs = current_handlers();
+    for (PendingEvent& p : events) {
+      if (!delivering()) break;  // a handler stopped or destroyed the client
+      dispatch_one(p, *hs);
+    }
+  }
+  events.clear();
+}
+
+void Client::Impl::dispatch_one(PendingEvent& p, const Handlers& hs) {
+  const Properties& props = p.properties;
+  auto to_public_reasons = [&](const std::vector<codec::ReasonCode>& reasons) {
+    reason_scratch.clear();
+    for (codec::ReasonCode r : reasons)
+      reason_scratch.push_back(detail::from_codec(r));
+    return std::span<const ReasonCode>{reason_scratch};
+  };
+  std::visit(
+      [&](const auto& e) {
+        using E = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<E, session::Connected>) {
+          deliver(hs, Connected{e.session_present, detail::from_session(e.server),
+                                e.assigned_client_id, props});
+        } else if constexpr (std::is_same_v<E, session::ConnectRefused>) {
+          deliver(hs, Error{.kind = ErrorKind::connection_refused,
+                            .error = make_error_code(errc::connection_refused),
+                            .connect_reason = detail::from_codec(e.reason)});
+        } else if constexpr (std::is_same_v<E, session::MessageReceived>) {
+          dispatch_message(e, props, hs);
+        } else if constexpr (std::is_same_v<E, session::PublishCompleted>) {
+          deliver(hs, Published{e.packet_id, detail::from_codec(e.qos),
+                                detail::from_codec(e.reason), props});
+        } else if constexpr (std::is_same_v<E, session::SubscribeCompleted>) {
+          deliver(hs, Subscribed{e.packet_id, to_public_reasons(e.reasons), props});
+        } else if constexpr (std::is_same_v<E, session::UnsubscribeCompleted>) {
+          deliver(hs, Unsubscribed{e.packet_id, to_public_reasons(e.reasons), props});
+        } else if constexpr (std::is_same_v<E, session::MessageExpired>) {
+          deliver(hs, Deleted{e.packet_id, deleted_kind(e.type)});
+        } else if constexpr (std::is_same_v<E, session::AuthReceived>) {
+          deliver(hs, AuthReceived{detail::from_codec(e.reason), props});
+        } else if constexpr (std::is_same_v<E, session::ErrorOccurred>) {
+          std::error_code error = detail::to_public_error(e.error);
+          if (error == errc::connection_refused) return;  // reported with its reason code
+          deliver(hs, Error{.kind = detail::error_kind_of(error), .error = error});
+        }
+        // ServerDisconnected and CloseConnection are reported by Disconnected.
+      },
+      p.event);
+}
+
+void Client::Impl::dispatch_message(const session::MessageReceived& m, const Properties& props,
+                                    const Handlers& hs) {
+  const codec::Publish& pub = m.publish;
+  MessageReceived event{.topic = pub.topic,
+                        .payload = pub.payload,
+                        .offset = 0,
+                        .total_size = pub.payload.size(),
+                        .qos = detail::from_codec(pub.qos),
+                        .retain = pub.retain,
+                        .dup = pub.dup,
+                        .packet_id = pub.packet_id,
+                        .properties = props};
+  if (fragment_size == 0 || pub.payload.size() <= fragment_size) return deliver(hs, event);
+  for (std::size_t offset = 0; offset < pub.payload.size(); offset += fragment_size) {
+    if (!delivering()) return;
+    event.offset = offset;
+    event.payload = pub.payload.substr(offset, fragment_size);
+    deliver(hs, event);
+  }
+}
+
+}  // namespace portmqtt

@@ -1,0 +1,102 @@
+// The portmqtt error category and the names of reason codes.
+#include "portmqtt/error.hpp"
+
+#include <string>
+
+#include "codec/reason_codes.hpp"
+#include "portmqtt/reason_code.hpp"
+#include "transport/errc.hpp"
+
+namespace portmqtt {
+namespace {
+
+const char* describe(errc e) {
+  switch (e) {
+    case errc::not_started:
+      return "client not started";
+    case errc::already_started:
+      return "client already started";
+    case errc::invalid_state:
+      return "operation not valid in the current state";
+    case errc::invalid_argument:
+      return "invalid argument";
+    case errc::invalid_uri:
+      return "invalid broker URI";
+    case errc::unsupported_transport:
+      return "transport not supported";
+    case errc::invalid_topic:
+      return "invalid topic name or filter";
+    case errc::invalid_qos:
+      return "QoS not supported by the broker";
+    case errc::retain_not_available:
+      return "retain not available on the broker";
+    case errc::packet_too_large:
+      return "packet too large";
+    case errc::topic_alias_invalid:
+      return "invalid topic alias";
+    case errc::feature_not_available:
+      return "feature not available on the broker";
+    case errc::not_supported_by_version:
+      return "not supported by this MQTT version";
+    case errc::not_connected:
+      return "not connected";
+    case errc::outbox_full:
+      return "outbox full";
+    case errc::send_queue_full:
+      return "send queue full";
+    case errc::stop_pending:
+      return "stop requested; it completes asynchronously";
+    case errc::host_not_found:
+      return "host not found";
+    case errc::connect_timeout:
+      return "connect timed out";
+    case errc::connection_closed:
+      return "connection closed by the broker";
+    case errc::connection_refused:
+      return "connection refused by the broker";
+    case errc::connack_timeout:
+      return "no CONNACK in time";
+    case errc::keepalive_timeout:
+      return "no PINGRESP in time";
+    case errc::server_disconnected:
+      return "the broker sent DISCONNECT";
+    case errc::protocol_error:
+      return "protocol error by the broker";
+    case errc::malformed_packet:
+      return "malformed packet from the broker";
+    case errc::unknown_packet_id:
+      return "acknowledgement for an unknown packet id";
+    case errc::receive_maximum_exceeded:
+      return "broker exceeded our Receive Maximum";
+    case errc::unknown_topic_alias:
+      return "broker used an unknown topic alias";
+  }
+  return "unknown portmqtt error";
+}
+
+class Category final : public std::error_category {
+ public:
+  const char* name() const noexcept override { return "portmqtt"; }
+  std::string message(int value) const override { return describe(static_cast<errc>(value)); }
+};
+
+}  // namespace
+
+const std::error_category& category() noexcept {
+  static const Category instance;
+  return instance;
+}
+
+std::error_code make_error_code(errc e) noexcept {
+  return {static_cast<int>(e), category()};
+}
+
+int system_errno(const std::error_code& error) noexcept {
+  return transport::errno_of(error);
+}
+
+std::string_view to_string(ReasonCode code) noexcept {
+  return codec::to_string(static_cast<codec::ReasonCode>(code));
+}
+
+}  // namespace portmqtt

@@ -1,0 +1,464 @@
+// The connection life cycle on the loop: attempt, read, write, timers, close, reconnect, stop.
+#include "client/runtime.hpp"
+
+#include <cerrno>
+
+#include <boost/asio/post.hpp>
+
+#include "client/config_map.hpp"
+#include "client/convert.hpp"
+#include "codec/codec.hpp"
+#include "transport/errc.hpp"
+
+namespace portmqtt {
+namespace {
+
+namespace asio = boost::asio;
+
+session::Config initial_session_config(const Config& config) {
+  detail::Target target;
+  target.username = config.credentials.username;
+  target.password = config.credentials.password;
+  (void)detail::resolve_target(config, target);  // a bad URI is reported by start()
+  return detail::to_session_config(config, target);
+}
+
+// The session enforces our Maximum Packet Size only on MQTT 5, where the broker was told; on
+// 3.x the runtime keeps memory bounded by refusing any packet whose header announces more.
+bool exceeds_packet_limit(std::span<const std::uint8_t> bytes, std::uint32_t limit) {
+  if (limit == 0) return false;
+  std::size_t offset = 0;
+  while (offset < bytes.size()) {
+    auto header = codec::decode_fixed_header(bytes.subspan(offset));
+    if (header.status == codec::DecodeStatus::need_more || header.error) return false;
+    if (header.header.packet_size() > limit) return true;
+    offset += header.header.packet_size();
+  }
+  return false;
+}
+
+}  // namespace
+
+Client::Impl::Impl(std::shared_ptr<detail::LoopCore> loop_core, bool own, Config initial)
+    : core(std::move(loop_core)),
+      own_loop(own),
+      strand(asio::make_strand(core->io)),
+      config(std::move(initial)),
+      session(initial_session_config(config)),
+      session_timer(strand),
+      reconnect_timer(strand),
+      write_timer(strand),
+      refresh_timer(strand),
+      handlers(std::make_shared<const Handlers>()) {}
+
+Client::Impl::~Impl() = default;
+
+// --- start / stop ---------------------------------------------------------------------------
+
+std::error_code Client::Impl::start() {
+  const bool loop = on_loop_thread();
+  std::unique_lock life(lifecycle_mutex, std::defer_lock);
+  if (loop ? !life.try_lock() : (life.lock(), false)) return errc::already_started;
+  {
+    std::lock_guard lock(mutex);
+    if (running) return errc::already_started;
+    detail::Target target;
+    if (auto ec = detail::resolve_target(config, target)) return ec;
+  }
+  if (own_loop && !loop) {
+    // The previous run's thread has finished (or is about to); reuse the io_context.
+    for (auto& thread : core->threads)
+      thread->join();
+    core->threads.clear();
+    core->io.restart();
+  }
+  std::lock_guard lock(mutex);
+  if (own_loop) {
+    if (!core->work) core->work.emplace(core->io.get_executor());
+    if (core->threads.empty()) {
+      if (auto ec = detail::start_loop_threads(core, 1, config.task)) {
+        core->work.reset();
+        return ec;
+      }
+    }
+  }
+  running = true;
+  stopping = false;
+  stopping_flag = false;
+  state = ConnectionState::connecting;
+  asio::post(strand, [self = shared_from_this()] { self->begin_attempt(); });
+  return {};
+}
+
+std::error_code Client::Impl::stop(ReasonCode reason, const Properties& props) {
+  const bool loop = on_loop_thread();
+  std::unique_lock life(lifecycle_mutex, std::defer_lock);
+  if (loop ? !life.try_lock() : (life.lock(), false)) return errc::stop_pending;
+  {
+    std::unique_lock lock(mutex);
+    if (!running) return errc::not_started;
+    if (!stopping) {
+      stopping = true;
+      stopping_flag = true;
+      if (state == ConnectionState::connected)
+        (void)session.disconnect(detail::to_codec(reason), detail::to_codec_view(props),
+                                 Clock::now());
+      state = ConnectionState::stopped;
+      asio::post(strand, [self = shared_from_this()] { self->begin_stop(); });
+    }
+    if (loop) return errc::stop_pending;
+    changed.wait(lock, [&] { return !running; });
+  }
+  if (own_loop) {
+    for (auto& thread : core->threads)
+      thread->join();
+    core->threads.clear();
+  }
+  return {};
+}
+
+void Client::Impl::release_from_destructor() {
+  destroyed = true;
+  (void)stop(ReasonCode::normal_disconnection, {});
+  if (own_loop && !on_loop_thread()) {
+    std::lock_guard life(lifecycle_mutex);
+    core->work.reset();
+    for (auto& thread : core->threads)
+      thread->join();
+    core->threads.clear();
+  }
+}
+
+void Client::Impl::begin_stop() {
+  reconnect_timer.cancel();
+  refresh_timer.cancel();
+  service();  // flushes the DISCONNECT queued by stop(); its CloseConnection ends the link
+  if (!close_requested) end_connection({}, false);
+}
+
+void Client::Impl::finish_stop() {
+  std::lock_guard lock(mutex);
+  session.clear_outbox();
+  armed_deadline.reset();
+  session_timer.cancel();
+  running = false;
+  stopping = false;
+  state = ConnectionState::stopped;
+  if (own_loop) core->work.reset();
+  changed.notify_all();
+}
+
+std::error_code Client::Impl::reconnect() {
+  std::lock_guard lock(mutex);
+  if (!running || stopping) return errc::not_started;
+  if (state != ConnectionState::waiting_reconnect) return errc::invalid_state;
+  asio::post(strand, [self = shared_from_this()] { self->reconnect_now(); });
+  return {};
+}
+
+std::error_code Client::Impl::refresh() {
+  std::lock_guard lock(mutex);
+  if (state != ConnectionState::connected) return errc::not_connected;
+  asio::post(strand, [self = shared_from_this()] {
+    bool connected;
+    {
+      std::lock_guard relock(self->mutex);
+      connected = self->state == ConnectionState::connected && !self->stopping;
+    }
+    if (connected) self->end_connection({}, true);
+  });
+  return {};
+}
+
+// --- one connection attempt -----------------------------------------------------------------
+
+void Client::Impl::reconnect_now() {
+  {
+    std::lock_guard lock(mutex);
+    if (state != ConnectionState::waiting_reconnect || stopping) return;
+  }
+  begin_attempt();
+}
+
+void Client::Impl::begin_attempt() {
+  {
+    std::lock_guard lock(mutex);
+    if (stopping || !running) return;
+    state = ConnectionState::connecting;
+  }
+  ++generation;
+  reconnect_timer.cancel();
+  emit(BeforeConnect{});
+  detail::Target target;
+  transport::Options options;
+  std::error_code ec;
+  {
+    std::lock_guard lock(mutex);
+    if (stopping) return;
+    ec = detail::resolve_target(config, target);
+    if (!ec) {
+      session.set_config(detail::to_session_config(config, target));
+      options = detail::to_transport_options(config);
+      fragment_size = config.buffer.fragment_size;
+      max_packet_size = config.buffer.max_packet_size;
+      rx.reserve(std::max<std::size_t>(config.buffer.receive_size, 64));
+    }
+  }
+  if (!ec)
+    ec = detail::to_public_error(
+        transport::make_transport(target.endpoint.scheme, strand, options, transport));
+  if (ec) return fail_connection(ec);
+  transport->async_connect(target.endpoint,
+                           [self = shared_from_this(), gen = generation](std::error_code e) {
+                             self->on_transport_connected(gen, e);
+                           });
+}
+
+void Client::Impl::on_transport_connected(std::uint64_t gen, std::error_code ec) {
+  if (gen != generation) return;
+  if (ec) return fail_connection(ec);
+  {
+    std::lock_guard lock(mutex);
+    transport_ready = true;
+    session.connection_opened(Clock::now());
+  }
+  start_read();
+  service();
+}
+
+// --- reading --------------------------------------------------------------------------------
+
+void Client::Impl::start_read() {
+  // Grow to the size of the packet at the front when it does not fit (up to the limit the
+  // session enforces); otherwise read into whatever space is left.
+  std::size_t want = rx.size() + 1;
+  const std::uint32_t limit = max_packet_size != 0 ? max_packet_size : codec::kMaxPacketSize;
+  auto header = codec::decode_fixed_header(rx.data(), {limit});
+  if (header.status != codec::DecodeStatus::need_more && !header.error)
+    want = std::max(want, header.header.packet_size());
+  if (want > rx.capacity()) rx.reserve(want);
+  transport->async_read_some(
+      rx.space(), [self = shared_from_this(), gen = generation](std::error_code ec, std::size_t n) {
+        self->on_read(gen, ec, n);
+      });
+}
+
+void Client::Impl::on_read(std::uint64_t gen, std::error_code ec, std::size_t n) {
+  if (gen != generation) return;
+  if (ec) return fail_connection(ec);
+  rx.commit(n);
+  if (exceeds_packet_limit(rx.data(), max_packet_size))
+    return fail_connection(make_error_code(errc::packet_too_large));
+  std::size_t consumed = 0;
+  {
+    std::lock_guard lock(mutex);
+    consumed = session.receive(rx.data(), Clock::now());
+    drain_events_locked(pending);
+  }
+  dispatch(pending);  // messages point into rx: consume only afterwards
+  if (gen != generation) return;
+  rx.consume(consumed);
+  {
+    // Acknowledgements go out after the handlers of the messages they acknowledge returned.
+    std::lock_guard lock(mutex);
+    start_write_locked();
+    arm_session_timer_locked();
+  }
+  close_if_requested();
+  if (gen != generation || close_requested) return;
+  start_read();
+}
+
+// --- the pump: ticks, events, writes --------------------------------------------------------
+
+void Client::Impl::wake() {
+  if (wake_posted.exchange(true)) return;
+  asio::post(strand, [weak = weak_from_this()] {
+    if (auto self = weak.lock()) self->service();
+  });
+}
+
+void Client::Impl::service() {
+  wake_posted = false;
+  {
+    std::lock_guard lock(mutex);
+    const auto now = Clock::now();
+    if (auto deadline = session.next_deadline(); deadline && *deadline <= now) session.tick(now);
+    drain_events_locked(pending);
+    start_write_locked();
+    arm_session_timer_locked();
+  }
+  dispatch(pending);
+  close_if_requested();
+}
+
+void Client::Impl::arm_session_timer_locked() {
+  auto deadline = session.next_deadline();
+  if (deadline == armed_deadline) return;
+  armed_deadline = deadline;
+  if (!deadline) {
+    session_timer.cancel();
+    return;
+  }
+  session_timer.expires_at(*deadline);
+  session_timer.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    if (ec) return;
+    self->armed_deadline.reset();
+    self->service();
+  });
+}
+
+void Client::Impl::start_write_locked() {
+  if (write_in_flight || !transport_ready || !transport || !session.has_output()) return;
+  writing = session.take_output();
+  queued_estimate = 0;
+  if (writing.empty()) return;
+  writing_bytes = writing.size();
+  write_in_flight = true;
+  gather.assign(writing.buffers().begin(), writing.buffers().end());
+  const auto gen = generation;
+  transport->async_write(gather, [self = shared_from_this(), gen](std::error_code ec, std::size_t) {
+    self->on_write(gen, ec);
+  });
+  write_timer.expires_after(config.network.timeout);
+  write_timer.async_wait([self = shared_from_this(), gen](boost::system::error_code ec) {
+    if (ec || gen != self->generation) return;
+    self->fail_connection({ETIMEDOUT, std::system_category()});
+  });
+}
+
+void Client::Impl::on_write(std::uint64_t gen, std::error_code ec) {
+  if (gen != generation) return;
+  write_timer.cancel();
+  if (ec) return fail_connection(ec);
+  {
+    std::lock_guard lock(mutex);
+    write_in_flight = false;
+    writing_bytes = 0;
+    session.recycle(std::move(writing));
+    writing = {};
+    start_write_locked();
+    changed.notify_all();
+  }
+  close_if_requested();
+}
+
+bool Client::Impl::over_send_limit_locked() const {
+  const std::size_t limit = config.buffer.send_queue_limit;
+  return limit != 0 && writing_bytes + queued_estimate > limit;
+}
+
+// --- ending a connection --------------------------------------------------------------------
+
+void Client::Impl::close_if_requested() {
+  if (!close_requested) return;
+  {
+    std::lock_guard lock(mutex);
+    if (write_in_flight) return;  // on_write comes back here
+  }
+  end_connection(*close_requested, false);
+}
+
+void Client::Impl::fail_connection(std::error_code error) {
+  const std::error_code public_error = detail::to_public_error(error);
+  if (!stopping_flag)
+    emit(Error{.kind = detail::error_kind_of(public_error),
+               .error = public_error,
+               .system_errno = transport::errno_of(error)});
+  end_connection(public_error, false);
+}
+
+void Client::Impl::end_connection(std::error_code reason, bool reconnect_at_once) {
+  ++generation;
+  if (transport) {
+    transport->close();
+    transport.reset();
+  }
+  write_timer.cancel();
+  refresh_timer.cancel();
+  rx.clear();
+  close_requested.reset();
+  std::vector<PendingEvent> events;
+  {
+    std::lock_guard lock(mutex);
+    if (!running) return;
+    if (session.state() != session::State::disconnected) session.connection_lost(Clock::now());
+    transport_ready = false;
+    write_in_flight = false;
+    writing_bytes = 0;
+    queued_estimate = 0;
+    writing = {};
+    if (!stopping) state = ConnectionState::waiting_reconnect;  // as Disconnected is seen
+    drain_events_locked(events);
+    arm_session_timer_locked();
+    changed.notify_all();
+  }
+  close_requested.reset();  // draining may not ask to close what is already closed
+  dispatch(events);
+  if (stopping_flag) return finish_stop();
+  emit(Disconnected{.error = reason,
+                    .server_reason = server_reason,
+                    .was_connected = was_connected,
+                    .properties = server_disconnect_props});
+  server_reason.reset();
+  server_disconnect_props.clear();
+  was_connected = false;
+  schedule_reconnect(reconnect_at_once);
+}
+
+void Client::Impl::schedule_reconnect(bool at_once) {
+  ReconnectConfig policy;
+  {
+    std::lock_guard lock(mutex);
+    if (stopping || !running) return;
+    state = ConnectionState::waiting_reconnect;
+    policy = config.network.reconnect;
+  }
+  if (!at_once && !policy.enabled) return;  // reconnect() ends the wait
+  reconnect_timer.expires_after(at_once ? std::chrono::milliseconds{0}
+                                        : backoff.next_delay(policy));
+  reconnect_timer.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    if (!ec) self->reconnect_now();
+  });
+}
+
+// --- bookkeeping of session events (under the lock, before dispatch) ------------------------
+
+void Client::Impl::on_connected_locked(const session::Connected&) {
+  state = ConnectionState::connected;
+  was_connected = true;
+  backoff.reset();
+  const auto refresh_after = config.network.refresh_connection_after;
+  if (refresh_after.count() <= 0) return;
+  refresh_timer.expires_after(refresh_after);
+  refresh_timer.async_wait(
+      [self = shared_from_this(), gen = generation](boost::system::error_code ec) {
+        if (ec || gen != self->generation) return;
+        self->end_connection({}, true);
+      });
+}
+
+void Client::Impl::drain_events_locked(std::vector<PendingEvent>& out) {
+  while (auto event = session.next_event()) {
+    PendingEvent& p = out.emplace_back(PendingEvent{std::move(*event), {}});
+    std::visit(
+        [&](auto& e) {
+          using E = std::decay_t<decltype(e)>;
+          if constexpr (std::is_same_v<E, session::MessageReceived>) {
+            if (!e.publish.props.empty()) detail::copy_from_codec(e.publish.props, p.properties);
+          } else if constexpr (requires { e.props; }) {
+            if (!e.props.empty()) detail::copy_from_codec(e.props, p.properties);
+          }
+          if constexpr (std::is_same_v<E, session::Connected>) on_connected_locked(e);
+          if constexpr (std::is_same_v<E, session::CloseConnection>)
+            close_requested = detail::to_public_error(e.reason);
+          if constexpr (std::is_same_v<E, session::ServerDisconnected>) {
+            server_reason = detail::from_codec(e.reason);
+            server_disconnect_props = p.properties;
+          }
+        },
+        p.event);
+  }
+}
+
+}  // namespace portmqtt

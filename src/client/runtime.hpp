@@ -1,0 +1,148 @@
+// The runtime behind portmqtt::Client: one connection at a time, driven on a strand of an
+// io_context (the client's own loop thread or a shared EventLoop).
+//
+// Design:
+// - Protocol state lives in a session::Session guarded by `mutex`. API calls from any thread
+//   lock it briefly, run one session command (so packet ids come back synchronously) and wake
+//   the loop. The loop locks it to feed bytes and ticks and to take output and events, and
+//   releases it before running handlers, so handlers may call the API.
+// - Everything else (transport, receive buffer, timers, the write in flight) is touched only
+//   on the strand.
+// - Each connection attempt has a generation number; completions of an older attempt are
+//   ignored, which makes "close the transport and forget it" safe.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "client/loop_core.hpp"
+#include "client/receive_buffer.hpp"
+#include "client/reconnect.hpp"
+#include "portmqtt/client.hpp"
+#include "session/session.hpp"
+#include "transport/transport.hpp"
+
+namespace portmqtt {
+
+/// A session event waiting to be dispatched, with its properties copied out of buffers the
+/// session may reuse.
+struct PendingEvent {
+  session::Event event;
+  Properties properties;
+};
+
+struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
+  using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
+  using Clock = std::chrono::steady_clock;
+
+  Impl(std::shared_ptr<detail::LoopCore> core, bool own_loop, Config config);
+  ~Impl();
+
+  // --- life cycle (runtime.cpp) ----------------------------------------------------------
+  std::error_code start();
+  std::error_code stop(ReasonCode reason, const Properties& props);
+  void release_from_destructor();
+  std::error_code reconnect();
+  std::error_code refresh();
+  bool on_loop_thread() const noexcept { return core->running_in_this_thread(); }
+
+  // --- commands (commands.cpp) -----------------------------------------------------------
+  Result<PacketId> publish(std::string_view topic, std::string_view payload, PublishOptions options,
+                           const Properties& props, bool may_wait);
+  Result<PacketId> subscribe(std::span<const Subscription> subs, const Properties& props);
+  Result<PacketId> unsubscribe(std::span<const std::string_view> filters, const Properties& props);
+  std::error_code disconnect(ReasonCode reason, const Properties& props);
+  std::error_code auth(ReasonCode reason, const Properties& props);
+  std::error_code set_config(Config config);
+  std::error_code set_uri(std::string_view uri);
+  void wake();
+
+  // --- loop side (runtime.cpp) -----------------------------------------------------------
+  void begin_attempt();
+  void on_transport_connected(std::uint64_t generation, std::error_code ec);
+  void start_read();
+  void on_read(std::uint64_t generation, std::error_code ec, std::size_t n);
+  void service();
+  void start_write_locked();
+  void on_write(std::uint64_t generation, std::error_code ec);
+  void arm_session_timer_locked();
+  void drain_events_locked(std::vector<PendingEvent>& out);
+  void fail_connection(std::error_code error);
+  void end_connection(std::error_code reason, bool reconnect_at_once);
+  void schedule_reconnect(bool at_once);
+  void reconnect_now();
+  void begin_stop();
+  void finish_stop();
+  void on_connected_locked(const session::Connected& connected);
+  bool over_send_limit_locked() const;
+  void close_if_requested();
+
+  // --- dispatch (dispatcher.cpp) ---------------------------------------------------------
+  void dispatch(std::vector<PendingEvent>& events);
+  void dispatch_one(PendingEvent& pending, const Handlers& handlers);
+  void dispatch_message(const session::MessageReceived& m, const Properties& props,
+                        const Handlers& handlers);
+  void emit(const BeforeConnect& e);
+  void emit(const Disconnected& e);
+  void emit(const Error& e);
+  void emit(const UserEvent& e);
+  std::shared_ptr<const Handlers> current_handlers() const;
+  void update_handlers(const std::function<void(Handlers&)>& change);
+  bool delivering() const noexcept { return !destroyed.load() && !stopping_flag.load(); }
+
+  // --- state -----------------------------------------------------------------------------
+  std::shared_ptr<detail::LoopCore> core;
+  const bool own_loop;
+  Strand strand;
+
+  std::mutex lifecycle_mutex;       // serialises start() and stop()
+  mutable std::mutex mutex;         // guards everything down to `transport_ready`
+  std::condition_variable changed;  // room in the send queue, stop finished
+  Config config;
+  session::Session session;
+  ConnectionState state = ConnectionState::not_started;
+  bool running = false;
+  bool stopping = false;
+  std::size_t writing_bytes = 0;    // bytes of the write in flight
+  std::size_t queued_estimate = 0;  // bytes queued by commands since the last take_output
+  bool write_in_flight = false;
+  bool transport_ready = false;  // connected at TCP level, writes allowed
+
+  std::atomic<bool> wake_posted{false};
+  std::atomic<bool> destroyed{false};
+  std::atomic<bool> stopping_flag{false};
+
+  // Strand-only state.
+  std::uint64_t generation = 0;
+  std::shared_ptr<transport::Transport> transport;
+  detail::ReceiveBuffer rx;
+  session::OutputBatch writing;
+  std::vector<transport::ConstByteSpan> gather;
+  std::vector<PendingEvent> pending;
+  boost::asio::steady_timer session_timer;
+  std::optional<Clock::time_point> armed_deadline;
+  boost::asio::steady_timer reconnect_timer;
+  boost::asio::steady_timer write_timer;
+  boost::asio::steady_timer refresh_timer;
+  detail::ReconnectBackoff backoff;
+  bool was_connected = false;
+  std::optional<std::error_code> close_requested;
+  std::optional<ReasonCode> server_reason;
+  Properties server_disconnect_props;
+  std::vector<ReasonCode> reason_scratch;
+  std::size_t fragment_size = 0;
+  std::uint32_t max_packet_size = 0;
+
+  mutable std::mutex handlers_mutex;
+  std::shared_ptr<const Handlers> handlers;
+};
+
+}  // namespace portmqtt

@@ -1,0 +1,126 @@
+// Records a client's events (as owned copies) and lets a test wait for them.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "portmqtt/client.hpp"
+
+namespace portmqtt::test {
+
+struct ReceivedMessage {
+  std::string topic;
+  std::string payload;
+  QoS qos{};
+  bool retain = false;
+  bool dup = false;
+  PacketId packet_id = 0;
+  std::size_t offset = 0;
+  std::size_t total_size = 0;
+  Properties properties;
+};
+
+struct RecordedError {
+  ErrorKind kind{};
+  std::error_code error;
+  int system_errno = 0;
+  ReasonCode connect_reason{};
+};
+
+struct RecordedDisconnect {
+  std::error_code error;
+  bool was_connected = false;
+};
+
+class Recorder {
+ public:
+  explicit Recorder(Client& client) {
+    client.set_handlers({
+        .on_before_connect = [this](const BeforeConnect&) { record([&] { ++before_connect; }); },
+        .on_connected =
+            [this](const Connected& e) {
+              record([&] {
+                ++connected;
+                session_present = e.session_present;
+                server = e.server;
+              });
+            },
+        .on_disconnected =
+            [this](const Disconnected& e) {
+              record([&] { disconnects.push_back({e.error, e.was_connected}); });
+            },
+        .on_published =
+            [this](const Published& e) { record([&] { published.push_back(e.packet_id); }); },
+        .on_subscribed =
+            [this](const Subscribed& e) {
+              record([&] { subacks.emplace_back(e.reasons.begin(), e.reasons.end()); });
+            },
+        .on_unsubscribed = [this](const Unsubscribed&) { record([&] { ++unsubacks; }); },
+        .on_message =
+            [this](const MessageReceived& e) {
+              record([&] {
+                messages.push_back({std::string{e.topic}, std::string{e.payload}, e.qos, e.retain,
+                                    e.dup, e.packet_id, e.offset, e.total_size, e.properties});
+              });
+            },
+        .on_error =
+            [this](const Error& e) {
+              record([&] {
+                errors.push_back({e.kind, e.error, e.system_errno, e.connect_reason});
+              });
+            },
+        .on_deleted = [this](const Deleted& e) { record([&] { deleted.push_back(e.packet_id); }); },
+    });
+  }
+
+  /// Waits until `pred` (called under the lock) holds.
+  bool wait(const std::function<bool()>& pred,
+            std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+    std::unique_lock lock(mutex);
+    return cv.wait_for(lock, timeout, pred);
+  }
+  bool wait_connected(int count = 1) {
+    return wait([&] { return connected >= count; });
+  }
+  bool wait_messages(std::size_t count,
+                     std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+    return wait([&] { return messages.size() >= count; }, timeout);
+  }
+
+  template <class F>
+  void record(F change) {
+    {
+      std::lock_guard lock(mutex);
+      change();
+    }
+    cv.notify_all();
+  }
+
+  std::mutex mutex;
+  std::condition_variable cv;
+  int before_connect = 0;
+  int connected = 0;
+  bool session_present = false;
+  ServerCapabilities server;
+  std::vector<RecordedDisconnect> disconnects;
+  std::vector<PacketId> published;
+  std::vector<std::vector<ReasonCode>> subacks;
+  int unsubacks = 0;
+  std::vector<ReceivedMessage> messages;
+  std::vector<RecordedError> errors;
+  std::vector<PacketId> deleted;
+};
+
+/// Payloads used in both directions: empty, one byte, 1 KiB, 1 MiB, binary with NULs.
+inline std::string patterned(std::size_t size) {
+  std::string s(size, '\0');
+  for (std::size_t i = 0; i < size; ++i)
+    s[i] = static_cast<char>((i * 31 + 7) % 256);
+  return s;
+}
+
+}  // namespace portmqtt::test

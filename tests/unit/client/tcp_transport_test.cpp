@@ -1,0 +1,212 @@
+// The TCP transport against a loopback peer made with plain Asio in the test.
+#include "transport/tcp.hpp"
+
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+
+#include "transport/errc.hpp"
+
+namespace portmqtt::transport {
+namespace {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using namespace std::chrono_literals;
+
+std::span<const std::uint8_t> bytes_of(const std::string& s) {
+  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+
+class TcpTransportTest : public ::testing::Test {
+ protected:
+  // Runs the io_context until `done` holds or two seconds pass.
+  template <class Pred>
+  void run_until(Pred done) {
+    auto deadline = std::chrono::steady_clock::now() + 2s;
+    while (!done() && std::chrono::steady_clock::now() < deadline) {
+      io_.run_for(10ms);
+      if (io_.stopped()) io_.restart();
+    }
+    ASSERT_TRUE(done()) << "timed out";
+  }
+
+  std::error_code connect(const std::string& host, std::uint16_t port, Options options = {}) {
+    transport_ = make_tcp_transport(io_.get_executor(), options);
+    std::optional<std::error_code> result;
+    transport_->async_connect({Scheme::mqtt, host, port, ""},
+                              [&](std::error_code ec) { result = ec; });
+    run_until([&] { return result.has_value(); });
+    return result.value_or(std::error_code{});
+  }
+
+  // Accepts one connection on `acceptor` while the transport connects.
+  std::error_code connect_and_accept(tcp::acceptor& acceptor, const std::string& host,
+                                     Options options = {}) {
+    acceptor.async_accept(peer_, [](boost::system::error_code) {});
+    return connect(host, acceptor.local_endpoint().port(), options);
+  }
+
+  asio::io_context io_;
+  std::shared_ptr<Transport> transport_;
+  tcp::socket peer_{io_};
+};
+
+TEST_F(TcpTransportTest, ConnectsToIpv4Literal) {
+  tcp::acceptor acceptor{io_, {asio::ip::make_address("127.0.0.1"), 0}};
+  EXPECT_FALSE(connect_and_accept(acceptor, "127.0.0.1"));
+}
+
+TEST_F(TcpTransportTest, ConnectsToIpv6Literal) {
+  tcp::acceptor acceptor{io_, {asio::ip::make_address("::1"), 0}};
+  EXPECT_FALSE(connect_and_accept(acceptor, "::1"));
+}
+
+TEST_F(TcpTransportTest, ResolvesNames) {
+  tcp::acceptor acceptor{io_, {asio::ip::make_address("127.0.0.1"), 0}};
+  EXPECT_FALSE(connect_and_accept(acceptor, "localhost"));
+}
+
+TEST_F(TcpTransportTest, RefusedConnectionKeepsErrno) {
+  std::uint16_t port;
+  {
+    tcp::acceptor closed{io_, {asio::ip::make_address("127.0.0.1"), 0}};
+    port = closed.local_endpoint().port();
+  }
+  std::error_code ec = connect("127.0.0.1", port);
+  EXPECT_EQ(ec, std::error_code(ECONNREFUSED, std::system_category()));
+  EXPECT_EQ(errno_of(ec), ECONNREFUSED);
+}
+
+TEST_F(TcpTransportTest, ConnectTimesOutWhenTheListenQueueIsFull) {
+  // Backlog 0 and nobody accepting: once the queue is full Linux drops further SYNs, so the
+  // transport's connect hangs until its own timeout.
+  tcp::acceptor acceptor{io_};
+  acceptor.open(tcp::v4());
+  acceptor.bind({asio::ip::make_address("127.0.0.1"), 0});
+  acceptor.listen(0);
+  std::vector<std::unique_ptr<tcp::socket>> fillers;
+  for (int i = 0; i < 4; ++i) {
+    auto s = std::make_unique<tcp::socket>(io_);
+    s->open(tcp::v4());
+    s->non_blocking(true);
+    // A raw non-blocking connect: Asio's synchronous connect would wait for completion.
+    auto target = acceptor.local_endpoint();
+    (void)::connect(s->native_handle(), target.data(), static_cast<socklen_t>(target.size()));
+    fillers.push_back(std::move(s));
+  }
+  Options options;
+  options.connect_timeout = 300ms;
+  auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(connect("127.0.0.1", acceptor.local_endpoint().port(), options), errc::connect_timeout);
+  EXPECT_GE(std::chrono::steady_clock::now() - started, 250ms);
+}
+
+TEST_F(TcpTransportTest, GatherWriteSendsBuffersInOrder) {
+  tcp::acceptor acceptor{io_, {asio::ip::make_address("127.0.0.1"), 0}};
+  ASSERT_FALSE(connect_and_accept(acceptor, "127.0.0.1"));
+  std::string a = "hello", b{"\0\1", 2}, c = " world";
+  std::vector<ConstByteSpan> buffers{bytes_of(a), bytes_of(b), bytes_of(c)};
+  std::optional<std::size_t> written;
+  transport_->async_write(buffers, [&](std::error_code ec, std::size_t n) {
+    EXPECT_FALSE(ec);
+    written = n;
+  });
+  run_until([&] { return written.has_value(); });
+  EXPECT_EQ(*written, 13u);
+  std::string received(13, '?');
+  asio::read(peer_, asio::buffer(received));
+  EXPECT_EQ(received, std::string("hello\0\1 world", 13));
+}
+
+TEST_F(TcpTransportTest, ReadsWhatThePeerWrites) {
+  tcp::acceptor acceptor{io_, {asio::ip::make_address("127.0.0.1"), 0}};
+  ASSERT_FALSE(connect_and_accept(acceptor, "127.0.0.1"));
+  asio::write(peer_, asio::buffer(std::string("\x20\x02\x00\x00", 4)));
+  std::vector<std::uint8_t> buffer(16);
+  std::size_t total = 0;
+  std::function<void()> read_more = [&] {
+    transport_->async_read_some({buffer.data() + total, buffer.size() - total},
+                                [&](std::error_code ec, std::size_t n) {
+                                  ASSERT_FALSE(ec);
+                                  total += n;
+                                  if (total < 4) read_more();
+                                });
+  };
+  read_more();
+  run_until([&] { return total >= 4; });
+  EXPECT_EQ(std::vector<std::uint8_t>(buffer.begin(), buffer.begin() + 4),
+            (std::vector<std::uint8_t>{0x20, 0x02, 0x00, 0x00}));
+}
+
+TEST_F(TcpTransportTest, PeerCloseIsEndOfStream) {
+  tcp::acceptor acceptor{io_, {asio::ip::make_address("127.0.0.1"), 0}};
+  ASSERT_FALSE(connect_and_accept(acceptor, "127.0.0.1"));
+  peer_.close();
+  std::vector<std::uint8_t> buffer(16);
+  std::optional<std::error_code> result;
+  transport_->async_read_some(buffer, [&](std::error_code ec, std::size_t) { result = ec; });
+  run_until([&] { return result.has_value(); });
+  EXPECT_EQ(*result, errc::end_of_stream);
+}
+
+TEST_F(TcpTransportTest, CloseAbortsPendingReadAndTransportMayBeDroppedAtOnce) {
+  tcp::acceptor acceptor{io_, {asio::ip::make_address("127.0.0.1"), 0}};
+  ASSERT_FALSE(connect_and_accept(acceptor, "127.0.0.1"));
+  std::vector<std::uint8_t> buffer(16);
+  std::optional<std::error_code> result;
+  transport_->async_read_some(buffer, [&](std::error_code ec, std::size_t) { result = ec; });
+  transport_->close();
+  transport_.reset();  // pending handler keeps the object alive
+  run_until([&] { return result.has_value(); });
+  EXPECT_EQ(*result, std::error_code(ECANCELED, std::system_category()));
+}
+
+TEST_F(TcpTransportTest, KeepAliveOptionsAreAccepted) {
+  tcp::acceptor acceptor{io_, {asio::ip::make_address("127.0.0.1"), 0}};
+  Options options;
+  options.keep_alive = {.enabled = true, .idle = 7s, .interval = 3s, .count = 4};
+  EXPECT_FALSE(connect_and_accept(acceptor, "127.0.0.1", options));
+}
+
+TEST_F(TcpTransportTest, BindsToLoopbackInterface) {
+  tcp::acceptor acceptor{io_, {asio::ip::make_address("127.0.0.1"), 0}};
+  Options options;
+  options.interface_name = "lo";
+  std::error_code ec = connect_and_accept(acceptor, "127.0.0.1", options);
+  if (ec == std::error_code(EPERM, std::system_category())) GTEST_SKIP() << "needs CAP_NET_RAW";
+  EXPECT_FALSE(ec) << ec.message();
+}
+
+TEST_F(TcpTransportTest, UnknownInterfaceFailsWithErrno) {
+  tcp::acceptor acceptor{io_, {asio::ip::make_address("127.0.0.1"), 0}};
+  Options options;
+  options.interface_name = "nosuchif0";
+  std::error_code ec = connect("127.0.0.1", acceptor.local_endpoint().port(), options);
+  EXPECT_TRUE(ec == std::error_code(ENODEV, std::system_category()) ||
+              ec == std::error_code(EPERM, std::system_category()))
+      << ec.message();
+  EXPECT_NE(errno_of(ec), 0);
+}
+
+TEST_F(TcpTransportTest, OtherSchemesAreNotImplementedYet) {
+  std::shared_ptr<Transport> t;
+  EXPECT_EQ(make_transport(Scheme::mqtts, io_.get_executor(), {}, t), errc::not_implemented);
+  EXPECT_EQ(make_transport(Scheme::ws, io_.get_executor(), {}, t), errc::not_implemented);
+  EXPECT_EQ(make_transport(Scheme::wss, io_.get_executor(), {}, t), errc::not_implemented);
+  EXPECT_FALSE(make_transport(Scheme::mqtt, io_.get_executor(), {}, t));
+  EXPECT_NE(t, nullptr);
+}
+
+}  // namespace
+}  // namespace portmqtt::transport
