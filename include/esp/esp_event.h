@@ -1,0 +1,65 @@
+/*
+ * esp_event.h — the types of ESP-IDF's event library that ESP-MQTT's API is written in.
+ *
+ * portmqtt has no general event loop: each MQTT client dispatches its own events to the
+ * handlers registered with esp_mqtt_client_register_event(). Only the vocabulary is here.
+ */
+#ifndef PORTMQTT_ESP_EVENT_H
+#define PORTMQTT_ESP_EVENT_H
+
+#include <stdint.h>
+
+#include "esp_err.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Names a family of events; compared by pointer, so each base is one global string. */
+typedef const char* esp_event_base_t;
+
+/** Handle of an event loop. Kept for signatures that mention it; portmqtt never creates one. */
+typedef void* esp_event_loop_handle_t;
+
+/**
+ * Event handler signature.
+ *
+ * @param event_handler_arg the pointer given at registration
+ * @param event_base        family of the event (MQTT_EVENTS for MQTT clients)
+ * @param event_id          event number within the family (an esp_mqtt_event_id_t for MQTT)
+ * @param event_data        event payload (an esp_mqtt_event_handle_t for MQTT); valid only
+ *                          until the handler returns
+ */
+typedef void (*esp_event_handler_t)(void* event_handler_arg, esp_event_base_t event_base,
+                                    int32_t event_id, void* event_data);
+
+/** Registers a handler for every base. */
+#define ESP_EVENT_ANY_BASE NULL
+/** Registers a handler for every event id of a base. */
+#define ESP_EVENT_ANY_ID -1
+
+/** Declares an event base defined elsewhere (use in headers). */
+#define ESP_EVENT_DECLARE_BASE(id) extern esp_event_base_t const id
+/** Defines an event base; its value is its own name. Use in exactly one source file. */
+#define ESP_EVENT_DEFINE_BASE(id) esp_event_base_t const id = #id
+
+/**
+ * ESP-IDF applications create the default event loop before starting MQTT clients. portmqtt
+ * clients do not need it, so this only succeeds.
+ *
+ * @return ESP_OK
+ */
+esp_err_t esp_event_loop_create_default(void);
+
+/**
+ * Counterpart of esp_event_loop_create_default(); only succeeds.
+ *
+ * @return ESP_OK
+ */
+esp_err_t esp_event_loop_delete_default(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PORTMQTT_ESP_EVENT_H */

@@ -1,0 +1,105 @@
+/*
+ * esp_log.h — ESP-IDF's logging macros, writing to stderr.
+ *
+ * Each ESP_LOGx(tag, format, ...) prints one line "L (ms) tag: message" (L = E/W/I/D/V,
+ * ms = milliseconds since the process started), as ESP-IDF does, if the level is enabled for
+ * the tag. The run-time default level is ESP_LOG_INFO; esp_log_level_set() changes it.
+ *
+ * Compile-time filter: define LOG_LOCAL_LEVEL (e.g. to ESP_LOG_WARN) before including this
+ * header to remove more verbose calls from a file entirely. The default keeps every level and
+ * leaves the decision to the run-time level.
+ */
+#ifndef PORTMQTT_ESP_LOG_H
+#define PORTMQTT_ESP_LOG_H
+
+#include <stdarg.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Log levels, most severe first; a level enables itself and everything above it. */
+typedef enum {
+  ESP_LOG_NONE = 0, /*!< Nothing is printed. */
+  ESP_LOG_ERROR,    /*!< Failures the program cannot recover from by itself. */
+  ESP_LOG_WARN,     /*!< Failures that were recovered from. */
+  ESP_LOG_INFO,     /*!< Normal progress (the default level). */
+  ESP_LOG_DEBUG,    /*!< Detail useful while debugging. */
+  ESP_LOG_VERBOSE,  /*!< Everything. */
+  ESP_LOG_MAX       /*!< One past the last level. */
+} esp_log_level_t;
+
+#ifndef LOG_LOCAL_LEVEL
+/** Most verbose level compiled into this translation unit (see the file comment). */
+#define LOG_LOCAL_LEVEL ESP_LOG_VERBOSE
+#endif
+
+/**
+ * Sets the run-time level of one tag, or of every tag with "*" (which also resets the
+ * per-tag settings made before). Thread-safe.
+ *
+ * @param tag   tag as passed to ESP_LOGx, or "*"
+ * @param level most verbose level to print for it
+ */
+void esp_log_level_set(const char* tag, esp_log_level_t level);
+
+/**
+ * Run-time level in effect for a tag.
+ *
+ * @param tag tag as passed to ESP_LOGx
+ * @return the tag's own level if one was set, else the "*" level
+ */
+esp_log_level_t esp_log_level_get(const char* tag);
+
+/**
+ * Writes text to the log exactly as formatted (no prefix, no newline), if level is enabled
+ * for tag. ESP-IDF's raw output function.
+ */
+void esp_log_write(esp_log_level_t level, const char* tag, const char* format, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/** esp_log_write() with a va_list. */
+void esp_log_writev(esp_log_level_t level, const char* tag, const char* format, va_list args)
+    __attribute__((format(printf, 3, 0)));
+
+/** Milliseconds since the process started, as printed in log lines. */
+uint32_t esp_log_timestamp(void);
+
+/**
+ * Writes one complete log line "L (ms) tag: message\n" if level is enabled for tag.
+ * The target of the ESP_LOGx macros; call those instead.
+ */
+void esp_log_line(esp_log_level_t level, const char* tag, const char* format, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/*
+ * The macros take (tag, format, ...) as one variadic list so that a call without arguments
+ * after the format stays valid ISO C11 and C++ (no ", ##__VA_ARGS__" extension needed).
+ */
+
+/** Logs at `level` (tag, format, ...) unless LOG_LOCAL_LEVEL compiles it out. */
+#define ESP_LOG_LEVEL_LOCAL(level, ...)                                 \
+  do {                                                                  \
+    if (LOG_LOCAL_LEVEL >= (level)) esp_log_line((level), __VA_ARGS__); \
+  } while (0)
+
+/** Logs at a level chosen at run time: ESP_LOG_LEVEL(level, tag, format, ...). */
+#define ESP_LOG_LEVEL(level, ...) esp_log_line((level), __VA_ARGS__)
+
+/** ESP_LOGE(tag, format, ...): error line. */
+#define ESP_LOGE(...) ESP_LOG_LEVEL_LOCAL(ESP_LOG_ERROR, __VA_ARGS__)
+/** ESP_LOGW(tag, format, ...): warning line. */
+#define ESP_LOGW(...) ESP_LOG_LEVEL_LOCAL(ESP_LOG_WARN, __VA_ARGS__)
+/** ESP_LOGI(tag, format, ...): information line. */
+#define ESP_LOGI(...) ESP_LOG_LEVEL_LOCAL(ESP_LOG_INFO, __VA_ARGS__)
+/** ESP_LOGD(tag, format, ...): debug line. */
+#define ESP_LOGD(...) ESP_LOG_LEVEL_LOCAL(ESP_LOG_DEBUG, __VA_ARGS__)
+/** ESP_LOGV(tag, format, ...): verbose line. */
+#define ESP_LOGV(...) ESP_LOG_LEVEL_LOCAL(ESP_LOG_VERBOSE, __VA_ARGS__)
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PORTMQTT_ESP_LOG_H */
