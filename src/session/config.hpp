@@ -24,8 +24,14 @@ struct WillConfig {
 
 /// What to do with queued QoS>0 messages when the broker reports no session after a reconnect.
 enum class LostSessionPolicy : std::uint8_t {
-  resend_as_new,  ///< keep them and send them again as new messages (DUP=0); ESP-MQTT does this
-  discard,        ///< drop them, each reported with MessageExpired
+  /// Keep them and send them again as new messages (DUP=0); ESP-MQTT does this. A QoS 2
+  /// message already at PUBREL is reported as PublishCompleted (success): the broker had
+  /// acknowledged receipt with PUBREC, and with its session gone there is nothing to release.
+  resend_as_new,
+  /// Drop the messages the broker had seen (sent at least once), each reported with
+  /// MessageExpired; PUBRELs are completed as above. Messages never sent are not part of the
+  /// lost session and are sent normally.
+  discard,
 };
 
 struct Config {
@@ -50,8 +56,13 @@ struct Config {
   Duration connect_timeout{10'000};
   /// MQTT 3.x only: resend an unacknowledged PUBLISH/PUBREL on a live connection after this
   /// long (ESP-MQTT behaviour). Zero disables. MQTT 5 never resends on a live connection.
+  /// While enabled, the duplicate acks a resend can cause are ignored; otherwise an ack for an
+  /// id not in flight is a protocol violation.
   Duration retransmit_interval{1'000};
-  /// Outbox items older than this are dropped with MessageExpired. Zero: never.
+  /// Outbox items older than this are dropped with MessageExpired, also while disconnected.
+  /// Zero: never. A message in flight on the live connection is not expired (its ack is on the
+  /// way), nor is a QoS 2 message the broker may have seen: its packet id must finish the
+  /// PUBREL/PUBCOMP exchange, or a new message reusing it could be taken for a duplicate.
   Duration outbox_expiry{30'000};
   /// Outbox limits; zero means unlimited. Exceeding one makes the command fail with
   /// errc::outbox_full (ESP's -2).

@@ -41,6 +41,37 @@ T narrow(std::uint32_t value) {
   return static_cast<T>(std::min<std::uint32_t>(value, std::numeric_limits<T>::max()));
 }
 
+/// What CONNACK says the broker allows, with the MQTT 5 defaults where it says nothing (and
+/// always for 3.x).
+ServerCapabilities capabilities_from(const codec::Properties& props, const Config& config,
+                                     bool v5) {
+  ServerCapabilities caps;
+  caps.keep_alive = config.keep_alive_s;
+  caps.session_expiry_interval =
+      number_or(config.connect_props.view(), PropertyId::session_expiry_interval, 0);
+  if (!v5) return caps;
+  caps.receive_maximum =
+      narrow<std::uint16_t>(number_or(props, PropertyId::receive_maximum, 65535));
+  caps.maximum_qos = static_cast<codec::QoS>(
+      std::min<std::uint32_t>(number_or(props, PropertyId::maximum_qos, 2), 2));
+  caps.retain_available = flag_or_true(props, PropertyId::retain_available);
+  caps.maximum_packet_size =
+      number_or(props, PropertyId::maximum_packet_size, codec::kMaxPacketSize);
+  caps.topic_alias_maximum =
+      narrow<std::uint16_t>(number_or(props, PropertyId::topic_alias_maximum, 0));
+  caps.wildcard_subscription_available =
+      flag_or_true(props, PropertyId::wildcard_subscription_available);
+  caps.subscription_identifiers_available =
+      flag_or_true(props, PropertyId::subscription_identifier_available);
+  caps.shared_subscription_available =
+      flag_or_true(props, PropertyId::shared_subscription_available);
+  caps.keep_alive =
+      narrow<std::uint16_t>(number_or(props, PropertyId::server_keep_alive, caps.keep_alive));
+  caps.session_expiry_interval =
+      number_or(props, PropertyId::session_expiry_interval, caps.session_expiry_interval);
+  return caps;
+}
+
 }  // namespace
 
 void Session::Impl::connection_opened(TimePoint now) {
@@ -117,38 +148,12 @@ void Session::Impl::on_connack(codec::Connack& connack, TimePoint now) {
     violation(errc::protocol_error, codec::ReasonCode::protocol_error, now);
     return;
   }
-  const codec::Properties& props = connack.props;
-  ServerCapabilities caps;
-  caps.keep_alive = config.keep_alive_s;
-  caps.session_expiry_interval =
-      number_or(config.connect_props.view(), PropertyId::session_expiry_interval, 0);
+  server = capabilities_from(connack.props, config, is_v5());
   std::string_view assigned;
-  if (is_v5()) {
-    caps.receive_maximum =
-        narrow<std::uint16_t>(number_or(props, PropertyId::receive_maximum, 65535));
-    caps.maximum_qos = static_cast<codec::QoS>(
-        std::min<std::uint32_t>(number_or(props, PropertyId::maximum_qos, 2), 2));
-    caps.retain_available = flag_or_true(props, PropertyId::retain_available);
-    caps.maximum_packet_size =
-        number_or(props, PropertyId::maximum_packet_size, codec::kMaxPacketSize);
-    caps.topic_alias_maximum =
-        narrow<std::uint16_t>(number_or(props, PropertyId::topic_alias_maximum, 0));
-    caps.wildcard_subscription_available =
-        flag_or_true(props, PropertyId::wildcard_subscription_available);
-    caps.subscription_identifiers_available =
-        flag_or_true(props, PropertyId::subscription_identifier_available);
-    caps.shared_subscription_available =
-        flag_or_true(props, PropertyId::shared_subscription_available);
-    caps.keep_alive =
-        narrow<std::uint16_t>(number_or(props, PropertyId::server_keep_alive, caps.keep_alive));
-    caps.session_expiry_interval =
-        number_or(props, PropertyId::session_expiry_interval, caps.session_expiry_interval);
-    if (auto id = props.text(PropertyId::assigned_client_identifier)) {
-      client_id.assign(*id);
-      assigned = client_id;
-    }
+  if (auto id = connack.props.text(PropertyId::assigned_client_identifier); id && is_v5()) {
+    client_id.assign(*id);
+    assigned = client_id;
   }
-  server = caps;
   move_to(ConnectionInput::connack_accepted);
   aliases_out.reset(server.topic_alias_maximum);
   keepalive.start(now, server.keep_alive, config.ping_interval_percent, config.ping_timeout);

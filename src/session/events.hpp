@@ -69,7 +69,9 @@ struct UnsubscribeCompleted {
   codec::Properties props;
 };
 
-/// An outbox item was dropped because it expired before it was acknowledged (ESP DELETED).
+/// An outbox item was dropped before it was acknowledged (ESP DELETED): it expired, the lost
+/// session policy discarded it, a new broker cannot take it, or (SUBSCRIBE/UNSUBSCRIBE) its
+/// ack was lost with the connection.
 struct MessageExpired {
   std::uint16_t packet_id = 0;  ///< 0 for a stored QoS 0 message
   codec::PacketType type{};     ///< PUBLISH, SUBSCRIBE or UNSUBSCRIBE

@@ -68,13 +68,16 @@ class Session {
   /// The transport is up: queue CONNECT and wait for CONNACK (state -> connecting).
   void connection_opened(TimePoint now);
   /// The transport is gone (closed by us after CloseConnection, or lost). In-flight messages
-  /// stay in the outbox for the next connection; state -> disconnected.
+  /// stay in the outbox for the next connection; state -> disconnected. Output not yet taken is
+  /// dropped. A SUBSCRIBE/UNSUBSCRIBE still waiting for its ack is reported with MessageExpired
+  /// (type SUBSCRIBE/UNSUBSCRIBE) and not resent.
   void connection_lost(TimePoint now);
 
   /// Feeds bytes read from the transport. Decodes every whole packet at the front of `bytes`
   /// and returns how many bytes it consumed; the caller keeps the rest and passes it again with
   /// more data. Malformed input queues ErrorOccurred + CloseConnection (and, in MQTT 5, a
-  /// DISCONNECT with the matching reason code) and consumes nothing further.
+  /// DISCONNECT with the matching reason code) and consumes nothing further. Once the session
+  /// is closing or disconnected, bytes are ignored and reported consumed.
   std::size_t receive(codec::ByteView bytes, TimePoint now);
 
   /// Runs timers: keep-alive, CONNACK timeout, retransmission (3.x), outbox expiry.
@@ -84,9 +87,20 @@ class Session {
 
   /// Publishes `message` (its packet_id and dup are ignored; the session assigns them).
   /// QoS 1/2 messages are stored first and sent when the in-flight window (the broker's
-  /// Receive Maximum) allows; offline they wait for the next connection.
+  /// Receive Maximum) allows; offline they wait for the next connection. A QoS 0 message on a
+  /// live connection is encoded straight into the output: no allocation once warmed up.
+  /// A Topic Alias property makes QoS 0 messages go out with an empty topic once the broker
+  /// knows the alias; stored (QoS>0) messages always carry the full topic as well. A queued
+  /// message that a later broker cannot take (above its Maximum QoS or Maximum Packet Size) is
+  /// dropped with MessageExpired; an alias above its Topic Alias Maximum is removed.
+  /// Fails with errc::not_connected, invalid_topic, invalid_qos, retain_not_available,
+  /// packet_too_large, topic_alias_invalid, outbox_full, not_supported_by_version (properties
+  /// on 3.x), invalid_argument (a Subscription Identifier), or a codec error.
   CommandResult publish(const codec::Publish& message, TimePoint now, PublishOptions options = {});
   /// Sends one SUBSCRIBE with every filter in `subscriptions`. Needs a live connection.
+  /// Fails with errc::not_connected, invalid_argument, invalid_topic, invalid_qos,
+  /// not_supported_by_version (MQTT 5 options or properties on 3.x), feature_not_available
+  /// (wildcard, shared or subscription identifier the broker refuses), packet_too_large.
   CommandResult subscribe(std::span<const codec::Subscription> subscriptions,
                           const codec::Properties& props, TimePoint now);
   /// Sends one UNSUBSCRIBE with every filter. Needs a live connection.
@@ -101,7 +115,8 @@ class Session {
 
   // --- outputs --------------------------------------------------------------------------
 
-  /// Everything queued for the transport since the last call, as one gather list.
+  /// Everything queued for the transport since the last call, as one gather list. Giving it
+  /// back with recycle() once written lets the next batch reuse its memory.
   OutputBatch take_output();
   /// Gives a written batch back so its memory can be reused (optional).
   void recycle(OutputBatch&& batch);
@@ -123,7 +138,8 @@ class Session {
   std::size_t outbox_bytes() const;
   /// Number of outbox items (QoS>0 publishes in flight or waiting, stored QoS 0, PUBRELs).
   std::size_t outbox_messages() const;
-  /// Drops every outbox item without events (ESP stop() behaviour).
+  /// Drops every outbox item without events (ESP stop() behaviour). Ids of messages in flight on
+  /// the live connection stay reserved until their acks arrive; those acks are absorbed.
   void clear_outbox();
 
  private:
