@@ -107,8 +107,8 @@ class Client {
   /// Starts the loop thread (own-loop clients) and the first connection attempt.
   /// Emits: BeforeConnect, then Connected, or Error + Disconnected and a retry.
   /// Fails with: already_started (running, or a stop is still finishing), invalid_uri,
-  /// unsupported_transport (mqtts/ws/wss until those transports exist), or a system error
-  /// when the thread cannot be created. Any thread, handlers included.
+  /// unsupported_transport (an unknown transport kind), or a system error when the thread
+  /// cannot be created. Any thread, handlers included.
   std::error_code start();
 
   /// Stops the client: sends DISCONNECT when connected (MQTT 5: with `reason` and

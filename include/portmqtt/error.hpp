@@ -21,7 +21,7 @@ enum class errc {
   invalid_state,          ///< the call does not fit the state (reconnect() while connected)
   invalid_argument,       ///< a malformed argument (e.g. a property not allowed on the packet)
   invalid_uri,            ///< the broker URI cannot be parsed, or has a bad %xx escape
-  unsupported_transport,  ///< the scheme/transport is not available (mqtts/ws/wss for now)
+  unsupported_transport,  ///< the scheme/transport is not one of mqtt, mqtts, ws, wss
   invalid_topic,          ///< topic name or filter breaks the MQTT rules (empty, wildcard, UTF-8)
   invalid_qos,            ///< QoS above the broker's Maximum QoS
   retain_not_available,   ///< retain asked for, the broker said Retain Available = 0

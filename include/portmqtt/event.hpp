@@ -130,6 +130,12 @@ struct Error {
   int system_errno = 0;  ///< the errno of a transport error, else 0
   /// connection_refused: the CONNACK code (3.1.1 return codes mapped, see ReasonCode).
   ReasonCode connect_reason = ReasonCode::success;
+  /// TLS failures: the OpenSSL error code (ERR_get_error) behind the error, else 0 (ESP
+  /// esp_tls_stack_err).
+  int tls_stack_error = 0;
+  /// TLS failures: the X509 verify result (X509_V_ERR_*) when the server certificate did not
+  /// verify, else 0 (ESP esp_tls_cert_verify_flags).
+  int tls_verify_result = 0;
 };
 
 /// What kind of outbox item a Deleted event reports.

@@ -361,10 +361,14 @@ void Client::Impl::close_if_requested() {
 
 void Client::Impl::fail_connection(std::error_code error) {
   const std::error_code public_error = detail::to_public_error(error);
+  const transport::TlsDiagnostics tls =
+      transport ? transport->tls_diagnostics() : transport::TlsDiagnostics{};
   if (!stopping_flag)
     emit(Error{.kind = detail::error_kind_of(public_error),
                .error = public_error,
-               .system_errno = transport::errno_of(error)});
+               .system_errno = transport::errno_of(error),
+               .tls_stack_error = tls.stack_error,
+               .tls_verify_result = tls.verify_result});
   end_connection(public_error, false);
 }
 

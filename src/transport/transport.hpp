@@ -16,6 +16,8 @@
 #include <span>
 #include <string>
 #include <system_error>
+#include <utility>
+#include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
 
@@ -43,12 +45,46 @@ struct Endpoint {
   std::string path;  ///< WebSocket request target; empty means "/"
 };
 
+/// TLS (1.2 and 1.3) settings for mqtts:// and wss://. Byte fields hold PEM or DER.
+struct TlsOptions {
+  enum class Version : std::uint8_t { tls1_2, tls1_3 };
+
+  std::string ca_certificate;  ///< trusted CA certificate(s)
+  std::string ca_file;         ///< path of a PEM file of trusted CAs
+  std::string ca_directory;    ///< OpenSSL hashed directory of trusted CAs
+  bool use_system_store = false;
+  bool skip_verification = false;    ///< no peer verification at all
+  bool skip_hostname_check = false;  ///< verify the chain but not the name
+  std::string server_name;           ///< name to verify and send as SNI; empty: the host
+  std::vector<std::string> alpn;
+  std::string psk_identity;   ///< PSK is used when not empty
+  std::string psk_key;        ///< raw key bytes
+  std::string psk_hint;       ///< when not empty, the server's hint must equal it
+  std::string ciphers_tls12;  ///< OpenSSL cipher list for TLS 1.2; empty: OpenSSL's default
+  std::string ciphersuites_tls13;
+  std::string client_certificate;
+  std::string client_key;
+  std::string key_password;
+  Version min_version = Version::tls1_2;
+  Version max_version = Version::tls1_3;
+};
+
+/// What went wrong inside TLS, for diagnostics (ESP esp_tls_stack_err and
+/// esp_tls_cert_verify_flags).
+struct TlsDiagnostics {
+  int stack_error = 0;    ///< the OpenSSL error code (ERR_get_error), 0 when none
+  int verify_result = 0;  ///< the X509 verify result (X509_V_ERR_*), 0 when none or OK
+};
+
 struct Options {
   /// Bounds name resolution, connect and handshakes together.
   std::chrono::milliseconds connect_timeout{10'000};
   KeepAlive keep_alive;
   std::string interface_name;  ///< SO_BINDTODEVICE when not empty
   bool no_delay = true;        ///< TCP_NODELAY
+  TlsOptions tls;              ///< mqtts and wss only
+  /// ws and wss: extra HTTP headers of the upgrade request (name, value).
+  std::vector<std::pair<std::string, std::string>> ws_headers;
 };
 
 class Transport : public std::enable_shared_from_this<Transport> {
@@ -65,10 +101,13 @@ class Transport : public std::enable_shared_from_this<Transport> {
   virtual void async_write(std::span<const ConstByteSpan> buffers, IoHandler handler) = 0;
   /// Closes the connection at once; pending operations complete with operation_aborted.
   virtual void close() = 0;
+  /// The OpenSSL details of the last TLS failure; all zero for transports without TLS.
+  virtual TlsDiagnostics tls_diagnostics() const { return {}; }
 };
 
-/// A transport for `scheme` running its handlers on `executor`, or errc::not_implemented for
-/// schemes without a transport yet (mqtts, ws, wss).
+/// A transport for `scheme` running its handlers on `executor`, or
+/// tls_errc::invalid_configuration when options.tls cannot be
+/// loaded (bad certificate, key or password).
 /// The object keeps itself alive while operations are pending, so the runtime may drop its
 /// pointer right after close().
 std::error_code make_transport(Scheme scheme, boost::asio::any_io_executor executor,

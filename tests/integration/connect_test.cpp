@@ -144,11 +144,10 @@ TEST_P(ConnectTest, BadUrisAreRefusedUpFront) {
   c.broker.uri = "not a uri";
   Client garbage{c};
   EXPECT_EQ(garbage.start(), errc::invalid_uri);
-  c.broker.uri = "mqtts://127.0.0.1";
-  Client tls{c};
-  EXPECT_EQ(tls.start(), errc::unsupported_transport);
-  EXPECT_EQ(tls.set_uri("http://x"), errc::invalid_uri);
-  EXPECT_EQ(tls.set_uri("mqtt://[::1"), errc::invalid_uri);
+  c.broker.uri = "mqtt://127.0.0.1";
+  Client other{c};
+  EXPECT_EQ(other.set_uri("http://x"), errc::invalid_uri);
+  EXPECT_EQ(other.set_uri("mqtt://[::1"), errc::invalid_uri);
 }
 
 TEST_P(ConnectTest, CommandsReportClearErrors) {

@@ -1,0 +1,122 @@
+#include "transport/tcp_connector.hpp"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <string>
+#include <utility>
+
+#include "transport/errc.hpp"
+#include "transport/system_error.hpp"
+
+namespace portmqtt::transport {
+namespace {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+std::error_code set_int_option(int fd, int level, int name, int value) {
+  if (::setsockopt(fd, level, name, &value, sizeof value) != 0)
+    return {errno, std::system_category()};
+  return {};
+}
+
+std::error_code apply_keep_alive(int fd, const KeepAlive& keep_alive) {
+  if (!keep_alive.enabled) return {};
+  if (auto ec = set_int_option(fd, SOL_SOCKET, SO_KEEPALIVE, 1)) return ec;
+  if (auto ec =
+          set_int_option(fd, IPPROTO_TCP, TCP_KEEPIDLE, static_cast<int>(keep_alive.idle.count())))
+    return ec;
+  if (auto ec = set_int_option(fd, IPPROTO_TCP, TCP_KEEPINTVL,
+                               static_cast<int>(keep_alive.interval.count())))
+    return ec;
+  return set_int_option(fd, IPPROTO_TCP, TCP_KEEPCNT, keep_alive.count);
+}
+
+std::error_code bind_to_device(int fd, const std::string& name) {
+  if (name.empty()) return {};
+  if (::setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, name.c_str(),
+                   static_cast<socklen_t>(name.size() + 1)) != 0)
+    return {errno, std::system_category()};
+  return {};
+}
+
+}  // namespace
+
+TcpConnector::TcpConnector(asio::any_io_executor executor, const Options& options)
+    : resolver_(executor), timer_(executor), options_(options) {}
+
+void TcpConnector::async_connect(tcp::socket& socket, const Endpoint& endpoint,
+                                 std::shared_ptr<void> owner, ConnectHandler handler) {
+  socket_ = &socket;
+  on_connect_ = std::move(handler);
+  timed_out_ = false;
+  last_error_ = errc::host_not_found;
+  timer_.expires_after(options_.connect_timeout);
+  timer_.async_wait([owner, this](boost::system::error_code ec) {
+    if (ec) return;  // cancelled: the connect finished first
+    timed_out_ = true;
+    resolver_.cancel();
+    boost::system::error_code ignored;
+    socket_->close(ignored);
+  });
+  resolver_.async_resolve(
+      endpoint.host, std::to_string(endpoint.port), tcp::resolver::numeric_service,
+      [owner, this](boost::system::error_code ec, tcp::resolver::results_type results) {
+        if (ec) return complete(to_std_error(ec));
+        endpoints_ = std::move(results);
+        next_ = endpoints_.begin();
+        try_next_endpoint(owner);
+      });
+}
+
+std::error_code TcpConnector::finish(std::error_code error) {
+  timer_.cancel();
+  if (error && timed_out_) return errc::connect_timeout;
+  return error;
+}
+
+void TcpConnector::cancel() {
+  timer_.cancel();
+  resolver_.cancel();
+}
+
+void TcpConnector::try_next_endpoint(const std::shared_ptr<void>& owner) {
+  if (timed_out_) return complete(errc::connect_timeout);
+  if (next_ == endpoints_.end()) return complete(last_error_);
+  tcp::endpoint ep = next_->endpoint();
+  ++next_;
+  boost::system::error_code ignored;
+  socket_->close(ignored);
+  if (auto ec = open_socket(ep)) return complete(ec);
+  socket_->async_connect(ep, [owner, this](boost::system::error_code ec) {
+    if (!ec) return complete({});
+    last_error_ = to_std_error(ec);
+    try_next_endpoint(owner);
+  });
+}
+
+// Options that must be in place before connect() (binding to a device) go here.
+std::error_code TcpConnector::open_socket(const tcp::endpoint& ep) {
+  boost::system::error_code ec;
+  socket_->open(ep.protocol(), ec);
+  if (ec) return to_std_error(ec);
+  int fd = socket_->native_handle();
+  if (auto e = bind_to_device(fd, options_.interface_name)) return e;
+  if (auto e = apply_keep_alive(fd, options_.keep_alive)) return e;
+  if (options_.no_delay) return set_int_option(fd, IPPROTO_TCP, TCP_NODELAY, 1);
+  return {};
+}
+
+void TcpConnector::complete(std::error_code error) {
+  if (error) {
+    error = finish(error);
+    boost::system::error_code ignored;
+    socket_->close(ignored);
+  }
+  if (auto handler = std::exchange(on_connect_, nullptr)) handler(error);
+}
+
+}  // namespace portmqtt::transport

@@ -1,0 +1,49 @@
+// Resolving and connecting a TCP socket under one deadline, shared by the TCP, TLS and
+// WebSocket transports (the latter two run their handshakes under the same deadline).
+#pragma once
+
+#include <memory>
+#include <system_error>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "transport/transport.hpp"
+
+namespace portmqtt::transport {
+
+class TcpConnector {
+ public:
+  TcpConnector(boost::asio::any_io_executor executor, const Options& options);
+
+  /// Starts the deadline (options.connect_timeout), resolves `endpoint` and connects
+  /// `socket`, trying every address in turn. `owner` (the transport) is held by every pending
+  /// handler. The deadline keeps running after the handler until finish(): when it fires it closes
+  /// `socket`, which ends any handshake running on it.
+  void async_connect(boost::asio::ip::tcp::socket& socket, const Endpoint& endpoint,
+                     std::shared_ptr<void> owner, ConnectHandler handler);
+  /// Stops the deadline. `error` is the outcome of the whole connect; it becomes
+  /// errc::connect_timeout when the deadline fired.
+  std::error_code finish(std::error_code error);
+  /// Stops name resolution and the deadline.
+  void cancel();
+  bool timed_out() const { return timed_out_; }
+
+ private:
+  void try_next_endpoint(const std::shared_ptr<void>& owner);
+  std::error_code open_socket(const boost::asio::ip::tcp::endpoint& endpoint);
+  void complete(std::error_code error);
+
+  boost::asio::ip::tcp::resolver resolver_;
+  boost::asio::steady_timer timer_;
+  Options options_;
+  boost::asio::ip::tcp::socket* socket_ = nullptr;
+  ConnectHandler on_connect_;
+  boost::asio::ip::tcp::resolver::results_type endpoints_;
+  boost::asio::ip::tcp::resolver::results_type::const_iterator next_;
+  std::error_code last_error_;
+  bool timed_out_ = false;
+};
+
+}  // namespace portmqtt::transport

@@ -1,0 +1,352 @@
+// OpenSSL lives in this file only. The context is built once per connection attempt from
+// TlsOptions; the stream is Asio's ssl::stream over a TCP socket.
+#include "transport/tls.hpp"
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/write.hpp>
+
+#include "transport/errc.hpp"
+#include "transport/system_error.hpp"
+#include "transport/tcp_connector.hpp"
+#include "transport/tls_errc.hpp"
+
+namespace portmqtt::transport {
+namespace {
+
+namespace asio = boost::asio;
+namespace ssl = asio::ssl;
+using asio::ip::tcp;
+
+struct BioFree {
+  void operator()(BIO* b) const { BIO_free(b); }
+};
+struct X509Free {
+  void operator()(X509* x) const { X509_free(x); }
+};
+struct PkeyFree {
+  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
+};
+using BioPtr = std::unique_ptr<BIO, BioFree>;
+using X509Ptr = std::unique_ptr<X509, X509Free>;
+using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
+
+bool is_pem(const std::string& bytes) {
+  return bytes.find("-----BEGIN") != std::string::npos;
+}
+
+BioPtr memory_bio(const std::string& bytes) {
+  return BioPtr{BIO_new_mem_buf(bytes.data(), static_cast<int>(bytes.size()))};
+}
+
+// Every certificate in `bytes`: all PEM blocks, or one DER certificate.
+std::vector<X509Ptr> parse_certificates(const std::string& bytes) {
+  std::vector<X509Ptr> out;
+  BioPtr bio = memory_bio(bytes);
+  if (!bio) return out;
+  if (!is_pem(bytes)) {
+    if (X509* der = d2i_X509_bio(bio.get(), nullptr)) out.emplace_back(der);
+    return out;
+  }
+  while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr))
+    out.emplace_back(cert);
+  ERR_clear_error();  // the loop ends on a "no start line" error
+  return out;
+}
+
+// The password callback: never prompts on a terminal (OpenSSL's default would).
+int password_callback(char* buffer, int size, int /*rwflag*/, void* user) {
+  const auto* password = static_cast<const std::string*>(user);
+  if (password == nullptr || password->size() > static_cast<std::size_t>(size)) return 0;
+  std::memcpy(buffer, password->data(), password->size());
+  return static_cast<int>(password->size());
+}
+
+PkeyPtr parse_private_key(const std::string& bytes, const std::string& password) {
+  auto* user = const_cast<std::string*>(&password);  // NOLINT: OpenSSL's void* user data
+  BioPtr bio = memory_bio(bytes);
+  if (!bio) return nullptr;
+  if (is_pem(bytes))
+    return PkeyPtr{PEM_read_bio_PrivateKey(bio.get(), nullptr, password_callback, user)};
+  // DER: an encrypted PKCS#8 key first, then any unencrypted form.
+  if (EVP_PKEY* key = d2i_PKCS8PrivateKey_bio(bio.get(), nullptr, password_callback, user))
+    return PkeyPtr{key};
+  ERR_clear_error();
+  const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
+  return PkeyPtr{d2i_AutoPrivateKey(nullptr, &data, static_cast<long>(bytes.size()))};
+}
+
+int protocol_version(TlsOptions::Version v) {
+  return v == TlsOptions::Version::tls1_3 ? TLS1_3_VERSION : TLS1_2_VERSION;
+}
+
+bool is_ip_literal(const std::string& host) {
+  boost::system::error_code ec;
+  asio::ip::make_address(host, ec);
+  return !ec;
+}
+
+// ALPN wire format: each protocol as a length byte followed by its name.
+std::vector<unsigned char> alpn_wire(const std::vector<std::string>& protocols) {
+  std::vector<unsigned char> wire;
+  for (const std::string& p : protocols) {
+    if (p.empty() || p.size() > 255) return {};
+    wire.push_back(static_cast<unsigned char>(p.size()));
+    wire.insert(wire.end(), p.begin(), p.end());
+  }
+  return wire;
+}
+
+// The PSK callback finds its options in an ex-data slot of the SSL object: our own slot,
+// because Asio keeps its verify callback in slot 0 (app data) and deletes whatever is there.
+int psk_options_index() {
+  static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+  return index;
+}
+
+unsigned int psk_client_callback(SSL* ssl, const char* hint, char* identity,
+                                 unsigned int max_identity_len, unsigned char* psk,
+                                 unsigned int max_psk_len) {
+  const auto* options = static_cast<const TlsOptions*>(SSL_get_ex_data(ssl, psk_options_index()));
+  if (options == nullptr) return 0;
+  // TLS 1.3 has no identity hint (hint is null); a TLS 1.2 server's hint must match.
+  if (!options->psk_hint.empty() && hint != nullptr && options->psk_hint != hint) return 0;
+  if (options->psk_identity.size() >= max_identity_len || options->psk_key.size() > max_psk_len)
+    return 0;
+  std::memcpy(identity, options->psk_identity.c_str(), options->psk_identity.size() + 1);
+  std::memcpy(psk, options->psk_key.data(), options->psk_key.size());
+  return static_cast<unsigned int>(options->psk_key.size());
+}
+
+bool has_trust_source(const TlsOptions& o) {
+  return !o.ca_certificate.empty() || !o.ca_file.empty() || !o.ca_directory.empty() ||
+         o.use_system_store;
+}
+
+// Whether the server's certificate is checked. A trust source turns it on; with none, a
+// PSK connection needs no certificate and every other one falls back to the system store
+// unless verification was explicitly skipped.
+bool verifies_peer(const TlsOptions& o) {
+  if (o.skip_verification) return false;
+  return has_trust_source(o) || o.psk_identity.empty();
+}
+
+bool load_trust(SSL_CTX* ctx, const TlsOptions& o) {
+  if (!o.ca_certificate.empty()) {
+    std::vector<X509Ptr> cas = parse_certificates(o.ca_certificate);
+    if (cas.empty()) return false;
+    X509_STORE* store = SSL_CTX_get_cert_store(ctx);
+    for (const X509Ptr& ca : cas)
+      if (X509_STORE_add_cert(store, ca.get()) != 1) return false;
+  }
+  if (!o.ca_file.empty() || !o.ca_directory.empty()) {
+    const char* file = o.ca_file.empty() ? nullptr : o.ca_file.c_str();
+    const char* dir = o.ca_directory.empty() ? nullptr : o.ca_directory.c_str();
+    if (SSL_CTX_load_verify_locations(ctx, file, dir) != 1) return false;
+  }
+  if (o.use_system_store || !has_trust_source(o))
+    if (SSL_CTX_set_default_verify_paths(ctx) != 1) return false;
+  return true;
+}
+
+bool load_client_identity(SSL_CTX* ctx, const TlsOptions& o) {
+  if (o.client_certificate.empty() && o.client_key.empty()) return true;
+  std::vector<X509Ptr> chain = parse_certificates(o.client_certificate);
+  PkeyPtr key = parse_private_key(o.client_key, o.key_password);
+  if (chain.empty() || !key) return false;
+  if (SSL_CTX_use_certificate(ctx, chain.front().get()) != 1) return false;
+  for (std::size_t i = 1; i < chain.size(); ++i)
+    if (SSL_CTX_ctrl(ctx, SSL_CTRL_CHAIN_CERT, 1, chain[i].get()) != 1) return false;
+  return SSL_CTX_use_PrivateKey(ctx, key.get()) == 1 && SSL_CTX_check_private_key(ctx) == 1;
+}
+
+bool apply_protocol_settings(SSL_CTX* ctx, const TlsOptions& o) {
+  if (SSL_CTX_set_min_proto_version(ctx, protocol_version(o.min_version)) != 1 ||
+      SSL_CTX_set_max_proto_version(ctx, protocol_version(o.max_version)) != 1)
+    return false;
+  SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION);
+  // OpenSSL's default list has no PSK suites; with a PSK, offer only suites it authenticates
+  // (a server without a certificate cannot serve the others).
+  const std::string ciphers =
+      !o.ciphers_tls12.empty() ? o.ciphers_tls12 : (o.psk_identity.empty() ? "" : "aPSK");
+  if (!ciphers.empty() && SSL_CTX_set_cipher_list(ctx, ciphers.c_str()) != 1) return false;
+  if (!o.ciphersuites_tls13.empty() &&
+      SSL_CTX_set_ciphersuites(ctx, o.ciphersuites_tls13.c_str()) != 1)
+    return false;
+  if (!o.alpn.empty()) {
+    std::vector<unsigned char> wire = alpn_wire(o.alpn);
+    // SSL_CTX_set_alpn_protos returns 0 on success.
+    if (wire.empty() ||
+        SSL_CTX_set_alpn_protos(ctx, wire.data(), static_cast<unsigned int>(wire.size())) != 0)
+      return false;
+  }
+  return true;
+}
+
+// Everything but PSK, which is set on each SSL object (its callback reads the options).
+std::error_code configure_context(ssl::context& context, const TlsOptions& o) {
+  SSL_CTX* ctx = context.native_handle();
+  ERR_clear_error();
+  if (!apply_protocol_settings(ctx, o) || !load_client_identity(ctx, o))
+    return tls_errc::invalid_configuration;
+  if (!o.psk_identity.empty() && o.psk_key.empty()) return tls_errc::invalid_configuration;
+  if (verifies_peer(o)) {
+    if (!load_trust(ctx, o)) return tls_errc::invalid_configuration;
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+  } else {
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
+  }
+  return {};
+}
+
+class TlsTransport final : public Transport {
+ public:
+  // The context must be complete here: SSL_new copies its certificate and verify settings.
+  TlsTransport(asio::any_io_executor executor, const Options& options, ssl::context context)
+      : options_(options.tls),
+        context_(std::move(context)),
+        stream_(executor, context_),
+        connector_(executor, options) {
+    if (options_.psk_identity.empty()) return;
+    SSL_set_ex_data(stream_.native_handle(), psk_options_index(), &options_);
+    SSL_set_psk_client_callback(stream_.native_handle(), psk_client_callback);
+  }
+
+  void async_connect(const Endpoint& endpoint, ConnectHandler handler) override {
+    on_connect_ = std::move(handler);
+    if (auto ec = prepare_session(endpoint.host)) return finish_connect(ec);
+    connector_.async_connect(stream_.next_layer(), endpoint, shared_from_this(),
+                             [this](std::error_code ec) {
+                               if (ec) return finish_connect(ec);
+                               start_handshake();
+                             });
+  }
+
+  void async_read_some(ByteSpan buffer, IoHandler handler) override {
+    stream_.async_read_some(
+        asio::buffer(buffer.data(), buffer.size()),
+        [self = shared_from_this(), this, handler = std::move(handler)](
+            boost::system::error_code ec, std::size_t n) { handler(to_io_error(ec), n); });
+  }
+
+  // One contiguous buffer: the SSL stream writes one record per buffer of a sequence.
+  void async_write(std::span<const ConstByteSpan> buffers, IoHandler handler) override {
+    outgoing_.clear();
+    for (ConstByteSpan b : buffers)
+      outgoing_.insert(outgoing_.end(), b.begin(), b.end());
+    asio::async_write(
+        stream_, asio::buffer(outgoing_),
+        [self = shared_from_this(), this, handler = std::move(handler)](
+            boost::system::error_code ec, std::size_t n) { handler(to_io_error(ec), n); });
+  }
+
+  void close() override {
+    boost::system::error_code ignored;
+    connector_.cancel();
+    stream_.next_layer().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.next_layer().close(ignored);
+  }
+
+  TlsDiagnostics tls_diagnostics() const override { return diagnostics_; }
+
+ private:
+  // SNI for host names (never for IP literals) and the name or address to verify.
+  std::error_code prepare_session(const std::string& host) {
+    SSL* ssl = stream_.native_handle();
+    const std::string& name = options_.server_name.empty() ? host : options_.server_name;
+    const bool ip = is_ip_literal(name);
+    if (!ip && SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+                        const_cast<char*>(name.c_str())) != 1)
+      return tls_errc::invalid_configuration;
+    if (!verifies_peer(options_) || options_.skip_hostname_check) return {};
+    X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+    if (ip) {
+      if (X509_VERIFY_PARAM_set1_ip_asc(param, name.c_str()) != 1)
+        return tls_errc::invalid_configuration;
+      return {};
+    }
+    // Wildcards only as the whole left-most label ("*.example.com").
+    X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+    if (X509_VERIFY_PARAM_set1_host(param, name.c_str(), name.size()) != 1)
+      return tls_errc::invalid_configuration;
+    return {};
+  }
+
+  void start_handshake() {
+    stream_.async_handshake(ssl::stream_base::client,
+                            [self = shared_from_this(), this](boost::system::error_code ec) {
+                              finish_connect(ec ? handshake_error(ec) : std::error_code{});
+                            });
+  }
+
+  void finish_connect(std::error_code ec) {
+    ec = connector_.finish(ec);
+    if (ec) {
+      boost::system::error_code ignored;
+      stream_.next_layer().close(ignored);
+    }
+    if (auto handler = std::exchange(on_connect_, nullptr)) handler(ec);
+  }
+
+  void record_stack_error(const boost::system::error_code& ec) {
+    if (ec.category() == asio::error::get_ssl_category()) diagnostics_.stack_error = ec.value();
+  }
+
+  std::error_code handshake_error(const boost::system::error_code& ec) {
+    record_stack_error(ec);
+    if (ec == asio::error::operation_aborted || connector_.timed_out()) return to_std_error(ec);
+    const long verify = SSL_get_verify_result(stream_.native_handle());
+    if (verifies_peer(options_) && verify != X509_V_OK) {
+      diagnostics_.verify_result = static_cast<int>(verify);
+      return verify == X509_V_ERR_HOSTNAME_MISMATCH || verify == X509_V_ERR_IP_ADDRESS_MISMATCH
+                 ? tls_errc::hostname_mismatch
+                 : tls_errc::certificate_invalid;
+    }
+    return tls_errc::handshake_failed;
+  }
+
+  std::error_code to_io_error(const boost::system::error_code& ec) {
+    if (!ec) return {};
+    if (ec == ssl::error::stream_truncated) return errc::end_of_stream;
+    if (ec.category() == asio::error::get_ssl_category()) {
+      record_stack_error(ec);
+      return tls_errc::connection_failed;
+    }
+    return to_std_error(ec);
+  }
+
+  TlsOptions options_;
+  ssl::context context_;
+  ssl::stream<tcp::socket> stream_;
+  TcpConnector connector_;
+  ConnectHandler on_connect_;
+  std::vector<std::uint8_t> outgoing_;
+  TlsDiagnostics diagnostics_;
+};
+
+}  // namespace
+
+std::error_code make_tls_transport(asio::any_io_executor executor, const Options& options,
+                                   std::shared_ptr<Transport>& out) {
+  ssl::context context(ssl::context::tls_client);
+  if (auto ec = configure_context(context, options.tls)) return ec;
+  out = std::make_shared<TlsTransport>(std::move(executor), options, std::move(context));
+  return {};
+}
+
+}  // namespace portmqtt::transport
