@@ -19,7 +19,8 @@ extern "C" {
  * the client calls it while setting up each TLS connection.
  *
  * @param conf the TLS configuration being set up (owned by the client; NULL is refused)
- * @return ESP_OK; ESP_ERR_INVALID_ARG for NULL; ESP_FAIL if the system store cannot be loaded
+ * @return ESP_OK; ESP_ERR_INVALID_ARG for NULL; ESP_FAIL if the system store cannot be loaded;
+ *         ESP_ERR_NOT_SUPPORTED (logged) while the build has no TLS transport
  */
 esp_err_t esp_crt_bundle_attach(void* conf);
 

@@ -29,7 +29,8 @@ typedef struct psk_key_hint {
 /**
  * Creates the process-wide CA store (empty). Calling it again is harmless.
  *
- * @return ESP_OK, or ESP_ERR_NO_MEM
+ * @return ESP_OK, or ESP_ERR_NO_MEM; ESP_ERR_NOT_SUPPORTED (logged) while the build has no TLS
+ *         transport
  */
 esp_err_t esp_tls_init_global_ca_store(void);
 
@@ -40,7 +41,7 @@ esp_err_t esp_tls_init_global_ca_store(void);
  * @param cacert_pem_buf   PEM text (NUL included in the length) or DER bytes
  * @param cacert_pem_bytes number of bytes at cacert_pem_buf
  * @return ESP_OK; ESP_ERR_INVALID_ARG for NULL/empty input; ESP_FAIL if nothing could be parsed;
- *         ESP_ERR_NO_MEM
+ *         ESP_ERR_NO_MEM; ESP_ERR_NOT_SUPPORTED (logged) while the build has no TLS transport
  */
 esp_err_t esp_tls_set_global_ca_store(const unsigned char* cacert_pem_buf,
                                       const unsigned int cacert_pem_bytes);

@@ -115,8 +115,9 @@ typedef enum esp_mqtt_protocol_ver_t {
 /** Client state reported by esp_mqtt_client_get_state(). */
 typedef enum esp_mqtt_client_connection_state_t {
   MQTT_CLIENT_STATE_NOT_INITIALIZED = 0, /*!< The handle was NULL. */
-  MQTT_CLIENT_STATE_NOT_STARTED,         /*!< Created, never started. */
-  MQTT_CLIENT_STATE_DISCONNECTED,        /*!< Stopped, or connecting and not yet connected. */
+  MQTT_CLIENT_STATE_NOT_STARTED,         /*!< Created and never started, or connecting (ESP-MQTT's
+                                              INIT state covers both). */
+  MQTT_CLIENT_STATE_DISCONNECTED,        /*!< Stopped. */
   MQTT_CLIENT_STATE_CONNECTED,           /*!< Connected to the broker. */
   MQTT_CLIENT_STATE_WAITING_RECONNECT,   /*!< Lost the connection; waiting to try again. */
 } esp_mqtt_client_connection_state_t;
@@ -279,8 +280,9 @@ typedef struct topic_t {
  * Creates a client from a configuration. Nothing connects until esp_mqtt_client_start().
  *
  * @param config configuration; copied where the field says so
- * @return the client, or NULL if config is NULL, the URI cannot be parsed, uri is combined
- *         with address.transport, TLS options are given for a non-TLS scheme, or memory ran out
+ * @return the client, or NULL if config is NULL, the URI cannot be parsed or has a scheme
+ *         other than mqtt, mqtts, ws and wss, uri is combined with address.transport, TLS
+ *         options are given for a non-TLS scheme, a value is out of range, or memory ran out
  */
 esp_mqtt_client_handle_t esp_mqtt_client_init(const esp_mqtt_client_config_t* config);
 
@@ -375,10 +377,12 @@ int esp_mqtt_client_subscribe_multiple(esp_mqtt_client_handle_t client,
 int esp_mqtt_client_unsubscribe(esp_mqtt_client_handle_t client, const char* topic);
 
 /**
- * Publishes a message, writing it from the calling thread (bounded by network.timeout_ms).
- * Does not wait for the acknowledgement: PUBLISHED reports it. While disconnected, QoS 1/2
- * messages are kept in the outbox and sent after reconnecting; QoS 0 messages fail.
- * MQTT 5: uses the one-shot properties of esp_mqtt5_client_set_publish_property().
+ * Publishes a message: it is queued and the client's thread writes it at once. Waits only
+ * while the send queue is full (at most network.timeout_ms; inside a handler it fails at
+ * once instead). Does not wait for the acknowledgement: PUBLISHED reports it. While
+ * disconnected, QoS 1/2 messages are kept in the outbox and sent after reconnecting; QoS 0
+ * messages fail. MQTT 5: uses the one-shot properties of
+ * esp_mqtt5_client_set_publish_property().
  *
  * @param topic  topic name
  * @param data   payload; NULL for an empty payload

@@ -1,0 +1,153 @@
+#include "esp/error_map.hpp"
+
+#include <array>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <string_view>
+
+#include "esp_tls_errors.h"
+
+namespace portmqtt::esp {
+namespace {
+
+// ESP-TLS code ESP-IDF's TCP/TLS transport records for a failure, where one applies.
+esp_err_t esp_tls_code(const Error& error, bool while_connecting) {
+  const std::error_code& ec = error.error;
+  if (ec == errc::host_not_found) return ESP_ERR_ESP_TLS_CANNOT_RESOLVE_HOSTNAME;
+  if (ec == errc::connect_timeout) return ESP_ERR_ESP_TLS_CONNECTION_TIMEOUT;
+  if (ec == errc::connection_closed) return ESP_ERR_ESP_TLS_TCP_CLOSED_FIN;
+  if (error.system_errno != 0 && while_connecting) return ESP_ERR_ESP_TLS_FAILED_CONNECT_TO_HOST;
+  return ESP_OK;
+}
+
+struct NamedCode {
+  esp_err_t code;
+  const char* name;
+};
+
+#define PORTMQTT_NAMED(code) \
+  NamedCode {                \
+    code, #code              \
+  }
+constexpr std::array kNames{
+    PORTMQTT_NAMED(ESP_OK),
+    PORTMQTT_NAMED(ESP_FAIL),
+    PORTMQTT_NAMED(ESP_ERR_NO_MEM),
+    PORTMQTT_NAMED(ESP_ERR_INVALID_ARG),
+    PORTMQTT_NAMED(ESP_ERR_INVALID_STATE),
+    PORTMQTT_NAMED(ESP_ERR_INVALID_SIZE),
+    PORTMQTT_NAMED(ESP_ERR_NOT_FOUND),
+    PORTMQTT_NAMED(ESP_ERR_NOT_SUPPORTED),
+    PORTMQTT_NAMED(ESP_ERR_TIMEOUT),
+    PORTMQTT_NAMED(ESP_ERR_INVALID_RESPONSE),
+    PORTMQTT_NAMED(ESP_ERR_INVALID_CRC),
+    PORTMQTT_NAMED(ESP_ERR_INVALID_VERSION),
+    PORTMQTT_NAMED(ESP_ERR_INVALID_MAC),
+    PORTMQTT_NAMED(ESP_ERR_NOT_FINISHED),
+    PORTMQTT_NAMED(ESP_ERR_NOT_ALLOWED),
+    PORTMQTT_NAMED(ESP_ERR_ESP_TLS_BASE),
+    PORTMQTT_NAMED(ESP_ERR_ESP_TLS_CANNOT_RESOLVE_HOSTNAME),
+    PORTMQTT_NAMED(ESP_ERR_ESP_TLS_CANNOT_CREATE_SOCKET),
+    PORTMQTT_NAMED(ESP_ERR_ESP_TLS_UNSUPPORTED_PROTOCOL_FAMILY),
+    PORTMQTT_NAMED(ESP_ERR_ESP_TLS_FAILED_CONNECT_TO_HOST),
+    PORTMQTT_NAMED(ESP_ERR_ESP_TLS_SOCKET_SETOPT_FAILED),
+    PORTMQTT_NAMED(ESP_ERR_ESP_TLS_CONNECTION_TIMEOUT),
+    PORTMQTT_NAMED(ESP_ERR_ESP_TLS_SE_FAILED),
+    PORTMQTT_NAMED(ESP_ERR_ESP_TLS_TCP_CLOSED_FIN),
+    PORTMQTT_NAMED(ESP_ERR_ESP_TLS_SERVER_HANDSHAKE_TIMEOUT),
+    PORTMQTT_NAMED(ESP_ERR_MBEDTLS_CERT_PARTLY_OK),
+    PORTMQTT_NAMED(ESP_ERR_MBEDTLS_CTR_DRBG_SEED_FAILED),
+    PORTMQTT_NAMED(ESP_ERR_MBEDTLS_SSL_SET_HOSTNAME_FAILED),
+    PORTMQTT_NAMED(ESP_ERR_MBEDTLS_SSL_CONFIG_DEFAULTS_FAILED),
+    PORTMQTT_NAMED(ESP_ERR_MBEDTLS_SSL_CONF_ALPN_PROTOCOLS_FAILED),
+    PORTMQTT_NAMED(ESP_ERR_MBEDTLS_X509_CRT_PARSE_FAILED),
+    PORTMQTT_NAMED(ESP_ERR_MBEDTLS_SSL_CONF_OWN_CERT_FAILED),
+    PORTMQTT_NAMED(ESP_ERR_MBEDTLS_SSL_SETUP_FAILED),
+    PORTMQTT_NAMED(ESP_ERR_MBEDTLS_SSL_WRITE_FAILED),
+    PORTMQTT_NAMED(ESP_ERR_MBEDTLS_PK_PARSE_KEY_FAILED),
+    PORTMQTT_NAMED(ESP_ERR_MBEDTLS_SSL_HANDSHAKE_FAILED),
+    PORTMQTT_NAMED(ESP_ERR_MBEDTLS_SSL_CONF_PSK_FAILED),
+    PORTMQTT_NAMED(ESP_ERR_MBEDTLS_SSL_TICKET_SETUP_FAILED),
+    PORTMQTT_NAMED(ESP_ERR_MBEDTLS_SSL_READ_FAILED),
+};
+#undef PORTMQTT_NAMED
+
+const char* find_name(esp_err_t code) {
+  for (const NamedCode& named : kNames)
+    if (named.code == code) return named.name;
+  return nullptr;
+}
+
+}  // namespace
+
+int to_msg_id(const Result<PacketId>& result) {
+  if (result) return *result;
+  return result.error() == errc::outbox_full ? kMsgIdOutboxFull : kMsgIdError;
+}
+
+esp_err_t to_esp_err(std::error_code error) {
+  if (!error) return ESP_OK;
+  if (error == errc::invalid_argument) return ESP_ERR_INVALID_ARG;
+  if (error == std::errc::not_enough_memory) return ESP_ERR_NO_MEM;
+  return ESP_FAIL;
+}
+
+esp_mqtt_connect_return_code_t to_connect_return_code(ReasonCode reason, ProtocolVersion version) {
+  auto raw = static_cast<esp_mqtt_connect_return_code_t>(reason);
+  if (version == ProtocolVersion::v5) return raw;
+  // portmqtt reports 3.1.1 return codes as the MQTT 5 code of the same meaning; ESP-MQTT
+  // reports the 3.1.1 number.
+  switch (reason) {
+    case ReasonCode::success:
+      return MQTT_CONNECTION_ACCEPTED;
+    case ReasonCode::unsupported_protocol_version:
+      return MQTT_CONNECTION_REFUSE_PROTOCOL;
+    case ReasonCode::client_identifier_not_valid:
+      return MQTT_CONNECTION_REFUSE_ID_REJECTED;
+    case ReasonCode::server_unavailable:
+      return MQTT_CONNECTION_REFUSE_SERVER_UNAVAILABLE;
+    case ReasonCode::bad_user_name_or_password:
+      return MQTT_CONNECTION_REFUSE_BAD_USERNAME;
+    case ReasonCode::not_authorized:
+      return MQTT_CONNECTION_REFUSE_NOT_AUTHORIZED;
+    default:
+      return raw;
+  }
+}
+
+void fill_error_codes(const Error& error, bool while_connecting, ProtocolVersion version,
+                      esp_mqtt_error_codes_t& out) {
+  out = esp_mqtt_error_codes_t{};
+  if (error.kind == ErrorKind::connection_refused) {
+    out.error_type = MQTT_ERROR_TYPE_CONNECTION_REFUSED;
+    out.connect_return_code = to_connect_return_code(error.connect_reason, version);
+    return;
+  }
+  // ESP-MQTT has no separate type for protocol failures: every lost connection that is not a
+  // CONNACK refusal is a transport error there.
+  out.error_type = MQTT_ERROR_TYPE_TCP_TRANSPORT;
+  out.esp_tls_last_esp_err = esp_tls_code(error, while_connecting);
+  out.esp_transport_sock_errno = error.system_errno;
+}
+
+}  // namespace portmqtt::esp
+
+extern "C" const char* esp_err_to_name(esp_err_t code) {
+  const char* name = portmqtt::esp::find_name(code);
+  return name != nullptr ? name : "UNKNOWN ERROR";
+}
+
+extern "C" const char* esp_err_to_name_r(esp_err_t code, char* buf, size_t buflen) {
+  if (buf == nullptr || buflen == 0) return buf;
+  if (const char* name = portmqtt::esp::find_name(code)) {
+    std::snprintf(buf, buflen, "%s", name);
+  } else if (code > 0 && code < 0x100) {
+    // ESP-IDF falls back to the C library's text for errno-sized codes.
+    std::array<char, 128> text{};
+    std::snprintf(buf, buflen, "%s", strerror_r(code, text.data(), text.size()));
+  } else {
+    std::snprintf(buf, buflen, "UNKNOWN ERROR 0x%x(%d)", static_cast<unsigned>(code), code);
+  }
+  return buf;
+}

@@ -1,0 +1,32 @@
+// The one place where portmqtt's std::error_code meets ESP-MQTT's conventions: message ids
+// with -1 / -2, esp_err_t, and esp_mqtt_error_codes_t.
+#pragma once
+
+#include <system_error>
+
+#include "mqtt_client.h"
+#include "portmqtt/client.hpp"
+
+namespace portmqtt::esp {
+
+/// ESP's "failed" message id.
+inline constexpr int kMsgIdError = -1;
+/// ESP's "outbox full" message id.
+inline constexpr int kMsgIdOutboxFull = -2;
+
+/// The packet id (0 for QoS 0), -2 for outbox_full, -1 for every other failure.
+int to_msg_id(const Result<PacketId>& result);
+
+/// ESP_OK for no error; otherwise the esp_err_t a control function reports for it.
+esp_err_t to_esp_err(std::error_code error);
+
+/// The 3.1.1 CONNACK return code of a refusal (v3), or the raw reason code (v5), as
+/// esp_mqtt_error_codes_t::connect_return_code carries it.
+esp_mqtt_connect_return_code_t to_connect_return_code(ReasonCode reason, ProtocolVersion version);
+
+/// Fills `out` for an ERROR event. `while_connecting`: the failure ended an attempt that had
+/// not reached CONNACK (ESP reports connect failures with their own ESP-TLS code).
+void fill_error_codes(const Error& error, bool while_connecting, ProtocolVersion version,
+                      esp_mqtt_error_codes_t& out);
+
+}  // namespace portmqtt::esp

@@ -1,0 +1,312 @@
+#include "esp/event_map.hpp"
+
+#include <algorithm>
+#include <any>
+#include <new>
+#include <span>
+#include <string>
+#include <type_traits>
+#include <variant>
+
+#include "esp/error_map.hpp"
+#include "esp/facade.hpp"
+#include "esp/mqtt5.hpp"
+
+// ESP-MQTT defines the base in mqtt_client.c; mqtt_client.h declares it (a portmqtt addition).
+ESP_EVENT_DEFINE_BASE(MQTT_EVENTS);
+
+namespace portmqtt::esp {
+namespace {
+
+thread_local int handler_depth = 0;
+
+struct HandlerScope {
+  HandlerScope() noexcept { ++handler_depth; }
+  ~HandlerScope() { --handler_depth; }
+  HandlerScope(const HandlerScope&) = delete;
+  HandlerScope& operator=(const HandlerScope&) = delete;
+};
+
+bool is_event_id(std::int32_t id) {
+  return id >= MQTT_EVENT_ANY && id <= MQTT_USER_EVENT;
+}
+
+// Acknowledgement codes as the bytes ESP-MQTT hands out in event->data.
+std::string code_bytes(std::span<const ReasonCode> reasons) {
+  std::string bytes;
+  bytes.reserve(reasons.size());
+  for (ReasonCode code : reasons)
+    bytes.push_back(static_cast<char>(code));
+  return bytes;
+}
+
+esp_mqtt5_reason_code_t first_code(std::span<const ReasonCode> reasons) {
+  return static_cast<esp_mqtt5_reason_code_t>(reasons.empty() ? ReasonCode::success
+                                                              : reasons.front());
+}
+
+esp_mqtt5_server_resp_property_t server_of(const Connected& e) {
+  esp_mqtt5_server_resp_property_t server{};
+  // ESP reports 0 when the broker set no limit; portmqtt fills in the protocol maximum.
+  server.maximum_packet_size = e.properties.number(PropertyId::maximum_packet_size).value_or(0);
+  server.receive_maximum = e.server.receive_maximum;
+  server.topic_alias_maximum = e.server.topic_alias_maximum;
+  server.max_qos = static_cast<std::uint8_t>(e.server.maximum_qos);
+  server.retain_available = e.server.retain_available;
+  server.wildcard_subscribe_available = e.server.wildcard_subscription_available;
+  server.subscribe_identifiers_available = e.server.subscription_identifiers_available;
+  server.shared_subscribe_available = e.server.shared_subscription_available;
+  if (auto info = e.properties.text(PropertyId::response_information)) {
+    server.response_info = info->data();
+    server.response_info_len = static_cast<int>(info->size());
+  }
+  return server;
+}
+
+}  // namespace
+
+bool in_event_handler() noexcept {
+  return handler_depth > 0;
+}
+
+// --- HandlerRegistry -----------------------------------------------------------------------
+
+esp_err_t HandlerRegistry::add(std::int32_t event_id, esp_event_handler_t handler, void* arg) {
+  if (handler == nullptr || !is_event_id(event_id)) return ESP_ERR_INVALID_ARG;
+  try {
+    std::lock_guard lock(mutex_);
+    auto next = std::make_shared<std::vector<Entry>>(*entries_);
+    auto same = std::find_if(next->begin(), next->end(), [&](const Entry& e) {
+      return e.event_id == event_id && e.handler == handler;
+    });
+    if (same != next->end()) {
+      same->arg = arg;
+    } else {
+      next->push_back({event_id, handler, arg});
+    }
+    entries_ = std::move(next);
+  } catch (const std::bad_alloc&) {
+    return ESP_ERR_NO_MEM;
+  }
+  return ESP_OK;
+}
+
+esp_err_t HandlerRegistry::remove(std::int32_t event_id, esp_event_handler_t handler) {
+  if (handler == nullptr || !is_event_id(event_id)) return ESP_ERR_INVALID_ARG;
+  try {
+    std::lock_guard lock(mutex_);
+    auto next = std::make_shared<std::vector<Entry>>(*entries_);
+    std::erase_if(*next,
+                  [&](const Entry& e) { return e.event_id == event_id && e.handler == handler; });
+    entries_ = std::move(next);
+  } catch (const std::bad_alloc&) {
+    return ESP_ERR_NO_MEM;
+  }
+  // A handler of any client must not wait here: the dispatch it would wait for may be its own.
+  if (!in_event_handler()) {
+    dispatching_.lock();  // returns once a dispatch in progress has finished
+    dispatching_.unlock();
+  }
+  return ESP_OK;
+}
+
+void HandlerRegistry::call(std::int32_t event_id, esp_mqtt_event_t& event) const {
+  // Taken before the snapshot, so that remove() either changes what this call sees or waits.
+  std::lock_guard dispatching(dispatching_);
+  std::shared_ptr<const std::vector<Entry>> entries;
+  {
+    std::lock_guard lock(mutex_);
+    entries = entries_;
+  }
+  HandlerScope scope;
+  for (const Entry& e : *entries) {
+    if (e.event_id == event_id || e.event_id == MQTT_EVENT_ANY)
+      e.handler(e.arg, MQTT_EVENTS, event_id, &event);
+  }
+}
+
+// --- EventDispatch -------------------------------------------------------------------------
+
+void EventDispatch::attach(esp_mqtt_client_handle_t handle, Client& client) {
+  handle_ = handle;
+  client_ = &client;
+  client.on_event([this](const Event& event) { on_event(event); });
+}
+
+esp_err_t EventDispatch::post_user_event(Client& client, const esp_mqtt_event_t& event) {
+  int capacity = std::max(user_queue_capacity.load(), 1);
+  int queued = queued_user_events_.load();
+  do {
+    if (queued >= capacity) return ESP_ERR_TIMEOUT;
+  } while (!queued_user_events_.compare_exchange_weak(queued, queued + 1));
+  client.dispatch(UserEvent{MQTT_USER_EVENT, event});
+  return ESP_OK;
+}
+
+void EventDispatch::on_event(const Event& event) {
+  std::visit(
+      [this](const auto& e) {
+        using E = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<E, BeforeConnect>)
+          on_before_connect();
+        else if constexpr (std::is_same_v<E, Connected>)
+          on_connected(e);
+        else if constexpr (std::is_same_v<E, Disconnected>)
+          on_disconnected(e);
+        else if constexpr (std::is_same_v<E, Published>)
+          on_published(e);
+        else if constexpr (std::is_same_v<E, Subscribed>)
+          on_subscribed(e);
+        else if constexpr (std::is_same_v<E, Unsubscribed>)
+          on_unsubscribed(e);
+        else if constexpr (std::is_same_v<E, MessageReceived>)
+          on_message(e);
+        else if constexpr (std::is_same_v<E, Error>)
+          on_error(e);
+        else if constexpr (std::is_same_v<E, Deleted>)
+          on_deleted(e);
+        else if constexpr (std::is_same_v<E, UserEvent>)
+          on_user_event(e);
+        // AuthReceived: ESP-MQTT has no AUTH support and no event for it.
+      },
+      event);
+}
+
+esp_mqtt_event_t EventDispatch::make_event(esp_mqtt_event_id_t id) {
+  esp_mqtt_event_t event{};
+  event.event_id = id;
+  event.client = handle_;
+  event.error_handle = &error_codes_;
+  event.protocol_ver = to_esp_protocol(client_->protocol_version());
+  if (id != MQTT_EVENT_ERROR) error_codes_ = esp_mqtt_error_codes_t{};
+  return event;
+}
+
+void EventDispatch::deliver(esp_mqtt_event_t& event) {
+  handlers.call(event.event_id, event);
+}
+
+void EventDispatch::on_before_connect() {
+  EventProperties none;
+  esp_mqtt_event_t event = make_event(MQTT_EVENT_BEFORE_CONNECT);
+  event.property = none.get();
+  deliver(event);
+}
+
+void EventDispatch::on_connected(const Connected& e) {
+  connected_ = true;
+  EventProperties props(e.properties);
+  esp_mqtt_event_t event = make_event(MQTT_EVENT_CONNECTED);
+  event.session_present = e.session_present ? 1 : 0;
+  if (event.protocol_ver == MQTT_PROTOCOL_V_5) {
+    props.set_server(server_of(e));
+    std::lock_guard lock(handle_->mutex);
+    handle_->response_info = e.properties.text(PropertyId::response_information).value_or("");
+  }
+  event.property = props.get();
+  deliver(event);
+}
+
+void EventDispatch::on_disconnected(const Disconnected& e) {
+  connected_ = false;
+  EventProperties props(e.properties);
+  esp_mqtt_event_t event = make_event(MQTT_EVENT_DISCONNECTED);
+  if (e.server_reason) {
+    event.reason_code = static_cast<esp_mqtt5_reason_code_t>(*e.server_reason);
+    error_codes_.disconnect_return_code = event.reason_code;  // deprecated twin of reason_code
+  }
+  event.property = props.get();
+  deliver(event);
+}
+
+void EventDispatch::on_published(const Published& e) {
+  EventProperties props(e.properties);
+  esp_mqtt_event_t event = make_event(MQTT_EVENT_PUBLISHED);
+  event.msg_id = e.packet_id;
+  event.reason_code = static_cast<esp_mqtt5_reason_code_t>(e.reason);
+  event.property = props.get();
+  deliver(event);
+}
+
+void EventDispatch::on_subscribed(const Subscribed& e) {
+  EventProperties props(e.properties);
+  std::string codes = code_bytes(e.reasons);
+  esp_mqtt_event_t event = make_event(MQTT_EVENT_SUBSCRIBED);
+  event.msg_id = e.packet_id;
+  event.data = codes.data();
+  event.data_len = static_cast<int>(codes.size());
+  event.reason_code = first_code(e.reasons);
+  if (std::any_of(e.reasons.begin(), e.reasons.end(), is_failure))
+    error_codes_.error_type = MQTT_ERROR_TYPE_SUBSCRIBE_FAILED;
+  event.property = props.get();
+  deliver(event);
+}
+
+void EventDispatch::on_unsubscribed(const Unsubscribed& e) {
+  EventProperties props(e.properties);
+  std::string codes = code_bytes(e.reasons);
+  esp_mqtt_event_t event = make_event(MQTT_EVENT_UNSUBSCRIBED);
+  event.msg_id = e.packet_id;
+  event.data = codes.empty() ? nullptr : codes.data();
+  event.data_len = static_cast<int>(codes.size());
+  event.reason_code = first_code(e.reasons);
+  event.property = props.get();
+  deliver(event);
+}
+
+void EventDispatch::on_message(const MessageReceived& m) {
+  EventProperties props(m.properties);
+  esp_mqtt_event_t event = make_event(MQTT_EVENT_DATA);
+  if (m.offset == 0 || topic_on_all_fragments.load(std::memory_order_relaxed)) {
+    event.topic = const_cast<char*>(m.topic.data());  // read-only for handlers, as in ESP
+    event.topic_len = static_cast<int>(m.topic.size());
+  }
+  event.data = const_cast<char*>(m.payload.data());
+  event.data_len = static_cast<int>(m.payload.size());
+  event.total_data_len = static_cast<int>(m.total_size);
+  event.current_data_offset = static_cast<int>(m.offset);
+  event.msg_id = m.packet_id;
+  event.qos = static_cast<int>(m.qos);
+  event.retain = m.retain;
+  event.dup = m.dup;
+  event.property = props.get();
+  deliver(event);
+}
+
+void EventDispatch::on_error(const Error& e) {
+  // ESP-MQTT reports a missing PINGRESP and a broker DISCONNECT with DISCONNECTED alone.
+  if (e.error == errc::keepalive_timeout || e.error == errc::server_disconnected) return;
+  EventProperties none;
+  esp_mqtt_event_t event = make_event(MQTT_EVENT_ERROR);
+  fill_error_codes(e, !connected_, client_->protocol_version(), error_codes_);
+  event.property = none.get();
+  deliver(event);
+}
+
+void EventDispatch::on_deleted(const Deleted& e) {
+  if (!report_deleted.load(std::memory_order_relaxed)) return;
+  EventProperties none;
+  esp_mqtt_event_t event = make_event(MQTT_EVENT_DELETED);
+  event.msg_id = e.packet_id;
+  event.property = none.get();
+  deliver(event);
+}
+
+void EventDispatch::on_user_event(const UserEvent& e) {
+  const auto* posted = std::any_cast<esp_mqtt_event_t>(&e.data);
+  if (posted == nullptr) return;
+  queued_user_events_.fetch_sub(1);
+  esp_mqtt_event_t event = *posted;  // the caller's copy, delivered as it was posted
+  handlers.call(MQTT_USER_EVENT, event);
+}
+
+}  // namespace portmqtt::esp
+
+// ESP-IDF applications create the default event loop before MQTT; portmqtt clients dispatch
+// their own events, so there is nothing to create.
+extern "C" esp_err_t esp_event_loop_create_default(void) {
+  return ESP_OK;
+}
+extern "C" esp_err_t esp_event_loop_delete_default(void) {
+  return ESP_OK;
+}
