@@ -1,0 +1,116 @@
+"""Bad command lines: exit code 1, one "Error: ..." line naming the problem, and the hint
+that says what to type; never a crash. No broker is needed: the input is refused first."""
+
+import unittest
+
+from harness import run
+
+HINT_PUB = "Use 'portmqtt pub --help' to see usage.\n"
+HINT_SUB = "Use 'portmqtt sub --help' to see usage.\n"
+
+
+class BadInputTest(unittest.TestCase):
+    def assertRefused(self, args, message, hint=HINT_PUB):
+        code, out, err = run(args)
+        self.assertEqual((code, out), (1, b""), err)
+        self.assertEqual(err, f"Error: {message}\n{hint}")
+
+    def test_unknown_flag(self):
+        self.assertRefused(["pub", "--bogus", "-t", "t", "-m", "x"],
+                           "The following argument was not expected: --bogus")
+
+    def test_invalid_qos(self):
+        self.assertRefused(["pub", "-t", "t", "-m", "x", "-q", "3"],
+                           "Invalid QoS 3 for -q: use 0, 1 or 2.")
+        self.assertRefused(["sub", "-t", "t", "-q", "-1"], "Invalid QoS -1 for -q: use 0, 1 or 2.",
+                           HINT_SUB)
+
+    def test_invalid_topics(self):
+        self.assertRefused(["pub", "-t", "a/#", "-m", "x"],
+                           "Invalid publish topic 'a/#', does it contain '+' or '#'?")
+        self.assertRefused(["sub", "-t", "a/#/b"],
+                           "Invalid subscription topic 'a/#/b', are all '+' and '#' wildcards "
+                           "correct?", HINT_SUB)
+        self.assertRefused(["sub", "-t", "ok", "-T", "x+"],
+                           "Invalid filter topic 'x+', are all '+' and '#' wildcards correct?",
+                           HINT_SUB)
+
+    def test_unreadable_file(self):
+        self.assertRefused(["pub", "-t", "t", "-f", "/nonexistent/payload"],
+                           'Unable to open file "/nonexistent/payload".')
+
+    def test_bad_urls(self):
+        self.assertRefused(["pub", "-L", "foo://host/t", "-m", "x"],
+                           "Invalid URL for -L 'foo://host/t': unknown scheme 'foo'. Use "
+                           "scheme://[user[:password]@]host[:port]/topic with scheme mqtt, mqtts, "
+                           "ws or wss.")
+        code, _, err = run(["pub", "-L", "mqtt://host", "-m", "x"])
+        self.assertEqual(code, 1)
+        self.assertIn("no topic", err)
+        code, _, err = run(["pub", "-L", "mqtt://host:99999/t", "-m", "x"])
+        self.assertEqual(code, 1)
+        self.assertIn("Invalid value '99999' for the port", err)
+
+    def test_missing_pieces(self):
+        self.assertRefused(["pub", "-t", "t"], "Both topic and message must be supplied.")
+        self.assertRefused(["pub", "-m", "x"], "Both topic and message must be supplied.")
+        self.assertRefused(["sub"], "You must specify a topic to subscribe to.", HINT_SUB)
+        self.assertRefused(["pub", "-t", "t", "-m", "x", "-n"],
+                           "Only one of -m, -f, -s, -l and -n can be used.")
+
+    def test_version_and_properties(self):
+        self.assertRefused(["pub", "-V", "7", "-t", "t", "-m", "x"],
+                           "Invalid protocol version '7': use mqttv31 (31), mqttv311 (311) or "
+                           "mqttv5 (5).")
+        self.assertRefused(["pub", "-t", "t", "-m", "x", "-D", "publish", "content-type", "a"],
+                           "-D (properties) needs MQTT v5: add -V 5.")
+        self.assertRefused(["pub", "-V", "5", "-t", "t", "-m", "x", "-D", "publish", "nope", "1"],
+                           "Invalid property name 'nope' for -D.")
+        self.assertRefused(["pub", "-V", "5", "-t", "t", "-m", "x", "-D", "connect",
+                            "topic-alias", "1"], "Property 'topic-alias' is not allowed on connect.")
+        self.assertRefused(["pub", "-V", "5", "-t", "t", "-m", "x", "-D", "publish",
+                            "topic-alias", "70000"],
+                           "Invalid value '70000' for -D publish topic-alias (expected 0..65535).")
+        self.assertRefused(["pub", "-t", "t", "-m", "x", "-x", "10"],
+                           "-x (session expiry) needs MQTT v5: add -V 5.")
+
+    def test_unavailable_connection_options(self):
+        self.assertRefused(["pub", "-t", "t", "-m", "x", "--unix", "/tmp/s"],
+                           "--unix is not available: portmqtt connects over TCP, TLS or WebSocket.")
+        self.assertRefused(["pub", "-t", "t", "-m", "x", "-A", "127.0.0.1"],
+                           "-A is not available: portmqtt cannot bind to a local address.")
+
+    def test_bad_tls_options(self):
+        self.assertRefused(["pub", "-t", "t", "-m", "x", "--cafile", "/nonexistent/ca.pem"],
+                           "Unable to read --cafile file '/nonexistent/ca.pem'.")
+        self.assertRefused(["pub", "-t", "t", "-m", "x", "--psk", "zz", "--psk-identity", "me"],
+                           "--psk must be hexadecimal digits (no leading 0x).")
+        self.assertRefused(["pub", "-t", "t", "-m", "x", "--psk", "abcd"],
+                           "--psk and --psk-identity must be given together.")
+        self.assertRefused(["pub", "-L", "mqtts://127.0.0.1/t", "-m", "x", "--tls-version",
+                            "tlsv1.1"], "Invalid --tls-version 'tlsv1.1': use tlsv1.2 or tlsv1.3 "
+                           "(older versions are not available).")
+
+    def test_random_filter_range(self):
+        self.assertRefused(["sub", "-t", "t", "--random-filter", "0"],
+                           "--random-filter must be between 0.1 and 100.", HINT_SUB)
+
+    def test_persistent_session_needs_id(self):
+        self.assertRefused(["sub", "-t", "t", "-c"],
+                           "You must provide a client id (-i or -I) when using -c.", HINT_SUB)
+
+    def test_bad_number(self):
+        code, _, err = run(["sub", "-t", "t", "-C", "many"])
+        self.assertEqual(code, 1)
+        self.assertIn("--count = many", err)
+        self.assertIn(HINT_SUB, err)
+
+    def test_help(self):
+        code, out, _ = run(["pub", "--help"])
+        self.assertEqual(code, 0)
+        self.assertIn(b"-t,--topic", out)
+        self.assertIn(b"--repeat-delay", out)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,423 @@
+#include "options.hpp"
+
+#include <unistd.h>
+
+#include <charconv>
+#include <fstream>
+#include <limits>
+#include <random>
+#include <sstream>
+
+namespace portmqtt::tools {
+namespace {
+
+enum class ValueKind { byte, u16, u32, varint, text, binary, pair };
+
+struct PropertySpec {
+  const char* name;
+  PropertyId id;
+  ValueKind kind;
+  const char* commands;  // space separated, each word a -D command that may carry it
+};
+
+// The identifiers mosquitto's -D accepts, with the packets MQTT 5 allows them on.
+constexpr PropertySpec kPropertySpecs[] = {
+    {"payload-format-indicator", PropertyId::payload_format_indicator, ValueKind::byte,
+     " publish will "},
+    {"message-expiry-interval", PropertyId::message_expiry_interval, ValueKind::u32,
+     " publish will "},
+    {"content-type", PropertyId::content_type, ValueKind::text, " publish will "},
+    {"response-topic", PropertyId::response_topic, ValueKind::text, " publish will "},
+    {"correlation-data", PropertyId::correlation_data, ValueKind::binary, " publish will "},
+    {"subscription-identifier", PropertyId::subscription_identifier, ValueKind::varint,
+     " subscribe "},
+    {"session-expiry-interval", PropertyId::session_expiry_interval, ValueKind::u32,
+     " connect disconnect "},
+    {"authentication-method", PropertyId::authentication_method, ValueKind::text, " connect "},
+    {"authentication-data", PropertyId::authentication_data, ValueKind::binary, " connect "},
+    {"request-problem-information", PropertyId::request_problem_information, ValueKind::byte,
+     " connect "},
+    {"will-delay-interval", PropertyId::will_delay_interval, ValueKind::u32, " will "},
+    {"request-response-information", PropertyId::request_response_information, ValueKind::byte,
+     " connect "},
+    {"reason-string", PropertyId::reason_string, ValueKind::text, " disconnect "},
+    {"receive-maximum", PropertyId::receive_maximum, ValueKind::u16, " connect "},
+    {"topic-alias-maximum", PropertyId::topic_alias_maximum, ValueKind::u16, " connect "},
+    {"topic-alias", PropertyId::topic_alias, ValueKind::u16, " publish "},
+    {"user-property", PropertyId::user_property, ValueKind::pair,
+     " connect publish subscribe unsubscribe disconnect will "},
+    {"maximum-packet-size", PropertyId::maximum_packet_size, ValueKind::u32, " connect "},
+};
+
+const PropertySpec* find_spec(const std::string& name) {
+  for (const auto& spec : kPropertySpecs)
+    if (name == spec.name) return &spec;
+  return nullptr;
+}
+
+std::string lower(std::string text) {
+  for (auto& c : text)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+std::uint64_t parse_unsigned(const std::string& text, std::uint64_t max, const std::string& what) {
+  std::uint64_t value = 0;
+  const auto* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc{} || ptr != end || value > max)
+    throw UsageError("Invalid value '" + text + "' for " + what + " (expected 0.." +
+                     std::to_string(max) + ").");
+  return value;
+}
+
+Properties* target_of(ParsedProperties& parsed, const std::string& command) {
+  if (command == "connect") return &parsed.connect;
+  if (command == "publish") return &parsed.publish;
+  if (command == "subscribe") return &parsed.subscribe;
+  if (command == "unsubscribe") return &parsed.unsubscribe;
+  if (command == "disconnect") return &parsed.disconnect;
+  if (command == "will") return &parsed.will;
+  return nullptr;
+}
+
+void add_property(ParsedProperties& parsed, const std::vector<std::string>& group) {
+  if (group.size() < 3)
+    throw UsageError(
+        "-D needs a command, a property and a value, e.g. -D publish "
+        "content-type text/plain.");
+  const auto command = lower(group[0]);
+  const auto& name = group[1];
+  Properties* target = target_of(parsed, command);
+  if (target == nullptr)
+    throw UsageError("Invalid -D command '" + group[0] +
+                     "': use connect, publish, subscribe, unsubscribe, disconnect or will.");
+  const PropertySpec* spec = find_spec(lower(name));
+  if (spec == nullptr) throw UsageError("Invalid property name '" + name + "' for -D.");
+  if (std::string_view{spec->commands}.find(" " + command + " ") == std::string_view::npos)
+    throw UsageError("Property '" + name + "' is not allowed on " + command + ".");
+  const std::size_t wanted = spec->kind == ValueKind::pair ? 4 : 3;
+  if (group.size() != wanted)
+    throw UsageError("-D " + command + " " + name + " takes " + std::to_string(wanted - 2) +
+                     " value(s).");
+  const std::string what = "-D " + command + " " + name;
+  switch (spec->kind) {
+    case ValueKind::byte:
+      target->add(spec->id, static_cast<std::uint32_t>(parse_unsigned(group[2], 255, what)));
+      break;
+    case ValueKind::u16:
+      target->add(spec->id, static_cast<std::uint32_t>(parse_unsigned(group[2], 65535, what)));
+      break;
+    case ValueKind::u32:
+      target->add(spec->id,
+                  static_cast<std::uint32_t>(parse_unsigned(group[2], 4294967295U, what)));
+      break;
+    case ValueKind::varint:
+      target->add(spec->id, static_cast<std::uint32_t>(parse_unsigned(group[2], 268435455, what)));
+      break;
+    case ValueKind::text:
+    case ValueKind::binary:
+      target->add(spec->id, std::string_view{group[2]});
+      break;
+    case ValueKind::pair:
+      target->add_user_property(group[2], group[3]);
+      break;
+  }
+}
+
+ProtocolVersion parse_version(const std::string& text) {
+  if (text == "mqttv31" || text == "31") return ProtocolVersion::v3_1;
+  if (text == "mqttv311" || text == "311") return ProtocolVersion::v3_1_1;
+  if (text == "mqttv5" || text == "5") return ProtocolVersion::v5;
+  throw UsageError("Invalid protocol version '" + text +
+                   "': use mqttv31 (31), mqttv311 (311) or mqttv5 (5).");
+}
+
+std::string read_whole_file(const std::string& path, const char* flag) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UsageError(std::string("Unable to read ") + flag + " file '" + path + "'.");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+struct UrlParts {
+  TransportKind transport = TransportKind::tcp;
+  std::string host;
+  int port = 0;
+  std::optional<std::string> username, password;
+  std::string topic;
+};
+
+std::string percent_decode(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size()) {
+      out.push_back(static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16)));
+      i += 2;
+    } else {
+      out.push_back(text[i]);
+    }
+  }
+  return out;
+}
+
+UrlParts parse_url(const std::string& url) {
+  const auto bad = [&](const std::string& why) {
+    return UsageError("Invalid URL for -L '" + url + "': " + why +
+                      ". Use scheme://[user[:password]@]host[:port]/topic with scheme mqtt, "
+                      "mqtts, ws or wss.");
+  };
+  UrlParts parts;
+  const auto scheme_end = url.find("://");
+  if (scheme_end == std::string::npos) throw bad("no scheme");
+  const auto scheme = lower(url.substr(0, scheme_end));
+  if (scheme == "mqtt")
+    parts.transport = TransportKind::tcp;
+  else if (scheme == "mqtts")
+    parts.transport = TransportKind::tls;
+  else if (scheme == "ws")
+    parts.transport = TransportKind::websocket;
+  else if (scheme == "wss")
+    parts.transport = TransportKind::websocket_secure;
+  else
+    throw bad("unknown scheme '" + scheme + "'");
+  std::string rest = url.substr(scheme_end + 3);
+  const auto slash = rest.find('/');
+  if (slash == std::string::npos) throw bad("no topic (the part after the host)");
+  parts.topic = rest.substr(slash + 1);
+  std::string authority = rest.substr(0, slash);
+  if (const auto at = authority.rfind('@'); at != std::string::npos) {
+    const auto userinfo = authority.substr(0, at);
+    authority = authority.substr(at + 1);
+    const auto colon = userinfo.find(':');
+    parts.username = percent_decode(userinfo.substr(0, colon));
+    if (colon != std::string::npos) parts.password = percent_decode(userinfo.substr(colon + 1));
+  }
+  auto colon = authority.rfind(':');
+  if (!authority.empty() && authority.front() == '[') {
+    const auto close = authority.find(']');
+    if (close == std::string::npos) throw bad("unclosed '['");
+    parts.host = authority.substr(1, close - 1);
+    colon = authority.find(':', close);
+  } else {
+    parts.host = authority.substr(0, colon);
+  }
+  if (colon != std::string::npos)
+    parts.port = static_cast<int>(parse_unsigned(authority.substr(colon + 1), 65535, "the port"));
+  if (parts.host.empty()) throw bad("no host");
+  return parts;
+}
+
+bool wants_tls(const TlsOptions& tls) {
+  return !tls.cafile.empty() || !tls.capath.empty() || !tls.cert.empty() || !tls.psk.empty() ||
+         tls.use_os_certs;
+}
+
+std::string hex_to_bytes(const std::string& hex) {
+  if (hex.size() % 2 != 0 || hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
+    throw UsageError("--psk must be hexadecimal digits (no leading 0x).");
+  std::string bytes;
+  for (std::size_t i = 0; i < hex.size(); i += 2)
+    bytes.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  return bytes;
+}
+
+TlsVersion parse_tls_version(const std::string& text) {
+  if (text == "tlsv1.2") return TlsVersion::tls1_2;
+  if (text == "tlsv1.3") return TlsVersion::tls1_3;
+  throw UsageError("Invalid --tls-version '" + text +
+                   "': use tlsv1.2 or tlsv1.3 (older versions are not available).");
+}
+
+// mosquitto's TLS flags in TlsConfig terms. --insecure, as in mosquitto, skips the host name
+// check only; the chain is still verified.
+void map_tls(const TlsOptions& tls, TlsConfig& config) {
+  if (!tls.keyform.empty() && lower(tls.keyform) != "pem")
+    throw UsageError("--keyform engine is not available: use a PEM key file.");
+  if (tls.cert.empty() != tls.key.empty())
+    throw UsageError("--cert and --key must be given together.");
+  if (tls.psk.empty() != tls.psk_identity.empty())
+    throw UsageError("--psk and --psk-identity must be given together.");
+  if (!tls.cafile.empty()) {
+    read_whole_file(tls.cafile, "--cafile");  // fail now, with the flag's name, if unreadable
+    config.ca_file = tls.cafile;
+  }
+  config.ca_directory = tls.capath;
+  config.use_system_trust_store = tls.use_os_certs;
+  if (!tls.cert.empty()) config.client_certificate = read_whole_file(tls.cert, "--cert");
+  if (!tls.key.empty()) config.client_key = read_whole_file(tls.key, "--key");
+  config.skip_hostname_check = tls.insecure;
+  if (!tls.alpn.empty()) config.alpn.push_back(tls.alpn);
+  if (!tls.psk.empty())
+    config.psk = TlsPsk{.identity = tls.psk_identity, .key = hex_to_bytes(tls.psk)};
+  config.ciphers_tls12 = tls.ciphers;
+  // As in mosquitto, the version named is the lowest one accepted.
+  if (!tls.tls_version.empty()) config.min_version = parse_tls_version(tls.tls_version);
+}
+
+std::string random_client_id(const std::string& tool) {
+  static constexpr char kAlphabet[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+  std::random_device device;
+  std::uniform_int_distribution<std::size_t> pick(0, sizeof(kAlphabet) - 2);
+  std::string id = "portmqtt_" + tool + "_";
+  for (int i = 0; i < 10; ++i)
+    id.push_back(kAlphabet[pick(device)]);
+  return id;
+}
+
+void apply_session(const ConnectionOptions& options, ConnectionPlan& plan) {
+  auto& session = plan.config.session;
+  const bool v5 = session.protocol_version == ProtocolVersion::v5;
+  if (options.keepalive < 0 || options.keepalive > 65535)
+    throw UsageError("Invalid keepalive " + std::to_string(options.keepalive) +
+                     ": use 0..65535 seconds (-k).");
+  session.keep_alive = Seconds{options.keepalive};
+  session.clean_session = !options.persistent;
+  if (options.session_expiry && !v5)
+    throw UsageError("-x (session expiry) needs MQTT v5: add -V 5.");
+  std::optional<std::uint32_t> expiry;
+  if (options.session_expiry) {
+    const auto& text = *options.session_expiry;
+    const bool never =
+        text == "-1" || text == "\u221e";  // mosquitto accepts -1 and the infinity sign
+    expiry =
+        never ? 4294967295U : static_cast<std::uint32_t>(parse_unsigned(text, 4294967295U, "-x"));
+  } else if (v5 && options.persistent) {
+    expiry = 4294967295U;  // -c without -x: the session never expires (mosquitto)
+  }
+  session.connect_properties = plan.properties.connect;
+  if (expiry && !session.connect_properties.find(PropertyId::session_expiry_interval))
+    session.connect_properties.add(PropertyId::session_expiry_interval, *expiry);
+}
+
+void apply_will(const ConnectionOptions& options, ConnectionPlan& plan) {
+  const auto& will = options.will;
+  if (will.topic.empty()) {
+    if (!will.payload.empty() || will.retain || will.qos != 0)
+      throw UsageError("Will options need --will-topic.");
+    return;
+  }
+  plan.config.session.last_will = Message{.topic = will.topic,
+                                          .payload = will.payload,
+                                          .qos = parse_qos(will.qos, "--will-qos"),
+                                          .retain = will.retain,
+                                          .properties = plan.properties.will};
+}
+
+void apply_identity(const ConnectionOptions& options, const std::string& tool,
+                    ConnectionPlan& plan) {
+  if (!options.client_id.empty() && !options.id_prefix.empty())
+    throw UsageError("-i and -I cannot be used together.");
+  auto& credentials = plan.config.credentials;
+  if (!options.client_id.empty())
+    credentials.client_id = options.client_id;
+  else if (!options.id_prefix.empty())
+    credentials.client_id = options.id_prefix + std::to_string(getpid());
+  else if (plan.config.session.protocol_version != ProtocolVersion::v5)
+    credentials.client_id = random_client_id(tool);
+  if (options.persistent && options.client_id.empty() && options.id_prefix.empty())
+    throw UsageError("You must provide a client id (-i or -I) when using -c.");
+  if (credentials.client_id.size() > 65535) throw UsageError("Client id is too long.");
+  if (!credentials.username) credentials.username = options.username;
+  if (!credentials.password) credentials.password = options.password;
+  if (credentials.password && !credentials.username &&
+      plan.config.session.protocol_version != ProtocolVersion::v5)
+    throw UsageError("-P needs -u on MQTT 3.1/3.1.1.");
+  plan.client_id = credentials.client_id.empty() ? "(assigned)" : credentials.client_id;
+}
+
+void apply_broker(const ConnectionOptions& options, ConnectionPlan& plan) {
+  auto& broker = plan.config.broker;
+  if (!options.unix_path.empty())
+    throw UsageError("--unix is not available: portmqtt connects over TCP, TLS or WebSocket.");
+  if (!options.bind_address.empty())
+    throw UsageError("-A is not available: portmqtt cannot bind to a local address.");
+  broker.host = options.host;
+  if (!options.url.empty()) {
+    auto parts = parse_url(options.url);
+    broker.transport = parts.transport;
+    broker.host = parts.host;
+    broker.port = static_cast<std::uint16_t>(parts.port);
+    plan.config.credentials.username = parts.username;
+    plan.config.credentials.password = parts.password;
+    plan.url_topic = parts.topic;
+  }
+  if (wants_tls(options.tls) && broker.transport == TransportKind::tcp)
+    broker.transport = TransportKind::tls;
+  if (wants_tls(options.tls) && broker.transport == TransportKind::websocket)
+    broker.transport = TransportKind::websocket_secure;
+  if (options.port < 0 || options.port > 65535)
+    throw UsageError("Invalid port " + std::to_string(options.port) + ": use 1..65535 (-p).");
+  if (options.port != 0) broker.port = static_cast<std::uint16_t>(options.port);
+  if (broker.transport != TransportKind::tcp) map_tls(options.tls, plan.config.tls);
+}
+
+}  // namespace
+
+QoS parse_qos(int value, const char* flag) {
+  if (value < 0 || value > 2)
+    throw UsageError("Invalid QoS " + std::to_string(value) + " for " + flag + ": use 0, 1 or 2.");
+  return static_cast<QoS>(value);
+}
+
+void add_connection_options(CLI::App& app, ConnectionOptions& o) {
+  app.set_help_flag("--help", "Print this help and exit.");
+  app.add_option("-h,--host", o.host, "Broker host (default localhost).");
+  app.add_option("-p,--port", o.port, "Broker port (default 1883, or 8883 with TLS).");
+  app.add_option("-L,--url", o.url,
+                 "scheme://[user[:pass]@]host[:port]/topic (mqtt, mqtts, ws, wss).");
+  app.add_option("-i,--id", o.client_id, "Client id (default: generated; MQTT 5: assigned).");
+  app.add_option("-I,--id-prefix", o.id_prefix, "Client id prefix; the process id is appended.");
+  app.add_option("-u,--username", o.username, "User name.");
+  app.add_option("-P,--pw", o.password, "Password.");
+  app.add_option("-k,--keepalive", o.keepalive, "Keep-alive in seconds (default 60).");
+  app.add_option("-V,--protocol-version", o.version,
+                 "mqttv5 (5), mqttv311 (311, default) or mqttv31 (31).");
+  app.add_flag("-c,--disable-clean-session", o.persistent, "Persistent session (needs -i or -I).");
+  app.add_option("-x,--session-expiry-interval", o.session_expiry,
+                 "MQTT 5 session expiry, seconds; -1: never.");
+  app.add_option("-D,--property", o.properties,
+                 "MQTT 5 property: -D command identifier value [value].")
+      ->expected(3, 4)
+      ->allow_extra_args();
+  app.add_option("--will-topic", o.will.topic, "Topic of the will.");
+  app.add_option("--will-payload", o.will.payload, "Payload of the will.");
+  app.add_option("--will-qos", o.will.qos, "QoS of the will.");
+  app.add_flag("--will-retain", o.will.retain, "Retain the will.");
+  app.add_option("--cafile", o.tls.cafile, "Trusted CA certificates (PEM); enables TLS.");
+  app.add_option("--capath", o.tls.capath, "Directory of trusted CA certificates.");
+  app.add_option("--cert", o.tls.cert, "Client certificate (PEM).");
+  app.add_option("--key", o.tls.key, "Client private key (PEM).");
+  app.add_option("--keyform", o.tls.keyform, "Key format: pem.");
+  app.add_option("--tls-version", o.tls.tls_version, "TLS version.");
+  app.add_option("--tls-alpn", o.tls.alpn, "ALPN protocol.");
+  app.add_flag("--tls-use-os-certs", o.tls.use_os_certs, "Trust the system CA certificates.");
+  app.add_flag("--insecure", o.tls.insecure, "Do not verify the broker's certificate.");
+  app.add_option("--psk", o.tls.psk, "TLS pre-shared key, hex.");
+  app.add_option("--psk-identity", o.tls.psk_identity, "TLS-PSK identity.");
+  app.add_option("--ciphers", o.tls.ciphers, "OpenSSL cipher list.");
+  app.add_option("-A", o.bind_address, "Local address to bind to.");
+  app.add_flag("--nodelay", o.nodelay, "Disable Nagle's algorithm (always on in portmqtt).");
+  app.add_option("--unix", o.unix_path, "Unix socket path of the broker.");
+  app.add_flag("-d,--debug", o.debug, "Print the packets sent and received.");
+  app.add_flag("--quiet", o.quiet, "Do not print errors at run time.");
+}
+
+ConnectionPlan make_plan(const ConnectionOptions& options, const std::string& tool) {
+  ConnectionPlan plan;
+  plan.config.session.protocol_version = parse_version(options.version);
+  const bool v5 = plan.config.session.protocol_version == ProtocolVersion::v5;
+  if (!options.properties.empty() && !v5)
+    throw UsageError("-D (properties) needs MQTT v5: add -V 5.");
+  for (const auto& group : options.properties)
+    add_property(plan.properties, group);
+  apply_broker(options, plan);
+  apply_session(options, plan);
+  apply_will(options, plan);
+  apply_identity(options, tool, plan);
+  plan.config.network.reconnect.enabled = false;
+  return plan;
+}
+
+}  // namespace portmqtt::tools

@@ -1,0 +1,90 @@
+// Connection options shared by `portmqtt pub`, `portmqtt sub` and `portmqtt bench`, spelled
+// as mosquitto_pub / mosquitto_sub spell them, and their translation into a portmqtt::Config.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "portmqtt/config.hpp"
+
+namespace portmqtt::tools {
+
+/// One `-D command identifier value [value]` as typed.
+struct PropertyArg {
+  std::string command;
+  std::string identifier;
+  std::vector<std::string> values;
+};
+
+struct TlsOptions {
+  std::string cafile, capath, cert, key, keyform, tls_version, alpn, psk, psk_identity, ciphers;
+  bool use_os_certs = false;
+  bool insecure = false;
+};
+
+struct WillOptions {
+  std::string topic;
+  std::string payload;
+  int qos = 0;
+  bool retain = false;
+};
+
+/// Everything a connection needs, before validation.
+struct ConnectionOptions {
+  std::string host = "localhost";
+  int port = 0;  ///< 0: 1883, or 8883 with TLS
+  std::string url;
+  std::string client_id;
+  std::string id_prefix;
+  std::optional<std::string> username;
+  std::optional<std::string> password;
+  int keepalive = 60;
+  std::string version = "311";
+  bool persistent = false;                           ///< -c
+  std::optional<std::string> session_expiry;         ///< -x as typed: seconds, -1 or ∞
+  std::vector<std::vector<std::string>> properties;  ///< raw -D groups
+  WillOptions will;
+  TlsOptions tls;
+  std::string bind_address;
+  bool nodelay = false;
+  std::string unix_path;
+  bool debug = false;
+  bool quiet = false;
+};
+
+/// Registers the connection options on `app` (-h, -p, -L, -i, -I, -u, -P, -k, -V, -c, -x, -D,
+/// will, TLS, -A, --nodelay, --unix, -d, --quiet). `-h` is the host, as in mosquitto; help is
+/// --help only.
+void add_connection_options(CLI::App& app, ConnectionOptions& options);
+
+/// The -D properties of one command (connect, publish, subscribe, ...), parsed.
+struct ParsedProperties {
+  Properties connect, publish, subscribe, unsubscribe, disconnect, will;
+};
+
+/// What add_connection_options() collected, validated. The topic of -L, if any, goes to
+/// url_topic.
+struct ConnectionPlan {
+  Config config;
+  ParsedProperties properties;
+  std::string url_topic;
+  std::string client_id;  ///< for -d output ("Client <id> sending ...")
+};
+
+/// Builds the client configuration. `tool` names the generated client id prefix. Throws
+/// UsageError with a message for the user on bad input.
+ConnectionPlan make_plan(const ConnectionOptions& options, const std::string& tool);
+
+/// A mistake on the command line: printed as "Error: <what>" followed by a hint, exit 1.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// Parses a QoS argument (0, 1 or 2) or throws UsageError naming `flag`.
+QoS parse_qos(int value, const char* flag);
+
+}  // namespace portmqtt::tools

@@ -1,0 +1,245 @@
+// `portmqtt pub`: mosquitto_pub on the portmqtt C++ API. Connects once; a refused or lost
+// connection ends it with a message and a non-zero exit code.
+#include <cstdio>
+#include <iostream>
+#include <iterator>
+#include <thread>
+
+#include "commands.hpp"
+#include "tool_client.hpp"
+
+namespace portmqtt::tools {
+namespace {
+
+// How long a failed publish waits for the Disconnected event that may explain it.
+constexpr auto kLossGrace = std::chrono::milliseconds(200);
+
+enum class Source { none, message, file, stdin_whole, stdin_lines, null_message };
+
+struct PubOptions {
+  ConnectionOptions connection;
+  std::string topic;
+  std::optional<std::string> message;
+  std::string file;
+  bool stdin_whole = false;
+  bool stdin_lines = false;
+  bool null_message = false;
+  int qos = 0;
+  bool retain = false;
+  int max_inflight = 20;
+  int repeat = 1;
+  double repeat_delay = 0.0;
+};
+
+void add_pub_options(CLI::App& app, PubOptions& o) {
+  add_connection_options(app, o.connection);
+  app.add_option("-t,--topic", o.topic, "Topic to publish to.");
+  app.add_option("-m,--message", o.message, "Message payload.");
+  app.add_option("-f,--file", o.file, "Send the contents of this file as the message.");
+  app.add_flag("-s,--stdin-file", o.stdin_whole, "Send all of stdin as one message.");
+  app.add_flag("-l,--stdin-line", o.stdin_lines, "Send each line of stdin as a message.");
+  app.add_flag("-n,--null-message", o.null_message, "Send a zero-length message.");
+  app.add_option("-q,--qos", o.qos, "QoS 0, 1 or 2 (default 0).");
+  app.add_flag("-r,--retain", o.retain, "Retain the message.");
+  app.add_option("-M", o.max_inflight, "Most QoS 1/2 messages in flight (default 20).");
+  app.add_option("--repeat", o.repeat, "Publish the message this many times.");
+  app.add_option("--repeat-delay", o.repeat_delay, "Seconds between repeats (default 0).");
+}
+
+Source pick_source(const PubOptions& o) {
+  int chosen = 0;
+  Source source = Source::none;
+  const auto take = [&](bool given, Source kind) {
+    if (!given) return;
+    ++chosen;
+    source = kind;
+  };
+  take(o.message.has_value(), Source::message);
+  take(!o.file.empty(), Source::file);
+  take(o.stdin_whole, Source::stdin_whole);
+  take(o.stdin_lines, Source::stdin_lines);
+  take(o.null_message, Source::null_message);
+  if (chosen > 1) throw UsageError("Only one of -m, -f, -s, -l and -n can be used.");
+  return source;
+}
+
+std::string read_file_payload(const std::string& path) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) throw UsageError("Unable to open file \"" + path + "\".");
+  std::string payload;
+  char buffer[65536];
+  std::size_t got = 0;
+  while ((got = std::fread(buffer, 1, sizeof buffer, file)) > 0)
+    payload.append(buffer, got);
+  const bool failed = std::ferror(file) != 0;
+  std::fclose(file);
+  if (failed) throw UsageError("Unable to read file \"" + path + "\".");
+  return payload;
+}
+
+void check_publish_topic(const std::string& topic) {
+  if (topic.empty()) throw UsageError("Both topic and message must be supplied.");
+  if (topic.find_first_of("+#") != std::string::npos)
+    throw UsageError("Invalid publish topic '" + topic + "', does it contain '+' or '#'?");
+}
+
+// Publishes and tracks completions; one instance per run.
+class Publisher {
+ public:
+  Publisher(ToolClient& tool, const PubOptions& options, const Properties& properties)
+      : tool_(tool), options_(options), properties_(properties) {
+    tool_.handlers.on_published = [this](const Published& event) { on_published(event); };
+  }
+
+  // Drops a topic alias the broker does not allow, so that it is never sent.
+  void check_topic_alias() {
+    const auto alias = properties_.number(PropertyId::topic_alias);
+    if (!alias) return;
+    const auto maximum = tool_.client().server().topic_alias_maximum;
+    if (*alias >= 1 && *alias <= maximum) return;
+    std::fprintf(stderr,
+                 "Warning: topic alias %u is not allowed by the broker (Topic Alias Maximum %u); "
+                 "sending the topic name instead.\n",
+                 *alias, static_cast<unsigned>(maximum));
+    properties_.erase(PropertyId::topic_alias);
+  }
+
+  // 0 on success, else the exit code (the error already printed).
+  int publish(const std::string& payload) {
+    const auto qos = static_cast<QoS>(options_.qos);
+    if (qos != QoS::at_most_once) {
+      const auto room = [this] {
+        return in_flight_ < static_cast<std::size_t>(std::max(options_.max_inflight, 1));
+      };
+      tool_.wait(room);
+      if (const int code = loss_code()) return code;
+    }
+    // After the first message with an alias, the alias alone names the topic.
+    const bool alias_known = alias_sent_ && properties_.find(PropertyId::topic_alias);
+    const std::string_view topic = alias_known ? std::string_view{} : options_.topic;
+    // enqueue() never blocks, so the lock (which the loop's handlers need) is never held
+    // while waiting for the socket; a full send queue is retried after a short pause.
+    std::unique_lock lock(tool_.mutex());
+    auto id = tool_.client().enqueue(topic, payload, {.qos = qos, .retain = options_.retain},
+                                     properties_);
+    while (!id && id.error() == errc::send_queue_full && !interrupted()) {
+      lock.unlock();
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      lock.lock();
+      id = tool_.client().enqueue(topic, payload, {.qos = qos, .retain = options_.retain},
+                                  properties_);
+    }
+    if (!id) {
+      lock.unlock();
+      tool_.wait([] { return false; }, std::chrono::steady_clock::now() + kLossGrace);
+      if (const int code = loss_code()) return code;  // the publish failed because of it
+      tool_.report("Publish failed: " + id.error().message());
+      return 1;
+    }
+    alias_sent_ = true;
+    tool_.debug_line("sending PUBLISH (d0, q" + std::to_string(options_.qos) + ", r" +
+                     (options_.retain ? "1" : "0") + ", m" + std::to_string(*id) + ", '" +
+                     options_.topic + "', ... (" + std::to_string(payload.size()) + " bytes))");
+    if (qos != QoS::at_most_once) ++in_flight_;
+    return 0;
+  }
+
+  // Waits for every QoS 1/2 completion; 0 or an exit code.
+  int finish() {
+    tool_.wait([this] { return in_flight_ == 0; });
+    if (const int code = loss_code()) return code;
+    if (interrupted()) return 0;
+    return failed_ ? 1 : 0;
+  }
+
+ private:
+  // Runs on the loop thread under the tool's lock.
+  void on_published(const Published& event) {
+    const auto mid = std::to_string(event.packet_id);
+    const auto rc = std::to_string(static_cast<int>(event.reason));
+    if (event.qos == QoS::at_least_once) {
+      tool_.debug_line("received PUBACK (Mid: " + mid + ", RC:" + rc + ")");
+    } else {
+      tool_.debug_line("received PUBREC (Mid: " + mid + ")");
+      if (!is_failure(event.reason)) {
+        tool_.debug_line("sending PUBREL (m" + mid + ")");
+        tool_.debug_line("received PUBCOMP (Mid: " + mid + ", RC:" + rc + ")");
+      }
+    }
+    if (is_failure(event.reason)) {
+      std::fprintf(stderr, "Warning: Publish %u failed: reason code %d.\n",
+                   static_cast<unsigned>(event.packet_id), static_cast<int>(event.reason));
+      failed_ = true;
+    }
+    if (in_flight_ > 0) --in_flight_;
+  }
+
+  int loss_code() {
+    const auto loss = tool_.loss();
+    if (!loss) return 0;
+    tool_.report(loss->message);
+    return loss->exit_code;
+  }
+
+  ToolClient& tool_;
+  const PubOptions& options_;
+  Properties properties_;
+  std::size_t in_flight_ = 0;
+  bool alias_sent_ = false;
+  bool failed_ = false;
+};
+
+int publish_all(Publisher& publisher, const PubOptions& o, Source source,
+                const std::string& payload) {
+  if (source == Source::stdin_lines) {
+    std::string line;
+    while (!interrupted() && std::getline(std::cin, line))
+      if (const int code = publisher.publish(line)) return code;
+    return 0;
+  }
+  for (int i = 0; i < o.repeat && !interrupted(); ++i) {
+    if (i > 0 && o.repeat_delay > 0)
+      std::this_thread::sleep_for(std::chrono::duration<double>(o.repeat_delay));
+    if (const int code = publisher.publish(payload)) return code;
+  }
+  return 0;
+}
+
+int run_pub(PubOptions& o) {
+  auto plan = make_plan(o.connection, "pub");
+  if (o.topic.empty()) o.topic = plan.url_topic;
+  const Source source = pick_source(o);
+  if (o.topic.empty() || source == Source::none)
+    throw UsageError("Both topic and message must be supplied.");
+  check_publish_topic(o.topic);
+  parse_qos(o.qos, "-q");
+  if (o.repeat < 1) throw UsageError("--repeat must be at least 1.");
+  if (o.repeat_delay < 0) throw UsageError("--repeat-delay must not be negative.");
+  if (o.max_inflight < 1) throw UsageError("-M must be at least 1.");
+  std::string payload;
+  if (source == Source::message) payload = *o.message;
+  if (source == Source::file) payload = read_file_payload(o.file);
+  if (source == Source::stdin_whole)
+    payload.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+
+  ToolClient tool(plan, o.connection);
+  Publisher publisher(tool, o, plan.properties.publish);
+  if (const int code = tool.connect()) return code;
+  if (interrupted()) return 0;
+  publisher.check_topic_alias();
+  int code = publish_all(publisher, o, source, payload);
+  if (code == 0) code = publisher.finish();
+  if (!tool.loss()) tool.disconnect();
+  return code;
+}
+
+}  // namespace
+
+void add_pub_command(CLI::App& parent, std::function<int()>& run) {
+  auto* app = parent.add_subcommand("pub", "Publish messages (mosquitto_pub options).");
+  auto options = std::make_shared<PubOptions>();
+  add_pub_options(*app, *options);
+  app->callback([&run, options] { run = [options] { return run_pub(*options); }; });
+}
+
+}  // namespace portmqtt::tools

@@ -1,0 +1,226 @@
+// `portmqtt sub`: mosquitto_sub on the portmqtt C++ API. Reconnects after a lost connection
+// (as mosquitto_sub does) but exits when the first connection attempt fails.
+#include <cstdio>
+#include <random>
+
+#include "commands.hpp"
+#include "sub_format.hpp"
+#include "tool_client.hpp"
+#include "topics.hpp"
+
+namespace portmqtt::tools {
+namespace {
+
+constexpr int kTimedOutExitCode = 27;  // MOSQ_ERR_TIMEOUT, what mosquitto_sub -W returns
+
+struct SubOptions {
+  ConnectionOptions connection;
+  std::vector<std::string> topics;
+  std::vector<std::string> filter_out;
+  std::vector<std::string> unsubscribe;
+  int qos = 0;
+  int count = 0;
+  bool exit_after_suback = false;
+  bool no_retained = false;
+  bool retained_only = false;
+  bool remove_retained = false;
+  bool retain_as_published = false;
+  int timeout = 0;
+  double print_percentage = 100.0;
+  OutputOptions output;
+  bool no_eol = false;
+};
+
+void add_sub_options(CLI::App& app, SubOptions& o) {
+  add_connection_options(app, o.connection);
+  app.add_option("-t,--topic", o.topics, "Topic filter to subscribe to; may be repeated.");
+  app.add_option("-T,--filter-out", o.filter_out, "Do not print topics matching this filter.");
+  app.add_option("-U,--unsubscribe", o.unsubscribe, "Unsubscribe from this filter.");
+  app.add_option("-q,--qos", o.qos, "Subscription QoS 0, 1 or 2 (default 0).");
+  app.add_option("-C,--count", o.count, "Exit after this many messages.");
+  app.add_flag("-E", o.exit_after_suback, "Exit once the subscriptions are acknowledged.");
+  app.add_option("-F", o.output.format, "Output format (%t topic, %p payload, %j JSON, ...).");
+  app.add_flag("-N", o.no_eol, "Do not print an end of line after each message.");
+  app.add_flag("-R,--no-retained", o.no_retained, "Do not print retained messages.");
+  app.add_flag("--retained-only", o.retained_only, "Print retained messages only, then exit.");
+  app.add_flag("--remove-retained", o.remove_retained, "Clear the retained messages received.");
+  app.add_flag("--retain-as-published", o.retain_as_published, "MQTT 5 retain-as-published.");
+  app.add_flag("-v,--verbose", o.output.verbose, "Print the topic before the payload.");
+  app.add_option("-W,--timeout", o.timeout, "Exit after this many seconds.");
+  app.add_flag("--pretty", o.output.pretty, "Indented JSON for %j and %J.");
+  app.add_option("--random-filter", o.print_percentage,
+                 "Print only this percentage of the messages (0.1..100).");
+}
+
+void validate(SubOptions& o, const ConnectionPlan& plan) {
+  if (!plan.url_topic.empty()) o.topics.push_back(plan.url_topic);
+  if (o.topics.empty() && o.unsubscribe.empty())
+    throw UsageError("You must specify a topic to subscribe to.");
+  const auto check = [](const std::vector<std::string>& filters, const char* what) {
+    for (const auto& filter : filters)
+      if (!valid_filter(filter))
+        throw UsageError(std::string("Invalid ") + what + " topic '" + filter +
+                         "', are all '+' and '#' wildcards correct?");
+  };
+  check(o.topics, "subscription");
+  check(o.filter_out, "filter");
+  check(o.unsubscribe, "unsubscribe");
+  parse_qos(o.qos, "-q");
+  if (o.count < 0) throw UsageError("-C must be a positive number of messages.");
+  if (o.timeout < 0) throw UsageError("-W must be a positive number of seconds.");
+  if (o.print_percentage < 0.1 || o.print_percentage > 100.0)
+    throw UsageError("--random-filter must be between 0.1 and 100.");
+  if (o.no_retained && o.retained_only)
+    throw UsageError("-R and --retained-only cannot be used together.");
+  if (o.retain_as_published && plan.config.session.protocol_version != ProtocolVersion::v5)
+    throw UsageError("--retain-as-published needs MQTT v5: add -V 5.");
+  if (const auto error = check_format(o.output.format); !error.empty()) throw UsageError(error);
+  o.output.end_of_line = !o.no_eol;
+}
+
+// State shared with the loop thread, guarded by the tool's lock.
+class Subscriber {
+ public:
+  Subscriber(ToolClient& tool, const SubOptions& options, const ParsedProperties& properties)
+      : tool_(tool), options_(options), properties_(properties) {
+    tool_.handlers.on_connected = [this](const Connected& event) { on_connected(event); };
+    tool_.handlers.on_subscribed = [this](const Subscribed& event) { on_subscribed(event); };
+    tool_.handlers.on_message = [this](const MessageReceived& event) { on_message(event); };
+    tool_.handlers.on_published = [this](const Published&) {
+      if (removals_pending_ > 0) --removals_pending_;
+    };
+  }
+
+  bool done() const { return (finished_ || denied_) && removals_pending_ == 0; }
+  bool denied() const { return denied_; }
+
+ private:
+  // Subscribes on every connection, the first and each reconnect (as mosquitto_sub does).
+  void on_connected(const Connected&) {
+    std::vector<Subscription> subscriptions;
+    for (const auto& topic : options_.topics)
+      subscriptions.push_back({topic,
+                               {.qos = static_cast<QoS>(options_.qos),
+                                .retain_as_published = options_.retain_as_published}});
+    if (!subscriptions.empty()) {
+      const auto id = tool_.client().subscribe(subscriptions, properties_.subscribe);
+      if (id) {
+        for (const auto& topic : options_.topics)
+          tool_.debug_line("sending SUBSCRIBE (Mid: " + std::to_string(*id) + ", Topic: " + topic +
+                           ", QoS: " + std::to_string(options_.qos) + ", Options: 0x00)");
+      } else {
+        tool_.report("Subscribe failed: " + id.error().message());
+      }
+    }
+    for (const auto& filter : options_.unsubscribe) {
+      const auto id = tool_.client().unsubscribe(filter, properties_.unsubscribe);
+      if (id)
+        tool_.debug_line("sending UNSUBSCRIBE (Mid: " + std::to_string(*id) + ", Topic: " + filter +
+                         ")");
+    }
+    if (subscriptions.empty() && options_.exit_after_suback) finished_ = true;
+  }
+
+  void on_subscribed(const Subscribed& event) {
+    tool_.debug_line("received SUBACK");
+    std::string codes;
+    bool any_granted = false;
+    for (const auto reason : event.reasons) {
+      codes += (codes.empty() ? "" : ", ") + std::to_string(static_cast<int>(reason));
+      any_granted = any_granted || !is_failure(reason);
+    }
+    if (tool_.debug())
+      std::printf("Subscribed (mid: %u): %s\n", static_cast<unsigned>(event.packet_id),
+                  codes.c_str());
+    if (!any_granted) {
+      tool_.report("All subscription requests were denied.");
+      denied_ = true;
+    }
+    if (options_.exit_after_suback) finished_ = true;
+  }
+
+  void on_message(const MessageReceived& event) {
+    if (finished_) return;
+    tool_.debug_line("received PUBLISH (d" + std::to_string(event.dup) + ", q" +
+                     std::to_string(static_cast<int>(event.qos)) + ", r" +
+                     std::to_string(event.retain) + ", m" + std::to_string(event.packet_id) +
+                     ", '" + std::string(event.topic) + "', ... (" +
+                     std::to_string(event.total_size) + " bytes))");
+    for (const auto& filter : options_.filter_out)
+      if (topic_matches(filter, event.topic)) return;
+    if (options_.remove_retained && event.retain && !event.payload.empty()) remove(event.topic);
+    if (options_.retained_only && !event.retain) {
+      finished_ = true;
+      return;
+    }
+    acknowledge_line(event);
+    if (options_.no_retained && event.retain) return;
+    if (options_.print_percentage < 100.0 && chance_(random_) * 100.0 >= options_.print_percentage)
+      return;
+    print(event);
+    if (options_.count > 0 && ++received_ >= options_.count) finished_ = true;
+  }
+
+  // The acknowledgement goes out after the handler returns; -d shows it as mosquitto does.
+  void acknowledge_line(const MessageReceived& event) {
+    const auto mid = std::to_string(event.packet_id);
+    if (event.qos == QoS::at_least_once) tool_.debug_line("sending PUBACK (m" + mid + ", rc0)");
+    if (event.qos == QoS::exactly_once) tool_.debug_line("sending PUBREC (m" + mid + ", rc0)");
+  }
+
+  void remove(std::string_view topic) {
+    const auto id = tool_.client().enqueue(topic, "", {.qos = QoS::at_least_once, .retain = true});
+    if (id) ++removals_pending_;
+  }
+
+  void print(const MessageReceived& event) {
+    std::timespec now{};
+    clock_gettime(CLOCK_REALTIME, &now);
+    const auto text = render_message(options_.output, event, now);
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    std::fflush(stdout);
+  }
+
+  ToolClient& tool_;
+  const SubOptions& options_;
+  const ParsedProperties& properties_;
+  std::mt19937 random_{std::random_device{}()};
+  std::uniform_real_distribution<double> chance_{0.0, 1.0};
+  int received_ = 0;
+  int removals_pending_ = 0;
+  bool finished_ = false;
+  bool denied_ = false;
+};
+
+int run_sub(SubOptions& o) {
+  auto plan = make_plan(o.connection, "sub");
+  validate(o, plan);
+  plan.config.network.reconnect.enabled = true;
+  plan.config.network.reconnect.interval = std::chrono::seconds(1);
+  ToolClient tool(plan, o.connection);
+  Subscriber subscriber(tool, o, plan.properties);
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  if (o.timeout > 0) deadline = std::chrono::steady_clock::now() + std::chrono::seconds(o.timeout);
+  if (const int code = tool.connect()) return code;
+  const bool done = tool.wait([&] { return subscriber.done(); }, deadline);
+  int code = 0;
+  if (subscriber.denied())
+    code = 1;
+  else if (!done && !interrupted()) {
+    if (!o.connection.quiet) std::fprintf(stderr, "Timed out\n");
+    code = kTimedOutExitCode;
+  }
+  tool.disconnect();
+  return code;
+}
+
+}  // namespace
+
+void add_sub_command(CLI::App& parent, std::function<int()>& run) {
+  auto* app = parent.add_subcommand("sub", "Subscribe and print messages (mosquitto_sub options).");
+  auto options = std::make_shared<SubOptions>();
+  add_sub_options(*app, *options);
+  app->callback([&run, options] { run = [options] { return run_sub(*options); }; });
+}
+
+}  // namespace portmqtt::tools

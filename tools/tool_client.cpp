@@ -1,0 +1,244 @@
+#include "tool_client.hpp"
+
+#include <csignal>
+#include <cstdio>
+
+namespace portmqtt::tools {
+namespace {
+
+volatile std::sig_atomic_t g_interrupted = 0;
+
+extern "C" void on_interrupt(int) {
+  g_interrupted = 1;
+}
+
+// Text and v3 return code of the refusals 3.1.1 can express (ReasonCode maps them to v5 codes).
+struct V3Refusal {
+  ReasonCode reason;
+  int return_code;
+  const char* text;
+};
+constexpr V3Refusal kV3Refusals[] = {
+    {ReasonCode::unsupported_protocol_version, 1, "unacceptable protocol version"},
+    {ReasonCode::client_identifier_not_valid, 2, "identifier rejected"},
+    {ReasonCode::server_unavailable, 3, "broker unavailable"},
+    {ReasonCode::bad_user_name_or_password, 4, "bad user name or password"},
+    {ReasonCode::not_authorized, 5, "not authorised"},
+};
+
+std::string v5_reason_text(ReasonCode reason) {
+  switch (reason) {
+    case ReasonCode::unsupported_protocol_version:
+      return "Unsupported protocol version";
+    case ReasonCode::client_identifier_not_valid:
+      return "Client identifier not valid";
+    case ReasonCode::bad_user_name_or_password:
+      return "Bad username or password";
+    case ReasonCode::not_authorized:
+      return "Not authorized";
+    case ReasonCode::server_unavailable:
+      return "Server unavailable";
+    case ReasonCode::server_busy:
+      return "Server busy";
+    case ReasonCode::banned:
+      return "Banned";
+    case ReasonCode::bad_authentication_method:
+      return "Bad authentication method";
+    case ReasonCode::quota_exceeded:
+      return "Quota exceeded";
+    case ReasonCode::packet_too_large:
+      return "Packet too large";
+    case ReasonCode::use_another_server:
+      return "Use another server";
+    case ReasonCode::server_moved:
+      return "Server moved";
+    case ReasonCode::connection_rate_exceeded:
+      return "Connection rate exceeded";
+    default:
+      return "Unspecified error (reason code " + std::to_string(static_cast<int>(reason)) + ")";
+  }
+}
+
+std::string describe_error(const std::error_code& error) {
+  if (error.category() == std::system_category() || error.category() == std::generic_category())
+    return error.message();
+  auto text = error.message();
+  if (!text.empty()) text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
+  return text;
+}
+
+}  // namespace
+
+bool interrupted() {
+  return g_interrupted != 0;
+}
+
+void install_interrupt_handlers() {
+  struct sigaction action {};
+  action.sa_handler = on_interrupt;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+}
+
+std::string describe_refusal(ReasonCode reason, ProtocolVersion version) {
+  if (version != ProtocolVersion::v5)
+    for (const auto& refusal : kV3Refusals)
+      if (refusal.reason == reason) return std::string("Connection Refused: ") + refusal.text + ".";
+  return v5_reason_text(reason);
+}
+
+int refusal_exit_code(ReasonCode reason, ProtocolVersion version) {
+  if (version != ProtocolVersion::v5)
+    for (const auto& refusal : kV3Refusals)
+      if (refusal.reason == reason) return refusal.return_code;
+  return static_cast<int>(reason);
+}
+
+ToolClient::ToolClient(const ConnectionPlan& plan, const ConnectionOptions& options)
+    : id_(plan.client_id),
+      debug_(options.debug),
+      quiet_(options.quiet),
+      version_(plan.config.session.protocol_version),
+      reconnects_(plan.config.network.reconnect.enabled),
+      disconnect_properties_(plan.properties.disconnect),
+      client_(std::make_unique<Client>(plan.config)) {}
+
+ToolClient::~ToolClient() {
+  client_.reset();
+}
+
+void ToolClient::report(const std::string& message) const {
+  if (!quiet_) std::fprintf(stderr, "Error: %s\n", message.c_str());
+}
+
+void ToolClient::debug_line(const std::string& line) const {
+  // mosquitto's tools print their debug lines on stdout.
+  if (!debug_) return;
+  std::printf("Client %s %s\n", id_.c_str(), line.c_str());
+  std::fflush(stdout);
+}
+
+void ToolClient::record_loss(const Disconnected& event) {
+  std::lock_guard lock(mutex_);
+  if (!event.was_connected) return;
+  if (reconnects_) {
+    if (!quiet_)
+      std::fprintf(stderr, "Connection lost: %s; reconnecting.\n",
+                   describe_error(event.error).c_str());
+    return;
+  }
+  ConnectionLoss loss;
+  if (event.server_reason) {
+    loss.message = "The broker disconnected: " + v5_reason_text(*event.server_reason);
+    if (const auto reason = event.properties.text(PropertyId::reason_string))
+      loss.message += " (" + std::string(*reason) + ")";
+    loss.exit_code = static_cast<int>(*event.server_reason);
+  } else {
+    loss.message = "Connection lost: " + describe_error(event.error);
+  }
+  loss_ = loss;
+}
+
+void ToolClient::install_handlers() {
+  Handlers wrapped = handlers;
+  const auto tool_connected = handlers.on_connected;
+  wrapped.on_connected = [this, tool_connected](const Connected& event) {
+    if (event.assigned_client_id.size() > 0) id_ = std::string(event.assigned_client_id);
+    debug_line("received CONNACK (0)");
+    std::lock_guard lock(mutex_);
+    connected_ = true;
+    finished_attempt_ = true;
+    if (tool_connected) tool_connected(event);
+  };
+  wrapped.on_error = [this](const Error& event) {
+    std::lock_guard lock(mutex_);
+    last_error_ = event;
+  };
+  const auto tool_disconnected = handlers.on_disconnected;
+  wrapped.on_disconnected = [this, tool_disconnected](const Disconnected& event) {
+    record_loss(event);
+    std::lock_guard lock(mutex_);
+    finished_attempt_ = true;
+    if (tool_disconnected) tool_disconnected(event);
+  };
+  // Every event wakes the main thread, after the tool's own handler ran under the lock.
+  const auto notify = [this](auto&& handler) {
+    return [this, handler](const auto& event) {
+      {
+        std::lock_guard lock(mutex_);
+        if (handler) handler(event);
+      }
+      changed_.notify_all();
+    };
+  };
+  const auto notify_only = [this](auto&& handler) {
+    return [this, handler](const auto& event) {
+      handler(event);
+      changed_.notify_all();
+    };
+  };
+  wrapped.on_connected = notify_only(wrapped.on_connected);
+  wrapped.on_disconnected = notify_only(wrapped.on_disconnected);
+  wrapped.on_published = notify(handlers.on_published);
+  wrapped.on_subscribed = notify(handlers.on_subscribed);
+  wrapped.on_unsubscribed = notify(handlers.on_unsubscribed);
+  wrapped.on_message = notify(handlers.on_message);
+  wrapped.on_deleted = notify(handlers.on_deleted);
+  client_->set_handlers(std::move(wrapped));
+}
+
+int ToolClient::connect() {
+  install_handlers();
+  debug_line("sending CONNECT");
+  if (auto error = client_->start()) {
+    if (error == errc::unsupported_transport)
+      report(
+          "This transport is not available in this build of portmqtt; use mqtt:// (or "
+          "mqtts:// when TLS is built in).");
+    else
+      report(describe_error(error));
+    return 1;
+  }
+  std::unique_lock lock(mutex_);
+  while (!finished_attempt_ && !interrupted())
+    changed_.wait_for(lock, std::chrono::milliseconds(100));
+  if (connected_) return 0;
+  if (interrupted()) return 0;
+  const auto error = last_error_.value_or(Error{});
+  lock.unlock();
+  if (error.kind == ErrorKind::connection_refused) {
+    debug_line("received CONNACK (" + std::to_string(static_cast<int>(error.connect_reason)) + ")");
+    if (!quiet_)
+      std::fprintf(stderr, "Connection error: %s\n",
+                   describe_refusal(error.connect_reason, version_).c_str());
+    return refusal_exit_code(error.connect_reason, version_);
+  }
+  report(describe_error(error.error));
+  return 1;
+}
+
+bool ToolClient::wait(const std::function<bool()>& done,
+                      std::optional<std::chrono::steady_clock::time_point> deadline) {
+  std::unique_lock lock(mutex_);
+  while (!done() && !loss_ && !interrupted()) {
+    auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
+    if (deadline && *deadline < until) until = *deadline;
+    changed_.wait_until(lock, until);
+    if (deadline && std::chrono::steady_clock::now() >= *deadline) break;
+  }
+  return done();
+}
+
+std::optional<ConnectionLoss> ToolClient::loss() const {
+  std::lock_guard lock(mutex_);
+  return loss_;
+}
+
+void ToolClient::disconnect() {
+  if (client_->state() == ConnectionState::connected) debug_line("sending DISCONNECT");
+  client_->stop(ReasonCode::normal_disconnection, disconnect_properties_);
+}
+
+}  // namespace portmqtt::tools
