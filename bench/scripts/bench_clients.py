@@ -5,7 +5,7 @@ a slash is looked up by file name in the build directory. Every program takes th
 options (--host --port --count --size --qos --window --version --topic, and --recv) and
 prints one JSON line; see bench/peers/peer_common.hpp.
 
-To add a client, add one line, e.g. ("portmqtt_esp", "esp_bench_pub").
+To add a client, add one line, e.g. ("my_client", "my_client_pub").
 """
 
 CLIENTS = [
@@ -14,6 +14,8 @@ CLIENTS = [
     ("paho_c", "paho_c"),
     ("paho_cpp", "paho_cpp"),
     ("raw_batch", "raw_batch"),
+    ("portmqtt_cpp", "portmqtt_cpp"),
+    ("portmqtt_esp", "portmqtt_esp"),
 ]
 
 # Ratios in the tables are relative to this client.

@@ -129,6 +129,9 @@ CommandResult Session::Impl::publish(const codec::Publish& message, TimePoint no
 void Session::Impl::send_pending(TimePoint now, bool every_pubrel) {
   if (state != State::connected) return;
   auto& entries = outbox.entries();
+  // Nothing at or after the hint: every entry was sent. The common case after an ack, and
+  // cheaper than a tree search; the hint stays valid, as later entries get higher sequences.
+  if (entries.empty() || entries.rbegin()->first < outbox.unsent_hint()) return;
   std::optional<std::uint64_t> first_waiting;
   bool blocked = false;
   for (auto it = entries.lower_bound(outbox.unsent_hint()); it != entries.end();) {

@@ -25,8 +25,10 @@ std::vector<Store::Record> MemoryStore::load() {
   return all;
 }
 
-Outbox::Outbox(std::unique_ptr<Store> store)
-    : store_(store ? std::move(store) : std::make_unique<MemoryStore>()) {}
+// Without a store the outbox itself is the only copy: mirroring every message into a
+// MemoryStore would cost a second map insert and erase per message and buy nothing, since
+// memory does not outlive the process.
+Outbox::Outbox(std::unique_ptr<Store> store) : store_(std::move(store)) {}
 
 Store::Record Outbox::record_of(const OutboxEntry& entry) const {
   return Store::Record{entry.sequence, entry.packet_id, entry.type, entry.bytes};
@@ -42,7 +44,7 @@ OutboxEntry& Outbox::insert(OutboxEntry entry) {
 OutboxEntry& Outbox::add(OutboxEntry entry) {
   entry.sequence = next_sequence_++;
   OutboxEntry& added = insert(std::move(entry));
-  store_->put(record_of(added));
+  if (store_) store_->put(record_of(added));
   return added;
 }
 
@@ -64,7 +66,7 @@ void Outbox::replace(OutboxEntry& entry, codec::PacketType type,
   bytes_ += bytes ? bytes->size() : 0;
   entry.type = type;
   entry.bytes = std::move(bytes);
-  store_->update(record_of(entry));
+  if (store_) store_->update(record_of(entry));
 }
 
 void Outbox::erase(const OutboxEntry& entry) {
@@ -76,7 +78,7 @@ Outbox::Entries::iterator Outbox::erase(Entries::iterator at) {
   const OutboxEntry& entry = at->second;
   bytes_ -= entry.bytes ? entry.bytes->size() : 0;
   if (entry.packet_id != 0) by_id_.erase(entry.packet_id);
-  store_->erase(entry.sequence);
+  if (store_) store_->erase(entry.sequence);
   return entries_.erase(at);
 }
 
@@ -85,7 +87,7 @@ void Outbox::clear() {
   by_id_.clear();
   bytes_ = 0;
   unsent_hint_ = 0;
-  store_->clear();
+  if (store_) store_->clear();
 }
 
 }  // namespace portmqtt::session

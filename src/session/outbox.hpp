@@ -52,6 +52,7 @@ class Outbox {
  public:
   using Entries = std::map<std::uint64_t, OutboxEntry>;
 
+  /// `store` may be null: the entries then live in memory only, with no mirror.
   explicit Outbox(std::unique_ptr<Store> store);
 
   /// Appends a new entry (its sequence is assigned here) and tells the store.
@@ -66,9 +67,13 @@ class Outbox {
   void clear();
 
   /// Records left in the store by an earlier process; the store keeps them.
-  std::vector<Store::Record> load_stored() { return store_->load(); }
+  std::vector<Store::Record> load_stored() {
+    return store_ ? store_->load() : std::vector<Store::Record>{};
+  }
   /// Removes a stored record that could not be adopted.
-  void forget_stored(std::uint64_t sequence) { store_->erase(sequence); }
+  void forget_stored(std::uint64_t sequence) {
+    if (store_) store_->erase(sequence);
+  }
   /// Adopts a record returned by load_stored() without writing it back.
   OutboxEntry& adopt(OutboxEntry entry);
 
@@ -87,7 +92,7 @@ class Outbox {
   Store::Record record_of(const OutboxEntry& entry) const;
   OutboxEntry& insert(OutboxEntry entry);
 
-  std::unique_ptr<Store> store_;
+  std::unique_ptr<Store> store_;  // null: memory only
   Entries entries_;
   std::unordered_map<std::uint16_t, std::uint64_t> by_id_;
   std::uint64_t next_sequence_ = 1;

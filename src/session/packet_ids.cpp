@@ -6,6 +6,13 @@ namespace portmqtt::session {
 
 std::uint16_t PacketIds::allocate() {
   if (used_.size() >= 65535) return 0;
+  // Ids are handed out walking forward, so the next one is usually above every id in use:
+  // append it without a search.
+  if (last_ != 65535 && (used_.empty() || used_.back() <= last_)) {
+    last_ = static_cast<std::uint16_t>(last_ + 1);
+    used_.push_back(last_);
+    return last_;
+  }
   std::uint16_t candidate = last_;
   for (;;) {
     candidate = candidate == 65535 ? 1 : static_cast<std::uint16_t>(candidate + 1);

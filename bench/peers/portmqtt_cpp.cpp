@@ -1,0 +1,88 @@
+// portmqtt's C++ API: the main thread publishes through portmqtt::Client while the client's
+// own loop thread reads acknowledgements and calls the handlers.
+#include <cstdint>
+#include <string>
+
+#include "peer_common.hpp"
+#include "portmqtt/client.hpp"
+#include "portmqtt_progress.hpp"
+
+namespace {
+
+constexpr const char* kName = "portmqtt_cpp";
+
+using portmqtt::bench::Progress;
+
+portmqtt::Config config_for(const portmqtt::bench::PeerOptions& o) {
+  portmqtt::Config config;
+  config.broker.host = o.host;
+  config.broker.port = o.port;
+  config.credentials.client_id = portmqtt::bench::client_id_for(kName);
+  config.session.protocol_version =
+      o.version == 5 ? portmqtt::ProtocolVersion::v5 : portmqtt::ProtocolVersion::v3_1_1;
+  config.network.reconnect.enabled = false;
+  // The benchmark measures the client, not retransmission under a slow consumer.
+  config.session.retransmit_interval = portmqtt::Milliseconds{0};
+  config.outbox.expiry = portmqtt::Milliseconds{0};
+  return config;
+}
+
+void check(const portmqtt::Result<portmqtt::PacketId>& result) {
+  if (!result) portmqtt::bench::fail(kName, "publish: " + result.error().message());
+}
+
+// Publishes `count` messages keeping at most `window` QoS 1/2 messages unacknowledged. Once the
+// window is full the publisher waits until half of it is acknowledged, so that it sleeps and
+// wakes once per window/2 acknowledgements rather than once per acknowledgement.
+double publish_all(portmqtt::Client& client, Progress& acks,
+                   const portmqtt::bench::PeerOptions& o) {
+  const std::string payload = portmqtt::bench::make_payload(o.size);
+  const portmqtt::PublishOptions options{.qos = static_cast<portmqtt::QoS>(o.qos)};
+  const std::uint64_t window = o.window;
+  const std::uint64_t refill = window > 1 ? window / 2 : 1;
+  portmqtt::bench::Stopwatch clock;
+  for (std::uint64_t sent = 0; sent < o.count; ++sent) {
+    if (o.qos != 0 && sent - acks.done() >= window) acks.wait_for(sent - window + refill);
+    check(client.publish(o.topic, payload, options));
+  }
+  if (o.qos == 0) {
+    // QoS 0 completes when written; a QoS 1 marker behind them proves they were delivered.
+    check(client.publish(o.topic, "end", {.qos = portmqtt::QoS::at_least_once}));
+    acks.wait_for(1);
+  } else {
+    acks.wait_for(o.count);
+  }
+  return clock.seconds();
+}
+
+double receive_all(portmqtt::Client& client, Progress& messages,
+                   const portmqtt::bench::PeerOptions& o) {
+  portmqtt::bench::Stopwatch clock;
+  const auto id = client.subscribe(o.topic, {.qos = static_cast<portmqtt::QoS>(o.qos)});
+  if (!id) portmqtt::bench::fail(kName, "subscribe: " + id.error().message());
+  messages.wait_for(o.count);
+  return clock.seconds();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const auto options = portmqtt::bench::parse_peer_options(argc, argv);
+  Progress connects;
+  Progress completions;
+  portmqtt::Client client{config_for(options)};
+  client.on_connected([&](const portmqtt::Connected&) { connects.complete(); });
+  client.on_error(
+      [](const portmqtt::Error& e) { portmqtt::bench::fail(kName, e.error.message()); });
+  client.on_published([&](const portmqtt::Published&) { completions.complete(); });
+  client.on_message([&](const portmqtt::MessageReceived& m) {
+    if (m.is_last_fragment()) completions.complete();
+  });
+  if (const auto ec = client.start()) portmqtt::bench::fail(kName, "start: " + ec.message());
+  connects.wait_for(1);
+  const double seconds = options.recv ? receive_all(client, completions, options)
+                                      : publish_all(client, completions, options);
+  client.stop();
+  portmqtt::bench::print_report(kName, options, seconds);
+  return 0;
+}

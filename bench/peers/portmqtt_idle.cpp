@@ -1,0 +1,126 @@
+// Resident memory per idle connection: N portmqtt clients on one shared EventLoop, all
+// connected to a broker and then left idle.
+//   portmqtt_idle --host H --port P --connections N [--threads T] [--idle-seconds S]
+// Prints one JSON line with the resident set before the clients exist and once all are
+// connected and idle, and the difference per connection.
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "peer_common.hpp"
+#include "portmqtt/client.hpp"
+#include "portmqtt_progress.hpp"
+
+namespace {
+
+constexpr const char* kName = "portmqtt_idle";
+
+struct IdleOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 1883;
+  std::size_t connections = 1;
+  std::size_t threads = 1;
+  unsigned idle_seconds = 1;
+};
+
+[[noreturn]] void usage(const char* program) {
+  std::fprintf(stderr,
+               "usage: %s --host H --port P --connections N [--threads T] [--idle-seconds S]\n",
+               program);
+  std::exit(2);
+}
+
+std::uint64_t number(const char* program, const char* text, std::uint64_t min, std::uint64_t max) {
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long v = std::strtoull(text, &end, 10);
+  if (errno != 0 || end == text || *end != '\0' || v < min || v > max) usage(program);
+  return v;
+}
+
+IdleOptions parse(int argc, char** argv) {
+  IdleOptions o;
+  for (int i = 1; i < argc; i += 2) {
+    if (i + 1 >= argc) usage(argv[0]);
+    const std::string_view name = argv[i];
+    const char* value = argv[i + 1];
+    if (name == "--host") {
+      o.host = value;
+    } else if (name == "--port") {
+      o.port = static_cast<std::uint16_t>(number(argv[0], value, 1, 65535));
+    } else if (name == "--connections") {
+      o.connections = number(argv[0], value, 1, 1'000'000);
+    } else if (name == "--threads") {
+      o.threads = number(argv[0], value, 1, 64);
+    } else if (name == "--idle-seconds") {
+      o.idle_seconds = static_cast<unsigned>(number(argv[0], value, 0, 3600));
+    } else {
+      usage(argv[0]);
+    }
+  }
+  return o;
+}
+
+// The current resident set (VmRSS) in KiB.
+long resident_kib() {
+  long kib = -1;
+  if (std::FILE* f = std::fopen("/proc/self/status", "r")) {
+    char line[256];
+    while (std::fgets(line, sizeof line, f) != nullptr) {
+      if (std::sscanf(line, "VmRSS: %ld kB", &kib) == 1) break;
+    }
+    std::fclose(f);
+  }
+  return kib;
+}
+
+portmqtt::Config config_for(const IdleOptions& o, std::size_t index) {
+  portmqtt::Config config;
+  config.broker.host = o.host;
+  config.broker.port = o.port;
+  config.credentials.client_id =
+      portmqtt::bench::client_id_for(kName) + "-" + std::to_string(index);
+  config.network.reconnect.enabled = false;
+  return config;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const IdleOptions options = parse(argc, argv);
+  portmqtt::EventLoop loop{options.threads};
+  const long before_kib = resident_kib();
+  portmqtt::bench::Progress connects;
+  portmqtt::bench::Progress failures;
+  std::vector<std::unique_ptr<portmqtt::Client>> clients;
+  clients.reserve(options.connections);
+  const portmqtt::bench::Stopwatch clock;
+  for (std::size_t i = 0; i < options.connections; ++i) {
+    auto& client =
+        *clients.emplace_back(std::make_unique<portmqtt::Client>(loop, config_for(options, i)));
+    client.on_connected([&](const portmqtt::Connected&) { connects.complete(); });
+    client.on_disconnected([&](const portmqtt::Disconnected&) { failures.complete(); });
+    if (const auto ec = client.start()) portmqtt::bench::fail(kName, "start: " + ec.message());
+  }
+  connects.wait_for(options.connections);
+  const double connect_seconds = clock.seconds();
+  std::this_thread::sleep_for(std::chrono::seconds(options.idle_seconds));
+  const long idle_kib = resident_kib();
+  if (failures.done() != 0) portmqtt::bench::fail(kName, "a connection was lost while idle");
+  const double per_connection =
+      static_cast<double>(idle_kib - before_kib) / static_cast<double>(options.connections);
+  std::printf(
+      "{\"client\":\"%s\",\"connections\":%zu,\"threads\":%zu,\"connect_seconds\":%.3f,"
+      "\"rss_before_kib\":%ld,\"rss_idle_kib\":%ld,\"kib_per_connection\":%.2f}\n",
+      kName, options.connections, options.threads, connect_seconds, before_kib, idle_kib,
+      per_connection);
+  std::fflush(stdout);
+  clients.clear();
+  return 0;
+}
