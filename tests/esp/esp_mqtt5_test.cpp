@@ -96,8 +96,9 @@ TEST(EspUserProperties, ListsAreBuiltCountedCopiedAndFreed) {
 
 TEST_F(EspMqtt5Test, OneShotPublishPropertiesApplyToTheNextPublishOnly) {
   auto peer = paho_subscriber("esp/v5/out", 2);
+  ClientPtr client;
   std::unique_ptr<EspRecorder> rec;
-  ClientPtr client = start_v5("v5-out", rec);
+  client = start_v5("v5-out", rec);
   ASSERT_TRUE(client);
   mqtt5_user_property_handle_t users = nullptr;
   esp_mqtt5_user_property_item_t items[] = {{"k1", "v1"}, {"k2", "v2"}};
@@ -105,7 +106,9 @@ TEST_F(EspMqtt5Test, OneShotPublishPropertiesApplyToTheNextPublishOnly) {
   esp_mqtt5_publish_property_config_t props{};
   props.payload_format_indicator = true;
   props.response_topic = "esp/v5/reply";
-  props.correlation_data = "\x01\x02" "corr";
+  props.correlation_data =
+      "\x01\x02"
+      "corr";
   props.correlation_data_len = 6;
   props.content_type = "application/json";
   props.user_property = users;
@@ -131,8 +134,9 @@ TEST_F(EspMqtt5Test, OneShotPublishPropertiesApplyToTheNextPublishOnly) {
 
 TEST_F(EspMqtt5Test, PublishWithPropertiesLeavesThePendingOneShotForTheNextPlainPublish) {
   auto peer = paho_subscriber("esp/v5/atomic", 2);
+  ClientPtr client;
   std::unique_ptr<EspRecorder> rec;
-  ClientPtr client = start_v5("v5-atomic", rec);
+  client = start_v5("v5-atomic", rec);
   ASSERT_TRUE(client);
   esp_mqtt5_publish_property_config_t one_shot{};
   one_shot.content_type = "one-shot";
@@ -168,8 +172,9 @@ TEST_F(EspMqtt5Test, PropertiesOnAnMqtt3ClientAreRefused) {
 }
 
 TEST_F(EspMqtt5Test, PropertiesFromAPahoPublisherAppearInTheDataEvent) {
+  ClientPtr client;
   std::unique_ptr<EspRecorder> rec;
-  ClientPtr client = start_v5("v5-in", rec);
+  client = start_v5("v5-in", rec);
   ASSERT_TRUE(client);
   ASSERT_GT(esp_mqtt_client_subscribe_single(client.get(), "esp/v5/in", 1), 0);
   ASSERT_TRUE(rec->wait_for(MQTT_EVENT_SUBSCRIBED));
@@ -192,8 +197,9 @@ TEST_F(EspMqtt5Test, PropertiesFromAPahoPublisherAppearInTheDataEvent) {
 }
 
 TEST_F(EspMqtt5Test, SubscriptionIdentifierAndSharedSubscriptionOneShots) {
+  ClientPtr client;
   std::unique_ptr<EspRecorder> rec;
-  ClientPtr client = start_v5("v5-sub", rec);
+  client = start_v5("v5-sub", rec);
   ASSERT_TRUE(client);
   esp_mqtt5_subscribe_property_config_t bad{};
   bad.retain_handle = 3;
@@ -262,8 +268,9 @@ TEST_F(EspMqtt5Test, DisconnectPropertyWithWillReasonMakesTheBrokerPublishTheWil
   c.session.last_will.topic = "esp/v5/will";
   c.session.last_will.msg = "gone";
   c.session.last_will.qos = 1;
+  ClientPtr client;
   std::unique_ptr<EspRecorder> rec;
-  ClientPtr client = start_v5("v5-will", rec, &c);
+  client = start_v5("v5-will", rec, &c);
   ASSERT_TRUE(client);
   esp_mqtt5_disconnect_property_config_t disconnect{};
   disconnect.disconnect_reason = MQTT5_DISCONNECT_WITH_WILL;
