@@ -7,7 +7,7 @@ target_compile_options(portmqtt_warnings INTERFACE
   # Config structs are meant for designated initialisers that name only some fields.
   -Wno-missing-field-initializers
   # g++ 12 reports false -Wrestrict positives inside std::string at -O2 (GCC bug 105329).
-  -Wno-restrict)
+  $<$<CXX_COMPILER_ID:GNU>:-Wno-restrict>)
 add_library(portmqtt::warnings ALIAS portmqtt_warnings)
 
 # Tests use the same warnings minus the ones googletest macros trip over.
