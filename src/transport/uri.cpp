@@ -101,8 +101,7 @@ std::error_code parse_uri(std::string_view text, Uri& out) {
   if (url.encoded_host_address().empty()) return errc::missing_host;
   // Boost.URL 1.81 reads "h:12ab" as port "12" and path "ab"; after an authority the path
   // must be empty or start with '/'.
-  if (!url.encoded_path().empty() && !url.encoded_path().starts_with('/'))
-    return errc::invalid_uri;
+  if (!url.encoded_path().empty() && !url.encoded_path().starts_with('/')) return errc::invalid_uri;
 
   Uri uri;
   uri.scheme = *scheme;
