@@ -38,7 +38,7 @@ struct RecordedDisconnect {
 
 class Recorder {
  public:
-  explicit Recorder(Client& client) {
+  explicit Recorder(Client& client) : client_(client) {
     client.set_handlers({
         .on_before_connect = [this](const BeforeConnect&) { record([&] { ++before_connect; }); },
         .on_connected =
@@ -76,6 +76,12 @@ class Recorder {
         .on_deleted = [this](const Deleted& e) { record([&] { deleted.push_back(e.packet_id); }); },
     });
   }
+  // A recorder is declared after its client and so dies first: stop the client here, or its
+  // loop thread could still run a handler (a reconnect attempt's Disconnected, say) on a
+  // destroyed recorder. stop() from this thread returns once the loop no longer uses the client.
+  ~Recorder() { client_.stop(); }
+  Recorder(const Recorder&) = delete;
+  Recorder& operator=(const Recorder&) = delete;
 
   /// Waits until `pred` (called under the lock) holds.
   bool wait(const std::function<bool()>& pred,
@@ -113,6 +119,9 @@ class Recorder {
   std::vector<ReceivedMessage> messages;
   std::vector<RecordedError> errors;
   std::vector<PacketId> deleted;
+
+ private:
+  Client& client_;
 };
 
 /// Payloads used in both directions: empty, one byte, 1 KiB, 1 MiB, binary with NULs.

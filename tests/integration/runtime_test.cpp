@@ -48,7 +48,8 @@ TEST(Runtime, HundredClientsShareOneEventLoop) {
     std::lock_guard lock(r->mutex);
     EXPECT_EQ(r->messages[0].payload, "hello all");
   }
-  clients.clear();  // stops each one (DISCONNECT) before the loop goes away
+  recorders.clear();  // each stops its client (DISCONNECT) before the loop goes away
+  clients.clear();
 }
 
 TEST(Runtime, LargeMessagesArriveInFragments) {
