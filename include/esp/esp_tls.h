@@ -5,6 +5,7 @@
 #ifndef PORTMQTT_ESP_TLS_H
 #define PORTMQTT_ESP_TLS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,8 +18,9 @@ extern "C" {
 
 /**
  * Pre-shared key for TLS-PSK, used through
- * esp_mqtt_client_config_t::broker.verification.psk_hint_key when no certificate is set.
- * Not copied: it must outlive the client.
+ * esp_mqtt_client_config_t::broker.verification.psk_hint_key. The client copies it when the
+ * configuration is applied (ESP-IDF reads it at every connection, so it must outlive the
+ * client there).
  */
 typedef struct psk_key_hint {
   const uint8_t* key;    /*!< Key bytes (binary, not hex). */
@@ -27,27 +29,52 @@ typedef struct psk_key_hint {
 } psk_hint_key_t;
 
 /**
- * Creates the process-wide CA store (empty). Calling it again is harmless.
+ * Creates the process-wide CA store, empty. Calling it again while the store exists keeps
+ * its certificates. Thread-safe.
  *
- * @return ESP_OK, or ESP_ERR_NO_MEM; ESP_ERR_NOT_SUPPORTED (logged) while the build has no TLS
- *         transport
+ * @return ESP_OK; ESP_ERR_NO_MEM
  */
 esp_err_t esp_tls_init_global_ca_store(void);
 
 /**
- * Loads CA certificates into the process-wide CA store, creating it if needed. Clients with
- * broker.verification.use_global_ca_store set verify the broker against this store.
+ * Adds CA certificates to the process-wide CA store, creating it if needed. Clients with
+ * broker.verification.use_global_ca_store set verify the broker against the certificates
+ * the store holds when each connection attempt starts (as ESP-TLS reads the store when it
+ * sets up a connection): a change reaches the next attempt, not a live connection.
+ * Thread-safe.
  *
- * @param cacert_pem_buf   PEM text (NUL included in the length) or DER bytes
+ * Only the shape is checked here (PEM blocks, or a DER SEQUENCE); a certificate that does not
+ * parse makes the next connection attempt fail with ESP_ERR_MBEDTLS_SSL_SETUP_FAILED.
+ *
+ * @param cacert_pem_buf   PEM text (one or more certificates; a terminating NUL may be
+ *                         included in the length, as ESP-IDF requires) or one DER certificate
  * @param cacert_pem_bytes number of bytes at cacert_pem_buf
- * @return ESP_OK; ESP_ERR_INVALID_ARG for NULL/empty input; ESP_FAIL if nothing could be parsed;
- *         ESP_ERR_NO_MEM; ESP_ERR_NOT_SUPPORTED (logged) while the build has no TLS transport
+ * @return ESP_OK; ESP_ERR_INVALID_ARG for NULL/empty input; ESP_FAIL when the bytes are neither
+ *         PEM certificates nor a DER certificate (the store is then freed, as in ESP-IDF);
+ *         ESP_ERR_NO_MEM
  */
 esp_err_t esp_tls_set_global_ca_store(const unsigned char* cacert_pem_buf,
                                       const unsigned int cacert_pem_bytes);
 
-/** Empties and frees the process-wide CA store. Connections already made are unaffected. */
+/**
+ * Empties and frees the process-wide CA store. Connections already made are unaffected;
+ * later attempts of clients with use_global_ca_store fail (no trust anchor) until the store
+ * is set again. Thread-safe.
+ */
 void esp_tls_free_global_ca_store(void);
+
+/**
+ * portmqtt addition, the run-time form of ESP-IDF's CONFIG_ESP_TLS_INSECURE +
+ * CONFIG_ESP_TLS_SKIP_SERVER_CERT_VERIFY. ESP-TLS refuses a TLS connection for which no
+ * trust source is configured (no certificate, global CA store, certificate bundle or PSK):
+ * the attempt fails with ESP_ERR_MBEDTLS_SSL_SETUP_FAILED and the log line "No server
+ * verification option set". With skip set to true such connections are made without
+ * verifying the server (a warning is logged at each attempt). Process-wide; read at each
+ * connection attempt. Default false. Insecure: for tests and closed networks only.
+ *
+ * @param skip true to connect without verification when no trust source is configured
+ */
+void esp_tls_set_skip_server_cert_verify_default(bool skip);
 
 #ifdef __cplusplus
 }

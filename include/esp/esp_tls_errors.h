@@ -4,6 +4,33 @@
  * portmqtt reports TLS and socket failures of the broker connection through
  * esp_mqtt_error_codes_t::esp_tls_last_esp_err using these codes, so that handlers written
  * for ESP-IDF recognise them. The mbedTLS-named codes stand for the equivalent OpenSSL failure.
+ * The ERROR event of such a failure has error_type MQTT_ERROR_TYPE_TCP_TRANSPORT (=
+ * MQTT_ERROR_TYPE_ESP_TLS) and:
+ *
+ *   failure                                   esp_tls_last_esp_err
+ *   DNS found no address                      ESP_ERR_ESP_TLS_CANNOT_RESOLVE_HOSTNAME
+ *   TCP connect refused / unreachable         ESP_ERR_ESP_TLS_FAILED_CONNECT_TO_HOST (+ errno
+ *                                             in esp_transport_sock_errno)
+ *   connect or handshake timed out            ESP_ERR_ESP_TLS_CONNECTION_TIMEOUT
+ *   CA, client certificate, key, key password, ESP_ERR_MBEDTLS_SSL_SETUP_FAILED
+ *   cipher list or PSK not usable; no trust
+ *   source configured ("No server verification
+ *   option set")
+ *   handshake failed (alert, no common cipher, ESP_ERR_MBEDTLS_SSL_HANDSHAKE_FAILED
+ *   peer not TLS)
+ *   server certificate did not verify, or is  ESP_ERR_MBEDTLS_SSL_HANDSHAKE_FAILED, with
+ *   not for the host name                     esp_tls_cert_verify_flags != 0 (as mbedTLS
+ *                                             fails the handshake on verification)
+ *   TLS error on an established connection    ESP_ERR_MBEDTLS_SSL_READ_FAILED
+ *   the broker closed the connection          ESP_ERR_ESP_TLS_TCP_CLOSED_FIN
+ *   WebSocket upgrade refused, WebSocket      ESP_OK (ESP-IDF's WebSocket transport records
+ *   protocol error                            no ESP-TLS code either; the log says why)
+ *
+ * esp_tls_stack_err holds the OpenSSL error code (ERR_get_error(), where mbedTLS would give
+ * its negative error number) and esp_tls_cert_verify_flags the OpenSSL X509 verify result
+ * (X509_V_ERR_*, e.g. 19 "self-signed certificate in certificate chain", 10 "certificate has
+ * expired", 62 "hostname mismatch") instead of mbedTLS's MBEDTLS_X509_BADCERT_* bit flags:
+ * both are 0 when there is nothing to report.
  */
 #ifndef PORTMQTT_ESP_TLS_ERRORS_H
 #define PORTMQTT_ESP_TLS_ERRORS_H

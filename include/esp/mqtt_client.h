@@ -187,11 +187,13 @@ typedef struct esp_mqtt_client_config_t {
       const char* path;               /*!< WebSocket path (ws/wss only); NULL means "/". Copied. */
       uint32_t port; /*!< Port; 0 is the transport's default (1883, 8883, 80, 443). */
     } address;       /*!< Broker address. */
-    /** Verification of the broker's TLS certificate; nothing set means no verification. */
+    /** Verification of the broker's TLS certificate. As ESP-TLS: with none of the trust sources
+        (global store, bundle, certificate, PSK) set, a TLS connection is refused unless
+        esp_tls_set_skip_server_cert_verify_default(true) was called. */
     struct verification_t {
       bool use_global_ca_store; /*!< Verify against the store of esp_tls_set_global_ca_store(). */
-      esp_err_t (*crt_bundle_attach)(void* conf); /*!< esp_crt_bundle_attach: use the system CA
-                                                       store. */
+      esp_err_t (*crt_bundle_attach)(void* conf); /*!< esp_crt_bundle_attach: trust the operating
+                                                       system's CA store. */
       const char* certificate;                    /*!< CA certificate(s), PEM or DER. */
       size_t certificate_len;                     /*!< DER length; 0 for PEM. */
       const struct psk_key_hint* psk_hint_key; /*!< TLS-PSK key, used when no certificate is set. */
@@ -209,17 +211,17 @@ typedef struct esp_mqtt_client_config_t {
     bool set_null_client_id; /*!< Send an empty client id (the broker may assign one). */
     /** How the client proves its identity. */
     struct authentication_t {
-      const char* password;        /*!< Password; copied. A password in the uri wins. */
-      const char* certificate;     /*!< Client certificate for mutual TLS, PEM or DER. */
-      size_t certificate_len;      /*!< DER length; 0 for PEM. */
-      const char* key;             /*!< Private key of certificate, PEM or DER. */
-      size_t key_len;              /*!< DER length; 0 for PEM. */
-      const char* key_password;    /*!< Password of an encrypted key; copied. */
-      int key_password_len;        /*!< Length of key_password. */
-      bool use_secure_element;     /*!< ESP secure element: no such hardware on Linux; ignored. */
-      void* ds_data;               /*!< ESP digital-signature peripheral: ignored on Linux. */
-      bool use_ecdsa_peripheral;   /*!< ESP ECDSA peripheral: ignored on Linux. */
-      uint8_t ecdsa_key_efuse_blk; /*!< eFuse block of the ECDSA key: ignored on Linux. */
+      const char* password;     /*!< Password; copied. A password in the uri wins. */
+      const char* certificate;  /*!< Client certificate for mutual TLS, PEM or DER. */
+      size_t certificate_len;   /*!< DER length; 0 for PEM. */
+      const char* key;          /*!< Private key of certificate, PEM or DER. */
+      size_t key_len;           /*!< DER length; 0 for PEM. */
+      const char* key_password; /*!< Password of an encrypted key; copied. */
+      int key_password_len;     /*!< Length of key_password. */
+      bool use_secure_element;  /*!< ESP secure element: not supported on Linux (init fails). */
+      void* ds_data; /*!< ESP digital-signature peripheral: not supported on Linux (init fails). */
+      bool use_ecdsa_peripheral; /*!< ESP ECDSA peripheral: not supported on Linux (init fails). */
+      uint8_t ecdsa_key_efuse_blk; /*!< eFuse block of the ECDSA key: unused on Linux. */
     } authentication;              /*!< Client authentication. */
   } credentials;                   /*!< Client identity. */
   /** MQTT session settings. */

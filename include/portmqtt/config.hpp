@@ -176,8 +176,9 @@ struct TlsPsk {
 /// the whole left-most label; IP literals are matched against IP addresses. SNI is sent for
 /// names, never for IP literals. Renegotiation is refused.
 ///
-/// Failures arrive as errors of the "portmqtt.tls" category (configuration, handshake,
-/// certificate, host name) with the OpenSSL details in Error::tls_stack_error and
+/// Failures arrive as Error events of ErrorKind::tls with errc::tls_configuration_invalid,
+/// tls_handshake_failed, certificate_invalid, hostname_mismatch or tls_connection_failed,
+/// and the OpenSSL details in Error::tls_stack_error and
 /// Error::tls_verify_result; DNS and TCP failures keep their own codes.
 struct TlsConfig {
   std::string ca_certificate;      ///< PEM (or DER) trusted CA certificates

@@ -5,7 +5,9 @@
 // application, so `ec == portmqtt::errc::outbox_full` is the one comparison to write.
 // Network failures keep their operating-system code: they arrive as std::system_category()
 // errors whose value() is the errno (ECONNREFUSED, ETIMEDOUT, ...), or as
-// errc::host_not_found / errc::connect_timeout when there is no errno to report.
+// errc::host_not_found / errc::connect_timeout when there is no errno to report. TLS and
+// WebSocket failures arrive as errc::tls_handshake_failed, certificate_invalid,
+// hostname_mismatch, ... with the OpenSSL details in the Error event.
 #pragma once
 
 #include <stdexcept>
@@ -47,6 +49,31 @@ enum class errc {
   unknown_packet_id,         ///< the broker acknowledged an id we did not send
   receive_maximum_exceeded,  ///< the broker sent more QoS>0 messages than we allowed
   unknown_topic_alias,       ///< the broker used a topic alias it never defined
+  // --- TLS and WebSocket (Error::kind is ErrorKind::tls) ---------------------------------
+  /// A CA certificate, client certificate, private key, key password, cipher list or PSK
+  /// given in TlsConfig cannot be loaded or used; no connection was attempted with it.
+  tls_configuration_invalid,
+  /// The TLS handshake failed: an alert from the broker (e.g. it wants a client
+  /// certificate), no common protocol version or cipher, or a peer that does not speak TLS.
+  /// Error::tls_stack_error holds the OpenSSL error.
+  tls_handshake_failed,
+  /// The broker's certificate chain did not verify against the trust sources (unknown CA,
+  /// expired, not yet valid, ...). Error::tls_verify_result holds the X509_V_ERR_* value.
+  certificate_invalid,
+  /// The broker's certificate is valid but not for the host name (or TlsConfig::server_name)
+  /// (X509_V_ERR_HOSTNAME_MISMATCH or X509_V_ERR_IP_ADDRESS_MISMATCH in tls_verify_result).
+  hostname_mismatch,
+  /// A TLS error on an established connection (an alert, a corrupt record). TLS 1.3 may
+  /// report a client certificate the broker refused this way, on the first read.
+  tls_connection_failed,
+  /// The HTTP upgrade to WebSocket was refused: a status other than 101, or the server did
+  /// not select the "mqtt" subprotocol.
+  websocket_upgrade_failed,
+  /// A WebSocket protocol error on the established connection (bad frame, text message).
+  websocket_error,
+  /// The option needs hardware or a service this platform does not have (the ESP facade's
+  /// secure element, digital-signature peripheral and ECDSA eFuse key options).
+  not_supported_on_platform,
 };
 
 /// The category of portmqtt::errc ("portmqtt").

@@ -121,6 +121,10 @@ enum class ErrorKind : std::uint8_t {
   transport,           ///< DNS, TCP connect, read or write failed; the peer closed
   connection_refused,  ///< CONNACK with a failure reason code
   protocol,            ///< the broker broke the protocol, or a keep-alive/CONNACK timeout
+  /// TLS or WebSocket: configuration, handshake, certificate, host name, upgrade or a
+  /// TLS/WebSocket error on the connection (ESP reports these as MQTT_ERROR_TYPE_ESP_TLS,
+  /// the same value as TCP_TRANSPORT).
+  tls,
 };
 
 /// Something failed. A lost connection reports Error first and then Disconnected.

@@ -4,6 +4,7 @@
 #include "portmqtt/error.hpp"
 #include "session/errc.hpp"
 #include "transport/errc.hpp"
+#include "transport/tls_errc.hpp"
 
 namespace portmqtt::detail {
 
@@ -142,6 +143,27 @@ errc from_transport_errc(transport::errc e) {
   return errc::connection_closed;
 }
 
+errc from_tls_errc(transport::tls_errc e) {
+  using T = transport::tls_errc;
+  switch (e) {
+    case T::invalid_configuration:
+      return errc::tls_configuration_invalid;
+    case T::handshake_failed:
+      return errc::tls_handshake_failed;
+    case T::certificate_invalid:
+      return errc::certificate_invalid;
+    case T::hostname_mismatch:
+      return errc::hostname_mismatch;
+    case T::connection_failed:
+      return errc::tls_connection_failed;
+    case T::websocket_upgrade_failed:
+      return errc::websocket_upgrade_failed;
+    case T::websocket_error:
+      return errc::websocket_error;
+  }
+  return errc::tls_connection_failed;
+}
+
 }  // namespace
 
 std::error_code to_public_error(std::error_code error) {
@@ -153,6 +175,8 @@ std::error_code to_public_error(std::error_code error) {
     return from_codec_errc(static_cast<codec::errc>(error.value()));
   if (cat == transport::transport_category())
     return from_transport_errc(static_cast<transport::errc>(error.value()));
+  if (cat == transport::tls_category())
+    return from_tls_errc(static_cast<transport::tls_errc>(error.value()));
   return error;
 }
 
@@ -165,6 +189,15 @@ ErrorKind error_kind_of(std::error_code error) {
     case errc::connect_timeout:
     case errc::connection_closed:
       return ErrorKind::transport;
+    case errc::tls_configuration_invalid:
+    case errc::tls_handshake_failed:
+    case errc::certificate_invalid:
+    case errc::hostname_mismatch:
+    case errc::tls_connection_failed:
+    case errc::websocket_upgrade_failed:
+    case errc::websocket_error:
+    case errc::not_supported_on_platform:
+      return ErrorKind::tls;
     default:
       return ErrorKind::protocol;
   }

@@ -70,6 +70,22 @@ const char* describe(errc e) {
       return "broker exceeded our Receive Maximum";
     case errc::unknown_topic_alias:
       return "broker used an unknown topic alias";
+    case errc::tls_configuration_invalid:
+      return "TLS configuration not usable (CA, certificate, key, key password, cipher or PSK)";
+    case errc::tls_handshake_failed:
+      return "TLS handshake failed";
+    case errc::certificate_invalid:
+      return "server certificate verification failed";
+    case errc::hostname_mismatch:
+      return "server certificate does not match the host name";
+    case errc::tls_connection_failed:
+      return "TLS error on the connection";
+    case errc::websocket_upgrade_failed:
+      return "WebSocket upgrade refused";
+    case errc::websocket_error:
+      return "WebSocket protocol error";
+    case errc::not_supported_on_platform:
+      return "not supported on this platform";
   }
   return "unknown portmqtt error";
 }

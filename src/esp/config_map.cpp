@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "esp_log.h"
+#include "portmqtt/error.hpp"
 
 namespace portmqtt::esp {
 namespace {
@@ -24,17 +25,6 @@ constexpr int kTcpKeepAliveCount = 3;
 
 void set_if_given(const char* value, std::optional<std::string>& field) {
   if (value != nullptr) field = value;
-}
-
-// A PEM text (length 0: NUL-terminated) or DER bytes. The literal "NULL" means "none", which
-// is how ESP-MQTT lets a later configuration remove a certificate.
-std::optional<std::string> pem_or_der(const char* data, std::size_t len) {
-  if (data == nullptr) return std::nullopt;
-  if (len == 0) {
-    if (std::strcmp(data, "NULL") == 0) return std::nullopt;
-    return std::string(data);
-  }
-  return std::string(data, len);
 }
 
 bool is_tls_scheme(std::string_view scheme) {
@@ -59,6 +49,11 @@ esp_err_t validate(const esp_mqtt_client_config_t& in) {
   if (in.session.last_will.qos < 0 || in.session.last_will.qos > 2 || in.session.keepalive < 0) {
     ESP_LOGE(kTag, "last will QoS or keepalive out of range");
     return ESP_ERR_INVALID_ARG;
+  }
+  if (const char* option = hardware_key_option(in)) {
+    ESP_LOGE(kTag, "credentials.authentication.%s: %s (ESP hardware keys do not exist on Linux)",
+             option, make_error_code(errc::not_supported_on_platform).message().c_str());
+    return ESP_ERR_NOT_SUPPORTED;
   }
   if (in.network.transport != nullptr) {
     // There is no way to build an esp_transport_handle_t on Linux; a non-NULL one cannot be
@@ -137,23 +132,8 @@ void apply_network(const esp_mqtt_client_config_t& in, Settings& s) {
 }
 
 void apply_tls(const esp_mqtt_client_config_t& in, Settings& s) {
+  s.tls = read_tls_settings(in);
   const auto& verify = in.broker.verification;
-  const auto& auth = in.credentials.authentication;
-  TlsSettings tls;
-  tls.use_global_ca_store = verify.use_global_ca_store;
-  tls.use_certificate_bundle = verify.crt_bundle_attach != nullptr;
-  tls.ca_certificate = pem_or_der(verify.certificate, verify.certificate_len);
-  tls.client_certificate = pem_or_der(auth.certificate, auth.certificate_len);
-  tls.client_key = pem_or_der(auth.key, auth.key_len);
-  tls.has_psk = verify.psk_hint_key != nullptr;
-  tls.skip_common_name_check = verify.skip_cert_common_name_check;
-  if (verify.common_name != nullptr) tls.common_name = verify.common_name;
-  tls.uses_esp_hardware =
-      auth.use_secure_element || auth.ds_data != nullptr || auth.use_ecdsa_peripheral;
-  if (tls.uses_esp_hardware)
-    ESP_LOGW(kTag, "secure element / DS / ECDSA peripheral options are ignored on Linux");
-  if (tls.has_psk) ESP_LOGW(kTag, "TLS-PSK (psk_hint_key) is not supported yet; ignored");
-  s.tls = std::move(tls);
   if (verify.alpn_protos != nullptr) {
     s.alpn.clear();
     for (const char** p = verify.alpn_protos; *p != nullptr; ++p)
@@ -165,7 +145,7 @@ void apply_tls(const esp_mqtt_client_config_t& in, Settings& s) {
 esp_err_t check_conflicts(const esp_mqtt_client_config_t& in, const Settings& s) {
   const TlsSettings& tls = s.tls;
   bool tls_configured = tls.use_global_ca_store || tls.ca_certificate || tls.client_certificate ||
-                        tls.has_psk || !s.alpn.empty();
+                        tls.psk || !s.alpn.empty();
   esp_err_t result = ESP_OK;
   if (tls_configured && !is_tls_scheme(scheme_of(s))) {
     ESP_LOGW(kTag, "TLS options are set, but the scheme %s has no TLS", scheme_of(s).c_str());
@@ -229,14 +209,26 @@ std::uint16_t default_port_for(std::string_view scheme, const esp_mqtt_client_ex
   return 0;
 }
 
+// ESP-MQTT takes the path from the URI only when the URI has one; otherwise
+// broker.address.path stays in force. portmqtt reads the path from the URI alone, so the
+// configured path is written into a URI without one.
+std::string uri_with_path(const std::string& uri, const std::optional<std::string>& path) {
+  std::size_t authority = uri.find("://");
+  if (!path || path->empty() || authority == std::string::npos) return uri;
+  if (uri.find_first_of("/?#", authority + 3) != std::string::npos) return uri;
+  return uri + ((*path)[0] == '/' ? "" : "/") + *path;
+}
+
 BrokerConfig broker_config(const Settings& s, const esp_mqtt_client_ext_config_t& ext) {
   BrokerConfig broker;
-  broker.uri = s.uri.value_or("");
+  const std::string scheme = scheme_of(s);
+  const bool websocket = scheme == "ws" || scheme == "wss";
+  broker.uri = s.uri ? (websocket ? uri_with_path(*s.uri, s.path) : *s.uri) : "";
   broker.host = s.host.value_or("");
   broker.port = static_cast<std::uint16_t>(s.port);
   // The Kconfig-style default port stands in for a port neither the URI nor the
   // configuration gives (portmqtt uses broker.port exactly then).
-  if (broker.port == 0) broker.port = default_port_for(scheme_of(s), ext);
+  if (broker.port == 0) broker.port = default_port_for(scheme, ext);
   broker.transport = to_transport_kind(s.transport);
   broker.path = s.path.value_or("");
   return broker;
@@ -283,17 +275,6 @@ NetworkConfig network_config(const Settings& s, const esp_mqtt_client_ext_config
   return net;
 }
 
-TlsConfig tls_config(const Settings& s) {
-  TlsConfig tls;
-  tls.ca_certificate = s.tls.ca_certificate.value_or("");
-  tls.client_certificate = s.tls.client_certificate.value_or("");
-  tls.client_key = s.tls.client_key.value_or("");
-  tls.key_password = s.key_password.value_or("");
-  tls.server_name = s.tls.common_name;
-  tls.alpn = s.alpn;
-  return tls;
-}
-
 }  // namespace
 
 esp_err_t apply_config(const esp_mqtt_client_config_t& in, Settings& settings) {
@@ -330,7 +311,7 @@ Config to_config(const Settings& s, const esp_mqtt_client_ext_config_t& ext) {
 
   config.task.stack_size = static_cast<std::size_t>(s.task_stack);
   config.task.priority = s.task_priority;
-  config.tls = tls_config(s);
+  config.tls = to_tls_config(s.tls, s.alpn, s.key_password, is_tls_scheme(scheme_of(s)));
   return config;
 }
 

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "esp/tls_map.hpp"
 #include "mqtt_client.h"
 #include "portmqtt/config.hpp"
 
@@ -54,19 +55,6 @@ struct DisconnectProperties {
   UserProperties user_properties;
 };
 
-/// TLS options. ESP-MQTT resets all of these on every esp_mqtt_set_config().
-struct TlsSettings {
-  bool use_global_ca_store = false;
-  bool use_certificate_bundle = false;
-  std::optional<std::string> ca_certificate;
-  std::optional<std::string> client_certificate;
-  std::optional<std::string> client_key;
-  bool has_psk = false;
-  bool skip_common_name_check = false;
-  std::string common_name;
-  bool uses_esp_hardware = false;  // secure element, DS or ECDSA peripheral
-};
-
 /// The configuration as ESP-MQTT keeps it between esp_mqtt_set_config() calls.
 struct Settings {
   // Kept when a later configuration leaves them zero / NULL ("sticky").
@@ -108,6 +96,9 @@ struct Settings {
 /// Returns ESP_OK; ESP_ERR_INVALID_ARG when uri is combined with address.transport, TLS options
 /// are given for a scheme without TLS, a custom transport is given, or a value is out of
 /// range. The settings are applied also when a conflict is reported (ESP-MQTT does the same).
+/// ESP_ERR_NOT_SUPPORTED, with nothing applied, when an ESP hardware-key option is set
+/// (secure element, DS peripheral, ECDSA peripheral): connecting without the key would
+/// present no client certificate at all.
 esp_err_t apply_config(const esp_mqtt_client_config_t& in, Settings& settings);
 
 /// The portmqtt configuration these settings and extended options describe.

@@ -4,21 +4,81 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <string>
 #include <string_view>
 
+#include "esp_log.h"
 #include "esp_tls_errors.h"
 
 namespace portmqtt::esp {
 namespace {
 
-// ESP-TLS code ESP-IDF's TCP/TLS transport records for a failure, where one applies.
+constexpr const char* kTag = "mqtt_client";
+
+// ESP-TLS code ESP-IDF's TCP/TLS transport records for a failure, where one applies (see
+// the table in esp_tls_errors.h).
 esp_err_t esp_tls_code(const Error& error, bool while_connecting) {
   const std::error_code& ec = error.error;
   if (ec == errc::host_not_found) return ESP_ERR_ESP_TLS_CANNOT_RESOLVE_HOSTNAME;
   if (ec == errc::connect_timeout) return ESP_ERR_ESP_TLS_CONNECTION_TIMEOUT;
   if (ec == errc::connection_closed) return ESP_ERR_ESP_TLS_TCP_CLOSED_FIN;
+  if (ec == errc::tls_configuration_invalid) return ESP_ERR_MBEDTLS_SSL_SETUP_FAILED;
+  // mbedTLS fails the handshake when verification fails; the flags tell the two apart.
+  if (ec == errc::tls_handshake_failed || ec == errc::certificate_invalid ||
+      ec == errc::hostname_mismatch)
+    return ESP_ERR_MBEDTLS_SSL_HANDSHAKE_FAILED;
+  if (ec == errc::tls_connection_failed) return ESP_ERR_MBEDTLS_SSL_READ_FAILED;
   if (error.system_errno != 0 && while_connecting) return ESP_ERR_ESP_TLS_FAILED_CONNECT_TO_HOST;
   return ESP_OK;
+}
+
+// Which step of the connection failed, for the log line.
+const char* stage_of(const Error& error, bool while_connecting) {
+  const std::error_code& ec = error.error;
+  if (ec == errc::host_not_found) return "DNS lookup";
+  if (ec == errc::tls_configuration_invalid) return "TLS setup";
+  if (ec == errc::tls_handshake_failed) return "TLS handshake";
+  if (ec == errc::certificate_invalid) return "certificate check";
+  if (ec == errc::hostname_mismatch) return "hostname check";
+  if (ec == errc::tls_connection_failed) return "TLS";
+  if (ec == errc::websocket_upgrade_failed) return "WebSocket upgrade";
+  if (ec == errc::websocket_error) return "WebSocket";
+  if (ec == errc::connect_timeout) return "TCP/TLS connect";
+  if (error.system_errno != 0 && while_connecting) return "TCP connect";
+  return "connection";
+}
+
+// OpenSSL's text for the X509 verify results a broker certificate commonly fails with (the
+// numbers are OpenSSL's stable X509_V_ERR_* values; OpenSSL itself stays in the transport).
+const char* verify_result_text(int result) {
+  switch (result) {
+    case 2:
+      return "unable to get issuer certificate";
+    case 7:
+      return "certificate signature failure";
+    case 9:
+      return "certificate is not yet valid";
+    case 10:
+      return "certificate has expired";
+    case 18:
+      return "self-signed certificate";
+    case 19:
+      return "self-signed certificate in certificate chain";
+    case 20:
+      return "unable to get local issuer certificate";
+    case 21:
+      return "unable to verify the first certificate";
+    case 23:
+      return "certificate revoked";
+    case 26:
+      return "unsupported certificate purpose";
+    case 62:
+      return "hostname mismatch";
+    case 64:
+      return "IP address mismatch";
+    default:
+      return "verification failed";
+  }
 }
 
 struct NamedCode {
@@ -89,6 +149,7 @@ int to_msg_id(const Result<PacketId>& result) {
 esp_err_t to_esp_err(std::error_code error) {
   if (!error) return ESP_OK;
   if (error == errc::invalid_argument) return ESP_ERR_INVALID_ARG;
+  if (error == errc::not_supported_on_platform) return ESP_ERR_NOT_SUPPORTED;
   if (error == std::errc::not_enough_memory) return ESP_ERR_NO_MEM;
   return ESP_FAIL;
 }
@@ -128,7 +189,30 @@ void fill_error_codes(const Error& error, bool while_connecting, ProtocolVersion
   // CONNACK refusal is a transport error there.
   out.error_type = MQTT_ERROR_TYPE_TCP_TRANSPORT;
   out.esp_tls_last_esp_err = esp_tls_code(error, while_connecting);
+  out.esp_tls_stack_err = error.tls_stack_error;
+  out.esp_tls_cert_verify_flags = error.tls_verify_result;
   out.esp_transport_sock_errno = error.system_errno;
+}
+
+void log_connection_error(const Error& error, bool while_connecting) {
+  if (error.kind == ErrorKind::connection_refused) return;  // the ERROR event says it all
+  const char* stage = stage_of(error, while_connecting);
+  const std::string reason = error.error.message();
+  const esp_err_t code = esp_tls_code(error, while_connecting);
+  if (error.tls_verify_result != 0) {
+    ESP_LOGE(kTag, "error in %s: %s (X509 verify result %d: %s), %s", stage, reason.c_str(),
+             error.tls_verify_result, verify_result_text(error.tls_verify_result),
+             esp_err_to_name(code));
+  } else if (error.tls_stack_error != 0) {
+    ESP_LOGE(kTag, "error in %s: %s (OpenSSL error 0x%08X), %s", stage, reason.c_str(),
+             static_cast<unsigned>(error.tls_stack_error), esp_err_to_name(code));
+  } else if (error.system_errno != 0) {
+    ESP_LOGE(kTag, "error in %s: %s (errno %d), %s", stage, reason.c_str(), error.system_errno,
+             esp_err_to_name(code));
+  } else {
+    ESP_LOGE(kTag, "error in %s: %s%s%s", stage, reason.c_str(), code != ESP_OK ? ", " : "",
+             code != ESP_OK ? esp_err_to_name(code) : "");
+  }
 }
 
 }  // namespace portmqtt::esp

@@ -25,8 +25,16 @@ esp_err_t to_esp_err(std::error_code error);
 esp_mqtt_connect_return_code_t to_connect_return_code(ReasonCode reason, ProtocolVersion version);
 
 /// Fills `out` for an ERROR event. `while_connecting`: the failure ended an attempt that had
-/// not reached CONNACK (ESP reports connect failures with their own ESP-TLS code).
+/// not reached CONNACK (ESP reports connect failures with their own ESP-TLS code). Transport
+/// and TLS failures get error_type TCP_TRANSPORT (= ESP_TLS), the ESP-TLS code of the table in
+/// esp_tls_errors.h, the OpenSSL error (esp_tls_stack_err) and the X509 verify result
+/// (esp_tls_cert_verify_flags).
 void fill_error_codes(const Error& error, bool while_connecting, ProtocolVersion version,
                       esp_mqtt_error_codes_t& out);
+
+/// Logs a failure of the connection as one ESP_LOGE line: which step failed (DNS, TCP
+/// connect, TLS setup, TLS handshake, certificate, hostname, WebSocket upgrade, ...), why,
+/// the OpenSSL or X509 details and the ESP-TLS code. Silent for CONNACK refusals.
+void log_connection_error(const Error& error, bool while_connecting);
 
 }  // namespace portmqtt::esp

@@ -65,6 +65,40 @@ std::error_code push_config(esp_mqtt_client& handle, const Config& config) {
   return ec;
 }
 
+// ESP-TLS reads the global CA store and calls the bundle hook whenever it sets up a
+// connection, so a client using either rebuilds its TLS configuration before each attempt.
+void refresh_trust(esp_mqtt_client& handle, Client& client) {
+  std::lock_guard lock(handle.mutex);
+  const TlsSettings& tls = handle.settings.tls;
+  if (!tls.use_global_ca_store && tls.crt_bundle_attach == nullptr) return;
+  if (std::error_code ec = client.set_config(current_config(handle)))
+    ESP_LOGW(kTag, "cannot refresh the TLS configuration: %s", ec.message().c_str());
+}
+
+void on_connection_error(esp_mqtt_client& handle, const Client& client, const Error& e) {
+  // ESP-MQTT reports these with DISCONNECTED alone, and logs them elsewhere.
+  if (e.error == errc::keepalive_timeout || e.error == errc::server_disconnected) return;
+  log_connection_error(e, client.state() != ConnectionState::connected);
+  // Building the TLS configuration again logs why it is unusable, when the reason lies in
+  // the ESP options (no trust source, empty global CA store, failing bundle hook, no usable
+  // cipher suite) rather than in a certificate or key OpenSSL refused.
+  if (e.error == errc::tls_configuration_invalid) {
+    std::lock_guard lock(handle.mutex);
+    const Settings& s = handle.settings;
+    (void)to_tls_config(s.tls, s.alpn, s.key_password, true);
+  }
+}
+
+// Typed handlers of the client, beside the catch-all that feeds the ESP event handlers: they
+// run first, so the refreshed configuration is the one a BEFORE_CONNECT handler sees. They
+// hold the Client by pointer: handle.client is already null while the Client is destroyed.
+void watch_connection(esp_mqtt_client& handle) {
+  Client* client = handle.client.get();
+  client->on_before_connect(
+      [&handle, client](const BeforeConnect&) { refresh_trust(handle, *client); });
+  client->on_error([&handle, client](const Error& e) { on_connection_error(handle, *client, e); });
+}
+
 struct DisconnectRequest {
   ReasonCode reason = ReasonCode::normal_disconnection;
   Properties properties;
@@ -191,6 +225,7 @@ esp_mqtt_client_handle_t esp_mqtt_client_init_with_ext_config(
       return nullptr;
     }
     handle->events.attach(handle.get(), *handle->client);
+    watch_connection(*handle);
     return handle.release();
   } catch (const std::exception& e) {
     ESP_LOGE(kTag, "init failed: %s", e.what());

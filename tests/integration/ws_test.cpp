@@ -12,14 +12,12 @@
 #include "portmqtt/client.hpp"
 #include "recorder.hpp"
 #include "tls_certs.hpp"
-#include "transport/tls_errc.hpp"
 #include "ws_broker.hpp"
 
 namespace portmqtt::test {
 namespace {
 
 using namespace std::chrono_literals;
-using transport::tls_errc;
 
 Config ws_config(const std::string& uri, const std::string& id) {
   Config c;
@@ -73,7 +71,7 @@ TEST(WsTest, SecureWebSocketVerifiesTheCertificate) {
   Recorder rec{client};
   ASSERT_FALSE(client.start());
   ASSERT_TRUE(rec.wait([&] { return !rec.errors.empty(); }));
-  EXPECT_EQ(rec.errors[0].error, tls_errc::certificate_invalid) << rec.errors[0].error.message();
+  EXPECT_EQ(rec.errors[0].error, errc::certificate_invalid) << rec.errors[0].error.message();
   EXPECT_EQ(rec.connected, 0);
 }
 
@@ -129,7 +127,7 @@ void expect_upgrade_refused(WsBrokerOptions options) {
   Recorder rec{client};
   ASSERT_FALSE(client.start());
   ASSERT_TRUE(rec.wait([&] { return !rec.errors.empty(); }, 10s));
-  EXPECT_EQ(rec.errors[0].error, tls_errc::websocket_upgrade_failed)
+  EXPECT_EQ(rec.errors[0].error, errc::websocket_upgrade_failed)
       << rec.errors[0].error.message();
   EXPECT_EQ(rec.connected, 0);
 }
