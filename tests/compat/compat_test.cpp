@@ -1,25 +1,23 @@
-// Checks of the ESP headers that need a running program: C and C++ agree on struct layout,
-// the C _Generic subscribe macro and the C++ overloads reach the intended C function, and the
-// CONFIG_MQTT_* options reach esp_mqtt_client_init. The library functions involved are
-// replaced by recording fakes; every expected value is written out by hand.
+// Checks of the ESP headers that need a running program: the C _Generic subscribe macro and
+// the C++ overloads reach the intended C function, and the CONFIG_MQTT_* options reach
+// esp_mqtt_client_init. The library functions involved are replaced by recording fakes;
+// every expected value is written out by hand. (layout_test.cpp is linked in as well;
+// real_library_test.cpp runs the same C objects against libportmqtt itself.)
 #include <gtest/gtest.h>
 
 #include <array>
-#include <cstring>
 #include <span>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "kconfig_app.h"
-#include "layout_fields.h"
+#include "kconfig_expectations.hpp"
 #include "mqtt_client.h"
 
 #ifdef esp_mqtt_client_init
 #error "no CONFIG_MQTT_* option is defined here, so esp_mqtt_client_init must be the function"
 #endif
-
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"  // the layout list names one field
 
 namespace {
 
@@ -64,41 +62,16 @@ extern "C" esp_mqtt_client_handle_t esp_mqtt_client_init_with_ext_config(
 
 namespace {
 
-#define CXX_LAYOUT_ENTRY(type, path)                         \
-  compat_field_layout{#type "." #path, offsetof(type, path), \
-                      sizeof(static_cast<type*>(nullptr)->path)},
-
-const std::vector<compat_field_layout> cxx_layout{COMPAT_LAYOUT_FIELDS(CXX_LAYOUT_ENTRY)};
-
-std::string struct_name(const char* entry) {
-  return std::string(entry, std::strchr(entry, '.'));
-}
-
-TEST(EspHeaderLayout, CAndCxxAgreeOnEveryField) {
-  ASSERT_EQ(compat_c_layout_count, cxx_layout.size());
-  for (std::size_t i = 0; i < cxx_layout.size(); ++i) {
-    SCOPED_TRACE(cxx_layout[i].name);
-    EXPECT_STREQ(compat_c_layout[i].name, cxx_layout[i].name);
-    EXPECT_EQ(compat_c_layout[i].offset, cxx_layout[i].offset);
-    EXPECT_EQ(compat_c_layout[i].size, cxx_layout[i].size);
-  }
-}
-
-TEST(EspHeaderLayout, FieldsFollowEspDeclarationOrder) {
-  // layout_fields.h lists each struct's fields in ESP-MQTT's order.
-  for (std::size_t i = 1; i < cxx_layout.size(); ++i) {
-    if (struct_name(cxx_layout[i].name) != struct_name(cxx_layout[i - 1].name)) continue;
-    EXPECT_LT(cxx_layout[i - 1].offset, cxx_layout[i].offset) << cxx_layout[i].name;
-  }
-}
-
 class EspSubscribeDispatch : public ::testing::Test {
  protected:
   void SetUp() override { subscribe_calls.clear(); }
 };
 
 TEST_F(EspSubscribeDispatch, CGenericPicksSingleForStringsAndMultipleForLists) {
-  kconfig_app_subscribe_every_form(fake_handle());
+  std::array<int, 4> results{};
+  kconfig_app_subscribe_every_form(fake_handle(), results.data());
+  // Each call returns what its fake returned: 11 from _single, 22 from _multiple.
+  EXPECT_EQ(results, (std::array<int, 4>{11, 11, 22, 22}));
   ASSERT_EQ(subscribe_calls.size(), 4u);
   EXPECT_EQ(subscribe_calls[0].function, "single");  // char[] topic, qos 1
   EXPECT_EQ(subscribe_calls[0].topics,
@@ -143,27 +116,6 @@ TEST_F(EspSubscribeDispatch, CxxOverloadsForLists) {
   EXPECT_EQ(subscribe_calls[2].function, "multiple");
   EXPECT_EQ(subscribe_calls[2].qos_or_size, 1);
   EXPECT_EQ(subscribe_calls[2].topics, (std::vector<std::pair<std::string, int>>{{"/v", 2}}));
-}
-
-// kconfig_app.c defines: MSG_ID_INCREMENTAL, REPORT_DELETED_MESSAGES, OUTBOX_EXPIRED_TIMEOUT_MS
-// 5000, EVENT_QUEUE_SIZE 4, BUFFER_SIZE 4096, TCP_DEFAULT_PORT 11883; nothing else.
-void expect_kconfig_app_options(const esp_mqtt_client_ext_config_t& ext) {
-  EXPECT_TRUE(ext.msg_id_incremental);
-  EXPECT_FALSE(ext.skip_publish_if_disconnected);
-  EXPECT_TRUE(ext.report_deleted_messages);
-  EXPECT_FALSE(ext.topic_on_all_data_events);
-  EXPECT_EQ(ext.outbox_expired_timeout_ms, 5000);
-  EXPECT_EQ(ext.outbox_message_limit, 0u);
-  EXPECT_EQ(ext.outbox_store_path, nullptr);
-  EXPECT_EQ(ext.event_queue_size, 4);
-  EXPECT_EQ(ext.poll_read_timeout_ms, 0);
-  EXPECT_EQ(ext.default_buffer_size, 4096);
-  EXPECT_EQ(ext.tcp_default_port, 11883);
-  EXPECT_EQ(ext.ssl_default_port, 0);
-  EXPECT_EQ(ext.ws_default_port, 0);
-  EXPECT_EQ(ext.wss_default_port, 0);
-  EXPECT_EQ(ext.reconnect_backoff.max_ms, 0);
-  EXPECT_EQ(ext.reconnect_backoff.jitter_percent, 0);
 }
 
 TEST(EspKconfig, ConfigMacrosBecomeExtDefaults) {
