@@ -1,5 +1,6 @@
 // `portmqtt pub`: mosquitto_pub on the portmqtt C++ API. Connects once; a refused or lost
 // connection ends it with a message and a non-zero exit code.
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <iterator>
@@ -216,6 +217,7 @@ int run_pub(PubOptions& o) {
   if (o.repeat < 1) throw UsageError("--repeat must be at least 1.");
   if (o.repeat_delay < 0) throw UsageError("--repeat-delay must not be negative.");
   if (o.max_inflight < 1) throw UsageError("-M must be at least 1.");
+  plan.config.session.max_inflight = static_cast<std::uint16_t>(std::min(o.max_inflight, 65535));
   std::string payload;
   if (source == Source::message) payload = *o.message;
   if (source == Source::file) payload = read_file_payload(o.file);

@@ -1,5 +1,6 @@
 // portmqtt's C++ API: the main thread publishes through portmqtt::Client while the client's
 // own loop thread reads acknowledgements and calls the handlers.
+#include <algorithm>
 #include <cstdint>
 #include <string>
 
@@ -24,6 +25,9 @@ portmqtt::Config config_for(const portmqtt::bench::PeerOptions& o) {
   // The benchmark measures the client, not retransmission under a slow consumer.
   config.session.retransmit_interval = portmqtt::Milliseconds{0};
   config.outbox.expiry = portmqtt::Milliseconds{0};
+  // The publisher keeps its own window of W unacknowledged messages; let all of them fly.
+  config.session.max_inflight =
+      static_cast<std::uint16_t>(std::min<std::uint64_t>(o.window, 65535));
   return config;
 }
 

@@ -3,6 +3,7 @@
 // MQTT_EVENT_DATA to a registered handler. Only C API calls, so the program reads like C.
 #include <mqtt_client.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <string>
@@ -97,7 +98,10 @@ int main(int argc, char** argv) {
   config.session.protocol_ver = options.version == 5 ? MQTT_PROTOCOL_V_5 : MQTT_PROTOCOL_V_3_1_1;
   config.network.disable_auto_reconnect = true;
   PeerState state;
-  esp_mqtt_client_handle_t client = esp_mqtt_client_init(&config);
+  // The publisher keeps its own window of W unacknowledged messages; let all of them fly.
+  esp_mqtt_client_ext_config_t ext = ESP_MQTT_CLIENT_EXT_CONFIG_DEFAULT();
+  ext.max_inflight = static_cast<std::uint16_t>(std::min<std::uint64_t>(options.window, 65535));
+  esp_mqtt_client_handle_t client = esp_mqtt_client_init_with_ext_config(&config, &ext);
   if (client == nullptr) portmqtt::bench::fail(kName, "esp_mqtt_client_init failed");
   esp_mqtt_client_register_event(client, MQTT_EVENT_ANY, on_event, &state);
   if (esp_mqtt_client_start(client) != ESP_OK) portmqtt::bench::fail(kName, "start failed");

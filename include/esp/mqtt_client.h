@@ -546,6 +546,10 @@ typedef struct esp_mqtt_client_ext_config_t {
   uint16_t ws_default_port;          /*!< Port of ws:// without a port; 0 means 80. */
   uint16_t wss_default_port;         /*!< Port of wss:// without a port; 0 means 443. */
   esp_mqtt_client_reconnect_backoff_t reconnect_backoff; /*!< Reconnect back-off; zero is off. */
+  uint16_t max_inflight; /*!< QoS 1/2 messages sent and not yet acknowledged, at most; the rest
+                              wait in the outbox. 0: automatic (the broker's Receive Maximum
+                              for MQTT 5, 20 for MQTT 3.x, whose brokers drop QoS 2 messages
+                              beyond their own window). */
 } esp_mqtt_client_ext_config_t;
 
 #include "mqtt_client_kconfig.h"
@@ -563,7 +567,7 @@ typedef struct esp_mqtt_client_ext_config_t {
     PORTMQTT_KCONFIG_OUTBOX_EXPIRY_, 0, NULL, PORTMQTT_KCONFIG_EVENT_QUEUE_SIZE_,          \
     PORTMQTT_KCONFIG_POLL_READ_TIMEOUT_, PORTMQTT_KCONFIG_BUFFER_SIZE_,                    \
     PORTMQTT_KCONFIG_TCP_PORT_, PORTMQTT_KCONFIG_SSL_PORT_, PORTMQTT_KCONFIG_WS_PORT_,     \
-    PORTMQTT_KCONFIG_WSS_PORT_, { 0, 0 }                                                   \
+    PORTMQTT_KCONFIG_WSS_PORT_, { 0, 0 }, 0                                                \
   }
 // clang-format on
 

@@ -77,6 +77,12 @@ struct SessionConfig {
   /// (ESP-MQTT behaviour); zero disables. MQTT 5 resends only after a reconnect, as the
   /// specification requires.
   Milliseconds retransmit_interval{1'000};
+  /// At most this many QoS 1/2 PUBLISHes unacknowledged at once (the broker's Receive Maximum
+  /// applies as well); the rest wait in the outbox. Zero: automatic, which is the broker's
+  /// Receive Maximum for MQTT 5 and 20 for MQTT 3.x. MQTT 3.x has no flow control, and
+  /// brokers bound what they hold per client: mosquitto (max_inflight_messages, default 20)
+  /// acknowledges further QoS 2 messages from a 3.x client with PUBREC and then drops them.
+  std::uint16_t max_inflight = 0;
 };
 
 /// When to try again after a connection ends.

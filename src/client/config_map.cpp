@@ -106,6 +106,9 @@ session::Config to_session_config(const Config& config, const Target& target) {
     s.connect_props = connect_properties(config);
   s.connect_timeout = config.network.timeout;
   s.retransmit_interval = config.session.retransmit_interval;
+  s.max_inflight = config.session.max_inflight;
+  if (s.max_inflight == 0)
+    s.max_inflight = config.session.protocol_version == ProtocolVersion::v5 ? 65535 : 20;
   s.outbox_expiry = config.outbox.expiry;
   s.outbox_limit_bytes = config.outbox.limit_bytes;
   s.outbox_limit_messages = config.outbox.limit_messages;

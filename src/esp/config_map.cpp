@@ -294,6 +294,7 @@ Config to_config(const Settings& s, const esp_mqtt_client_ext_config_t& ext) {
   config.credentials.username = s.username;
   config.credentials.password = s.password;
   config.session = session_config(s);
+  config.session.max_inflight = ext.max_inflight;
   config.network = network_config(s, ext);
 
   int buffer = s.buffer_size > 0             ? s.buffer_size

@@ -69,6 +69,8 @@ struct Config {
   std::size_t outbox_limit_bytes = 0;
   std::size_t outbox_limit_messages = 0;
   LostSessionPolicy lost_session_policy = LostSessionPolicy::resend_as_new;
+  /// Our own cap on QoS 1/2 PUBLISHes in flight; the broker's Receive Maximum applies too.
+  std::uint16_t max_inflight = 65535;
 };
 
 }  // namespace portmqtt::session

@@ -1,6 +1,8 @@
 // What happens to queued messages between connections: resending after a reconnect (§4.4),
 // the lost-session policy, expiry, resuming records from a store, and re-encoding records when
 // the protocol version or the broker's limits change.
+#include <algorithm>
+
 #include "session/session_impl.hpp"
 
 namespace portmqtt::session {
@@ -15,7 +17,7 @@ constexpr std::uint8_t kDupFlag = 0x08;
 }  // namespace
 
 void Session::Impl::resume_outbox(bool session_present, TimePoint now) {
-  quota.reset(server.receive_maximum);
+  quota.reset(std::min(server.receive_maximum, config.max_inflight));
   auto& entries = outbox.entries();
   for (auto it = entries.begin(); it != entries.end();) {
     OutboxEntry& entry = it->second;

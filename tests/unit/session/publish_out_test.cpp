@@ -160,6 +160,34 @@ TEST(PublishOut, ReceiveMaximumWindowKeepsOrder) {
   EXPECT_EQ(h.output(), (Bytes{0x32, 0x07, 0x00, 0x01, 't', 0x00, 0x04, 0x00, 'd'}));  // id 4
 }
 
+TEST(PublishOut, OurMaxInflightBoundsAMqtt311Window) {
+  Config c = config_for(ProtocolVersion::v3_1_1);
+  c.max_inflight = 1;
+  Harness h(c);
+  h.connect_with(connack_v311());
+  ASSERT_EQ(h.publish("t", "a", QoS::exactly_once).packet_id, 1);
+  ASSERT_EQ(h.publish("t", "b", QoS::at_least_once).packet_id, 2);
+  EXPECT_EQ(h.output(), (Bytes{0x34, 0x06, 0x00, 0x01, 't', 0x00, 0x01, 'a'}));  // QoS 2 id 1
+  h.feed({0x50, 0x02, 0x00, 0x01});                                              // PUBREC id 1
+  EXPECT_EQ(h.output(), (Bytes{0x62, 0x02, 0x00, 0x01}));  // PUBREL id 1; "b" still waits
+  h.feed({0x70, 0x02, 0x00, 0x01});                        // PUBCOMP id 1
+  EXPECT_EQ(h.output(), (Bytes{0x32, 0x06, 0x00, 0x01, 't', 0x00, 0x02, 'b'}));  // QoS 1 id 2
+}
+
+TEST(PublishOut, TheSmallerOfMaxInflightAndReceiveMaximumApplies) {
+  Config c = config_for(ProtocolVersion::v5);
+  c.max_inflight = 3;
+  Harness h(c);
+  h.connect_with({0x20, 0x06, 0x00, 0x00,  // CONNACK, remaining 6, success
+                  0x03,                    // properties: 3 bytes
+                  0x21, 0x00, 0x01});      // receive maximum 1
+  ASSERT_EQ(h.publish("t", "a", QoS::at_least_once).packet_id, 1);
+  ASSERT_EQ(h.publish("t", "b", QoS::at_least_once).packet_id, 2);
+  EXPECT_EQ(h.output(), (Bytes{0x32, 0x07, 0x00, 0x01, 't', 0x00, 0x01, 0x00, 'a'}));  // id 1
+  h.feed({0x40, 0x02, 0x00, 0x01});  // PUBACK id 1
+  EXPECT_EQ(h.output(), (Bytes{0x32, 0x07, 0x00, 0x01, 't', 0x00, 0x02, 0x00, 'b'}));  // id 2
+}
+
 TEST(PublishOut, QueuedWhileOfflineAndSentInOrderOnConnect) {
   Harness h(config_for(ProtocolVersion::v3_1_1));
   ASSERT_EQ(h.publish("t", "a", QoS::at_least_once).packet_id, 1);
