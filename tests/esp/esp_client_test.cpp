@@ -7,8 +7,10 @@
 #include <atomic>
 #include <cctype>
 #include <cerrno>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -277,6 +279,34 @@ TEST_F(EspClientTest, EnqueueStoresQos0OnlyWhenAskedAndSendsAtOnce) {
   std::vector<RecordedEvent> data = rec->of(MQTT_EVENT_DATA);
   EXPECT_EQ(data[0].data, "stored");
   EXPECT_EQ(data[1].data, "qos1");
+}
+
+// ESP-IDF sends enqueued messages from its task loop, up to a poll interval (1 s) later;
+// portmqtt wakes the loop at once. Each message goes out and back through the broker before
+// the next is enqueued; the bounds are far above a loopback round trip and far below 1 s.
+TEST_F(EspClientTest, EnqueuedMessagesLeaveWithinMilliseconds) {
+  esp_mqtt_client_config_t c = config("enqueue-latency");
+  ClientPtr client;
+  std::unique_ptr<EspRecorder> rec;
+  client = started(c, rec);
+  ASSERT_TRUE(rec->wait_for(MQTT_EVENT_CONNECTED));
+  ASSERT_GT(esp_mqtt_client_subscribe_single(client.get(), "esp/latency", 1), 0);
+  ASSERT_TRUE(rec->wait_for(MQTT_EVENT_SUBSCRIBED));
+  constexpr std::size_t kRounds = 20;
+  std::vector<double> round_trip_ms;
+  for (std::size_t i = 1; i <= kRounds; ++i) {
+    auto begin = std::chrono::steady_clock::now();
+    ASSERT_GT(esp_mqtt_client_enqueue(client.get(), "esp/latency", "ping", 0, 1, 0, true), 0);
+    ASSERT_TRUE(rec->wait_for(MQTT_EVENT_DATA, i));
+    round_trip_ms.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - begin)
+            .count());
+  }
+  std::sort(round_trip_ms.begin(), round_trip_ms.end());
+  EXPECT_LT(round_trip_ms[kRounds / 2], 100.0) << "median enqueue-to-delivery";
+  EXPECT_LT(round_trip_ms.back(), 900.0) << "slowest enqueue-to-delivery";
+  std::cout << "enqueue to delivery: median " << round_trip_ms[kRounds / 2] << " ms, max "
+            << round_trip_ms.back() << " ms\n";
 }
 
 TEST_F(EspClientTest, OutboxByteLimitReturnsMinusTwo) {

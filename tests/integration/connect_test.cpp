@@ -201,6 +201,35 @@ TEST_P(ConnectTest, InboundPacketsAboveOurLimitAreRefused) {
       << rec.errors[0].error.message();
 }
 
+// MQTT 3.1 (protocol name "MQIsdp", level 3): connect, subscribe, and a round trip at each QoS
+// with a will, checked by mosquitto's log and by a mosquitto_sub peer.
+TEST(Mqtt31Smoke, ConnectsSubscribesAndRoundTripsEveryQos) {
+  Mosquitto broker;
+  MosquittoSub peer{broker, {.topic = "v31/#", .count = 3}};
+  ASSERT_TRUE(peer.wait_subscribed());
+  Config c;
+  c.broker.uri = broker.uri();
+  c.credentials.client_id = "c-v31";
+  c.session.protocol_version = ProtocolVersion::v3_1;
+  c.session.last_will = Message{.topic = "v31/will", .payload = "gone"};
+  Client client{c};
+  Recorder rec{client};
+  ASSERT_FALSE(client.start());
+  ASSERT_TRUE(rec.wait_connected());
+  ASSERT_TRUE(broker.wait_for_log("as c-v31 (p1, c1, k120)", 5s)) << broker.log();
+  ASSERT_TRUE(client.subscribe("v31/#", {.qos = QoS::exactly_once}));
+  ASSERT_TRUE(rec.wait([&] { return !rec.subacks.empty(); }));
+  ASSERT_TRUE(client.publish("v31/a", "q0", {.qos = QoS::at_most_once}));
+  ASSERT_TRUE(client.publish("v31/b", "q1", {.qos = QoS::at_least_once}));
+  ASSERT_TRUE(client.publish("v31/c", "q2", {.qos = QoS::exactly_once}));
+  ASSERT_TRUE(rec.wait_messages(3));
+  EXPECT_TRUE(rec.wait([&] { return rec.published.size() == 2; }));  // PUBACK and PUBCOMP
+  ASSERT_EQ(peer.wait(10s), 0);
+  EXPECT_EQ(peer.output(), "q0q1q2");
+  std::lock_guard lock(rec.mutex);
+  EXPECT_EQ(rec.subacks[0], std::vector<ReasonCode>{ReasonCode::granted_qos_2});
+}
+
 INSTANTIATE_TEST_SUITE_P(Versions, ConnectTest,
                          ::testing::Values(ProtocolVersion::v3_1_1, ProtocolVersion::v5),
                          [](const auto& param_info) {
