@@ -342,6 +342,60 @@ TEST(TlsTest, AlpnProtocolsAreOffered) {
   client.stop();
 }
 
+// A server that reads the ClientHello and then either sends half a TLS record and closes
+// ("truncate") or says nothing and keeps the connection open ("silent").
+constexpr const char* kBrokenHandshakeServer = R"py(
+import socket, sys, time
+listener = socket.create_server(("127.0.0.1", int(sys.argv[1])))
+print("listening", flush=True)
+held = []
+while True:
+    conn, _ = listener.accept()
+    conn.recv(4096)
+    if sys.argv[2] == "truncate":
+        conn.sendall(bytes([0x16, 0x03, 0x03, 0x00, 0x40, 0x02, 0x00]))  # 7 of 69 bytes
+        conn.close()
+    else:
+        held.append(conn)
+)py";
+
+class BrokenHandshakeServer {
+ public:
+  explicit BrokenHandshakeServer(const std::string& mode) {
+    write_file(dir_.path() / "server.py", kBrokenHandshakeServer);
+    process_ = std::make_unique<Process>(
+        std::vector<std::string>{"/usr/bin/python3", (dir_.path() / "server.py").string(),
+                                 std::to_string(port_), mode},
+        dir_.path() / "out", dir_.path() / "err");
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (read_file(dir_.path() / "out").find("listening") == std::string::npos &&
+           std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(20ms);  // its only sign of readiness is the line it prints
+  }
+  std::string uri() const { return "mqtts://localhost:" + std::to_string(port_); }
+
+ private:
+  std::uint16_t port_ = free_port();
+  TempDir dir_;
+  std::unique_ptr<Process> process_;
+};
+
+TEST(TlsTest, TruncatedHandshakeFailsTheHandshake) {
+  BrokenHandshakeServer server{"truncate"};
+  Error error = expect_failure(tls_config(server.uri(), "t-truncated"),
+                               make_error_code(errc::tls_handshake_failed));
+  EXPECT_EQ(error.kind, ErrorKind::tls);
+}
+
+TEST(TlsTest, SilentServerTimesOutTheHandshake) {
+  BrokenHandshakeServer server{"silent"};
+  Config c = tls_config(server.uri(), "t-silent");
+  c.network.timeout = 1s;
+  const auto begin = std::chrono::steady_clock::now();
+  expect_failure(c, make_error_code(errc::connect_timeout));
+  EXPECT_LT(std::chrono::steady_clock::now() - begin, 8s);
+}
+
 // --- reconnecting ---------------------------------------------------------------------------
 
 TEST(TlsTest, ReconnectsAfterBrokerRestartAndDeliversTheOutbox) {

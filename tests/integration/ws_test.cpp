@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include "portmqtt/client.hpp"
 #include "recorder.hpp"
@@ -127,8 +128,7 @@ void expect_upgrade_refused(WsBrokerOptions options) {
   Recorder rec{client};
   ASSERT_FALSE(client.start());
   ASSERT_TRUE(rec.wait([&] { return !rec.errors.empty(); }, 10s));
-  EXPECT_EQ(rec.errors[0].error, errc::websocket_upgrade_failed)
-      << rec.errors[0].error.message();
+  EXPECT_EQ(rec.errors[0].error, errc::websocket_upgrade_failed) << rec.errors[0].error.message();
   EXPECT_EQ(rec.connected, 0);
 }
 
@@ -142,6 +142,59 @@ TEST(WsTest, UpgradeWithoutTheMqttSubprotocolIsAClearError) {
 
 TEST(WsTest, SecureUpgradeRefusedWith404IsAClearError) {
   expect_upgrade_refused({.behaviour = WsBehaviour::refuse_404, .secure = true});
+}
+
+// Polls the server's output (its only channel to the test) until `needle` shows up.
+bool wait_for_output(const WsBroker& broker, const std::string& needle,
+                     std::chrono::milliseconds timeout = 10s) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (broker.output().find(needle) == std::string::npos) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(20ms);
+  }
+  return true;
+}
+
+void expect_outbox_survives_a_restart(bool secure) {
+  WsBroker broker{{.secure = secure}};
+  Client client{ws_config(broker.uri(), secure ? "w-restart-s" : "w-restart")};
+  Recorder rec{client};
+  ASSERT_FALSE(client.start());
+  ASSERT_TRUE(rec.wait_connected());
+  broker.stop();
+  ASSERT_TRUE(rec.wait([&] { return !rec.disconnects.empty(); }));
+  Result<PacketId> qos1 = client.publish("ws/restart", "kept-1", {.qos = QoS::at_least_once});
+  Result<PacketId> qos2 = client.publish("ws/restart", "kept-2", {.qos = QoS::exactly_once});
+  ASSERT_TRUE(qos1.has_value() && qos2.has_value());
+  broker.start();
+  ASSERT_TRUE(rec.wait_connected(2));
+  ASSERT_TRUE(rec.wait([&] { return rec.published.size() == 2; }));
+  EXPECT_TRUE(wait_for_output(broker, "publish ws/restart kept-1")) << broker.output();
+  EXPECT_TRUE(wait_for_output(broker, "publish ws/restart kept-2")) << broker.output();
+}
+
+TEST(WsTest, ReconnectsAfterServerRestartAndDeliversTheOutbox) {
+  expect_outbox_survives_a_restart(false);
+}
+
+TEST(WsTest, SecureReconnectsAfterServerRestartAndDeliversTheOutbox) {
+  expect_outbox_survives_a_restart(true);
+}
+
+TEST(WsTest, PacketsSpanFramesAndFramesHoldSeveralPackets) {
+  WsBroker broker{{.behaviour = WsBehaviour::frames}};
+  Client client{ws_config(broker.uri(), "w-frames")};
+  Recorder rec{client};
+  ASSERT_FALSE(client.start());
+  ASSERT_TRUE(rec.wait_connected());
+  ASSERT_TRUE(rec.wait_messages(4));
+  std::lock_guard lock(rec.mutex);
+  ASSERT_EQ(rec.messages.size(), 4U);
+  const char* expected[] = {"one", "two", "three", "four"};
+  for (std::size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(rec.messages[i].topic, "w/f");
+    EXPECT_EQ(rec.messages[i].payload, expected[i]);
+  }
 }
 
 }  // namespace

@@ -27,6 +27,8 @@ const char* behaviour_name(WsBehaviour b) {
       return "no-subprotocol";
     case WsBehaviour::ping_close:
       return "ping-close";
+    case WsBehaviour::frames:
+      return "frames";
   }
   return "normal";
 }
@@ -34,6 +36,11 @@ const char* behaviour_name(WsBehaviour b) {
 }  // namespace
 
 WsBroker::WsBroker(WsBrokerOptions options) : options_(options), port_(free_port()) {
+  start();
+}
+
+void WsBroker::start() {
+  std::filesystem::remove(dir_.path() / "out");
   const std::filesystem::path server_dir = PORTMQTT_WS_SERVER_DIR;
   std::vector<std::string> argv{"/usr/bin/node", (server_dir / "server.js").string(),
                                 std::to_string(port_), behaviour_name(options_.behaviour)};
@@ -52,8 +59,14 @@ WsBroker::WsBroker(WsBrokerOptions options) : options_(options), port_(free_port
 }
 
 WsBroker::~WsBroker() {
+  stop();
+}
+
+void WsBroker::stop() {
+  if (!process_) return;
   process_->signal(SIGTERM);
   if (!process_->wait(5s)) process_->signal(SIGKILL), process_->wait(5s);
+  process_.reset();
 }
 
 std::string WsBroker::uri() const {

@@ -17,6 +17,8 @@ enum class WsBehaviour {
   no_subprotocol,  ///< accepts the upgrade without selecting the "mqtt" subprotocol
   ping_close,      ///< a broker that pings once the client is connected, prints
                    ///< "pong <data>" when the answer comes, then closes the WebSocket
+  frames,          ///< answers CONNECT with CONNACK and QoS 0 PUBLISHes "one".."four" on
+                   ///< "w/f": two packets in one frame, one packet across two frames
 };
 
 struct WsBrokerOptions {
@@ -30,9 +32,16 @@ class WsBroker {
   explicit WsBroker(WsBrokerOptions options = {});
   ~WsBroker();  ///< SIGTERM, then SIGKILL
 
+  /// Stops the server (its sessions are in memory and go with it).
+  void stop();
+  /// Starts it again on the same port, with a fresh output file; waits as the constructor.
+  void start();
+
   std::uint16_t port() const { return port_; }
   /// "ws://localhost:<port>/" or "wss://localhost:<port>/"
   std::string uri() const;
+  /// What the server printed: "listening", each upgrade request, each client PUBLISH
+  /// ("publish <topic> <payload>").
   std::string output() const;
 
  private:
