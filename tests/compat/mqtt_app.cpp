@@ -3,6 +3,7 @@
 #include <cinttypes>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -123,7 +124,13 @@ void use_mqtt5(esp_mqtt_client_handle_t client) {
   esp_mqtt5_client_set_connect_property(client, &connect_property);
   uint8_t count = esp_mqtt5_client_get_user_property_count(connect_property.user_property);
   std::vector<esp_mqtt5_user_property_item_t> copy(count);
-  esp_mqtt5_client_get_user_property(connect_property.user_property, copy.data(), &count);
+  if (esp_mqtt5_client_get_user_property(connect_property.user_property, copy.data(), &count) ==
+      ESP_OK) {
+    for (uint8_t i = 0; i < count; ++i) {  // the copies are the caller's to free, as in ESP-IDF
+      std::free(const_cast<char*>(copy[i].key));
+      std::free(const_cast<char*>(copy[i].value));
+    }
+  }
   esp_mqtt5_client_delete_user_property(connect_property.user_property);
 
   static esp_mqtt5_publish_property_config_t publish_property{};
