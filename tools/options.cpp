@@ -1,5 +1,6 @@
 #include "options.hpp"
 
+#include <arpa/inet.h>
 #include <unistd.h>
 
 #include <charconv>
@@ -327,12 +328,23 @@ void apply_identity(const ConnectionOptions& options, const std::string& tool,
   plan.client_id = credentials.client_id.empty() ? "(assigned)" : credentials.client_id;
 }
 
+// -A takes an IP address, as mosquitto's does (it binds before connecting).
+void check_bind_address(const std::string& address) {
+  in6_addr buffer{};
+  if (inet_pton(AF_INET, address.c_str(), &buffer) == 1 ||
+      inet_pton(AF_INET6, address.c_str(), &buffer) == 1)
+    return;
+  throw UsageError("-A needs a local IP address (e.g. 127.0.0.2 or ::1), not '" + address + "'.");
+}
+
 void apply_broker(const ConnectionOptions& options, ConnectionPlan& plan) {
   auto& broker = plan.config.broker;
   if (!options.unix_path.empty())
     throw UsageError("--unix is not available: portmqtt connects over TCP, TLS or WebSocket.");
-  if (!options.bind_address.empty())
-    throw UsageError("-A is not available: portmqtt cannot bind to a local address.");
+  if (!options.bind_address.empty()) {
+    check_bind_address(options.bind_address);
+    plan.config.network.bind_address = options.bind_address;
+  }
   broker.host = options.host;
   if (!options.url.empty()) {
     auto parts = parse_url(options.url);

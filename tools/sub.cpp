@@ -74,7 +74,8 @@ void validate(SubOptions& o, const ConnectionPlan& plan) {
     throw UsageError("-R and --retained-only cannot be used together.");
   if (o.retain_as_published && plan.config.session.protocol_version != ProtocolVersion::v5)
     throw UsageError("--retain-as-published needs MQTT v5: add -V 5.");
-  if (const auto error = check_format(o.output.format); !error.empty()) throw UsageError(error);
+  if (const auto error = check_format(o.output.format.value_or("")); !error.empty())
+    throw UsageError(error);
   o.output.end_of_line = !o.no_eol;
 }
 
@@ -176,9 +177,11 @@ class Subscriber {
   void print(const MessageReceived& event) {
     std::timespec now{};
     clock_gettime(CLOCK_REALTIME, &now);
-    const auto text = render_message(options_.output, event, now);
+    std::string errors;
+    const auto text = render_message(options_.output, event, now, errors);
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::fflush(stdout);
+    if (!errors.empty() && !options_.connection.quiet) std::fputs(errors.c_str(), stderr);
   }
 
   ToolClient& tool_;

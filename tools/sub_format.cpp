@@ -1,9 +1,75 @@
 #include "sub_format.hpp"
 
+#include <algorithm>
 #include <cstdio>
+
+#include "json_text.hpp"
 
 namespace portmqtt::tools {
 namespace {
+
+constexpr std::string_view kPercentCodes = "%ACDEFIjJlmPpqRrStUxX";
+constexpr std::string_view kEscapeCodes = "\\0aenrtv";
+
+// One % sequence: %[-][0][width][.precision]code, as mosquitto_sub reads it.
+struct Spec {
+  bool left = false;
+  char pad = ' ';
+  int width = 0;
+  int precision = -1;  // -1: none
+  char code = 0;
+};
+
+// Reads the sequence after the '%' at `i`; leaves `i` on the code (or past the end).
+Spec read_spec(std::string_view format, std::size_t& i) {
+  Spec spec;
+  const auto at = [&](char c) { return i < format.size() && format[i] == c; };
+  // Widths beyond this are clamped, which keeps the arithmetic from overflowing.
+  constexpr int kMaxWidth = 65535;
+  const auto digits = [&] {
+    int value = 0;
+    while (i < format.size() && format[i] >= '0' && format[i] <= '9')
+      value = std::min(value * 10 + (format[i++] - '0'), kMaxWidth);
+    return value;
+  };
+  ++i;
+  if (at('-')) {
+    spec.left = true;
+    ++i;
+  }
+  if (at('0')) {
+    spec.pad = '0';
+    ++i;
+  }
+  spec.width = digits();
+  if (at('.')) {
+    ++i;
+    spec.precision = digits();
+  }
+  if (i < format.size()) spec.code = format[i];
+  return spec;
+}
+
+std::string pad_to(std::string text, const Spec& spec, char pad) {
+  const auto width = static_cast<std::size_t>(spec.width);
+  if (text.size() >= width) return text;
+  const std::string padding(width - text.size(), spec.left ? ' ' : pad);
+  return spec.left ? text + padding : padding + text;
+}
+
+// %A %E %F %l %m %S: printf's %d with the flags; an absent property fills the width.
+// (mosquitto_sub prints a message expiry above 2^31 - 1 as a negative number; ours does not.)
+std::string format_int(std::optional<std::uint32_t> value, const Spec& spec) {
+  if (!value) return std::string(static_cast<std::size_t>(spec.width), spec.pad);
+  return pad_to(std::to_string(*value), spec, spec.pad);
+}
+
+// %C %I %R %t: printf's %s with width and precision (the 0 flag does not apply).
+std::string format_str(std::string_view value, const Spec& spec) {
+  if (spec.precision >= 0 && value.size() > static_cast<std::size_t>(spec.precision))
+    value = value.substr(0, static_cast<std::size_t>(spec.precision));
+  return pad_to(std::string(value), spec, ' ');
+}
 
 std::string hex(std::string_view bytes, bool upper) {
   const char* digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
@@ -14,39 +80,6 @@ std::string hex(std::string_view bytes, bool upper) {
     out.push_back(digits[byte & 0x0F]);
   }
   return out;
-}
-
-std::string json_escape(std::string_view text) {
-  std::string out = "\"";
-  for (const char signed_c : text) {
-    const auto c = static_cast<unsigned char>(signed_c);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
-          out += escaped;
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
-  return out + "\"";
 }
 
 std::string strftime_text(const char* pattern, const std::timespec& now) {
@@ -64,14 +97,8 @@ std::string iso_time_micro(const std::timespec& now) {
   return strftime_text("%Y-%m-%dT%H:%M:%S", now) + micro + strftime_text("%z", now);
 }
 
-std::string number_or_empty(const Properties& properties, PropertyId id) {
-  const auto value = properties.number(id);
-  return value ? std::to_string(*value) : std::string{};
-}
-
-std::string text_or_empty(const Properties& properties, PropertyId id) {
-  const auto value = properties.text(id);
-  return value ? std::string(*value) : std::string{};
+std::optional<std::uint32_t> number_of(const Properties& properties, PropertyId id) {
+  return properties.number(id);
 }
 
 std::string user_properties(const Properties& properties) {
@@ -83,163 +110,164 @@ std::string user_properties(const Properties& properties) {
   return out;
 }
 
-using Field = std::pair<std::string, std::string>;  // name, JSON value
-
-std::string json_object(const std::vector<Field>& fields, bool pretty) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < fields.size(); ++i) {
-    if (i > 0) out += ",";
-    if (pretty) out += "\n\t";
-    out += "\"" + fields[i].first + "\":" + (pretty ? "\t" : "") + fields[i].second;
+// mosquitto's names for the properties a PUBLISH may carry, in the order they arrived.
+json::Value json_properties(const Properties& properties) {
+  auto object = json::Value::object();
+  json::Value* users = nullptr;
+  for (const auto& item : properties) {
+    switch (item.id) {
+      case PropertyId::payload_format_indicator:
+        object.add("payload-format-indicator", json::Value::of_number(item.number));
+        break;
+      case PropertyId::message_expiry_interval:
+        object.add("message-expiry-interval", json::Value::of_number(item.number));
+        break;
+      case PropertyId::content_type:
+        object.add("content-type", json::Value::of_string(item.text));
+        break;
+      case PropertyId::response_topic:
+        object.add("response-topic", json::Value::of_string(item.text));
+        break;
+      case PropertyId::correlation_data:
+        object.add("correlation-data", json::Value::of_string(item.text));
+        break;
+      case PropertyId::subscription_identifier:
+        object.add("subscription-identifier", json::Value::of_number(item.number));
+        break;
+      case PropertyId::topic_alias:
+        object.add("topic-alias", json::Value::of_number(item.number));
+        break;
+      case PropertyId::user_property:
+        if (users == nullptr) users = &object.add("user-properties", json::Value::object());
+        users->add(item.text, json::Value::of_string(item.value));
+        break;
+      default:
+        break;
+    }
   }
-  return out + (pretty ? "\n}" : "}");
+  return object;
 }
 
-std::string json_properties(const Properties& properties) {
-  std::vector<Field> fields;
-  const auto users = properties.user_properties();
-  if (!users.empty()) {
-    std::vector<Field> pairs;
-    for (const auto& [name, value] : users)
-      pairs.emplace_back(std::string(name), json_escape(value));
-    fields.emplace_back("user-properties", json_object(pairs, false));
+// %j (payload as a JSON string) and %J (payload as JSON); nothing when %J's payload is not JSON.
+std::optional<std::string> json_message(const MessageReceived& m, const std::timespec& now,
+                                        bool pretty, bool payload_is_json) {
+  auto root = json::Value::object();
+  root.add("tst", json::Value::of_string(iso_time_micro(now)));
+  root.add("topic", json::Value::of_string(m.topic));
+  root.add("qos", json::Value::of_number(static_cast<int>(m.qos)));
+  root.add("retain", json::Value::of_number(m.retain ? 1 : 0));
+  root.add("payloadlen", json::Value::of_number(static_cast<double>(m.payload.size())));
+  if (m.qos != QoS::at_most_once) root.add("mid", json::Value::of_number(m.packet_id));
+  if (m.properties.size() > 0) root.add("properties", json_properties(m.properties));
+  json::Value payload;  // null for an empty payload
+  if (!m.payload.empty() && !payload_is_json) payload = json::Value::of_string(m.payload);
+  if (!m.payload.empty() && payload_is_json) {
+    auto parsed = json::parse(m.payload);
+    if (!parsed) return std::nullopt;
+    payload = std::move(*parsed);
   }
-  if (const auto type = properties.text(PropertyId::content_type))
-    fields.emplace_back("content-type", json_escape(*type));
-  if (const auto topic = properties.text(PropertyId::response_topic))
-    fields.emplace_back("response-topic", json_escape(*topic));
-  if (const auto data = properties.text(PropertyId::correlation_data))
-    fields.emplace_back("correlation-data", json_escape(*data));
-  if (const auto expiry = properties.number(PropertyId::message_expiry_interval))
-    fields.emplace_back("message-expiry-interval", std::to_string(*expiry));
-  if (const auto format = properties.number(PropertyId::payload_format_indicator))
-    fields.emplace_back("payload-format-indicator", std::to_string(*format));
-  return fields.empty() ? std::string{} : json_object(fields, false);
+  root.add("payload", std::move(payload));
+  return json::print(root, pretty);
 }
 
-std::string json_message(const MessageReceived& m, const std::timespec& now, bool pretty,
-                         bool raw_payload) {
-  std::vector<Field> fields{
-      {"tst", json_escape(iso_time_micro(now))},        {"topic", json_escape(m.topic)},
-      {"qos", std::to_string(static_cast<int>(m.qos))}, {"retain", m.retain ? "1" : "0"},
-      {"payloadlen", std::to_string(m.payload.size())},
-  };
-  if (m.packet_id != 0) fields.emplace_back("mid", std::to_string(m.packet_id));
-  if (auto properties = json_properties(m.properties); !properties.empty())
-    fields.emplace_back("properties", properties);
-  fields.emplace_back("payload", raw_payload ? std::string(m.payload) : json_escape(m.payload));
-  return json_object(fields, pretty);
+// %p %x %X: at least `width` characters (hex digits for %x), never cut.
+std::string format_payload(std::string_view payload, const Spec& spec) {
+  if (spec.code == 'p') return pad_to(std::string(payload), spec, ' ');
+  return pad_to(hex(payload, spec.code == 'X'), spec, spec.pad);
 }
 
-// One % sequence (the character after %); false when unknown.
-bool percent_code(char code, const MessageReceived& m, const std::timespec& now, bool pretty,
-                  std::string& out) {
+struct Context {
+  const MessageReceived& m;
+  const std::timespec& now;
+  bool pretty;
+  std::string& errors;
+};
+
+void percent_code(const Spec& spec, const Context& c, std::string& out) {
+  const auto& m = c.m;
   const auto& p = m.properties;
-  switch (code) {
+  switch (spec.code) {
     case '%':
       out += '%';
-      return true;
+      break;
     case 'A':
-      out += number_or_empty(p, PropertyId::topic_alias);
-      return true;
+      out += format_int(number_of(p, PropertyId::topic_alias), spec);
+      break;
     case 'C':
-      out += text_or_empty(p, PropertyId::content_type);
-      return true;
+      if (const auto type = p.text(PropertyId::content_type))
+        out += format_str(*type, spec);
+      else
+        out.append(static_cast<std::size_t>(spec.width), ' ');
+      break;
     case 'D':
-      out += text_or_empty(p, PropertyId::correlation_data);
-      return true;
+      out += p.text(PropertyId::correlation_data).value_or("");
+      break;
     case 'E':
-      out += number_or_empty(p, PropertyId::message_expiry_interval);
-      return true;
+      out += format_int(number_of(p, PropertyId::message_expiry_interval), spec);
+      break;
     case 'F':
-      out += number_or_empty(p, PropertyId::payload_format_indicator);
-      return true;
+      out += format_int(number_of(p, PropertyId::payload_format_indicator), spec);
+      break;
     case 'I':
-      out += strftime_text("%Y-%m-%dT%H:%M:%S%z", now);
-      return true;
+      out += format_str(strftime_text("%Y-%m-%dT%H:%M:%S%z", c.now), spec);
+      break;
     case 'j':
-      out += json_message(m, now, pretty, false);
-      return true;
     case 'J':
-      out += json_message(m, now, pretty, true);
-      return true;
+      if (const auto text = json_message(m, c.now, c.pretty, spec.code == 'J'))
+        out += *text;
+      else
+        c.errors +=
+            "Error: Message payload is not valid JSON on topic " + std::string(m.topic) + ".\n";
+      break;
     case 'l':
-      out += std::to_string(m.payload.size());
-      return true;
+      out += format_int(static_cast<std::uint32_t>(m.payload.size()), spec);
+      break;
     case 'm':
-      out += std::to_string(m.packet_id);
-      return true;
+      out += format_int(m.packet_id, spec);
+      break;
     case 'P':
       out += user_properties(p);
-      return true;
+      break;
     case 'p':
-      out += m.payload;
-      return true;
+    case 'x':
+    case 'X':
+      out += format_payload(m.payload, spec);
+      break;
     case 'q':
-      out += std::to_string(static_cast<int>(m.qos));
-      return true;
+      out += static_cast<char>('0' + static_cast<int>(m.qos));
+      break;
     case 'R':
-      out += text_or_empty(p, PropertyId::response_topic);
-      return true;
+      if (const auto topic = p.text(PropertyId::response_topic)) out += format_str(*topic, spec);
+      break;
     case 'r':
       out += m.retain ? '1' : '0';
-      return true;
+      break;
     case 'S':
-      out += number_or_empty(p, PropertyId::subscription_identifier);
-      return true;
+      out += format_int(number_of(p, PropertyId::subscription_identifier), spec);
+      break;
     case 't':
-      out += m.topic;
-      return true;
+      out += format_str(m.topic, spec);
+      break;
     case 'U': {
       char stamp[40];
-      std::snprintf(stamp, sizeof stamp, "%lld.%09ld", static_cast<long long>(now.tv_sec),
-                    now.tv_nsec);
+      std::snprintf(stamp, sizeof stamp, "%lld.%09ld", static_cast<long long>(c.now.tv_sec),
+                    c.now.tv_nsec);
       out += stamp;
-      return true;
+      break;
     }
-    case 'x':
-      out += hex(m.payload, false);
-      return true;
-    case 'X':
-      out += hex(m.payload, true);
-      return true;
     default:
-      return false;
+      break;  // check_format() refused it
   }
 }
 
-bool escape_code(char code, std::string& out) {
-  switch (code) {
-    case '\\':
-      out += '\\';
-      return true;
-    case '0':
-      out += '\0';
-      return true;
-    case 'a':
-      out += '\a';
-      return true;
-    case 'e':
-      out += '\033';
-      return true;
-    case 'n':
-      out += '\n';
-      return true;
-    case 'r':
-      out += '\r';
-      return true;
-    case 't':
-      out += '\t';
-      return true;
-    case 'v':
-      out += '\v';
-      return true;
-    default:
-      return false;
-  }
+void escape_code(char code, std::string& out) {
+  constexpr std::string_view kValues("\\\0\a\033\n\r\t\v", 8);
+  const auto index = kEscapeCodes.find(code);
+  if (index != std::string_view::npos) out += kValues[index];
 }
 
-bool time_code(char code, const std::timespec& now, std::string& out) {
+// strftime's conversion for @X; @N (nanoseconds) and @@ are mosquitto's own.
+void time_code(char code, const std::timespec& now, std::string& out) {
   if (code == '@') {
     out += '@';
   } else if (code == 'N') {
@@ -250,55 +278,60 @@ bool time_code(char code, const std::timespec& now, std::string& out) {
     const char pattern[] = {'%', code, '\0'};
     out += strftime_text(pattern, now);
   }
-  return true;
 }
 
-// Renders `format`; returns false at the first unknown sequence (`out` then holds its text).
-bool render(std::string_view format, const MessageReceived* m, const std::timespec& now,
-            bool pretty, std::string& out) {
+std::string render_format(std::string_view format, const Context& context) {
+  std::string out;
   for (std::size_t i = 0; i < format.size(); ++i) {
     const char c = format[i];
-    if ((c != '%' && c != '@' && c != '\\') || i + 1 == format.size()) {
+    if (c == '%') {
+      percent_code(read_spec(format, i), context, out);
+    } else if (c == '@' && i + 1 < format.size()) {
+      time_code(format[++i], context.now, out);
+    } else if (c == '\\' && i + 1 < format.size()) {
+      escape_code(format[++i], out);
+    } else {
       out += c;
-      continue;
-    }
-    const char code = format[++i];
-    std::string scratch;
-    bool known = false;
-    if (c == '%')
-      known = m ? percent_code(code, *m, now, pretty, out)
-                : std::string_view("%ACDEFIjJlmPpqRrStUxX").find(code) != std::string_view::npos;
-    if (c == '@') known = m ? time_code(code, now, out) : true;
-    if (c == '\\') known = escape_code(code, m ? out : scratch);
-    if (!known) {
-      out = std::string(1, c) + code;
-      return false;
     }
   }
-  return true;
+  return out;
 }
 
 }  // namespace
 
 std::string render_message(const OutputOptions& options, const MessageReceived& message,
-                           const std::timespec& now) {
-  std::string out;
-  if (!options.format.empty()) {
-    render(options.format, &message, now, options.pretty, out);
-  } else if (options.verbose) {
-    out.append(message.topic);
-    out += message.payload.empty() ? std::string(" (null)") : " " + std::string(message.payload);
-  } else {
-    out.append(message.payload);
-  }
-  if (options.end_of_line) out += '\n';
-  return out;
+                           const std::timespec& now, std::string& errors) {
+  const std::string end_of_line = options.end_of_line ? "\n" : "";
+  if (options.format)
+    return render_format(*options.format, Context{message, now, options.pretty, errors}) +
+           end_of_line;
+  if (message.payload.empty())
+    return options.verbose && options.end_of_line ? std::string(message.topic) + " (null)\n" : "";
+  const std::string payload(message.payload);
+  return (options.verbose ? std::string(message.topic) + " " + payload : payload) + end_of_line;
 }
 
 std::string check_format(std::string_view format) {
-  std::string bad;
-  if (render(format, nullptr, std::timespec{}, false, bad)) return {};
-  return "Invalid format sequence '" + bad + "' in -F.";
+  for (std::size_t i = 0; i < format.size(); ++i) {
+    const char c = format[i];
+    if (c == '%') {
+      const auto spec = read_spec(format, i);
+      if (i >= format.size()) return "Incomplete format specifier at the end of -F.";
+      if (kPercentCodes.find(spec.code) == std::string_view::npos)
+        return std::string("Invalid format specifier '") + spec.code +
+               "' in -F: use %t %p %x %X %l %q %r %m %I %U %j %J %P %A %C %D %E %F %R %S or "
+               "%% (a literal %).";
+    } else if (c == '@' || c == '\\') {
+      if (i + 1 >= format.size())
+        return std::string("Incomplete ") + (c == '@' ? "format" : "escape") +
+               " specifier at the end of -F (write " + c + c + " for a literal " + c + ").";
+      ++i;
+      if (c == '\\' && kEscapeCodes.find(format[i]) == std::string_view::npos)
+        return std::string("Invalid escape specifier '") + format[i] +
+               "' in -F: use \\\\ \\0 \\a \\e \\n \\r \\t or \\v.";
+    }
+  }
+  return {};
 }
 
 }  // namespace portmqtt::tools

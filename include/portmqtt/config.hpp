@@ -117,6 +117,10 @@ struct NetworkConfig {
   TcpKeepAliveConfig tcp_keep_alive;
   /// Bind the socket to this interface (SO_BINDTODEVICE; needs CAP_NET_RAW). Empty: any.
   std::string interface_name;
+  /// Local IP address the socket binds to before connecting (mosquitto's -A), e.g.
+  /// "127.0.0.2" or "::1"; the port is chosen by the system. A broker address of the other
+  /// family is skipped. Empty: the system picks the source address.
+  std::string bind_address;
 };
 
 struct BufferConfig {

@@ -125,6 +125,7 @@ transport::Options to_transport_options(const Config& config) {
       .keep_alive = {net.tcp_keep_alive.enabled, net.tcp_keep_alive.idle,
                      net.tcp_keep_alive.interval, net.tcp_keep_alive.count},
       .interface_name = net.interface_name,
+      .bind_address = net.bind_address,
       .no_delay = true,
       .tls = to_tls_options(config.tls),
       .ws_headers = config.websocket.headers,

@@ -90,7 +90,11 @@ void TcpConnector::try_next_endpoint(const std::shared_ptr<void>& owner) {
   ++next_;
   boost::system::error_code ignored;
   socket_->close(ignored);
-  if (auto ec = open_socket(ep)) return complete(ec);
+  if (auto ec = open_socket(ep)) {
+    // E.g. an IPv6 broker address with an IPv4 bind_address: another address may fit.
+    last_error_ = ec;
+    return try_next_endpoint(owner);
+  }
   socket_->async_connect(ep, [owner, this](boost::system::error_code ec) {
     if (!ec) return complete({});
     last_error_ = to_std_error(ec);
@@ -105,6 +109,14 @@ std::error_code TcpConnector::open_socket(const tcp::endpoint& ep) {
   if (ec) return to_std_error(ec);
   int fd = socket_->native_handle();
   if (auto e = bind_to_device(fd, options_.interface_name)) return e;
+  if (!options_.bind_address.empty()) {
+    const auto local = asio::ip::make_address(options_.bind_address, ec);
+    if (ec) return std::make_error_code(std::errc::invalid_argument);
+    if (local.is_v4() != ep.address().is_v4())
+      return std::make_error_code(std::errc::address_family_not_supported);
+    socket_->bind(tcp::endpoint(local, 0), ec);
+    if (ec) return to_std_error(ec);
+  }
   if (auto e = apply_keep_alive(fd, options_.keep_alive)) return e;
   if (options_.no_delay) return set_int_option(fd, IPPROTO_TCP, TCP_NODELAY, 1);
   return {};

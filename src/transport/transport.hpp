@@ -81,6 +81,7 @@ struct Options {
   std::chrono::milliseconds connect_timeout{10'000};
   KeepAlive keep_alive;
   std::string interface_name;  ///< SO_BINDTODEVICE when not empty
+  std::string bind_address;    ///< local IP address to bind before connect; empty: any
   bool no_delay = true;        ///< TCP_NODELAY
   TlsOptions tls;              ///< mqtts and wss only
   /// ws and wss: extra HTTP headers of the upgrade request (name, value).

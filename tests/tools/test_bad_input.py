@@ -77,8 +77,9 @@ class BadInputTest(unittest.TestCase):
     def test_unavailable_connection_options(self):
         self.assertRefused(["pub", "-t", "t", "-m", "x", "--unix", "/tmp/s"],
                            "--unix is not available: portmqtt connects over TCP, TLS or WebSocket.")
-        self.assertRefused(["pub", "-t", "t", "-m", "x", "-A", "127.0.0.1"],
-                           "-A is not available: portmqtt cannot bind to a local address.")
+        self.assertRefused(["pub", "-t", "t", "-m", "x", "-A", "not-an-address"],
+                           "-A needs a local IP address (e.g. 127.0.0.2 or ::1), "
+                           "not 'not-an-address'.")
 
     def test_bad_tls_options(self):
         self.assertRefused(["pub", "-t", "t", "-m", "x", "--cafile", "/nonexistent/ca.pem"],

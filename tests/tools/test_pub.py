@@ -90,6 +90,12 @@ class PubTest(BrokerTest):
         self.assertEqual(self.pub("-I", "pre-", "-t", "t", "-m", "x")[0], 0)
         self.assertRegex(self.broker.log(), r"as pre-\d+ \(p2, c1, k60\)")
 
+    def test_bind_address_is_the_source_of_the_connection(self):
+        code, _, err = self.pub("-h", "127.0.0.1", "-A", "127.0.0.2", "-i", "bound",
+                                "-t", "t", "-m", "x")
+        self.assertEqual((code, err), (0, ""))
+        self.assertRegex(self.broker.log(), r"New connection from 127\.0\.0\.2:\d+ on port")
+
     def test_url_gives_host_port_user_and_topic(self):
         peer = Peer(self.broker, "t/url", ["-C", "1", "-v"])
         code, _, err = run(["pub", "-L", f"mqtt://us%40r:pw@127.0.0.1:{self.port}/t/url",
@@ -199,6 +205,85 @@ class PubMalformedTest(unittest.TestCase):
         broker.close()
         self.assertNotEqual(code, 0)
         self.assertIn("Error: ", err)
+
+
+def read_packet(conn):
+    """(first byte, body) of the next MQTT packet, or None when the peer closed."""
+    head = conn.recv(1)
+    if not head:
+        return None
+    length, shift = 0, 0
+    while True:  # remaining length: 7 bits a byte, high bit set while more follow
+        byte = conn.recv(1)[0]
+        length |= (byte & 0x7F) << shift
+        shift += 7
+        if byte < 0x80:
+            break
+    body = b""
+    while len(body) < length:
+        body += conn.recv(length - len(body))
+    return head[0], body
+
+
+class WithholdingBroker:
+    """Accepts one MQTT 3.1.1 client and withholds PUBACK: it reads the QoS 1 PUBLISHes that
+    arrive, and only when no more come for `quiet` seconds acknowledges them all. `batches`
+    lists how many PUBLISHes arrived each time before their PUBACKs were sent."""
+
+    def __init__(self, quiet=0.5):
+        self.quiet = quiet
+        self.server = socket.socket()
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(1)
+        self.port = str(self.server.getsockname()[1])
+        self.batches = []
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        conn, _ = self.server.accept()
+        with conn:
+            read_packet(conn)  # CONNECT
+            conn.sendall(bytes([0x20, 0x02, 0x00, 0x00]))  # CONNACK: no session, accepted
+            pending = []
+            while True:
+                # Proving that nothing more is sent needs a quiet period: there is no event.
+                conn.settimeout(self.quiet if pending else 20)
+                try:
+                    packet = read_packet(conn)
+                except socket.timeout:
+                    self.batches.append(len(pending))
+                    for packet_id in pending:
+                        conn.sendall(bytes([0x40, 0x02]) + packet_id)  # PUBACK, 2 bytes: id
+                    pending = []
+                    continue
+                if packet is None or packet[0] == 0xE0:  # closed, or DISCONNECT
+                    return
+                first, body = packet
+                if first >> 4 == 3:  # PUBLISH: topic length, topic, packet id
+                    topic_end = 2 + int.from_bytes(body[:2], "big")
+                    pending.append(body[topic_end:topic_end + 2])
+
+    def close(self):
+        self.thread.join(20)
+        self.server.close()
+
+
+class PubMaxInflightTest(unittest.TestCase):
+    def test_at_most_M_publishes_wait_for_their_puback(self):
+        broker = WithholdingBroker()
+        code, _, err = run(["pub", "-p", broker.port, "-t", "t", "-m", "x", "-q", "1",
+                            "--repeat", "7", "-M", "3"])
+        broker.close()
+        self.assertEqual((code, err), (0, ""))
+        self.assertEqual(broker.batches, [3, 3, 1])
+
+    def test_default_is_twenty(self):
+        broker = WithholdingBroker()
+        code, _, _ = run(["pub", "-p", broker.port, "-t", "t", "-m", "x", "-q", "1",
+                          "--repeat", "25"])
+        broker.close()
+        self.assertEqual((code, broker.batches), (0, [20, 5]))
 
 
 if __name__ == "__main__":
