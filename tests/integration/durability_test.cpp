@@ -28,7 +28,28 @@ class DurabilityTest : public ::testing::TestWithParam<ProtocolVersion> {
     return c;
   }
   bool v5() const { return GetParam() == ProtocolVersion::v5; }
+  // A persistent session (MQTT 5: with a Session Expiry Interval) that the broker keeps
+  // across a restart.
+  Config persistent_config(const Mosquitto& b, const std::string& id) {
+    Config c = config(b, id);
+    c.session.clean_session = false;
+    if (v5()) c.session.connect_properties.add(PropertyId::session_expiry_interval, 3600);
+    return c;
+  }
 };
+
+// Starts `client` and waits for its CONNACK (use with ASSERT_NO_FATAL_FAILURE).
+void start_connected(Client& client, Recorder& rec) {
+  ASSERT_FALSE(client.start());
+  ASSERT_TRUE(rec.wait_connected());
+}
+
+// Starts `client`, then subscribes to `filter` and waits for the SUBACK.
+void start_subscribed(Client& client, Recorder& rec, const std::string& filter, QoS qos) {
+  ASSERT_NO_FATAL_FAILURE(start_connected(client, rec));
+  ASSERT_TRUE(client.subscribe(filter, {.qos = qos}));
+  ASSERT_TRUE(rec.wait([&] { return !rec.subacks.empty(); }));
+}
 
 TEST_P(DurabilityTest, WillIsPublishedOnAbnormalCloseOnly) {
   Mosquitto broker;
@@ -91,22 +112,15 @@ TEST_P(DurabilityTest, BrokerRestartDuringQos1StreamLosesNothing) {
   Mosquitto broker{{.persistence = true}};
   // The subscriber is our own client with a persistent session, so the broker keeps its
   // queue across the restart too.
-  Config sc = config(broker, "stream-sink");
-  sc.session.clean_session = false;
-  if (v5()) sc.session.connect_properties.add(PropertyId::session_expiry_interval, 3600);
-  Client sink{sc};
+  Client sink{persistent_config(broker, "stream-sink")};
   Recorder in{sink};
-  ASSERT_FALSE(sink.start());
-  ASSERT_TRUE(in.wait_connected());
-  ASSERT_TRUE(sink.subscribe("s/t", {.qos = QoS::at_least_once}));
-  ASSERT_TRUE(in.wait([&] { return !in.subacks.empty(); }));
+  ASSERT_NO_FATAL_FAILURE(start_subscribed(sink, in, "s/t", QoS::at_least_once));
 
   Config pc = config(broker, "stream-source");
   pc.outbox.expiry = 0ms;  // keep everything until acknowledged
   Client source{pc};
   Recorder out{source};
-  ASSERT_FALSE(source.start());
-  ASSERT_TRUE(out.wait_connected());
+  ASSERT_NO_FATAL_FAILURE(start_connected(source, out));
   constexpr int kCount = 200;
   for (int i = 0; i < kCount; ++i) {
     if (i == kCount / 2) broker.stop(SIGTERM);  // mid-stream; the rest goes to the outbox
@@ -141,27 +155,18 @@ std::map<std::string, int> received_counts(Recorder& rec) {
 
 TEST_P(DurabilityTest, BrokerRestartDuringQos2StreamDeliversExactlyOnce) {
   Mosquitto broker{{.persistence = true}};
-  Config sc = config(broker, "exact-sink");
-  sc.session.clean_session = false;
-  if (v5()) sc.session.connect_properties.add(PropertyId::session_expiry_interval, 3600);
-  Client sink{sc};
+  Client sink{persistent_config(broker, "exact-sink")};
   Recorder in{sink};
-  ASSERT_FALSE(sink.start());
-  ASSERT_TRUE(in.wait_connected());
-  ASSERT_TRUE(sink.subscribe("x/t", {.qos = QoS::exactly_once}));
-  ASSERT_TRUE(in.wait([&] { return !in.subacks.empty(); }));
+  ASSERT_NO_FATAL_FAILURE(start_subscribed(sink, in, "x/t", QoS::exactly_once));
 
   // Exactly once end to end needs the publisher's session to survive too: mosquitto releases
   // a QoS 2 message on PUBREL, so one acknowledged with PUBREC but not yet released when the
   // broker stops lives on only in a persistent session.
-  Config pc = config(broker, "exact-source");
-  pc.session.clean_session = false;
-  if (v5()) pc.session.connect_properties.add(PropertyId::session_expiry_interval, 3600);
+  Config pc = persistent_config(broker, "exact-source");
   pc.outbox.expiry = 0ms;
   Client source{pc};
   Recorder out{source};
-  ASSERT_FALSE(source.start());
-  ASSERT_TRUE(out.wait_connected());
+  ASSERT_NO_FATAL_FAILURE(start_connected(source, out));
   constexpr int kCount = 200;
   for (int i = 0; i < kCount; ++i) {
     if (i == kCount / 2) broker.stop(SIGTERM);
@@ -185,23 +190,16 @@ TEST_P(DurabilityTest, BrokerRestartDuringQos2StreamDeliversExactlyOnce) {
 // acknowledged is ours to resend and must arrive.
 TEST_P(DurabilityTest, BrokerKilledMidStreamLosesNothingItHadNotAcknowledged) {
   Mosquitto broker{{.persistence = true, .extra_config = "autosave_interval 1\n"}};
-  Config sc = config(broker, "killed-sink");
-  sc.session.clean_session = false;
-  if (v5()) sc.session.connect_properties.add(PropertyId::session_expiry_interval, 3600);
-  Client sink{sc};
+  Client sink{persistent_config(broker, "killed-sink")};
   Recorder in{sink};
-  ASSERT_FALSE(sink.start());
-  ASSERT_TRUE(in.wait_connected());
-  ASSERT_TRUE(sink.subscribe("k/t", {.qos = QoS::at_least_once}));
-  ASSERT_TRUE(in.wait([&] { return !in.subacks.empty(); }));
+  ASSERT_NO_FATAL_FAILURE(start_subscribed(sink, in, "k/t", QoS::at_least_once));
   std::this_thread::sleep_for(2500ms);  // two autosaves: the subscription is on disk
 
   Config pc = config(broker, "killed-source");
   pc.outbox.expiry = 0ms;
   Client source{pc};
   Recorder out{source};
-  ASSERT_FALSE(source.start());
-  ASSERT_TRUE(out.wait_connected());
+  ASSERT_NO_FATAL_FAILURE(start_connected(source, out));
   constexpr int kCount = 300;
   std::map<PacketId, int> index_of_id;
   std::set<int> acked_before_kill;
