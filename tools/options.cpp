@@ -339,11 +339,17 @@ void check_bind_address(const std::string& address) {
 
 void apply_broker(const ConnectionOptions& options, ConnectionPlan& plan) {
   auto& broker = plan.config.broker;
-  if (!options.unix_path.empty())
-    throw UsageError("--unix is not available: portmqtt connects over TCP, TLS or WebSocket.");
   if (!options.bind_address.empty()) {
     check_bind_address(options.bind_address);
     plan.config.network.bind_address = options.bind_address;
+  }
+  if (!options.unix_path.empty()) {
+    if (!options.url.empty()) throw UsageError("--unix and -L cannot be used together.");
+    if (wants_tls(options.tls))
+      throw UsageError("--unix connects without TLS: leave out the TLS options.");
+    broker.transport = TransportKind::unix_socket;
+    broker.path = options.unix_path;
+    return;
   }
   broker.host = options.host;
   if (!options.url.empty()) {

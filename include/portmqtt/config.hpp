@@ -33,6 +33,9 @@ enum class TransportKind : std::uint8_t {
   tls,               ///< mqtts:// (default port 8883)
   websocket,         ///< ws://    (default port 80)
   websocket_secure,  ///< wss://   (default port 443), with every TlsConfig option
+  /// A Unix-domain stream socket: the socket file is BrokerConfig::path (e.g. mosquitto's
+  /// `listener 0 /run/mosquitto/mqtt.sock`); host and port are unused. No URI form.
+  unix_socket,
 };
 
 /// Where the broker is: either a URI or host/port/transport/path.
@@ -45,7 +48,8 @@ struct BrokerConfig {
   std::string host;        ///< name, IPv4 literal or IPv6 literal (without brackets)
   std::uint16_t port = 0;  ///< 0: the transport's default port
   TransportKind transport = TransportKind::tcp;
-  /// WebSocket path (with the query, if any); empty means "/".
+  /// WebSocket path (with the query, if any); empty means "/". For unix_socket: the socket
+  /// file.
   std::string path;
 };
 

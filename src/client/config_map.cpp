@@ -19,6 +19,8 @@ transport::Scheme scheme_of(TransportKind kind) {
       return transport::Scheme::ws;
     case TransportKind::websocket_secure:
       return transport::Scheme::wss;
+    case TransportKind::unix_socket:
+      return transport::Scheme::unix_socket;
   }
   return transport::Scheme::mqtt;
 }
@@ -82,11 +84,14 @@ std::error_code resolve_target(const Config& config, Target& out) {
     target.endpoint.path = uri.path;
     if (uri.username) target.username = uri.username;
     if (uri.password) target.password = uri.password;
+  } else if (broker.transport == TransportKind::unix_socket) {
+    if (broker.path.empty()) return errc::invalid_uri;
+    target.endpoint = {transport::Scheme::unix_socket, "", 0, broker.path};
   } else {
     if (broker.host.empty()) return errc::invalid_uri;
     target.endpoint = {scheme_of(broker.transport), broker.host, broker.port, broker.path};
   }
-  if (target.endpoint.port == 0)
+  if (target.endpoint.port == 0 && target.endpoint.scheme != transport::Scheme::unix_socket)
     target.endpoint.port = transport::default_port(target.endpoint.scheme);
   out = std::move(target);
   return {};

@@ -1,16 +1,15 @@
 #include "transport/tcp.hpp"
 
 #include <utility>
-#include <vector>
 
-#include <boost/asio/buffer.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/write.hpp>
 
 #include "transport/errc.hpp"
+#include "transport/socket_io.hpp"
 #include "transport/system_error.hpp"
 #include "transport/tcp_connector.hpp"
 #include "transport/tls.hpp"
+#include "transport/unix.hpp"
 #include "transport/ws.hpp"
 
 namespace portmqtt::transport {
@@ -19,10 +18,10 @@ namespace {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
-class TcpTransport final : public Transport {
+class TcpTransport final : public SocketTransport<tcp::socket> {
  public:
   TcpTransport(asio::any_io_executor executor, const Options& options)
-      : socket_(executor), connector_(executor, options) {}
+      : SocketTransport(executor), connector_(executor, options) {}
 
   void async_connect(const Endpoint& endpoint, ConnectHandler handler) override {
     on_connect_ = std::move(handler);
@@ -32,35 +31,11 @@ class TcpTransport final : public Transport {
     });
   }
 
-  void async_read_some(ByteSpan buffer, IoHandler handler) override {
-    socket_.async_read_some(
-        asio::buffer(buffer.data(), buffer.size()),
-        [self = shared_from_this(), handler = std::move(handler)](
-            boost::system::error_code ec, std::size_t n) { handler(to_std_error(ec), n); });
-  }
-
-  void async_write(std::span<const ConstByteSpan> buffers, IoHandler handler) override {
-    gather_.clear();
-    for (ConstByteSpan b : buffers)
-      gather_.emplace_back(b.data(), b.size());
-    asio::async_write(
-        socket_, gather_,
-        [self = shared_from_this(), handler = std::move(handler)](
-            boost::system::error_code ec, std::size_t n) { handler(to_std_error(ec), n); });
-  }
-
-  void close() override {
-    boost::system::error_code ignored;
-    connector_.cancel();
-    socket_.shutdown(tcp::socket::shutdown_both, ignored);
-    socket_.close(ignored);
-  }
-
  private:
-  tcp::socket socket_;
+  void cancel_connect() override { connector_.cancel(); }
+
   TcpConnector connector_;
   ConnectHandler on_connect_;
-  std::vector<asio::const_buffer> gather_;
 };
 
 }  // namespace
@@ -87,6 +62,9 @@ std::error_code make_transport(Scheme scheme, asio::any_io_executor executor,
       out = make_ws_transport(std::move(executor), options, std::move(tls));
       return {};
     }
+    case Scheme::unix_socket:
+      out = make_unix_transport(std::move(executor), options);
+      return {};
   }
   return errc::not_implemented;
 }

@@ -42,7 +42,7 @@ struct Endpoint {
   Scheme scheme = Scheme::mqtt;
   std::string host;  ///< name or IP literal (IPv6 without brackets)
   std::uint16_t port = 0;
-  std::string path;  ///< WebSocket request target; empty means "/"
+  std::string path;  ///< WebSocket request target ("/" when empty); the socket file for unix
 };
 
 /// TLS (1.2 and 1.3) settings for mqtts:// and wss://. Byte fields hold PEM or DER.

@@ -72,6 +72,8 @@ std::uint16_t default_port(Scheme scheme) noexcept {
       return 80;
     case Scheme::wss:
       return 443;
+    case Scheme::unix_socket:
+      return 0;
   }
   return 0;
 }
@@ -86,6 +88,8 @@ std::string_view to_string(Scheme scheme) noexcept {
       return "ws";
     case Scheme::wss:
       return "wss";
+    case Scheme::unix_socket:
+      return "unix";
   }
   return "";
 }

@@ -9,11 +9,12 @@
 
 namespace portmqtt::transport {
 
-enum class Scheme : std::uint8_t { mqtt, mqtts, ws, wss };
+/// The four URI schemes, and a Unix-domain socket (no URI form; BrokerConfig only).
+enum class Scheme : std::uint8_t { mqtt, mqtts, ws, wss, unix_socket };
 
-/// 1883, 8883, 80, 443.
+/// 1883, 8883, 80, 443; 0 for a Unix-domain socket.
 std::uint16_t default_port(Scheme scheme) noexcept;
-/// "mqtt", "mqtts", "ws", "wss".
+/// "mqtt", "mqtts", "ws", "wss", "unix".
 std::string_view to_string(Scheme scheme) noexcept;
 
 /// The parts of `scheme://[user[:password]@]host[:port][/path][?query]`.

@@ -230,6 +230,53 @@ TEST(Mqtt31Smoke, ConnectsSubscribesAndRoundTripsEveryQos) {
   EXPECT_EQ(rec.subacks[0], std::vector<ReasonCode>{ReasonCode::granted_qos_2});
 }
 
+// A Unix-domain socket listener (mosquitto's `listener 0 <path>`), and the clear error when
+// nothing listens on the socket file.
+TEST(UnixSocket, ConnectsAndRoundTripsThroughASocketFile) {
+  TempDir dir;
+  const std::string path = (dir.path() / "mqtt.sock").string();
+  Mosquitto broker{{.extra_config = "listener 0 " + path + "\n"}};
+  Config c;
+  c.broker.transport = TransportKind::unix_socket;
+  c.broker.path = path;
+  c.credentials.client_id = "c-unix";
+  Client client{c};
+  Recorder rec{client};
+  ASSERT_FALSE(client.start());
+  ASSERT_TRUE(rec.wait_connected());
+  ASSERT_TRUE(broker.wait_for_log("New client connected from " + path + ":0 as c-unix", 5s))
+      << broker.log();
+  ASSERT_TRUE(client.subscribe("u/t", {.qos = QoS::at_least_once}));
+  ASSERT_TRUE(rec.wait([&] { return !rec.subacks.empty(); }));
+  ASSERT_TRUE(client.publish("u/t", "over a socket file", {.qos = QoS::at_least_once}));
+  ASSERT_TRUE(rec.wait_messages(1));
+  std::lock_guard lock(rec.mutex);
+  EXPECT_EQ(rec.messages[0].payload, "over a socket file");
+}
+
+TEST(UnixSocket, MissingSocketFileIsATransportErrorWithErrno) {
+  TempDir dir;
+  Config c;
+  c.broker.transport = TransportKind::unix_socket;
+  c.broker.path = (dir.path() / "none.sock").string();
+  c.credentials.client_id = "c-unix-none";
+  Client client{c};
+  Recorder rec{client};
+  ASSERT_FALSE(client.start());
+  ASSERT_TRUE(rec.wait([&] { return !rec.errors.empty(); }));
+  std::lock_guard lock(rec.mutex);
+  EXPECT_EQ(rec.errors[0].kind, ErrorKind::transport);
+  EXPECT_EQ(rec.errors[0].system_errno, ENOENT);
+  EXPECT_EQ(rec.connected, 0);
+}
+
+TEST(UnixSocket, EmptyPathIsRefusedUpFront) {
+  Config c;
+  c.broker.transport = TransportKind::unix_socket;
+  Client client{c};
+  EXPECT_EQ(client.start(), errc::invalid_uri);
+}
+
 INSTANTIATE_TEST_SUITE_P(Versions, ConnectTest,
                          ::testing::Values(ProtocolVersion::v3_1_1, ProtocolVersion::v5),
                          [](const auto& param_info) {

@@ -74,9 +74,12 @@ class BadInputTest(unittest.TestCase):
         self.assertRefused(["pub", "-t", "t", "-m", "x", "-x", "10"],
                            "-x (session expiry) needs MQTT v5: add -V 5.")
 
-    def test_unavailable_connection_options(self):
-        self.assertRefused(["pub", "-t", "t", "-m", "x", "--unix", "/tmp/s"],
-                           "--unix is not available: portmqtt connects over TCP, TLS or WebSocket.")
+    def test_connection_option_conflicts(self):
+        self.assertRefused(["pub", "-t", "t", "-m", "x", "--unix", "/tmp/s", "-L", "mqtt://h/t"],
+                           "--unix and -L cannot be used together.")
+        self.assertRefused(["pub", "-t", "t", "-m", "x", "--unix", "/tmp/s",
+                            "--tls-use-os-certs"],
+                           "--unix connects without TLS: leave out the TLS options.")
         self.assertRefused(["pub", "-t", "t", "-m", "x", "-A", "not-an-address"],
                            "-A needs a local IP address (e.g. 127.0.0.2 or ::1), "
                            "not 'not-an-address'.")

@@ -1,12 +1,15 @@
 """`portmqtt pub`: every payload source and flag, observed by mosquitto_sub or in the broker
 log (mosquitto logs each CONNECT as "(p<version>, c<clean>, k<keepalive>, u'<user>')")."""
 
+import os
+import shutil
 import socket
 import subprocess
+import tempfile
 import threading
 import unittest
 
-from harness import BrokerTest, Peer, run, spawn
+from harness import Broker, BrokerTest, Peer, run, spawn
 
 
 class PubTest(BrokerTest):
@@ -95,6 +98,31 @@ class PubTest(BrokerTest):
                                 "-t", "t", "-m", "x")
         self.assertEqual((code, err), (0, ""))
         self.assertRegex(self.broker.log(), r"New connection from 127\.0\.0\.2:\d+ on port")
+
+    def test_unix_socket(self):
+        sock_dir = tempfile.mkdtemp(prefix="portmqtt-unix-")
+        path = os.path.join(sock_dir, "mqtt.sock")
+        broker = Broker(extra=f"allow_anonymous true\nlistener 0 {path}\n")
+        try:
+            code, _, err = run(["pub", "--unix", path, "-i", "via-unix", "-q", "1",
+                                "-t", "t", "-m", "x"])
+            self.assertEqual((code, err), (0, ""))
+            self.assertIn(f"New client connected from {path}:0 as via-unix (p2",
+                          broker.log())
+            self.assertIn("Received PUBLISH from via-unix (d0, q1", broker.log())
+        finally:
+            broker.stop()
+            shutil.rmtree(sock_dir, ignore_errors=True)
+
+    def test_unix_socket_without_a_broker_fails_clearly(self):
+        sock_dir = tempfile.mkdtemp(prefix="portmqtt-unix-")
+        try:
+            code, _, err = run(["pub", "--unix", os.path.join(sock_dir, "none.sock"),
+                                "-t", "t", "-m", "x"])
+            self.assertNotEqual(code, 0)
+            self.assertIn("Error", err)
+        finally:
+            shutil.rmtree(sock_dir, ignore_errors=True)
 
     def test_url_gives_host_port_user_and_topic(self):
         peer = Peer(self.broker, "t/url", ["-C", "1", "-v"])
