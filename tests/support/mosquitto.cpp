@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <iostream>
 
 #include <atomic>
 #include <fstream>
@@ -153,7 +154,12 @@ MosquittoSub::MosquittoSub(const Mosquitto& broker, const SubOptions& o) : broke
 }
 
 bool MosquittoSub::wait_subscribed(std::chrono::milliseconds timeout) {
-  return broker_.wait_for_log("Sending SUBACK to " + client_id_, timeout);
+  if (broker_.wait_for_log("Sending SUBACK to " + client_id_, timeout)) return true;
+  std::cerr << "mosquitto_sub " << client_id_ << " not subscribed after " << timeout.count()
+            << " ms; running: " << process_->running() << "\nits stderr:\n"
+            << read_file(broker_.dir() / (client_id_ + ".err")) << "\nbroker log:\n"
+            << broker_.log() << "\n";
+  return false;
 }
 
 std::optional<int> run_mosquitto_pub(const Mosquitto& broker, const PubOptions& o) {

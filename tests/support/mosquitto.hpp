@@ -71,7 +71,9 @@ class MosquittoSub {
  public:
   MosquittoSub(const Mosquitto& broker, const SubOptions& options);
   /// Waits for the broker to log the SUBACK for this client.
-  bool wait_subscribed(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  /// Waits for the broker's SUBACK to this peer; on failure prints what the peer and the broker
+  /// said to stderr.
+  bool wait_subscribed(std::chrono::milliseconds timeout = std::chrono::seconds(20));
   /// Waits for the process to exit (after `count` messages); returns its exit status.
   std::optional<int> wait(std::chrono::milliseconds timeout) { return process_->wait(timeout); }
   std::string output() const { return read_file(out_); }
