@@ -82,6 +82,26 @@ TEST_P(ConnectTest, KeepAliveSendsPingsAndStaysConnected) {
   EXPECT_TRUE(rec.disconnects.empty());
 }
 
+TEST_P(ConnectTest, KeepAliveDetectsASilentBroker) {
+  Config c = config("c-silent");
+  c.session.keep_alive = 2s;
+  Client client{c};
+  Recorder rec{client};
+  ASSERT_FALSE(client.start());
+  ASSERT_TRUE(rec.wait_connected());
+  // The TCP connection stays up; only the PINGRESP never comes.
+  broker.freeze();
+  const auto frozen = std::chrono::steady_clock::now();
+  const bool noticed = rec.wait([&] { return !rec.errors.empty(); }, 10s);
+  const auto elapsed = std::chrono::steady_clock::now() - frozen;
+  broker.thaw();
+  ASSERT_TRUE(noticed);
+  std::lock_guard lock(rec.mutex);
+  EXPECT_EQ(rec.errors[0].error, errc::keepalive_timeout) << rec.errors[0].error.message();
+  // PINGREQ after half the keep-alive without traffic, PINGRESP due within the other half.
+  EXPECT_LT(elapsed, 5s);
+}
+
 TEST_P(ConnectTest, RefusedTcpConnectReportsErrnoAndRetries) {
   Config c = config("c-refused");
   c.broker.uri = "mqtt://127.0.0.1:1";  // nothing listens on port 1 here

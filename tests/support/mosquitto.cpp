@@ -88,9 +88,18 @@ void Mosquitto::start() {
 
 void Mosquitto::stop(int sig) {
   if (!process_) return;
+  process_->signal(SIGCONT);  // a frozen broker acts on no other signal
   process_->signal(sig);
   if (!process_->wait(10s)) process_->signal(SIGKILL), process_->wait(5s);
   process_.reset();
+}
+
+void Mosquitto::freeze() {
+  if (process_) process_->signal(SIGSTOP);
+}
+
+void Mosquitto::thaw() {
+  if (process_) process_->signal(SIGCONT);
 }
 
 bool Mosquitto::wait_until_accepting(std::chrono::milliseconds timeout) const {

@@ -41,6 +41,10 @@ class Mosquitto {
   void stop(int signal = 15);
   /// Starts it again on the same port and directory.
   void start();
+  /// Freezes the broker (SIGSTOP): connections stay open and nothing is answered.
+  void freeze();
+  /// Lets a frozen broker run on (SIGCONT).
+  void thaw();
   bool running() const { return process_ != nullptr; }
 
  private:
