@@ -5,33 +5,19 @@
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <iostream>
 
 #include <atomic>
 #include <fstream>
+#include <iostream>
 #include <stdexcept>
 #include <thread>
+
+#include "tls_certs.hpp"
 
 namespace portmqtt::test {
 namespace {
 
 using namespace std::chrono_literals;
-
-std::uint16_t free_loopback_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof addr;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    close(fd);
-    throw std::runtime_error("no free port");
-  }
-  close(fd);
-  return ntohs(addr.sin_port);
-}
 
 bool port_accepts(std::uint16_t port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -49,8 +35,8 @@ std::atomic<int> peer_counter{0};
 }  // namespace
 
 Mosquitto::Mosquitto(MosquittoOptions options) : options_(std::move(options)) {
-  port_ = free_loopback_port();
-  start();
+  port_ = free_port();
+  launch(/*may_move=*/true);
 }
 
 Mosquitto::~Mosquitto() {
@@ -77,13 +63,33 @@ void Mosquitto::write_config() const {
 }
 
 void Mosquitto::start() {
-  write_config();
-  ++generation_;
-  auto tag = std::to_string(generation_);
-  process_ = std::make_unique<Process>(
-      std::vector<std::string>{"/usr/sbin/mosquitto", "-c", (dir() / "mosquitto.conf").string()},
-      dir() / ("stdout" + tag), dir() / ("stderr" + tag));
-  if (!wait_until_accepting(10s)) throw std::runtime_error("mosquitto did not start: " + log());
+  launch(/*may_move=*/false);
+}
+
+// A test running in parallel may have drawn the same port and bound it first. Our mosquitto
+// then exits, while the port accepts (someone else's broker): only our own log's "running"
+// line proves the listener is ours. On the first start another port is drawn.
+void Mosquitto::launch(bool may_move) {
+  for (int attempt = 1;; ++attempt) {
+    write_config();
+    ++generation_;
+    auto tag = std::to_string(generation_);
+    process_ = std::make_unique<Process>(
+        std::vector<std::string>{"/usr/sbin/mosquitto", "-c", (dir() / "mosquitto.conf").string()},
+        dir() / ("stdout" + tag), dir() / ("stderr" + tag));
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (count_in_log(" running\n") < starts_ + 1 && process_->running() &&
+           std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(10ms);  // the log line is the only sign
+    if (count_in_log(" running\n") >= starts_ + 1 && wait_until_accepting(10s)) {
+      ++starts_;
+      return;
+    }
+    process_->signal(SIGKILL);
+    process_.reset();
+    if (!may_move || attempt == 5) throw std::runtime_error("mosquitto did not start: " + log());
+    port_ = free_port();
+  }
 }
 
 void Mosquitto::stop(int sig) {

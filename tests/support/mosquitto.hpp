@@ -48,6 +48,7 @@ class Mosquitto {
   bool running() const { return process_ != nullptr; }
 
  private:
+  void launch(bool may_move);
   void write_config() const;
   bool wait_until_accepting(std::chrono::milliseconds timeout) const;
 
@@ -56,6 +57,7 @@ class Mosquitto {
   std::uint16_t port_ = 0;
   std::unique_ptr<Process> process_;
   int generation_ = 0;
+  std::size_t starts_ = 0;  // "running" lines our broker has logged
 };
 
 /// A mosquitto_sub peer writing raw payloads (no separator) to a file.

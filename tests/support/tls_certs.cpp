@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <memory>
+#include <random>
 #include <stdexcept>
 #include <vector>
 
@@ -106,17 +107,24 @@ const TlsFiles& test_certificates() {
   return files;
 }
 
+// A random port below Linux's ephemeral range (32768-60999), so that no outgoing connection
+// of a test running in parallel can take it as its source port, and free right now. Tests in
+// parallel still may draw the same port; Mosquitto::start() notices and draws again.
 std::uint16_t free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  const bool ok = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-                  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
-  close(fd);
-  if (!ok) throw std::runtime_error("no free port");
-  return ntohs(addr.sin_port);
+  static std::mt19937 random{static_cast<std::uint32_t>(getpid()) ^
+                             static_cast<std::uint32_t>(std::random_device{}())};
+  std::uniform_int_distribution<int> range(20000, 32767);
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<std::uint16_t>(range(random)));
+    const bool free = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    close(fd);
+    if (free) return ntohs(addr.sin_port);
+  }
+  throw std::runtime_error("no free port");
 }
 
 std::string tls_listener_config(std::uint16_t port, const std::filesystem::path& cert,

@@ -2,6 +2,7 @@
 port, and helpers to run our binary and mosquitto's own clients as independent peers."""
 
 import os
+import random
 import shutil
 import signal
 import socket
@@ -16,9 +17,18 @@ TIMEOUT = 20
 
 
 def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A random free port below Linux's ephemeral range (32768-60999), so that no outgoing
+    connection of a test running in parallel can take it as its source port."""
+    rng = random.Random(os.getpid() ^ time.monotonic_ns())
+    for _ in range(100):
+        port = rng.randint(20000, 32767)
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port")
 
 
 class Broker:
@@ -41,6 +51,13 @@ class Broker:
 
     def _wait_accepting(self):
         deadline = time.monotonic() + 10
+        # A parallel test may hold the same port: only our own log proves the listener is ours.
+        while time.monotonic() < deadline and self.process.poll() is None:
+            if os.path.exists(self.log_path) and " running\n" in self.log():
+                break
+            time.sleep(0.02)
+        if self.process.poll() is not None:
+            raise RuntimeError(f"mosquitto exited: {self.log() if os.path.exists(self.log_path) else ''}")
         while time.monotonic() < deadline:
             with socket.socket() as probe:
                 if probe.connect_ex(("127.0.0.1", self.port)) == 0:
