@@ -119,8 +119,7 @@ void Session::Impl::connection_lost(TimePoint now) {
   keepalive.stop();
   connack_deadline.reset();
   retransmit_due.reset();
-  for (auto& [sequence, entry] : outbox.entries())
-    entry.sent = false;
+  outbox.for_each([](OutboxEntry& entry) { entry.sent = false; });
   outbox.set_unsent_hint(0);
   quota.reset(quota.limit());
   // Acks for abandoned ids cannot come on a new connection.

@@ -128,56 +128,58 @@ CommandResult Session::Impl::publish(const codec::Publish& message, TimePoint no
 
 void Session::Impl::send_pending(TimePoint now, bool every_pubrel) {
   if (state != State::connected) return;
-  auto& entries = outbox.entries();
-  // Nothing at or after the hint: every entry was sent. The common case after an ack, and
-  // cheaper than a tree search; the hint stays valid, as later entries get higher sequences.
-  if (entries.empty() || entries.rbegin()->first < outbox.unsent_hint()) return;
+  // Nothing at or after the hint: every entry was sent. The common case after an ack; the
+  // hint stays valid, as later entries get higher sequences.
+  if (outbox.unsent_hint() >= outbox.end_sequence()) return;
   std::optional<std::uint64_t> first_waiting;
   bool blocked = false;
-  for (auto it = entries.lower_bound(outbox.unsent_hint()); it != entries.end();) {
-    OutboxEntry& entry = it->second;
-    if (entry.sent) {
-      ++it;
-    } else if (entry.type == PacketType::pubrel) {
-      it = send_entry(it, now);  // the broker holds the message already: no quota check
-    } else if (blocked || (entry.uses_quota() && !quota.available())) {
+  const std::uint64_t from = std::max(outbox.unsent_hint(), outbox.first_sequence());
+  for (std::uint64_t sequence = from; sequence < outbox.end_sequence(); ++sequence) {
+    OutboxEntry* entry = outbox.at(sequence);
+    if (!entry || entry->sent) continue;
+    if (entry->type == PacketType::pubrel) {
+      send_entry(*entry, now);  // the broker holds the message already: no quota check
+    } else if (blocked || (entry->uses_quota() && !quota.available())) {
       // Order is kept: nothing overtakes a message waiting for the window.
       blocked = true;
-      if (!first_waiting) first_waiting = entry.sequence;
+      if (!first_waiting) first_waiting = sequence;
       if (!every_pubrel) break;
-      ++it;
     } else {
-      it = send_entry(it, now);
+      send_entry(*entry, now);
     }
   }
-  if (first_waiting) {
-    outbox.set_unsent_hint(*first_waiting);
-  } else {
-    outbox.set_unsent_hint(entries.empty() ? 0 : entries.rbegin()->first + 1);
-  }
+  outbox.set_unsent_hint(first_waiting ? *first_waiting : outbox.end_sequence());
 }
 
-Outbox::Entries::iterator Session::Impl::send_entry(Outbox::Entries::iterator at, TimePoint now) {
-  OutboxEntry& entry = at->second;
+void Session::Impl::send_entry(OutboxEntry& entry, TimePoint now) {
   if (entry.type == PacketType::publish && !fits_this_broker(entry)) {
     events.emplace_back(MessageExpired{entry.packet_id, PacketType::publish});
     if (entry.packet_id != 0) ids.release(entry.packet_id);
-    return outbox.erase(at);
+    outbox.erase(entry);
+    return;
   }
   if (entry.type == PacketType::publish && entry.topic_alias != 0) {
     aliases_out.forget(entry.topic_alias);
   }
-  send_shared(entry.bytes, now);
+  send_record(entry, now);
   entry.sent = true;
   entry.ever_sent = true;
   entry.last_sent = now;
-  if (!entry.uses_quota()) return outbox.erase(at);  // a stored QoS 0 message is done
+  if (!entry.uses_quota()) {
+    outbox.erase(entry);  // a stored QoS 0 message is done
+    return;
+  }
   quota.take();
   if (!is_v5() && config.retransmit_interval > Duration{0}) {
     const TimePoint due = now + config.retransmit_interval;
     if (!retransmit_due || due < *retransmit_due) retransmit_due = due;
   }
-  return ++at;
+}
+
+void Session::Impl::send_record(const OutboxEntry& entry, TimePoint now) {
+  if (entry.bytes) return send_shared(entry.bytes, now);
+  // A PUBREL kept without bytes (nothing is stored): its four bytes come from the id.
+  (void)send(codec::Pubrel{entry.packet_id, codec::ReasonCode::success, {}}, now);
 }
 
 bool Session::Impl::fits_this_broker(OutboxEntry& entry) {
@@ -237,18 +239,22 @@ void Session::Impl::on_pubrec(codec::Pubrec& pubrec, TimePoint now) {
     return;
   }
   if (entry->type == PacketType::pubrel) {
-    send_shared(entry->bytes, now);  // a repeated PUBREC (our PUBLISH went out twice)
+    send_record(*entry, now);  // a repeated PUBREC (our PUBLISH went out twice)
     return;
   }
   if (codec::is_failure(pubrec.reason)) {  // MQTT 5: the broker refused; the flow ends here
     complete(*entry, pubrec.reason, pubrec.props, now);
     return;
   }
-  auto bytes = std::make_shared<codec::Buffer>();
-  codec::encode(codec::Pubrel{pubrec.packet_id, codec::ReasonCode::success, {}}, version, *bytes);
-  outbox.replace(*entry, PacketType::pubrel, bytes);
+  // Only a durable store needs the PUBREL's bytes; otherwise send_record() encodes them.
+  std::shared_ptr<codec::Buffer> bytes;
+  if (outbox.durable()) {
+    bytes = std::make_shared<codec::Buffer>();
+    codec::encode(codec::Pubrel{pubrec.packet_id, codec::ReasonCode::success, {}}, version, *bytes);
+  }
+  outbox.replace(*entry, PacketType::pubrel, std::move(bytes));
   entry->last_sent = now;
-  send_shared(bytes, now);
+  send_record(*entry, now);
 }
 
 void Session::Impl::on_pubcomp(codec::Pubcomp& pubcomp, TimePoint now) {
@@ -266,22 +272,22 @@ void Session::Impl::retransmit(TimePoint now) {
   const Duration interval = config.retransmit_interval;
   if (is_v5() || interval <= Duration{0} || !retransmit_due || now < *retransmit_due) return;
   std::optional<TimePoint> next;
-  for (auto& [sequence, entry] : outbox.entries()) {
-    if (!entry.sent) continue;
+  outbox.for_each([&](OutboxEntry& entry) {
+    if (!entry.sent) return;
     if (now - entry.last_sent >= interval) {
       if (entry.type == PacketType::publish) set_dup(entry, true);
-      send_shared(entry.bytes, now);
+      send_record(entry, now);
       entry.last_sent = now;
     }
     const TimePoint due = entry.last_sent + interval;
     if (!next || due < *next) next = due;
-  }
+  });
   retransmit_due = next;
 }
 
 void Session::Impl::clear_outbox() {
-  for (const auto& [sequence, entry] : outbox.entries()) {
-    if (entry.packet_id == 0) continue;
+  outbox.for_each([&](const OutboxEntry& entry) {
+    if (entry.packet_id == 0) return;
     // In flight on this connection: its ack may still come and must not hit a reused id, and
     // the broker still counts it against its Receive Maximum.
     if (entry.sent) {
@@ -289,7 +295,7 @@ void Session::Impl::clear_outbox() {
     } else {
       ids.release(entry.packet_id);
     }
-  }
+  });
   outbox.clear();
   retransmit_due.reset();
 }

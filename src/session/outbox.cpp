@@ -30,60 +30,102 @@ std::vector<Store::Record> MemoryStore::load() {
 // memory does not outlive the process.
 Outbox::Outbox(std::unique_ptr<Store> store) : store_(std::move(store)) {}
 
-Store::Record Outbox::record_of(const OutboxEntry& entry) const {
-  return Store::Record{entry.sequence, entry.packet_id, entry.type, entry.bytes};
+namespace {
+
+// A PUBREL kept without bytes is still four bytes of packet to send (§3.6), and counts as such.
+constexpr std::size_t kPubrelSize = 4;
+
+std::size_t packet_size(codec::PacketType type, const std::shared_ptr<const codec::Buffer>& bytes) {
+  if (bytes) return bytes->size();
+  return type == codec::PacketType::pubrel ? kPubrelSize : 0;
 }
 
-OutboxEntry& Outbox::insert(OutboxEntry entry) {
-  bytes_ += entry.bytes ? entry.bytes->size() : 0;
-  if (entry.packet_id != 0) by_id_[entry.packet_id] = entry.sequence;
-  const std::uint64_t sequence = entry.sequence;
-  return entries_.emplace(sequence, std::move(entry)).first->second;
+}  // namespace
+
+Store::Record Outbox::record_of(const OutboxEntry& entry) const {
+  return Store::Record{entry.store_key, entry.packet_id, entry.type, entry.bytes};
+}
+
+OutboxEntry* Outbox::at(std::uint64_t sequence) {
+  if (sequence < first_ || sequence >= next_sequence_) return nullptr;
+  OutboxEntry& entry = slot(sequence);
+  return entry.sequence == sequence ? &entry : nullptr;
+}
+
+void Outbox::grow() {
+  std::vector<OutboxEntry> bigger(slots_.empty() ? 8 : slots_.size() * 2);
+  const std::uint64_t held = next_sequence_ - first_;
+  for (std::uint64_t i = 0; i < held; ++i)
+    bigger[i] = std::move(slots_[(head_ + i) & (slots_.size() - 1)]);
+  slots_ = std::move(bigger);
+  head_ = 0;
+}
+
+OutboxEntry& Outbox::append(OutboxEntry entry) {
+  if (next_sequence_ - first_ >= slots_.size()) grow();
+  entry.sequence = next_sequence_++;
+  bytes_ += packet_size(entry.type, entry.bytes);
+  if (entry.packet_id != 0 && !by_id_.insert(entry.packet_id, entry.sequence)) {
+    *by_id_.find(entry.packet_id) = entry.sequence;
+  }
+  ++live_;
+  OutboxEntry& placed = slot(entry.sequence);
+  placed = std::move(entry);
+  return placed;
 }
 
 OutboxEntry& Outbox::add(OutboxEntry entry) {
-  entry.sequence = next_sequence_++;
-  OutboxEntry& added = insert(std::move(entry));
+  entry.store_key = next_store_key_++;
+  OutboxEntry& added = append(std::move(entry));
   if (store_) store_->put(record_of(added));
   return added;
 }
 
 OutboxEntry& Outbox::adopt(OutboxEntry entry) {
-  if (entry.sequence >= next_sequence_) next_sequence_ = entry.sequence + 1;
-  return insert(std::move(entry));
+  next_store_key_ = std::max(next_store_key_, entry.store_key + 1);
+  return append(std::move(entry));
 }
 
 OutboxEntry* Outbox::find(std::uint16_t packet_id) {
-  auto id = by_id_.find(packet_id);
-  if (id == by_id_.end()) return nullptr;
-  auto at = entries_.find(id->second);
-  return at == entries_.end() ? nullptr : &at->second;
+  const std::uint64_t* sequence = by_id_.find(packet_id);
+  return sequence ? at(*sequence) : nullptr;
 }
 
 void Outbox::replace(OutboxEntry& entry, codec::PacketType type,
                      std::shared_ptr<const codec::Buffer> bytes) {
-  bytes_ -= entry.bytes ? entry.bytes->size() : 0;
-  bytes_ += bytes ? bytes->size() : 0;
+  bytes_ -= packet_size(entry.type, entry.bytes);
+  bytes_ += packet_size(type, bytes);
   entry.type = type;
   entry.bytes = std::move(bytes);
   if (store_) store_->update(record_of(entry));
 }
 
-void Outbox::erase(const OutboxEntry& entry) {
-  auto at = entries_.find(entry.sequence);
-  if (at != entries_.end()) erase(at);
-}
-
-Outbox::Entries::iterator Outbox::erase(Entries::iterator at) {
-  const OutboxEntry& entry = at->second;
-  bytes_ -= entry.bytes ? entry.bytes->size() : 0;
-  if (entry.packet_id != 0) by_id_.erase(entry.packet_id);
-  if (store_) store_->erase(entry.sequence);
-  return entries_.erase(at);
+void Outbox::erase(OutboxEntry& entry) {
+  bytes_ -= packet_size(entry.type, entry.bytes);
+  if (const std::uint64_t* sequence = by_id_.find(entry.packet_id);
+      sequence && *sequence == entry.sequence) {
+    by_id_.erase(entry.packet_id);
+  }
+  if (store_) store_->erase(entry.store_key);
+  entry = OutboxEntry{};  // a free slot
+  --live_;
+  // Completions arrive oldest first as a rule, so the front moves on and the ring stays as
+  // small as the window.
+  while (first_ < next_sequence_ && slots_[head_].sequence == 0) {
+    head_ = (head_ + 1) & (slots_.size() - 1);
+    ++first_;
+  }
+  if (live_ == 0 && slots_.size() > kKeptWhenEmpty) {
+    slots_ = {};  // a burst is over: give its memory back
+    head_ = 0;
+  }
 }
 
 void Outbox::clear() {
-  entries_.clear();
+  slots_ = {};
+  head_ = 0;
+  first_ = next_sequence_;
+  live_ = 0;
   by_id_.clear();
   bytes_ = 0;
   unsent_hint_ = 0;

@@ -2,16 +2,18 @@
 // order they were queued, mirrored into a Store so a durable store can survive a crash.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "codec/buffer.hpp"
 #include "codec/types.hpp"
+#include "session/id_table.hpp"
 #include "session/output.hpp"
 
 namespace portmqtt::session {
@@ -33,11 +35,14 @@ class MemoryStore final : public Store {
 struct OutboxEntry {
   using TimePoint = std::chrono::steady_clock::time_point;
 
-  std::uint64_t sequence = 0;
+  std::uint64_t sequence = 0;                           ///< queue position; 0 in a free slot
+  std::uint64_t store_key = 0;                          ///< Store::Record::sequence
   std::uint16_t packet_id = 0;                          ///< 0 for a stored QoS 0 message
   codec::PacketType type = codec::PacketType::publish;  ///< PUBLISH or PUBREL
   codec::QoS qos = codec::QoS::at_most_once;            ///< of the original PUBLISH
   std::uint16_t topic_alias = 0;                        ///< Topic Alias carried by the PUBLISH
+  /// The encoded packet. Null for a PUBREL when nothing is stored: its four bytes are
+  /// encoded from the packet id whenever it is sent.
   std::shared_ptr<const codec::Buffer> bytes;
   TimePoint created{};
   TimePoint last_sent{};
@@ -48,10 +53,15 @@ struct OutboxEntry {
   bool uses_quota() const { return qos != codec::QoS::at_most_once; }
 };
 
+/// The entries in queue order, each reachable by sequence and by packet id without a search.
+///
+/// A ring of slots indexed by sequence: entries are appended at the back and nearly always
+/// complete at the front, so this costs no allocation and no tree work per message (a
+/// std::map cost a node and a rebalance each). An entry completed out of order leaves a free
+/// slot behind until everything before it is gone. Sequences are contiguous, so a range of
+/// sequences is a walk over slots; records resumed from a store keep their store key apart.
 class Outbox {
  public:
-  using Entries = std::map<std::uint64_t, OutboxEntry>;
-
   /// `store` may be null: the entries then live in memory only, with no mirror.
   explicit Outbox(std::unique_ptr<Store> store);
 
@@ -59,11 +69,16 @@ class Outbox {
   OutboxEntry& add(OutboxEntry entry);
   /// The entry in flight with this packet id, or nullptr.
   OutboxEntry* find(std::uint16_t packet_id);
+  /// The entry with this sequence, or nullptr when it is gone.
+  OutboxEntry* at(std::uint64_t sequence);
+  const OutboxEntry* at(std::uint64_t sequence) const {
+    return const_cast<Outbox*>(this)->at(sequence);
+  }
   /// Replaces an entry's packet (PUBLISH -> PUBREL, DUP changed) and tells the store.
   void replace(OutboxEntry& entry, codec::PacketType type,
                std::shared_ptr<const codec::Buffer> bytes);
-  void erase(const OutboxEntry& entry);
-  Entries::iterator erase(Entries::iterator at);
+  /// Removes the entry; references to other entries stay valid.
+  void erase(OutboxEntry& entry);
   void clear();
 
   /// Records left in the store by an earlier process; the store keeps them.
@@ -71,17 +86,33 @@ class Outbox {
     return store_ ? store_->load() : std::vector<Store::Record>{};
   }
   /// Removes a stored record that could not be adopted.
-  void forget_stored(std::uint64_t sequence) {
-    if (store_) store_->erase(sequence);
+  void forget_stored(std::uint64_t store_key) {
+    if (store_) store_->erase(store_key);
   }
-  /// Adopts a record returned by load_stored() without writing it back.
+  /// Adopts a record returned by load_stored() (`store_key` set) without writing it back.
   OutboxEntry& adopt(OutboxEntry entry);
+  /// Whether packets must be kept encoded for a store (otherwise a PUBREL needs no bytes).
+  bool durable() const { return store_ != nullptr; }
 
-  Entries& entries() { return entries_; }
-  const Entries& entries() const { return entries_; }
-  bool empty() const { return entries_.empty(); }
+  /// Sequences of the live entries lie in [first_sequence(), end_sequence()); at() tells
+  /// which of them are gone. Calls f(entry) for each live entry from `from` on, in order;
+  /// f may erase the entry it was given.
+  std::uint64_t first_sequence() const { return first_; }
+  std::uint64_t end_sequence() const { return next_sequence_; }
+  template <typename F>
+  void for_each_from(std::uint64_t from, F&& f) {
+    for (std::uint64_t s = std::max(from, first_); s < next_sequence_; ++s) {
+      if (OutboxEntry* entry = at(s)) f(*entry);
+    }
+  }
+  template <typename F>
+  void for_each(F&& f) {
+    for_each_from(0, std::forward<F>(f));
+  }
+
+  bool empty() const { return live_ == 0; }
   std::size_t bytes() const { return bytes_; }
-  std::size_t messages() const { return entries_.size(); }
+  std::size_t messages() const { return live_; }
 
   /// Lowest sequence that may still be unsent on this connection: every entry before it was
   /// sent. A hint that keeps the send scan short.
@@ -90,12 +121,22 @@ class Outbox {
 
  private:
   Store::Record record_of(const OutboxEntry& entry) const;
-  OutboxEntry& insert(OutboxEntry entry);
+  OutboxEntry& append(OutboxEntry entry);
+  OutboxEntry& slot(std::uint64_t sequence) {
+    return slots_[(head_ + (sequence - first_)) & (slots_.size() - 1)];
+  }
+  void grow();
 
-  std::unique_ptr<Store> store_;  // null: memory only
-  Entries entries_;
-  std::unordered_map<std::uint16_t, std::uint64_t> by_id_;
+  static constexpr std::size_t kKeptWhenEmpty = 64;
+
+  std::unique_ptr<Store> store_;    // null: memory only
+  std::vector<OutboxEntry> slots_;  // power-of-two ring; empty while the outbox is empty
+  std::size_t head_ = 0;            // slot of sequence first_
+  std::uint64_t first_ = 1;         // oldest sequence still held (live or a free slot)
   std::uint64_t next_sequence_ = 1;
+  std::uint64_t next_store_key_ = 1;
+  std::size_t live_ = 0;
+  IdTable<std::uint64_t> by_id_;  // packet id -> sequence
   std::uint64_t unsent_hint_ = 0;
   std::size_t bytes_ = 0;
 };

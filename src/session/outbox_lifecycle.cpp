@@ -18,32 +18,27 @@ constexpr std::uint8_t kDupFlag = 0x08;
 
 void Session::Impl::resume_outbox(bool session_present, TimePoint now) {
   quota.reset(std::min(server.receive_maximum, config.max_inflight));
-  auto& entries = outbox.entries();
-  for (auto it = entries.begin(); it != entries.end();) {
-    OutboxEntry& entry = it->second;
-    if (!entry.ever_sent) {
-      ++it;
-    } else if (session_present) {
+  outbox.for_each([&](OutboxEntry& entry) {
+    if (!entry.ever_sent) return;
+    if (session_present) {
       if (entry.type == PacketType::publish) set_dup(entry, true);
-      ++it;
     } else if (entry.type == PacketType::pubrel) {
       // The broker had acknowledged receipt with PUBREC; with its session gone there is
       // nothing left to release, so the message counts as delivered.
       events.emplace_back(
           PublishCompleted{entry.packet_id, QoS::exactly_once, codec::ReasonCode::success, {}});
       ids.release(entry.packet_id);
-      it = outbox.erase(it);
+      outbox.erase(entry);
     } else if (config.lost_session_policy == LostSessionPolicy::discard) {
       events.emplace_back(MessageExpired{entry.packet_id, PacketType::publish});
       ids.release(entry.packet_id);
-      it = outbox.erase(it);
+      outbox.erase(entry);
     } else {
       // resend_as_new: the broker never saw this message as far as it knows.
       set_dup(entry, false);
       entry.ever_sent = false;
-      ++it;
     }
-  }
+  });
   outbox.set_unsent_hint(0);
   send_pending(now, /*every_pubrel=*/true);
 }
@@ -69,25 +64,24 @@ bool Session::Impl::expirable(const OutboxEntry& entry) const {
 
 void Session::Impl::expire(TimePoint now) {
   if (config.outbox_expiry <= Duration{0}) return;
-  auto& entries = outbox.entries();
   // Entries are in queue order, so `created` only grows along the scan.
-  for (auto it = entries.lower_bound(outbox.unsent_hint()); it != entries.end();) {
-    if (!expirable(it->second)) {
-      ++it;
-      continue;
-    }
-    if (now - it->second.created < config.outbox_expiry) break;
-    events.emplace_back(MessageExpired{it->second.packet_id, PacketType::publish});
-    if (it->second.packet_id != 0) ids.release(it->second.packet_id);
-    it = outbox.erase(it);
+  const std::uint64_t from = std::max(outbox.unsent_hint(), outbox.first_sequence());
+  for (std::uint64_t sequence = from; sequence < outbox.end_sequence(); ++sequence) {
+    OutboxEntry* entry = outbox.at(sequence);
+    if (!entry || !expirable(*entry)) continue;
+    if (now - entry->created < config.outbox_expiry) break;
+    events.emplace_back(MessageExpired{entry->packet_id, PacketType::publish});
+    if (entry->packet_id != 0) ids.release(entry->packet_id);
+    outbox.erase(*entry);
   }
 }
 
 std::optional<TimePoint> Session::Impl::expiry_deadline() const {
   if (config.outbox_expiry <= Duration{0} || loaded_unstamped) return std::nullopt;
-  const auto& entries = outbox.entries();
-  for (auto it = entries.lower_bound(outbox.unsent_hint()); it != entries.end(); ++it) {
-    if (expirable(it->second)) return it->second.created + config.outbox_expiry;
+  const std::uint64_t from = std::max(outbox.unsent_hint(), outbox.first_sequence());
+  for (std::uint64_t sequence = from; sequence < outbox.end_sequence(); ++sequence) {
+    const OutboxEntry* entry = outbox.at(sequence);
+    if (entry && expirable(*entry)) return entry->created + config.outbox_expiry;
   }
   return std::nullopt;
 }
@@ -95,7 +89,7 @@ std::optional<TimePoint> Session::Impl::expiry_deadline() const {
 void Session::Impl::load_store() {
   for (auto& record : outbox.load_stored()) {
     OutboxEntry entry;
-    entry.sequence = record.sequence;
+    entry.store_key = record.sequence;
     entry.bytes = record.bytes;
     bool usable = false;
     if (record.bytes) {
@@ -134,15 +128,13 @@ void Session::Impl::load_store() {
 
 void Session::Impl::stamp_loaded(TimePoint now) {
   // Nothing but resumed records can exist before the first call that brings a `now`.
-  for (auto& [sequence, entry] : outbox.entries())
-    entry.created = now;
+  outbox.for_each([&](OutboxEntry& entry) { entry.created = now; });
   loaded_unstamped = false;
 }
 
 void Session::Impl::reencode_outbox(codec::ProtocolVersion from) {
-  auto& entries = outbox.entries();
-  for (auto it = entries.begin(); it != entries.end();) {
-    OutboxEntry& entry = it->second;
+  outbox.for_each([&](OutboxEntry& entry) {
+    if (!entry.bytes) return;  // a PUBREL encoded when sent, in the version of that moment
     auto bytes = std::make_shared<codec::Buffer>();
     codec::DecodeResult decoded = codec::decode(entry.bytes->view(), from);
     std::error_code error = make_error_code(errc::malformed_packet);
@@ -152,13 +144,12 @@ void Session::Impl::reencode_outbox(codec::ProtocolVersion from) {
     if (error) {
       events.emplace_back(MessageExpired{entry.packet_id, PacketType::publish});
       if (entry.packet_id != 0) ids.release(entry.packet_id);
-      it = outbox.erase(it);
-      continue;
+      outbox.erase(entry);
+      return;
     }
     if (!is_v5()) entry.topic_alias = 0;
     outbox.replace(entry, entry.type, std::move(bytes));
-    ++it;
-  }
+  });
 }
 
 bool Session::Impl::strip_topic_alias(OutboxEntry& entry) {

@@ -4,7 +4,8 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <vector>
+
+#include "session/id_table.hpp"
 
 namespace portmqtt::session {
 
@@ -20,10 +21,10 @@ class PacketIds {
   void release(std::uint16_t id);
   bool in_use(std::uint16_t id) const;
   std::size_t count() const { return used_.size(); }
-  void clear();
+  void clear() { used_.clear(); }
 
  private:
-  std::vector<std::uint16_t> used_;  // sorted; small in practice, no per-session 8 KiB bitmap
+  IdTable<bool> used_;  // no per-session 8 KiB bitmap; nothing at all while idle
   std::uint16_t last_ = 0;
 };
 

@@ -259,9 +259,7 @@ bool Session::has_output() const {
 
 std::optional<Event> Session::next_event() {
   if (impl_->events.empty()) return std::nullopt;
-  Event event = std::move(impl_->events.front());
-  impl_->events.pop_front();
-  return event;
+  return impl_->events.pop_front();
 }
 std::optional<TimePoint> Session::next_deadline() const {
   return impl_->next_deadline();

@@ -9,7 +9,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <system_error>
@@ -18,6 +17,7 @@
 #include "codec/codec.hpp"
 #include "session/connection_state.hpp"
 #include "session/errc.hpp"
+#include "session/event_queue.hpp"
 #include "session/keepalive.hpp"
 #include "session/outbox.hpp"
 #include "session/output_queue.hpp"
@@ -130,7 +130,10 @@ struct Session::Impl {
   /// Sends what the in-flight window allows, in queue order. With `every_pubrel`, keeps
   /// scanning past a full window so that every PUBREL goes out (after a reconnect).
   void send_pending(TimePoint now, bool every_pubrel = false);
-  Outbox::Entries::iterator send_entry(Outbox::Entries::iterator at, TimePoint now);
+  /// Sends one entry of the outbox; a PUBLISH this broker cannot take expires instead.
+  void send_entry(OutboxEntry& entry, TimePoint now);
+  /// Queues an entry's packet (shared bytes, or a PUBREL encoded from its id).
+  void send_record(const OutboxEntry& entry, TimePoint now);
   /// Whether a queued PUBLISH may go to the broker of this connection (after dropping a Topic
   /// Alias it no longer allows).
   bool fits_this_broker(OutboxEntry& entry);
@@ -190,7 +193,7 @@ struct Session::Impl {
   bool loaded_unstamped = false;            // records from the store wait for a `now`
 
   OutputQueue output;
-  std::deque<Event> events;
+  EventQueue events;
   codec::Publish outgoing;  // reused for QoS 0 so its property vector keeps its capacity
 };
 

@@ -1,0 +1,120 @@
+// A map from 16-bit packet identifiers to small values, for the per-message hot path.
+//
+// Open addressing with Robin Hood linear probing over a power-of-two table, keyed by the id
+// itself: ids are handed out walking forward, so the ids in flight sit in their home slots and
+// a lookup, insert or erase is one probe in practice, with no allocation per id
+// (std::unordered_map costs a node allocation per insert and a division per lookup). Erasing
+// shifts back only entries displaced from home, so there are no tombstones. An empty table
+// owns no memory: an idle session costs nothing here.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+namespace portmqtt::session {
+
+template <typename Value>
+class IdTable {
+ public:
+  /// The value stored for `id`, or nullptr. Id 0 is never stored.
+  Value* find(std::uint16_t id) {
+    const std::size_t at = slot_of(id);
+    return at == kAbsent ? nullptr : &slots_[at].value;
+  }
+  const Value* find(std::uint16_t id) const {
+    const std::size_t at = slot_of(id);
+    return at == kAbsent ? nullptr : &slots_[at].value;
+  }
+  bool contains(std::uint16_t id) const { return slot_of(id) != kAbsent; }
+
+  /// Adds `id` with `value`; false (and no change) when `id` is 0 or already present.
+  bool insert(std::uint16_t id, Value value) {
+    if (id == 0 || contains(id)) return false;
+    if ((size_ + 1) * 2 > slots_.size()) grow();
+    place(Slot{id, std::move(value)});
+    ++size_;
+    return true;
+  }
+
+  /// Removes `id`; false when it was absent.
+  bool erase(std::uint16_t id) {
+    std::size_t hole = slot_of(id);
+    if (hole == kAbsent) return false;
+    // Backward-shift deletion: the run behind the hole moves up one slot, up to the first
+    // entry that sits in its home slot (the usual case: the very next one).
+    for (std::size_t next = (hole + 1) & mask(); slots_[next].id != 0 && distance_of(next) > 0;
+         next = (next + 1) & mask()) {
+      slots_[hole] = std::move(slots_[next]);
+      hole = next;
+    }
+    slots_[hole] = Slot{};
+    if (--size_ == 0 && slots_.size() > kKeptWhenEmpty) slots_ = {};  // a burst is over
+    return true;
+  }
+
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  void clear() {
+    slots_ = {};
+    size_ = 0;
+  }
+
+  /// Calls f(id, value) for every entry, in no particular order.
+  template <typename F>
+  void for_each(F&& f) const {
+    for (const Slot& slot : slots_) {
+      if (slot.id != 0) f(slot.id, slot.value);
+    }
+  }
+
+ private:
+  struct Slot {
+    std::uint16_t id = 0;  // 0: empty
+    Value value{};
+  };
+  static constexpr std::size_t kInitialSlots = 16;
+  static constexpr std::size_t kKeptWhenEmpty = 64;
+  static constexpr std::size_t kAbsent = ~std::size_t{0};
+
+  std::size_t mask() const { return slots_.size() - 1; }
+  std::size_t slot_of(std::uint16_t id) const {
+    if (size_ == 0 || id == 0) return kAbsent;
+    for (std::size_t i = id & mask(), distance = 0;; i = (i + 1) & mask(), ++distance) {
+      if (slots_[i].id == id) return i;
+      // Robin Hood order: past a slot nearer its home than we are, `id` cannot be.
+      if (slots_[i].id == 0 || distance_of(i) < distance) return kAbsent;
+    }
+  }
+  /// How far the entry in slot `i` sits from its home slot.
+  std::size_t distance_of(std::size_t i) const { return (i - (slots_[i].id & mask())) & mask(); }
+
+  // Robin Hood insertion: an entry farther from home takes the slot of one nearer to it.
+  void place(Slot incoming) {
+    std::size_t distance = 0;
+    for (std::size_t i = incoming.id & mask();; i = (i + 1) & mask(), ++distance) {
+      if (slots_[i].id == 0) {
+        slots_[i] = std::move(incoming);
+        return;
+      }
+      if (const std::size_t resident = distance_of(i); resident < distance) {
+        std::swap(slots_[i], incoming);
+        distance = resident;
+      }
+    }
+  }
+
+  void grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_ = std::vector<Slot>(old.empty() ? kInitialSlots : old.size() * 2);
+    for (Slot& slot : old) {
+      if (slot.id != 0) place(std::move(slot));
+    }
+  }
+
+  std::vector<Slot> slots_;
+  std::size_t size_ = 0;
+};
+
+}  // namespace portmqtt::session
