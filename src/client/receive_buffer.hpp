@@ -34,6 +34,12 @@ class ReceiveBuffer {
     capacity_ = n;
   }
   void clear() { filled_ = 0; }
+  /// Gives the memory back; only while no data is held.
+  void release() {
+    if (filled_ != 0) return;
+    bytes_.reset();
+    capacity_ = 0;
+  }
 
  private:
   std::unique_ptr<std::uint8_t[]> bytes_;

@@ -15,6 +15,10 @@ namespace {
 
 namespace asio = boost::asio;
 
+// The first read of a connection, and of one that has gone quiet, asks for this much.
+constexpr std::size_t kFirstReadSize = 256;
+constexpr unsigned kQuietReadsBeforeShrink = 16;
+
 session::Config initial_session_config(const Config& config) {
   detail::Target target;
   target.username = config.credentials.username;
@@ -201,7 +205,9 @@ void Client::Impl::begin_attempt() {
       options = detail::to_transport_options(config);
       fragment_size = config.buffer.fragment_size;
       max_packet_size = config.buffer.max_packet_size;
-      rx.reserve(std::max<std::size_t>(config.buffer.receive_size, 64));
+      read_limit = std::max<std::size_t>(config.buffer.receive_size, 64);
+      read_size = std::min(kFirstReadSize, read_limit);
+      quiet_reads = 0;
     }
   }
   if (!ec)
@@ -229,24 +235,45 @@ void Client::Impl::on_transport_connected(std::uint64_t gen, std::error_code ec)
 // --- reading --------------------------------------------------------------------------------
 
 void Client::Impl::start_read() {
+  // Reads start small and double while they come back full, up to buffer.receive_size; after
+  // a quiet spell the memory goes back. An idle connection then holds a few hundred bytes
+  // instead of a whole receive buffer, and a busy one reads in large chunks.
+  if (rx.size() == 0 && quiet_reads >= kQuietReadsBeforeShrink && rx.capacity() > kFirstReadSize) {
+    rx.release();
+    read_size = std::min(kFirstReadSize, read_limit);
+    quiet_reads = 0;
+  }
   // Grow to the size of the packet at the front when it does not fit (up to the limit the
-  // session enforces); otherwise read into whatever space is left.
-  std::size_t want = rx.size() + 1;
+  // session enforces).
+  std::size_t want = std::max(rx.size() + 1, read_size);
   const std::uint32_t limit = max_packet_size != 0 ? max_packet_size : codec::kMaxPacketSize;
   auto header = codec::decode_fixed_header(rx.data(), {limit});
   if (header.status != codec::DecodeStatus::need_more && !header.error)
     want = std::max(want, header.header.packet_size());
   if (want > rx.capacity()) rx.reserve(want);
+  last_read_space = rx.space().size();
   transport->async_read_some(
       rx.space(), [self = shared_from_this(), gen = generation](std::error_code ec, std::size_t n) {
         self->on_read(gen, ec, n);
       });
 }
 
+void Client::Impl::size_next_read(std::size_t n) {
+  if (n == last_read_space && read_size < read_limit) {
+    read_size = std::min(read_size * 2, read_limit);
+    quiet_reads = 0;
+  } else if (n * 4 <= read_size) {
+    if (quiet_reads < kQuietReadsBeforeShrink) ++quiet_reads;
+  } else {
+    quiet_reads = 0;
+  }
+}
+
 void Client::Impl::on_read(std::uint64_t gen, std::error_code ec, std::size_t n) {
   if (gen != generation) return;
   if (ec) return fail_connection(ec);
   rx.commit(n);
+  size_next_read(n);
   if (exceeds_packet_limit(rx.data(), max_packet_size))
     return fail_connection(make_error_code(errc::packet_too_large));
   std::size_t consumed = 0;

@@ -70,6 +70,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   void on_transport_connected(std::uint64_t generation, std::error_code ec);
   void start_read();
   void on_read(std::uint64_t generation, std::error_code ec, std::size_t n);
+  void size_next_read(std::size_t n);
   void service();
   void start_write_locked();
   void on_write(std::uint64_t generation, std::error_code ec);
@@ -124,6 +125,10 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   std::uint64_t generation = 0;
   std::shared_ptr<transport::Transport> transport;
   detail::ReceiveBuffer rx;
+  std::size_t read_size = 0;   // how much the next read asks for (see start_read)
+  std::size_t read_limit = 0;  // buffer.receive_size of this connection
+  std::size_t last_read_space = 0;
+  unsigned quiet_reads = 0;  // reads in a row that used a quarter of read_size or less
   session::OutputBatch writing;
   std::vector<transport::ConstByteSpan> gather;
   std::vector<PendingEvent> pending;

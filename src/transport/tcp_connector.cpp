@@ -46,7 +46,10 @@ std::error_code bind_to_device(int fd, const std::string& name) {
 }  // namespace
 
 TcpConnector::TcpConnector(asio::any_io_executor executor, const Options& options)
-    : resolver_(executor), timer_(executor), options_(options) {}
+    : resolver_(executor),
+      timer_(executor),
+      options_{options.connect_timeout, options.keep_alive, options.interface_name,
+               options.bind_address, options.no_delay} {}
 
 void TcpConnector::async_connect(tcp::socket& socket, const Endpoint& endpoint,
                                  std::shared_ptr<void> owner, ConnectHandler handler) {
@@ -74,6 +77,8 @@ void TcpConnector::async_connect(tcp::socket& socket, const Endpoint& endpoint,
 
 std::error_code TcpConnector::finish(std::error_code error) {
   timer_.cancel();
+  endpoints_ = {};  // the addresses are not needed again; the connection may live for long
+  next_ = {};
   if (error && timed_out_) return errc::connect_timeout;
   return error;
 }

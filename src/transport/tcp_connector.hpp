@@ -2,7 +2,9 @@
 // WebSocket transports (the latter two run their handshakes under the same deadline).
 #pragma once
 
+#include <chrono>
 #include <memory>
+#include <string>
 #include <system_error>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -35,9 +37,19 @@ class TcpConnector {
   std::error_code open_socket(const boost::asio::ip::tcp::endpoint& endpoint);
   void complete(std::error_code error);
 
+  // The part of Options a socket needs: the connection keeps this for its whole life, so
+  // not a copy of the TLS settings as well.
+  struct SocketOptions {
+    std::chrono::milliseconds connect_timeout;
+    KeepAlive keep_alive;
+    std::string interface_name;
+    std::string bind_address;
+    bool no_delay;
+  };
+
   boost::asio::ip::tcp::resolver resolver_;
   boost::asio::steady_timer timer_;
-  Options options_;
+  SocketOptions options_;
   boost::asio::ip::tcp::socket* socket_ = nullptr;
   ConnectHandler on_connect_;
   boost::asio::ip::tcp::resolver::results_type endpoints_;
