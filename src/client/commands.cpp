@@ -16,7 +16,7 @@ Result<PacketId> Client::Impl::publish(std::string_view topic, std::string_view 
   message.payload = payload;
   message.qos = detail::to_codec(options.qos);
   message.retain = options.retain;
-  message.props = detail::to_codec_view(props);
+  if (!props.empty()) message.props = detail::to_codec_view(props);
   std::unique_lock lock(mutex);
   if (!props.empty() && session.config().version != codec::ProtocolVersion::v5)
     return errc::not_supported_by_version;

@@ -124,7 +124,7 @@ struct Session::Impl {
   void send_shared(const std::shared_ptr<const codec::Buffer>& bytes, TimePoint now);
 
   // --- outbound QoS (outbound_qos.cpp) -------------------------------------------------------
-  std::error_code check_publish(const codec::Publish& message, std::string_view& topic) const;
+  std::error_code check_publish(const codec::Publish& message, std::string_view& topic);
   std::error_code send_qos0(const codec::Publish& message, std::string_view topic, TimePoint now);
   std::error_code check_outbox_room(std::size_t payload_size) const;
   /// Sends what the in-flight window allows, in queue order. With `every_pubrel`, keeps
@@ -194,7 +194,8 @@ struct Session::Impl {
 
   OutputQueue output;
   EventQueue events;
-  codec::Publish outgoing;  // reused for QoS 0 so its property vector keeps its capacity
+  codec::Publish outgoing;       // reused for QoS 0 so its property vector keeps its capacity
+  std::string last_valid_topic;  // the last topic name check_publish() accepted
 };
 
 }  // namespace portmqtt::session
