@@ -219,6 +219,27 @@ TEST(PublishOut, IdsWrapAndSkipIdsInFlight) {
   EXPECT_EQ(h.publish("t", "x", QoS::at_least_once).packet_id, 4);  // keeps walking forward
 }
 
+// The last accepted topic is remembered to skip its scan: that must never let a bad topic
+// through, whatever came before it.
+TEST(PublishOut, TopicChecksHoldAfterAnAcceptedTopic) {
+  Harness h(config_for(ProtocolVersion::v3_1_1));
+  h.connect_with(connack_v311());
+  EXPECT_TRUE(h.publish("a/b", "x", QoS::at_most_once));
+  EXPECT_EQ(h.publish("a/+", "x", QoS::at_most_once).error, errc::invalid_topic);
+  EXPECT_EQ(h.publish("", "x", QoS::at_most_once).error, errc::invalid_topic);
+  EXPECT_EQ(h.publish(std::string_view("a/\0b", 4), "x", QoS::at_least_once).error,
+            errc::invalid_topic);
+  EXPECT_EQ(h.publish("a/#", "x", QoS::exactly_once).error, errc::invalid_topic);
+  EXPECT_TRUE(h.publish("a/b", "y", QoS::at_most_once));
+  EXPECT_TRUE(h.publish("a/c", "z", QoS::at_least_once));
+  EXPECT_EQ(h.publish("a/c/+", "z", QoS::at_least_once).error, errc::invalid_topic);
+  // Every accepted message went out as given; none of the refused ones did.
+  EXPECT_EQ(h.output(), (Bytes{0x30, 0x06, 0x00, 0x03, 'a', '/', 'b', 'x',  // a/b "x"
+                               0x30, 0x06, 0x00, 0x03, 'a', '/', 'b', 'y',  // a/b "y"
+                               0x32, 0x08, 0x00, 0x03, 'a', '/', 'c',       // a/c QoS 1
+                               0x00, 0x01, 'z'}));                          // id 1, "z"
+}
+
 TEST(PublishOut, ValidationErrors) {
   Harness h(config_for(ProtocolVersion::v5));
   h.connect_with({0x20, 0x0F, 0x00, 0x00,        // CONNACK, remaining 15, success
