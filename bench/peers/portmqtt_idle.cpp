@@ -1,8 +1,10 @@
 // Resident memory per idle connection: N portmqtt clients on one shared EventLoop, all
 // connected to a broker and then left idle.
 //   portmqtt_idle --host H --port P --connections N [--threads T] [--idle-seconds S]
+//                 [--own-threads 1]
 // Prints one JSON line with the resident set before the clients exist and once all are
-// connected and idle, and the difference per connection.
+// connected and idle, and the difference per connection. With --own-threads 1 every client
+// runs its own loop thread instead (the ESP-MQTT model: one task per client).
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -27,11 +29,13 @@ struct IdleOptions {
   std::size_t connections = 1;
   std::size_t threads = 1;
   unsigned idle_seconds = 1;
+  bool own_threads = false;
 };
 
 [[noreturn]] void usage(const char* program) {
   std::fprintf(stderr,
-               "usage: %s --host H --port P --connections N [--threads T] [--idle-seconds S]\n",
+               "usage: %s --host H --port P --connections N [--threads T] [--idle-seconds S]\n"
+               "          [--own-threads 0|1]\n",
                program);
   std::exit(2);
 }
@@ -58,6 +62,8 @@ IdleOptions parse(int argc, char** argv) {
       o.connections = number(argv[0], value, 1, 1'000'000);
     } else if (name == "--threads") {
       o.threads = number(argv[0], value, 1, 64);
+    } else if (name == "--own-threads") {
+      o.own_threads = number(argv[0], value, 0, 1) == 1;
     } else if (name == "--idle-seconds") {
       o.idle_seconds = static_cast<unsigned>(number(argv[0], value, 0, 3600));
     } else {
@@ -102,8 +108,9 @@ int main(int argc, char** argv) {
   clients.reserve(options.connections);
   const portmqtt::bench::Stopwatch clock;
   for (std::size_t i = 0; i < options.connections; ++i) {
-    auto& client =
-        *clients.emplace_back(std::make_unique<portmqtt::Client>(loop, config_for(options, i)));
+    auto& client = *clients.emplace_back(
+        options.own_threads ? std::make_unique<portmqtt::Client>(config_for(options, i))
+                            : std::make_unique<portmqtt::Client>(loop, config_for(options, i)));
     client.on_connected([&](const portmqtt::Connected&) { connects.complete(); });
     client.on_disconnected([&](const portmqtt::Disconnected&) { failures.complete(); });
     if (const auto ec = client.start()) portmqtt::bench::fail(kName, "start: " + ec.message());
@@ -116,10 +123,11 @@ int main(int argc, char** argv) {
   const double per_connection =
       static_cast<double>(idle_kib - before_kib) / static_cast<double>(options.connections);
   std::printf(
-      "{\"client\":\"%s\",\"connections\":%zu,\"threads\":%zu,\"connect_seconds\":%.3f,"
+      "{\"client\":\"%s\",\"connections\":%zu,\"threads\":%zu,\"own_threads\":%s,\"connect_"
+      "seconds\":%.3f,"
       "\"rss_before_kib\":%ld,\"rss_idle_kib\":%ld,\"kib_per_connection\":%.2f}\n",
-      kName, options.connections, options.threads, connect_seconds, before_kib, idle_kib,
-      per_connection);
+      kName, options.connections, options.threads, options.own_threads ? "true" : "false",
+      connect_seconds, before_kib, idle_kib, per_connection);
   std::fflush(stdout);
   clients.clear();
   return 0;
