@@ -115,7 +115,7 @@ CommandResult Session::Impl::publish(const codec::Publish& message, TimePoint no
   packet.topic = topic;
   packet.packet_id = id;
   packet.dup = false;
-  auto bytes = std::make_shared<codec::Buffer>();
+  std::shared_ptr<codec::Buffer> bytes = outbox.fresh_buffer();
   std::error_code error = codec::encode(packet, version, *bytes);
   if (!error && bytes->size() > server.maximum_packet_size) {
     error = make_error_code(errc::packet_too_large);

@@ -96,8 +96,9 @@ void Outbox::replace(OutboxEntry& entry, codec::PacketType type,
   bytes_ -= packet_size(entry.type, entry.bytes);
   bytes_ += packet_size(type, bytes);
   entry.type = type;
-  entry.bytes = std::move(bytes);
+  std::shared_ptr<const codec::Buffer> old = std::exchange(entry.bytes, std::move(bytes));
   if (store_) store_->update(record_of(entry));
+  recycle(std::move(old));
 }
 
 void Outbox::erase(OutboxEntry& entry) {
@@ -107,6 +108,7 @@ void Outbox::erase(OutboxEntry& entry) {
     by_id_.erase(entry.packet_id);
   }
   if (store_) store_->erase(entry.store_key);
+  recycle(std::move(entry.bytes));
   entry = OutboxEntry{};  // a free slot
   --live_;
   // Completions arrive oldest first as a rule, so the front moves on and the ring stays as
@@ -115,13 +117,58 @@ void Outbox::erase(OutboxEntry& entry) {
     head_ = (head_ + 1) & (slots_.size() - 1);
     ++first_;
   }
-  if (live_ == 0 && slots_.size() > kKeptWhenEmpty) {
-    slots_ = {};  // a burst is over: give its memory back
-    head_ = 0;
+  if (live_ == 0) {
+    trim_spares(kSparesWhenEmpty);
+    if (slots_.size() > kKeptWhenEmpty) {
+      slots_ = {};  // a burst is over: give its memory back
+      head_ = 0;
+    }
+  }
+}
+
+std::shared_ptr<codec::Buffer> Outbox::fresh_buffer() {
+  // Oldest first: the write that still held a buffer when its message completed has most
+  // likely finished since. A count read as 1 cannot grow again (no other owner exists to
+  // copy from), so the buffer is then ours alone.
+  if (spares_head_ == spares_.size() || spares_[spares_head_].use_count() != 1)
+    return std::make_shared<codec::Buffer>();
+  std::shared_ptr<codec::Buffer> buffer = std::move(spares_[spares_head_++]);
+  spare_bytes_ -= buffer->capacity();
+  if (spares_head_ == spares_.size()) {
+    spares_.clear();
+    spares_head_ = 0;
+  } else if (spares_head_ * 2 > spares_.size()) {
+    spares_.erase(spares_.begin(), spares_.begin() + static_cast<std::ptrdiff_t>(spares_head_));
+    spares_head_ = 0;
+  }
+  buffer->clear();
+  return buffer;
+}
+
+void Outbox::recycle(std::shared_ptr<const codec::Buffer> bytes) {
+  // Packets of a durable store may have been made by the store, so those are left alone.
+  if (store_ || !bytes) return;
+  const std::size_t capacity = bytes->capacity();
+  if (capacity > kMaxSpareCapacity || spare_bytes_ + capacity > kMaxSpareBytes) return;
+  spare_bytes_ += capacity;
+  // Without a store every packet buffer was made mutable, by fresh_buffer() or the session,
+  // so casting the const away again is sound; it is written only once no one else holds it.
+  spares_.push_back(std::const_pointer_cast<codec::Buffer>(std::move(bytes)));
+}
+
+void Outbox::trim_spares(std::size_t keep) {
+  while (spares_.size() - spares_head_ > keep) {
+    spare_bytes_ -= spares_.back()->capacity();
+    spares_.pop_back();
+  }
+  if (spares_head_ == spares_.size()) {
+    spares_ = {};
+    spares_head_ = 0;
   }
 }
 
 void Outbox::clear() {
+  trim_spares(0);
   slots_ = {};
   head_ = 0;
   first_ = next_sequence_;

@@ -94,6 +94,12 @@ class Outbox {
   /// Whether packets must be kept encoded for a store (otherwise a PUBREL needs no bytes).
   bool durable() const { return store_ != nullptr; }
 
+  /// An empty buffer to encode a new entry's packet into: one of a completed entry when
+  /// there is one. The publishing thread allocates what the loop thread would free on the
+  /// acknowledgement, which costs glibc a cross-thread free per message; reusing the buffers
+  /// makes the steady state allocation-free.
+  std::shared_ptr<codec::Buffer> fresh_buffer();
+
   /// Sequences of the live entries lie in [first_sequence(), end_sequence()); at() tells
   /// which of them are gone. Calls f(entry) for each live entry from `from` on, in order;
   /// f may erase the entry it was given.
@@ -126,8 +132,15 @@ class Outbox {
     return slots_[(head_ + (sequence - first_)) & (slots_.size() - 1)];
   }
   void grow();
+  /// Keeps the packet buffer of a completed entry for reuse once nothing else holds it (a
+  /// write in flight may).
+  void recycle(std::shared_ptr<const codec::Buffer> bytes);
+  void trim_spares(std::size_t keep);
 
   static constexpr std::size_t kKeptWhenEmpty = 64;
+  static constexpr std::size_t kMaxSpareBytes = 256 * 1024;
+  static constexpr std::size_t kMaxSpareCapacity = 16 * 1024;
+  static constexpr std::size_t kSparesWhenEmpty = 4;
 
   std::unique_ptr<Store> store_;    // null: memory only
   std::vector<OutboxEntry> slots_;  // power-of-two ring; empty while the outbox is empty
@@ -139,6 +152,9 @@ class Outbox {
   IdTable<std::uint64_t> by_id_;  // packet id -> sequence
   std::uint64_t unsent_hint_ = 0;
   std::size_t bytes_ = 0;
+  std::vector<std::shared_ptr<codec::Buffer>> spares_;  // oldest first, from spares_head_
+  std::size_t spares_head_ = 0;
+  std::size_t spare_bytes_ = 0;  // capacity of the spares
 };
 
 }  // namespace portmqtt::session

@@ -203,6 +203,33 @@ TEST(Outbox, TellsADurableStoreEveryChangeUnderItsOwnKeys) {
   EXPECT_EQ(ids_in_order(resumed), (std::vector<std::uint16_t>{9, 10}));
 }
 
+// A completed entry's buffer is handed out again, but never while another owner (a write in
+// flight) still holds it, and never from a durable store's records.
+TEST(Outbox, ReusesPacketBuffersOnlyOnceNothingElseHoldsThem) {
+  Outbox outbox(nullptr);
+  OutboxEntry first = entry_with_id(1, 100);
+  const codec::Buffer* first_buffer = first.bytes.get();
+  std::shared_ptr<const codec::Buffer> in_flight = first.bytes;  // as a batch being written
+  outbox.add(std::move(first));
+  outbox.add(entry_with_id(2, 100));
+  outbox.erase(*outbox.find(1));
+  std::shared_ptr<codec::Buffer> fresh = outbox.fresh_buffer();
+  EXPECT_NE(fresh.get(), first_buffer);  // still referenced: a new one
+  in_flight.reset();                     // the write finished
+  std::shared_ptr<codec::Buffer> reused = outbox.fresh_buffer();
+  EXPECT_EQ(reused.get(), first_buffer);
+  EXPECT_TRUE(reused->empty());
+  EXPECT_GE(reused->capacity(), 100u);
+
+  Outbox durable(std::make_unique<MemoryStore>());
+  OutboxEntry stored = entry_with_id(3, 100);
+  std::weak_ptr<const codec::Buffer> watch = stored.bytes;
+  durable.add(std::move(stored));
+  durable.add(entry_with_id(4, 100));
+  durable.erase(*durable.find(3));
+  EXPECT_TRUE(watch.expired());  // released with its record, not kept for reuse
+}
+
 TEST(EventQueue, FirstInFirstOutAcrossRefills) {
   EventQueue queue;
   EXPECT_TRUE(queue.empty());
