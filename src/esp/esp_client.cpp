@@ -46,6 +46,7 @@ esp_err_t store_ext(esp_mqtt_client& handle, const esp_mqtt_client_ext_config_t&
     return ESP_ERR_NOT_SUPPORTED;
   }
   handle.ext = ext;
+  handle.skip_publish_if_disconnected = ext.skip_publish_if_disconnected;
   handle.events.report_deleted = ext.report_deleted_messages;
   handle.events.topic_on_all_fragments = ext.topic_on_all_data_events;
   handle.events.user_queue_capacity =
@@ -188,12 +189,9 @@ int send_message(esp_mqtt_client_handle_t handle, const char* topic, const char*
   // ESP-MQTT's enqueue keeps a QoS 0 message only when asked to store it.
   if (mode == SendMode::enqueue && qos == 0) return kMsgIdError;
   if (mode == SendMode::publish) {
-    bool skip_offline = false;
-    {
-      std::lock_guard lock(handle->mutex);
-      skip_offline = handle->ext.skip_publish_if_disconnected;
-    }
-    if (skip_offline && handle->client->state() != ConnectionState::connected) return kMsgIdError;
+    if (handle->skip_publish_if_disconnected.load(std::memory_order_relaxed) &&
+        handle->client->state() != ConnectionState::connected)
+      return kMsgIdError;
   }
   PublishOptions options{static_cast<QoS>(qos), retain != 0, mode == SendMode::enqueue_and_store};
   std::string_view payload = payload_of(data, len);

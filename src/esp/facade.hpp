@@ -38,6 +38,10 @@ struct esp_mqtt_client {
   esp_mqtt_client_ext_config_t ext{};
   PendingProperties pending;
   std::string response_info;  // MQTT 5 Response Information of the last CONNACK
+  // Read on every publish without the mutex: the common case (no one-shot properties, the
+  // default offline policy) then costs no lock beyond the client's own.
+  std::atomic<bool> skip_publish_if_disconnected{false};  // ext.skip_publish_if_disconnected
+  std::atomic<bool> publish_properties_pending{false};    // pending.publish != nullptr
 
   portmqtt::esp::EventDispatch events;
   std::unique_ptr<portmqtt::Client> client;

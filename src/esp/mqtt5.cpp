@@ -127,9 +127,11 @@ EventProperties::EventProperties(const Properties& props) {
 }
 
 Properties take_pending_publish_properties(esp_mqtt_client& handle) {
+  if (!handle.publish_properties_pending.load(std::memory_order_acquire)) return {};
   std::lock_guard lock(handle.mutex);
   const esp_mqtt5_publish_property_config_t* pending = handle.pending.publish;
   handle.pending.publish = nullptr;
+  handle.publish_properties_pending.store(false, std::memory_order_relaxed);
   if (pending == nullptr || handle.settings.protocol != MQTT_PROTOCOL_V_5) return {};
   return to_properties(*pending, handle.response_info);
 }
@@ -213,6 +215,7 @@ esp_err_t esp_mqtt5_client_set_publish_property(
   }
   std::lock_guard lock(client->mutex);
   client->pending.publish = property;
+  client->publish_properties_pending.store(true, std::memory_order_release);
   return ESP_OK;
 }
 
