@@ -82,7 +82,7 @@ void Session::Impl::set_config(Config next) {
     next_config.reset();
     apply_config(std::move(next));
   } else {
-    next_config = std::move(next);
+    next_config = std::make_unique<Config>(std::move(next));
   }
 }
 

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <system_error>
@@ -170,7 +171,9 @@ struct Session::Impl {
 
   // --- state ----------------------------------------------------------------------------------
   Config config;
-  std::optional<Config> next_config;  // set_config() while a connection is up
+  // set_config() while a connection is up; rare, so not inline (a Config is 320 bytes that
+  // every idle session would carry).
+  std::unique_ptr<Config> next_config;
   codec::ProtocolVersion version;
   State state = State::disconnected;
   ServerCapabilities server;
