@@ -61,7 +61,7 @@ void Outbox::grow() {
   head_ = 0;
 }
 
-OutboxEntry& Outbox::append(OutboxEntry entry) {
+OutboxEntry& Outbox::append(OutboxEntry&& entry) {
   if (next_sequence_ - first_ >= slots_.size()) grow();
   entry.sequence = next_sequence_++;
   bytes_ += packet_size(entry.type, entry.bytes);
@@ -74,14 +74,14 @@ OutboxEntry& Outbox::append(OutboxEntry entry) {
   return placed;
 }
 
-OutboxEntry& Outbox::add(OutboxEntry entry) {
+OutboxEntry& Outbox::add(OutboxEntry&& entry) {
   entry.store_key = next_store_key_++;
   OutboxEntry& added = append(std::move(entry));
   if (store_) store_->put(record_of(added));
   return added;
 }
 
-OutboxEntry& Outbox::adopt(OutboxEntry entry) {
+OutboxEntry& Outbox::adopt(OutboxEntry&& entry) {
   next_store_key_ = std::max(next_store_key_, entry.store_key + 1);
   return append(std::move(entry));
 }
@@ -108,8 +108,8 @@ void Outbox::erase(OutboxEntry& entry) {
     by_id_.erase(entry.packet_id);
   }
   if (store_) store_->erase(entry.store_key);
-  recycle(std::move(entry.bytes));
-  entry = OutboxEntry{};  // a free slot
+  recycle(std::move(entry.bytes));  // leaves entry.bytes empty
+  entry.sequence = 0;               // a free slot; append() overwrites the rest
   --live_;
   // Completions arrive oldest first as a rule, so the front moves on and the ring stays as
   // small as the window.

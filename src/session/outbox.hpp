@@ -66,7 +66,7 @@ class Outbox {
   explicit Outbox(std::unique_ptr<Store> store);
 
   /// Appends a new entry (its sequence is assigned here) and tells the store.
-  OutboxEntry& add(OutboxEntry entry);
+  OutboxEntry& add(OutboxEntry&& entry);
   /// The entry in flight with this packet id, or nullptr.
   OutboxEntry* find(std::uint16_t packet_id);
   /// The entry with this sequence, or nullptr when it is gone.
@@ -90,7 +90,7 @@ class Outbox {
     if (store_) store_->erase(store_key);
   }
   /// Adopts a record returned by load_stored() (`store_key` set) without writing it back.
-  OutboxEntry& adopt(OutboxEntry entry);
+  OutboxEntry& adopt(OutboxEntry&& entry);
   /// Whether packets must be kept encoded for a store (otherwise a PUBREL needs no bytes).
   bool durable() const { return store_ != nullptr; }
 
@@ -127,7 +127,7 @@ class Outbox {
 
  private:
   Store::Record record_of(const OutboxEntry& entry) const;
-  OutboxEntry& append(OutboxEntry entry);
+  OutboxEntry& append(OutboxEntry&& entry);
   OutboxEntry& slot(std::uint64_t sequence) {
     return slots_[(head_ + (sequence - first_)) & (slots_.size() - 1)];
   }
