@@ -33,6 +33,7 @@ class TcpTransport final : public SocketTransport<tcp::socket> {
 
  private:
   void cancel_connect() override { connector_.cancel(); }
+  void after_read() override { acknowledge_promptly(socket_); }
 
   TcpConnector connector_;
   ConnectHandler on_connect_;

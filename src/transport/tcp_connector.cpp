@@ -45,6 +45,12 @@ std::error_code bind_to_device(int fd, const std::string& name) {
 
 }  // namespace
 
+void acknowledge_promptly(tcp::socket& socket) {
+  if (!socket.is_open()) return;
+  // Best effort: a failure only means ACKs may be delayed as usual.
+  (void)set_int_option(socket.native_handle(), IPPROTO_TCP, TCP_QUICKACK, 1);
+}
+
 TcpConnector::TcpConnector(asio::any_io_executor executor, const Options& options)
     : resolver_(executor),
       timer_(executor),

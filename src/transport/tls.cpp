@@ -238,10 +238,12 @@ class TlsTransport final : public Transport {
   }
 
   void async_read_some(ByteSpan buffer, IoHandler handler) override {
-    stream_.async_read_some(
-        asio::buffer(buffer.data(), buffer.size()),
-        [self = shared_from_this(), this, handler = std::move(handler)](
-            boost::system::error_code ec, std::size_t n) { handler(to_io_error(ec), n); });
+    stream_.async_read_some(asio::buffer(buffer.data(), buffer.size()),
+                            [self = shared_from_this(), this, handler = std::move(handler)](
+                                boost::system::error_code ec, std::size_t n) {
+                              if (!ec) acknowledge_promptly(stream_.next_layer());
+                              handler(to_io_error(ec), n);
+                            });
   }
 
   // One contiguous buffer: the SSL stream writes one record per buffer of a sequence.
@@ -249,10 +251,12 @@ class TlsTransport final : public Transport {
     outgoing_.clear();
     for (ConstByteSpan b : buffers)
       outgoing_.insert(outgoing_.end(), b.begin(), b.end());
-    asio::async_write(
-        stream_, asio::buffer(outgoing_),
-        [self = shared_from_this(), this, handler = std::move(handler)](
-            boost::system::error_code ec, std::size_t n) { handler(to_io_error(ec), n); });
+    asio::async_write(stream_, asio::buffer(outgoing_),
+                      [self = shared_from_this(), this, handler = std::move(handler)](
+                          boost::system::error_code ec, std::size_t n) {
+                        if (!ec) acknowledge_promptly(stream_.next_layer());
+                        handler(to_io_error(ec), n);
+                      });
   }
 
   void close() override {
