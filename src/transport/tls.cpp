@@ -251,12 +251,10 @@ class TlsTransport final : public Transport {
     outgoing_.clear();
     for (ConstByteSpan b : buffers)
       outgoing_.insert(outgoing_.end(), b.begin(), b.end());
-    asio::async_write(stream_, asio::buffer(outgoing_),
-                      [self = shared_from_this(), this, handler = std::move(handler)](
-                          boost::system::error_code ec, std::size_t n) {
-                        if (!ec) acknowledge_promptly(stream_.next_layer());
-                        handler(to_io_error(ec), n);
-                      });
+    asio::async_write(
+        stream_, asio::buffer(outgoing_),
+        [self = shared_from_this(), this, handler = std::move(handler)](
+            boost::system::error_code ec, std::size_t n) { handler(to_io_error(ec), n); });
   }
 
   void close() override {
