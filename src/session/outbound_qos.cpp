@@ -141,23 +141,20 @@ void Session::Impl::send_pending(TimePoint now, bool every_pubrel) {
   // Nothing at or after the hint: every entry was sent. The common case after an ack; the
   // hint stays valid, as later entries get higher sequences.
   if (outbox.unsent_hint() >= outbox.end_sequence()) return;
-  std::optional<std::uint64_t> first_waiting;
-  bool blocked = false;
-  const std::uint64_t from = std::max(outbox.unsent_hint(), outbox.first_sequence());
-  for (std::uint64_t sequence = from; sequence < outbox.end_sequence(); ++sequence) {
-    OutboxEntry* entry = outbox.at(sequence);
-    if (!entry || entry->sent) continue;
-    if (entry->type == PacketType::pubrel) {
-      send_entry(*entry, now);  // the broker holds the message already: no quota check
-    } else if (blocked || (entry->uses_quota() && !quota.available())) {
+  std::optional<std::uint64_t> first_waiting;  // set: the window is full from here on
+  outbox.for_each_from(outbox.unsent_hint(), [&](OutboxEntry& entry) {
+    if (entry.sent) return true;
+    if (entry.type == PacketType::pubrel) {
+      send_entry(entry, now);  // the broker holds the message already: no quota check
+    } else if (first_waiting || (entry.uses_quota() && !quota.available())) {
       // Order is kept: nothing overtakes a message waiting for the window.
-      blocked = true;
-      if (!first_waiting) first_waiting = sequence;
-      if (!every_pubrel) break;
+      if (!first_waiting) first_waiting = entry.sequence;
+      return every_pubrel;
     } else {
-      send_entry(*entry, now);
+      send_entry(entry, now);
     }
-  }
+    return true;
+  });
   outbox.set_unsent_hint(first_waiting ? *first_waiting : outbox.end_sequence());
 }
 

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -100,20 +101,22 @@ class Outbox {
   /// makes the steady state allocation-free.
   std::shared_ptr<codec::Buffer> fresh_buffer();
 
-  /// Sequences of the live entries lie in [first_sequence(), end_sequence()); at() tells
-  /// which of them are gone. Calls f(entry) for each live entry from `from` on, in order;
-  /// f may erase the entry it was given.
+  /// Sequences of the live entries lie in [first_sequence(), end_sequence()).
   std::uint64_t first_sequence() const { return first_; }
   std::uint64_t end_sequence() const { return next_sequence_; }
+  /// Calls f(entry) for each live entry with a sequence of `from` or later, in queue order.
+  /// f may erase the entry it was given; when f returns bool, false ends the walk.
   template <typename F>
   void for_each_from(std::uint64_t from, F&& f) {
-    for (std::uint64_t s = std::max(from, first_); s < next_sequence_; ++s) {
-      if (OutboxEntry* entry = at(s)) f(*entry);
-    }
+    walk(*this, from, f);
+  }
+  template <typename F>
+  void for_each_from(std::uint64_t from, F&& f) const {
+    walk(*this, from, f);
   }
   template <typename F>
   void for_each(F&& f) {
-    for_each_from(0, std::forward<F>(f));
+    walk(*this, 0, f);
   }
 
   bool empty() const { return live_ == 0; }
@@ -126,6 +129,19 @@ class Outbox {
   void set_unsent_hint(std::uint64_t sequence) { unsent_hint_ = sequence; }
 
  private:
+  template <typename Self, typename F>
+  static void walk(Self& self, std::uint64_t from, F& f) {
+    for (std::uint64_t s = std::max(from, self.first_); s < self.next_sequence_; ++s) {
+      auto* entry = self.at(s);
+      if (entry == nullptr) continue;
+      if constexpr (std::is_same_v<std::invoke_result_t<F&, decltype(*entry)>, bool>) {
+        if (!f(*entry)) return;
+      } else {
+        f(*entry);
+      }
+    }
+  }
+
   Store::Record record_of(const OutboxEntry& entry) const;
   OutboxEntry& append(OutboxEntry&& entry);
   OutboxEntry& slot(std::uint64_t sequence) {

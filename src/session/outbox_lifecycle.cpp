@@ -65,25 +65,25 @@ bool Session::Impl::expirable(const OutboxEntry& entry) const {
 void Session::Impl::expire(TimePoint now) {
   if (config.outbox_expiry <= Duration{0}) return;
   // Entries are in queue order, so `created` only grows along the scan.
-  const std::uint64_t from = std::max(outbox.unsent_hint(), outbox.first_sequence());
-  for (std::uint64_t sequence = from; sequence < outbox.end_sequence(); ++sequence) {
-    OutboxEntry* entry = outbox.at(sequence);
-    if (!entry || !expirable(*entry)) continue;
-    if (now - entry->created < config.outbox_expiry) break;
-    events.emplace_back(MessageExpired{entry->packet_id, PacketType::publish});
-    if (entry->packet_id != 0) ids.release(entry->packet_id);
-    outbox.erase(*entry);
-  }
+  outbox.for_each_from(outbox.unsent_hint(), [&](OutboxEntry& entry) {
+    if (!expirable(entry)) return true;
+    if (now - entry.created < config.outbox_expiry) return false;
+    events.emplace_back(MessageExpired{entry.packet_id, PacketType::publish});
+    if (entry.packet_id != 0) ids.release(entry.packet_id);
+    outbox.erase(entry);
+    return true;
+  });
 }
 
 std::optional<TimePoint> Session::Impl::expiry_deadline() const {
   if (config.outbox_expiry <= Duration{0} || loaded_unstamped) return std::nullopt;
-  const std::uint64_t from = std::max(outbox.unsent_hint(), outbox.first_sequence());
-  for (std::uint64_t sequence = from; sequence < outbox.end_sequence(); ++sequence) {
-    const OutboxEntry* entry = outbox.at(sequence);
-    if (entry && expirable(*entry)) return entry->created + config.outbox_expiry;
-  }
-  return std::nullopt;
+  std::optional<TimePoint> deadline;
+  outbox.for_each_from(outbox.unsent_hint(), [&](const OutboxEntry& entry) {
+    if (!expirable(entry)) return true;
+    deadline = entry.created + config.outbox_expiry;
+    return false;
+  });
+  return deadline;
 }
 
 void Session::Impl::load_store() {
