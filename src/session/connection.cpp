@@ -123,8 +123,7 @@ void Session::Impl::connection_lost(TimePoint now) {
   outbox.set_unsent_hint(0);
   quota.reset(quota.limit());
   // Acks for abandoned ids cannot come on a new connection.
-  for (std::uint16_t id : abandoned.ids())
-    ids.release(id);
+  abandoned.for_each([&](std::uint16_t id) { ids.release(id); });
   abandoned.clear();
   drop_requests();
   aliases_out.reset(0);

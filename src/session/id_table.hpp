@@ -117,4 +117,22 @@ class IdTable {
   std::size_t size_ = 0;
 };
 
+/// A set of packet ids, on the same table.
+class IdSet {
+ public:
+  bool contains(std::uint16_t id) const { return table_.contains(id); }
+  bool insert(std::uint16_t id) { return table_.insert(id, true); }  ///< false: 0 or present
+  bool erase(std::uint16_t id) { return table_.erase(id); }          ///< false when absent
+  std::size_t size() const { return table_.size(); }
+  void clear() { table_.clear(); }
+  /// Calls f(id) for every id, in no particular order.
+  template <typename F>
+  void for_each(F&& f) const {
+    table_.for_each([&](std::uint16_t id, bool) { f(id); });
+  }
+
+ private:
+  IdTable<bool> table_;
+};
+
 }  // namespace portmqtt::session

@@ -10,13 +10,13 @@ std::uint16_t PacketIds::allocate() {
   do {
     candidate = candidate == 65535 ? 1 : static_cast<std::uint16_t>(candidate + 1);
   } while (used_.contains(candidate));
-  used_.insert(candidate, true);
+  used_.insert(candidate);
   last_ = candidate;
   return candidate;
 }
 
 bool PacketIds::reserve(std::uint16_t id) {
-  return used_.insert(id, true);
+  return used_.insert(id);
 }
 
 void PacketIds::release(std::uint16_t id) {

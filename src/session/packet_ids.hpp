@@ -24,7 +24,7 @@ class PacketIds {
   void clear() { used_.clear(); }
 
  private:
-  IdTable<bool> used_;  // no per-session 8 KiB bitmap; nothing at all while idle
+  IdSet used_;  // no per-session 8 KiB bitmap; nothing at all while idle
   std::uint16_t last_ = 0;
 };
 

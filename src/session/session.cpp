@@ -38,26 +38,6 @@ codec::ReasonCode disconnect_reason_for(std::error_code codec_error) {
 
 }  // namespace
 
-// --- IdSet ----------------------------------------------------------------------------------
-
-bool IdSet::contains(std::uint16_t id) const {
-  return std::binary_search(ids_.begin(), ids_.end(), id);
-}
-
-bool IdSet::insert(std::uint16_t id) {
-  auto at = std::lower_bound(ids_.begin(), ids_.end(), id);
-  if (at != ids_.end() && *at == id) return false;
-  ids_.insert(at, id);
-  return true;
-}
-
-bool IdSet::erase(std::uint16_t id) {
-  auto at = std::lower_bound(ids_.begin(), ids_.end(), id);
-  if (at == ids_.end() || *at != id) return false;
-  ids_.erase(at);
-  return true;
-}
-
 // --- Impl: construction, input loop, timers ------------------------------------------------
 
 Session::Impl::Impl(Config initial, std::unique_ptr<Store> store)

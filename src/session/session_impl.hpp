@@ -19,6 +19,7 @@
 #include "session/connection_state.hpp"
 #include "session/errc.hpp"
 #include "session/event_queue.hpp"
+#include "session/id_table.hpp"
 #include "session/keepalive.hpp"
 #include "session/outbox.hpp"
 #include "session/output_queue.hpp"
@@ -27,20 +28,6 @@
 #include "session/topic_alias.hpp"
 
 namespace portmqtt::session {
-
-/// A sorted set of 16-bit packet ids: small, no per-element allocation.
-class IdSet {
- public:
-  bool contains(std::uint16_t id) const;
-  bool insert(std::uint16_t id);  ///< false when already present
-  bool erase(std::uint16_t id);   ///< false when absent
-  std::size_t size() const { return ids_.size(); }
-  void clear() { ids_.clear(); }
-  const std::vector<std::uint16_t>& ids() const { return ids_; }
-
- private:
-  std::vector<std::uint16_t> ids_;
-};
 
 /// A SUBSCRIBE or UNSUBSCRIBE waiting for its ack.
 struct PendingRequest {

@@ -3,6 +3,7 @@
 // orders the protocol produces (in order, out of order, wrapping ids, bursts).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <map>
@@ -84,6 +85,24 @@ TEST(IdTable, MatchesAMapUnderRandomOperations) {
     EXPECT_EQ(model.at(id), value);
   });
   EXPECT_EQ(visited, model.size());
+}
+
+TEST(IdSet, InsertEraseAndVisitEveryId) {
+  IdSet set;
+  EXPECT_FALSE(set.insert(0));
+  for (std::uint16_t id : {5, 65535, 1, 300})
+    EXPECT_TRUE(set.insert(id));
+  EXPECT_FALSE(set.insert(300));
+  EXPECT_TRUE(set.erase(5));
+  EXPECT_FALSE(set.erase(5));
+  EXPECT_TRUE(set.contains(65535));
+  EXPECT_FALSE(set.contains(5));
+  std::vector<std::uint16_t> seen;
+  set.for_each([&](std::uint16_t id) { seen.push_back(id); });
+  std::sort(seen.begin(), seen.end());
+  EXPECT_EQ(seen, (std::vector<std::uint16_t>{1, 300, 65535}));
+  set.clear();
+  EXPECT_EQ(set.size(), 0u);
 }
 
 OutboxEntry entry_with_id(std::uint16_t id, std::size_t size = 4) {
