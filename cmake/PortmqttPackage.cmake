@@ -24,6 +24,9 @@ if(PORTMQTT_SHARED)
 else()
   add_library(portmqtt STATIC)
 endif()
+# The name find_package(portmqtt) gives, for projects that add portmqtt's source tree with
+# add_subdirectory() or FetchContent.
+add_library(portmqtt::portmqtt ALIAS portmqtt)
 # The layers' objects, not their archives: a shared library must contain every public
 # function whether or not another object of the library calls it.
 foreach(layer ${portmqtt_layers})
@@ -80,7 +83,7 @@ install(TARGETS portmqtt portmqtt_esp_api EXPORT portmqttTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT development)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/portmqtt/
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/portmqtt COMPONENT development
-        FILES_MATCHING PATTERN "*.hpp")
+        FILES_MATCHING PATTERN "*.hpp" PATTERN "*.h")
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/esp/
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/portmqtt/esp COMPONENT development
         FILES_MATCHING PATTERN "*.h")

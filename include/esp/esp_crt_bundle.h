@@ -1,4 +1,5 @@
-/*
+/**
+ * \file
  * esp_crt_bundle.h — ESP-IDF's certificate-bundle hook.
  *
  * On ESP-IDF the bundle is a compiled-in list of public root CAs. On Linux the equivalent is

@@ -1,4 +1,5 @@
-/*
+/**
+ * \file
  * esp_err.h — the subset of ESP-IDF's error-code header that ESP-MQTT applications use.
  *
  * Values are ESP-IDF's, so logs and comparisons written for ESP-IDF keep their meaning.

@@ -1,4 +1,5 @@
-/*
+/**
+ * \file
  * esp_event.h — the types of ESP-IDF's event library that ESP-MQTT's API is written in.
  *
  * portmqtt has no general event loop: each MQTT client dispatches its own events to the

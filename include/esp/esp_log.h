@@ -1,4 +1,5 @@
-/*
+/**
+ * \file
  * esp_log.h — ESP-IDF's logging macros, writing to stderr.
  *
  * Each ESP_LOGx(tag, format, ...) prints one line "L (ms) tag: message" (L = E/W/I/D/V,

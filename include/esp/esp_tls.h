@@ -1,4 +1,5 @@
-/*
+/**
+ * \file
  * esp_tls.h — the parts of ESP-IDF's ESP-TLS API that MQTT configurations refer to:
  * the PSK key/hint struct and the process-wide CA store.
  */

@@ -1,4 +1,5 @@
-/*
+/**
+ * \file
  * esp_tls_errors.h — ESP-TLS error codes with ESP-IDF's values.
  *
  * portmqtt reports TLS and socket failures of the broker connection through

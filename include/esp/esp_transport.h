@@ -1,4 +1,5 @@
-/*
+/**
+ * \file
  * esp_transport.h — the two transport types that esp_mqtt_client_config_t mentions.
  *
  * ESP-IDF's transport layer (tcp_transport) is not reproduced: a transport handle is opaque,

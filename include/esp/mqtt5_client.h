@@ -1,4 +1,5 @@
-/*
+/**
+ * \file
  * mqtt5_client.h — ESP-MQTT's MQTT 5 API (esp-mqtt 1.1.0), for portmqtt on Linux.
  *
  * portmqtt always builds the MQTT 5 layout, as if CONFIG_MQTT_PROTOCOL_5 were set:

@@ -1,4 +1,5 @@
-/*
+/**
+ * \file
  * mqtt_client.h — the ESP-MQTT client API (esp-mqtt 1.1.0) for portmqtt on Linux.
  *
  * Code written for ESP-IDF's mqtt_client.h compiles unchanged as C11 and as C++17/20:

@@ -1,4 +1,5 @@
-/*
+/**
+ * \file
  * mqtt_client_kconfig.h — maps ESP-MQTT's CONFIG_MQTT_* Kconfig macros, when an application
  * defines them, to the initial values of esp_mqtt_client_ext_config_t fields.
  *

@@ -1,5 +1,6 @@
-/*
- * mqtt_supported_features.h — feature macros ESP-MQTT applications test with #ifdef.
+/**
+ * \file
+ * mqtt_supported_features.h — feature macros ESP-MQTT applications test with `#ifdef`.
  *
  * ESP-MQTT derives these from the ESP-IDF version. portmqtt provides every configuration field
  * they guard, so all are defined. The hardware-backed ones (secure element, digital signature

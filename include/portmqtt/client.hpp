@@ -1,24 +1,25 @@
-// portmqtt::Client: an MQTT 3.1 / 3.1.1 / 5.0 client.
-//
-// Threading
-// ---------
-// A client runs on a loop: its own thread by default (ESP-MQTT's "MQTT task"; stack size and
-// priority from Config::task), or a shared EventLoop. Every handler runs on that loop, one at
-// a time per client. Every member function is thread-safe and may be called from any thread,
-// handlers included; stop() and the destructor behave differently on a loop thread (see
-// there). Commands (publish, subscribe, ...) take a short lock around the protocol state,
-// return their packet id at once, and wake the loop, which writes everything queued since its
-// last write in one gather write.
-//
-// Life cycle
-// ----------
-//   Client c{config};  c.on_message(...);  c.start();
-//   ... connected / reconnecting on its own ...
-//   c.stop();   // or just destroy it
-//
-// After start() the client connects, and reconnects after every loss (ReconnectConfig) until
-// stop(). Every attempt emits BeforeConnect first; a failed attempt or a lost connection emits
-// Disconnected (preceded by Error when something failed).
+/// \file
+/// portmqtt::Client: an MQTT 3.1 / 3.1.1 / 5.0 client.
+///
+/// Threading
+/// ---------
+/// A client runs on a loop: its own thread by default (ESP-MQTT's "MQTT task"; stack size and
+/// priority from Config::task), or a shared EventLoop. Every handler runs on that loop, one at
+/// a time per client. Every member function is thread-safe and may be called from any thread,
+/// handlers included; stop() and the destructor behave differently on a loop thread (see
+/// there). Commands (publish, subscribe, ...) take a short lock around the protocol state,
+/// return their packet id at once, and wake the loop, which writes everything queued since its
+/// last write in one gather write.
+///
+/// Life cycle
+/// ----------
+///   Client c{config};  c.on_message(...);  c.start();
+///   ... connected / reconnecting on its own ...
+///   c.stop();   // or just destroy it
+///
+/// After start() the client connects, and reconnects after every loss (ReconnectConfig) until
+/// stop(). Every attempt emits BeforeConnect first; a failed attempt or a lost connection emits
+/// Disconnected (preceded by Error when something failed).
 #pragma once
 
 #include <cstddef>
@@ -69,6 +70,8 @@ struct Handlers {
   std::function<void(const Event&)> on_event;
 };
 
+/// An MQTT client connection to one broker: its threading and life cycle are described at
+/// the top of this file (client.hpp).
 class Client {
  public:
   /// A client with its own loop thread (created by start()). Nothing connects yet.

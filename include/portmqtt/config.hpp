@@ -1,14 +1,15 @@
-// Configuration of a portmqtt::Client: plain structs with defaults, made for designated
-// initialisers:
-//
-//   portmqtt::Config config{
-//       .broker = {.uri = "mqtt://user:secret@broker.local:1883"},
-//       .credentials = {.client_id = "sensor-7"},
-//       .session = {.protocol_version = portmqtt::ProtocolVersion::v5},
-//   };
-//
-// Defaults follow ESP-MQTT where it has one (keep-alive 120 s, network timeout 10 s,
-// reconnect every 10 s, outbox expiry 30 s, retransmit 1 s on MQTT 3.x).
+/// \file
+/// Configuration of a portmqtt::Client: plain structs with defaults, made for designated
+/// initialisers:
+///
+///   portmqtt::Config config{
+///       .broker = {.uri = "mqtt://user:secret@broker.local:1883"},
+///       .credentials = {.client_id = "sensor-7"},
+///       .session = {.protocol_version = portmqtt::ProtocolVersion::v5},
+///   };
+///
+/// Defaults follow ESP-MQTT where it has one (keep-alive 120 s, network timeout 10 s,
+/// reconnect every 10 s, outbox expiry 30 s, retransmit 1 s on MQTT 3.x).
 #pragma once
 
 #include <chrono>
@@ -110,6 +111,7 @@ struct TcpKeepAliveConfig {
   int count = 3;
 };
 
+/// How the connection is made and kept: timeouts, reconnects, TCP options, the local address.
 struct NetworkConfig {
   /// Bounds the TCP connect (DNS included), the CONNACK wait, and how long publish() waits
   /// for room in a full send queue.
@@ -127,6 +129,7 @@ struct NetworkConfig {
   std::string bind_address;
 };
 
+/// Receive buffer, packet size limit, message fragments and the send-queue bound.
 struct BufferConfig {
   /// Initial size of the receive buffer. It grows to the size of the largest packet received
   /// (up to max_packet_size) and keeps that size.

@@ -1,13 +1,14 @@
-// Errors of the public API: portmqtt::errc, its std::error_category, and Result<T>.
-//
-// Every failure is a std::error_code. Errors of the layers below (protocol state machine,
-// packet codec, URI parser) are translated into portmqtt::errc before they reach the
-// application, so `ec == portmqtt::errc::outbox_full` is the one comparison to write.
-// Network failures keep their operating-system code: they arrive as std::system_category()
-// errors whose value() is the errno (ECONNREFUSED, ETIMEDOUT, ...), or as
-// errc::host_not_found / errc::connect_timeout when there is no errno to report. TLS and
-// WebSocket failures arrive as errc::tls_handshake_failed, certificate_invalid,
-// hostname_mismatch, ... with the OpenSSL details in the Error event.
+/// \file
+/// Errors of the public API: portmqtt::errc, its std::error_category, and Result<T>.
+///
+/// Every failure is a std::error_code. Errors of the layers below (protocol state machine,
+/// packet codec, URI parser) are translated into portmqtt::errc before they reach the
+/// application, so `ec == portmqtt::errc::outbox_full` is the one comparison to write.
+/// Network failures keep their operating-system code: they arrive as std::system_category()
+/// errors whose value() is the errno (ECONNREFUSED, ETIMEDOUT, ...), or as
+/// errc::host_not_found / errc::connect_timeout when there is no errno to report. TLS and
+/// WebSocket failures arrive as errc::tls_handshake_failed, certificate_invalid,
+/// hostname_mismatch, ... with the OpenSSL details in the Error event.
 #pragma once
 
 #include <stdexcept>

@@ -1,8 +1,9 @@
-// Events a Client reports to its handlers, on its loop thread.
-//
-// Lifetime: an event is passed by const reference and lives only for the duration of the
-// handler call. Views inside it (std::string_view, std::span) point into the client's receive
-// buffer; copy what must outlive the handler.
+/// \file
+/// Events a Client reports to its handlers, on its loop thread.
+///
+/// Lifetime: an event is passed by const reference and lives only for the duration of the
+/// handler call. Views inside it (std::string_view, std::span) point into the client's receive
+/// buffer; copy what must outlive the handler.
 #pragma once
 
 #include <any>

@@ -1,10 +1,11 @@
-// A loop shared by many clients (the "scale model").
-//
-// By default every Client owns one loop thread, like ESP-MQTT's MQTT task. For many
-// connections in one process, create one EventLoop with a few threads and pass it to each
-// Client: all their sockets, timers and handlers then run on these threads. A client's
-// handlers never run concurrently with each other, but handlers of different clients may run
-// at the same time on different threads.
+/// \file
+/// A loop shared by many clients (the "scale model").
+///
+/// By default every Client owns one loop thread, like ESP-MQTT's MQTT task. For many
+/// connections in one process, create one EventLoop with a few threads and pass it to each
+/// Client: all their sockets, timers and handlers then run on these threads. A client's
+/// handlers never run concurrently with each other, but handlers of different clients may run
+/// at the same time on different threads.
 #pragma once
 
 #include <cstddef>
@@ -18,6 +19,7 @@ namespace detail {
 struct LoopCore;
 }
 
+/// A loop shared by many clients (see event_loop.hpp): pass it to Client(EventLoop&, Config).
 class EventLoop {
  public:
   /// Starts `threads` (at least 1) loop threads at once, each with `thread` settings.

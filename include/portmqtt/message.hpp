@@ -1,4 +1,5 @@
-// Messages, quality of service and the options of publish and subscribe.
+/// \file
+/// Messages, quality of service and the options of publish and subscribe.
 #pragma once
 
 #include <cstdint>

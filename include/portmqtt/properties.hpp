@@ -1,4 +1,5 @@
-// MQTT 5 properties as the public API holds them: an ordered list that owns its strings.
+/// \file
+/// MQTT 5 properties as the public API holds them: an ordered list that owns its strings.
 #pragma once
 
 #include <cstddef>

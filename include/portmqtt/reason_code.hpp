@@ -1,4 +1,5 @@
-// MQTT 5 reason codes as the public API reports them.
+/// \file
+/// MQTT 5 reason codes as the public API reports them.
 #pragma once
 
 #include <cstdint>

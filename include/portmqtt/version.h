@@ -1,4 +1,5 @@
-/*
+/**
+ * \file
  * portmqtt's version, for C and C++.
  *
  * The numbers below are the one place the version is written: CMakeLists.txt reads them for
