@@ -78,8 +78,9 @@ class Fleet {
       return 1;
     }
     if (counters_.connects.load() == 0) {
-      std::fprintf(stderr, "Error: no client connected%s%s\n",
-                   result.first_error.empty() ? "." : ": ", result.first_error.c_str());
+      if (!plan_.options.connection.quiet)
+        std::fprintf(stderr, "Error: no client connected%s%s\n",
+                     result.first_error.empty() ? "." : ": ", result.first_error.c_str());
       return 1;
     }
     return 0;

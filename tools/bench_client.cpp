@@ -75,6 +75,7 @@ void BenchClient::start() {
   fleet_.counters.connect_span.mark(started_ns_);
   if (const auto ec = client_->start()) {
     fleet_.counters.connect_failures.fetch_add(1, std::memory_order_relaxed);
+    fleet_.counters.errors.fetch_add(1, std::memory_order_relaxed);
     fleet_.note_error("client " + client_id_ + ": " + ec.message());
   }
 }
@@ -129,6 +130,7 @@ void BenchClient::on_disconnected(const Disconnected& event) {
     in_flight_.clear();
   } else {
     counters.connect_failures.fetch_add(1, std::memory_order_relaxed);
+    counters.errors.fetch_add(1, std::memory_order_relaxed);
   }
   if (event.error)
     fleet_.note_error("client " + client_id_ + ": connection " +

@@ -167,11 +167,13 @@ std::string summary_text(const BenchResult& r) {
                    grouped(static_cast<double>(load(c.received))).c_str(),
                    grouped(rates.received, 1).c_str(),
                    grouped(static_cast<double>(load(c.subscribed))).c_str());
-  text += format("%-15s %13s %9s %9s %9s %9s %9s %9s\n", "latency (ms)", "samples", "p50", "p90",
-                 "p99", "p99.9", "max", "mean");
-  text += latency_row("connect", c.connect_latency);
-  text += latency_row("publish-to-ack", c.ack_latency);
-  text += latency_row("end-to-end", c.end_to_end);
+  const auto latencies = latency_row("connect", c.connect_latency) +
+                         latency_row("publish-to-ack", c.ack_latency) +
+                         latency_row("end-to-end", c.end_to_end);
+  if (!latencies.empty())
+    text += format("%-15s %13s %9s %9s %9s %9s %9s %9s\n", "latency (ms)", "samples", "p50", "p90",
+                   "p99", "p99.9", "max", "mean") +
+            latencies;
   const auto messages = messages_of(c);
   text += format("cpu          %.2f s", r.cpu_seconds);
   if (messages > 0)

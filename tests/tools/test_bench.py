@@ -218,7 +218,8 @@ class BenchRefusedTest(BrokerTest):
         code, out, err = run(["bench", "conn", "-p", self.port, "--clients", "3", "--json"])
         self.assertEqual(code, 1)
         report = json.loads(out)
-        self.assertEqual((report["connects"], report["connect_failures"]), (0, 3))
+        self.assertEqual(
+            (report["connects"], report["connect_failures"], report["errors"]), (0, 3, 3))
         self.assertIn("Connection Refused: not authorised.", report["first_error"])
         self.assertIn("Error: no client connected: ", err)
 
