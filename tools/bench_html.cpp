@@ -183,8 +183,9 @@ std::string histogram_chart(const std::string& title, const LatencyHistogram& h,
     const double x = px(micros);
     out += format("<line x1='%.1f' x2='%.1f' y1='%g' y2='%g' class='grid'/>", x, x, kTop,
                   kTop + kPlotHeight);
-    const std::string label =
-        micros < 1000 ? format("%g µs", micros) : format("%g ms", micros / 1000);
+    const std::string label = micros < 1e3   ? format("%g µs", micros)
+                              : micros < 1e6 ? format("%g ms", micros / 1e3)
+                                             : format("%g s", micros / 1e6);
     out += format("<text x='%.1f' y='%g' text-anchor='middle'>", x, kTop + kPlotHeight + 16) +
            label + "</text>";
   }
