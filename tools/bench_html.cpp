@@ -292,9 +292,11 @@ std::string results_table(const BenchResult& r) {
   };
   std::string out = "<table>";
   out += row("duration", format("%.2f s", r.seconds));
+  // Rates and shares per client say something only about a fleet.
+  const bool fleet = c.connects.load(std::memory_order_relaxed) > 1;
   out += row("connections", n(c.connects) + " connected, " + n(c.connect_failures) + " failed, " +
-                                n(c.disconnects) + " lost (" + grouped(rates.connects, 1) +
-                                " conn/s)");
+                                n(c.disconnects) + " lost" +
+                                (fleet ? " (" + grouped(rates.connects, 1) + " conn/s)" : ""));
   if (r.plan.options.mode == BenchMode::pub) {
     out += row("published", n(c.sent) + " (" + grouped(rates.sent, 1) + " msg/s)");
     if (r.plan.qos != QoS::at_most_once)
@@ -305,8 +307,9 @@ std::string results_table(const BenchResult& r) {
     out += row("subscriptions", n(c.subscribed) + " granted");
     out += row("received", n(c.received) + " (" + grouped(rates.received, 1) + " msg/s)");
   }
-  out += row("memory", grouped(static_cast<double>(r.memory_kib)) + " KiB (" +
-                           grouped(memory_per_client_kib(r), 1) + " KiB per client)");
+  out += row("memory",
+             grouped(static_cast<double>(r.memory_kib)) + " KiB" +
+                 (fleet ? " (" + grouped(memory_per_client_kib(r), 1) + " KiB per client)" : ""));
   out += row("CPU", format("%.2f s", r.cpu_seconds));
   out += row("errors", n(c.errors));
   if (!r.first_error.empty()) out += row("first error", r.first_error);
