@@ -223,17 +223,30 @@ BenchPlan make_bench_plan(const BenchOptions& o) {
   return plan;
 }
 
+namespace {
+
+std::string_view username_of(const BenchPlan& plan) {
+  const auto& username = plan.connection.config.credentials.username;
+  return username ? std::string_view{*username} : std::string_view{};
+}
+
+std::uint64_t index_of(const BenchPlan& plan, std::uint64_t index) {
+  return static_cast<std::uint64_t>(plan.options.start_number) + index;
+}
+
+}  // namespace
+
 std::string client_id_for(const BenchPlan& plan, std::uint64_t index) {
-  const PatternValues values{.index = static_cast<std::uint64_t>(plan.options.start_number) + index,
-                             .username = plan.connection.config.credentials.username.value_or(""),
+  const PatternValues values{.index = index_of(plan, index),
+                             .username = username_of(plan),
                              .pid = static_cast<std::uint64_t>(getpid())};
   return expand_pattern(plan.id_pattern, values, "iup", "-i");
 }
 
 std::string topic_for(const BenchPlan& plan, std::uint64_t index, std::string_view client_id) {
-  const PatternValues values{.index = static_cast<std::uint64_t>(plan.options.start_number) + index,
+  const PatternValues values{.index = index_of(plan, index),
                              .client_id = client_id,
-                             .username = plan.connection.config.credentials.username.value_or(""),
+                             .username = username_of(plan),
                              .pid = static_cast<std::uint64_t>(getpid())};
   return expand_pattern(plan.topic_pattern, values, "icup", "-t");
 }

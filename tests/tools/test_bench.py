@@ -188,6 +188,21 @@ class BenchTest(BrokerTest):
         self.bench("pub", "-i", "car-%i", "-t", "ids/%c", "-C", "1")
         self.assertEqual(peer.result()[1], b"ids/car-0\n")
 
+    def test_patterns_name_user_index_and_process(self):
+        peer = Peer(self.broker, "p/#", ["-C", "2", "-F", "%t"])
+        code, out, err = run(["bench", "pub", "-p", self.port, "-u", "a-user-with-a-long-name",
+                              "-i", "%u-%i", "-t", "p/%u/%i/%p/100%%", "--clients", "2",
+                              "--start-number", "40", "-C", "2", "--rate", "0.1",
+                              "--wait-before-publishing", "--json"])
+        self.assertEqual(code, 0, err)
+        topics = sorted(peer.result()[1].decode().split())
+        self.assertEqual(len(topics), 2)
+        for index, topic in zip((40, 41), topics):
+            self.assertRegex(topic, rf"^p/a-user-with-a-long-name/{index}/\d+/100%$")
+        log = self.broker.log()
+        self.assertIn(" as a-user-with-a-long-name-40 ", log)
+        self.assertIn(" as a-user-with-a-long-name-41 ", log)
+
     def test_interrupt_still_prints_summary(self):
         bench = spawn(["bench", "pub", "-p", self.port, "--clients", "5", "--rate", "20",
                        "--json", "--interval", "0"])
