@@ -268,8 +268,9 @@ void BenchClient::pump() {
       counters.in_flight.fetch_add(1, std::memory_order_relaxed);
     }
   }
+  // The next message's time, rounded up: woken a tick early, the client would find nothing due.
   if (plan.rate > 0)
-    wake_at(pace_start_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
+    wake_at(pace_start_ + std::chrono::ceil<Clock::duration>(std::chrono::duration<double>(
                               static_cast<double>(sequence_) / plan.rate)));
 }
 
