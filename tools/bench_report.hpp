@@ -1,86 +1,57 @@
-// Counters, latency histogram and output (live progress line, summary, JSON) of
-// `portmqtt bench`.
+// What `portmqtt bench` prints: the live one-line progress, the summary as text or JSON. The
+// HTML report is in bench_html.hpp.
 #pragma once
 
-#include <array>
-#include <atomic>
-#include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
+
+#include "bench_options.hpp"
+#include "bench_stats.hpp"
 
 namespace portmqtt::tools {
 
-/// Lock-free latency histogram in microseconds: exact below 128 us, then 64 buckets per power
-/// of two (at most 1.6% error), plus the exact maximum.
-class LatencyHistogram {
- public:
-  void record(std::uint64_t micros) noexcept;
-  std::uint64_t count() const noexcept { return count_.load(std::memory_order_relaxed); }
-  std::uint64_t max() const noexcept { return max_.load(std::memory_order_relaxed); }
-  /// The value below which `fraction` (0..1) of the samples lie, in microseconds.
-  std::uint64_t percentile(double fraction) const noexcept;
-
- private:
-  static constexpr std::size_t kBuckets = 128 + 64 * 40;
-  static std::size_t bucket_of(std::uint64_t micros) noexcept;
-  static std::uint64_t upper_bound_of(std::size_t bucket) noexcept;
-
-  std::array<std::atomic<std::uint64_t>, kBuckets> buckets_{};
-  std::atomic<std::uint64_t> count_{0};
-  std::atomic<std::uint64_t> max_{0};
+/// Everything measured in one run, at its end.
+struct BenchResult {
+  const BenchPlan& plan;
+  const BenchCounters& counters;
+  double seconds = 0;                   ///< the whole run, first connection attempt to the end
+  std::vector<Sample> samples;          ///< one per second of the run, and the last partial one
+  std::uint64_t memory_before_kib = 0;  ///< resident memory before the first client
+  std::uint64_t memory_kib = 0;         ///< resident memory at the end of the run
+  double cpu_seconds = 0;               ///< CPU (user + system) used by the run
+  std::string first_error;
 };
 
-/// Everything the clients report, updated from the loop threads.
-struct BenchCounters {
-  std::atomic<std::uint64_t> connected{0};
-  std::atomic<std::uint64_t> connect_failures{0};
-  std::atomic<std::uint64_t> disconnects{0};
-  std::atomic<std::uint64_t> sent{0};
-  std::atomic<std::uint64_t> acked{0};  ///< QoS 1/2 completions
-  std::atomic<std::uint64_t> received{0};
-  std::atomic<std::uint64_t> errors{0};  ///< failed publishes, refused or lost connections
-  std::atomic<std::uint64_t> in_flight{0};
-  LatencyHistogram latency;          ///< end to end, from the timestamp in the payload
-  LatencyHistogram connect_latency;  ///< start() to CONNACK
+/// Rates of the run, in messages (or connections) per second over the span of each activity.
+struct BenchRates {
+  double connects = 0, sent = 0, acked = 0, received = 0;
 };
+BenchRates rates_of(const BenchResult& result);
 
-/// What the summary says about the run.
-struct BenchRun {
-  std::string mode;  ///< pub, sub or conn
-  std::uint64_t clients = 0;
-  int qos = 0;
-  std::size_t payload_size = 0;
-  std::chrono::duration<double> elapsed{};
-};
+/// Memory per connected client in KiB (0 without any).
+double memory_per_client_kib(const BenchResult& result);
 
-/// Writes the live one-line progress (carriage return, no newline) to stderr.
+/// The human summary.
+std::string summary_text(const BenchResult& result);
+/// The same as one JSON object (documented in portmqtt-bench(1)), newline-terminated.
+std::string summary_json(const BenchResult& result);
+
+/// The live one-line progress (carriage return, no newline) on stderr.
 class ProgressLine {
  public:
-  explicit ProgressLine(const BenchCounters& counters, std::uint64_t clients);
-  /// Prints the line for the second that just passed.
-  void update(std::chrono::duration<double> elapsed);
+  explicit ProgressLine(const BenchPlan& plan) : plan_(plan) {}
+  /// Prints the line for the interval from `previous` to `now`.
+  void update(const Sample& previous, const Sample& now, const BenchCounters& counters);
   /// Ends the line so that the summary starts on its own line.
   void finish();
 
  private:
-  const BenchCounters& counters_;
-  std::uint64_t clients_;
-  std::uint64_t last_sent_ = 0;
-  std::uint64_t last_received_ = 0;
-  std::chrono::steady_clock::time_point last_time_ = std::chrono::steady_clock::now();
+  const BenchPlan& plan_;
   bool printed_ = false;
 };
 
-/// The human summary (totals, rates, latency percentiles).
-std::string summary_text(const BenchRun& run, const BenchCounters& counters);
-/// The same as one JSON object.
-std::string summary_json(const BenchRun& run, const BenchCounters& counters);
-
-/// Payload of a bench message: magic, send time (ns since the epoch), padding to `size`.
-std::string make_bench_payload(std::size_t size);
-/// The send time in a bench payload, or 0 when the payload is not one.
-std::uint64_t bench_payload_time(std::string_view payload) noexcept;
-/// Nanoseconds since the epoch (the clock both ends of a bench share).
-std::uint64_t now_ns() noexcept;
+/// `value` with thousands separators and `decimals` digits ("12,345.6").
+std::string grouped(double value, int decimals = 0);
 
 }  // namespace portmqtt::tools
