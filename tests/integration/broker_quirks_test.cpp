@@ -7,10 +7,12 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iostream>
 #include <thread>
 
 #include "mosquitto.hpp"
 #include "portmqtt/client.hpp"
+#include "rabbitmq.hpp"
 #include "recorder.hpp"
 #include "scripted_broker.hpp"
 
@@ -198,6 +200,40 @@ TEST(ErrorContext, CheckUriSaysWhichPartIsWrong) {
   auto http = check_uri("http://h");
   ASSERT_TRUE(http.has_value());
   EXPECT_EQ(http->error, errc::unsupported_transport);
+}
+
+// --- RabbitMQ 3.10 (MQTT 3.1.1 through rabbitmq_mqtt) ------------------------------------------
+
+TEST(RabbitMqQuirks, Qos2IsAcknowledgedWithPubackAndCompletesAsDowngraded) {
+  if (!RabbitMq::installed()) GTEST_SKIP() << "rabbitmq-server is not installed (scripts/setup)";
+  RabbitMq rabbit;
+  std::cout << "rabbitmq started in " << rabbit.startup_time().count() << " ms\n";
+  Config c;
+  c.broker.uri = rabbit.uri();
+  c.credentials.client_id = "rabbit-q2";
+  Client client{c};
+  Recorder rec{client};
+  ASSERT_FALSE(client.start());
+  ASSERT_TRUE(rec.wait_connected());
+  // RabbitMQ grants at most QoS 1: the message comes back to us at QoS 1.
+  ASSERT_TRUE(client.subscribe("rabbit/q2", {.qos = QoS::exactly_once}));
+  ASSERT_TRUE(rec.wait([&] { return !rec.subacks.empty(); }));
+  auto id = client.publish("rabbit/q2", "once or more", {.qos = QoS::exactly_once});
+  ASSERT_TRUE(id);
+  ASSERT_TRUE(rec.wait([&] { return !rec.publish_results.empty(); }));
+  ASSERT_TRUE(rec.wait_messages(1));
+  std::this_thread::sleep_for(1500ms);  // past the 1 s MQTT 3.x retransmit interval
+  std::lock_guard lock(rec.mutex);
+  EXPECT_EQ(rec.subacks[0], std::vector<ReasonCode>{ReasonCode::granted_qos_1});
+  ASSERT_EQ(rec.publish_results.size(), 1u);
+  EXPECT_EQ(rec.publish_results[0].packet_id, *id);
+  EXPECT_EQ(rec.publish_results[0].reason, ReasonCode::success);
+  EXPECT_TRUE(rec.publish_results[0].downgraded);
+  EXPECT_EQ(rec.messages.size(), 1u);
+  EXPECT_EQ(rec.messages[0].payload, "once or more");
+  EXPECT_TRUE(rec.errors.empty()) << rec.errors[0].text;
+  EXPECT_TRUE(rec.disconnects.empty());
+  EXPECT_EQ(rec.connected, 1);
 }
 
 // --- a scripted broker -------------------------------------------------------------------------
