@@ -105,8 +105,11 @@ typedef struct mqtt5_user_property_list_t* mqtt5_user_property_handle_t;
  */
 typedef struct {
   uint32_t session_expiry_interval; /*!< Seconds the server keeps the session after a disconnect. */
-  uint32_t maximum_packet_size;     /*!< Largest packet we accept; 0 announces no limit (larger
-                                         messages arrive as DATA fragments of buffer.size). */
+  uint32_t maximum_packet_size;     /*!< Largest packet we accept (larger messages arrive as
+                                         DATA fragments of buffer.size); 0: portmqtt's default
+                                         of 16 MiB, announced on MQTT 5 and enforced on 3.x as
+                                         well (the whole packet is held in memory while its
+                                         fragments are delivered). */
   uint16_t receive_maximum;         /*!< Most unacknowledged QoS>0 messages we accept at once. */
   uint16_t topic_alias_maximum;     /*!< Highest topic alias the server may use towards us. */
   bool request_resp_info;           /*!< Ask the server for Response Information in CONNACK. */

@@ -62,7 +62,14 @@ typedef enum esp_mqtt_event_id_t {
   MQTT_EVENT_SUBSCRIBED,   /*!< SUBACK for msg_id; data/data_len hold the granted QoS or reason
                                 bytes; any failure sets error_handle->error_type. */
   MQTT_EVENT_UNSUBSCRIBED, /*!< UNSUBACK for msg_id. */
-  MQTT_EVENT_PUBLISHED,    /*!< PUBACK (QoS 1) or PUBCOMP (QoS 2) for msg_id; never for QoS 0. */
+  MQTT_EVENT_PUBLISHED,    /*!< PUBACK (QoS 1) or PUBCOMP (QoS 2) for msg_id; never for QoS 0.
+                                MQTT 5: reason_code >= 0x80 means the broker refused the
+                                message (PUBACK, or PUBREC for QoS 2), as ESP-MQTT reports it;
+                                the message is not resent and the connection stays up, also
+                                for a code the specification does not list for the packet
+                                (mosquitto's PUBACK 0x95 for a message above its
+                                message_size_limit). A QoS 2 message that a broker answers with
+                                PUBACK (RabbitMQ 3.x) is PUBLISHED at that PUBACK. */
   MQTT_EVENT_DATA,         /*!< A message, or one fragment of a message larger than buffer.size:
                                 topic (first fragment only unless configured otherwise), data,
                                 data_len, current_data_offset, total_data_len, msg_id, qos,
@@ -207,8 +214,15 @@ typedef struct esp_mqtt_client_config_t {
   /** Who the client is. */
   struct credentials_t {
     const char* username;    /*!< User name; copied. A user name in the uri wins. */
-    const char* client_id;   /*!< Client identifier; copied. NULL: "ESP32_" and 6 hex digits
-                                  derived from the host. */
+    const char* client_id;   /*!< Client identifier; copied. NULL: ESP-MQTT's "ESP32_" and
+                                  6 hex digits of the host's MAC, then "_" and the process id
+                                  in hex, then for the 2nd, 3rd... client of the process "_"
+                                  and its number ("ESP32_a1B2C3_4d2", "ESP32_a1B2C3_4d2_1"):
+                                  processes running at the same time on one host never share
+                                  an id (ESP's own id is per device, and two copies of a
+                                  program would take each other's session). At most 23
+                                  characters. For an id that stays the same across runs, set
+                                  this field. */
     bool set_null_client_id; /*!< Send an empty client id (the broker may assign one). */
     /** How the client proves its identity. */
     struct authentication_t {
@@ -248,7 +262,10 @@ typedef struct esp_mqtt_client_config_t {
     int reconnect_timeout_ms; /*!< Wait before reconnecting; 0 means 10000. */
     int timeout_ms;           /*!< Limit for connecting, CONNACK and each write; 0 means 10000. */
     int refresh_connection_after_ms; /*!< Drop and redo the connection after this uptime; 0 off. */
-    bool disable_auto_reconnect;     /*!< Stay disconnected until esp_mqtt_client_reconnect(). */
+    bool disable_auto_reconnect;     /*!< Stay disconnected until esp_mqtt_client_reconnect().
+                                          Otherwise every failure is retried, a refused
+                                          CONNECT too (wrong password, not authorized), as
+                                          ESP-MQTT does; the C++ API stops on those. */
     esp_transport_keep_alive_t tcp_keep_alive_cfg; /*!< TCP keep-alive of the socket. */
     esp_transport_handle_t transport; /*!< ESP custom transport. Linux has no API to make one:
                                            leave NULL; esp_mqtt_client_init() fails otherwise. */

@@ -108,7 +108,9 @@ class Client {
   // --- life cycle -------------------------------------------------------------------------
 
   /// Starts the loop thread (own-loop clients) and the first connection attempt.
-  /// Emits: BeforeConnect, then Connected, or Error + Disconnected and a retry.
+  /// Emits: BeforeConnect, then Connected, or Error + Disconnected and a retry. A CONNACK
+  /// refusal that retrying cannot fix (is_fatal_refusal()) emits Error with `fatal` set and
+  /// Disconnected, and leaves the client stopped (ReconnectConfig::retry_after_fatal_refusal).
   /// Fails with: already_started (running, or a stop is still finishing), invalid_uri,
   /// unsupported_transport (an unknown transport kind), or a system error when the thread
   /// cannot be created. Any thread, handlers included.

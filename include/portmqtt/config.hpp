@@ -17,6 +17,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -53,6 +55,19 @@ struct BrokerConfig {
   /// file.
   std::string path;
 };
+
+/// Why a broker URI cannot be used, and which part of it is wrong.
+struct UriProblem {
+  std::error_code error;     ///< errc::invalid_uri or errc::unsupported_transport
+  std::size_t position = 0;  ///< 0-based offset of the wrong part in the URI
+  std::string message;       ///< e.g. "port 99999 is not a number in 1..65535 (at position 20)"
+};
+
+/// Checks `uri` by the rules of BrokerConfig::uri. Nothing when it is usable; otherwise what
+/// start(), set_uri() and set_config() would fail with, and which part is wrong (missing
+/// scheme, unsupported scheme, bad percent-encoding, missing host, bad port, a character not
+/// allowed) with its position. Any thread.
+std::optional<UriProblem> check_uri(std::string_view uri);
 
 /// Who we are.
 struct Credentials {
@@ -101,6 +116,12 @@ struct ReconnectConfig {
   double multiplier = 2.0;
   Milliseconds max_interval{300'000};
   double jitter = 0.2;  ///< fraction of the delay, 0..1
+  /// A CONNACK refusal that retrying cannot fix (is_fatal_refusal(): bad user name or
+  /// password, not authorized, client id not valid, banned, unsupported protocol version, bad
+  /// authentication method) stops the client: Error with `fatal` set, then Disconnected,
+  /// then state() is stopped. true: treat it like any other failure and keep retrying (the
+  /// ESP facade's default, as ESP-MQTT does).
+  bool retry_after_fatal_refusal = false;
 };
 
 /// TCP keep-alive probes (SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT).
@@ -129,15 +150,23 @@ struct NetworkConfig {
   std::string bind_address;
 };
 
+/// BufferConfig::max_packet_size by default: 16 MiB.
+inline constexpr std::uint32_t kDefaultMaxPacketSize = 16U * 1024U * 1024U;
+
 /// Receive buffer, packet size limit, message fragments and the send-queue bound.
 struct BufferConfig {
   /// Initial size of the receive buffer. It grows to the size of the largest packet received
   /// (up to max_packet_size) and keeps that size.
   std::size_t receive_size = 4096;
-  /// Largest packet we accept from the broker (MQTT 5 announces it as Maximum Packet Size).
-  /// 0: the protocol maximum (268,435,460 bytes). A bigger packet closes the connection
-  /// with errc::packet_too_large.
-  std::uint32_t max_packet_size = 0;
+  /// Largest packet we accept from the broker, in every protocol version; MQTT 5 announces
+  /// it in CONNECT as Maximum Packet Size, so the broker drops bigger messages for us instead
+  /// of sending them. MQTT 3.x cannot announce it: a bigger packet closes the connection with
+  /// errc::packet_too_large (Error::cause gives both sizes) as soon as its header arrives.
+  /// The default, 16 MiB, takes firmware images and camera frames whole, and bounds what a
+  /// broker can make us hold: a packet is held whole (or fragment_size at a time through the
+  /// handler, but whole in the receive buffer), and memory grows only as its bytes arrive,
+  /// never to a length merely announced. 0: the protocol maximum (268,435,460 bytes).
+  std::uint32_t max_packet_size = kDefaultMaxPacketSize;
   /// 0: every message arrives in one MessageReceived event. Otherwise a message whose
   /// payload is longer than this arrives as a series of events carrying at most this many
   /// payload bytes each, with offset and total_size set (ESP DATA fragments).

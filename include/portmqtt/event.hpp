@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <system_error>
 #include <variant>
@@ -70,11 +71,19 @@ struct Disconnected {
 
 /// A QoS 1/2 publish completed: PUBACK (QoS 1), PUBCOMP (QoS 2), or a PUBREC that carried a
 /// failure reason code (QoS 2 stops there). Never for QoS 0.
+///
+/// `is_failure(reason)` (MQTT 5): the broker refused the message. It ends that message only,
+/// never the connection, and it is not resent. A failure code the specification does not
+/// list for PUBACK/PUBREC counts the same (mosquitto answers a PUBLISH above its
+/// message_size_limit with PUBACK 0x95, Packet too large). See README "Broker deviations".
 struct Published {
   PacketId packet_id = 0;
   QoS qos = QoS::at_least_once;
   ReasonCode reason = ReasonCode::success;
   const Properties& properties;
+  /// True for a QoS 2 message the broker acknowledged with PUBACK, as RabbitMQ 3.x does: it
+  /// took the message at QoS 1, so it has it at least once, not exactly once.
+  bool downgraded = false;
 };
 
 /// SUBACK for a subscribe() call.
@@ -129,6 +138,7 @@ enum class ErrorKind : std::uint8_t {
 };
 
 /// Something failed. A lost connection reports Error first and then Disconnected.
+/// message() puts everything below into one line for a log.
 struct Error {
   ErrorKind kind = ErrorKind::transport;
   std::error_code error;
@@ -141,6 +151,23 @@ struct Error {
   /// TLS failures: the X509 verify result (X509_V_ERR_*) when the server certificate did not
   /// verify, else 0 (ESP esp_tls_cert_verify_flags).
   int tls_verify_result = 0;
+  /// Where it failed: "host:port" of the broker for connection failures (the socket file for
+  /// a Unix-domain socket); empty when there is no place to name.
+  std::string where;
+  /// The underlying cause in words, when there is more to say than `error`: the OpenSSL
+  /// reason or X509_verify_cert_error_string() text, the file and errno text of a TLS file
+  /// that cannot be loaded, the protocol rule the broker broke (protocol_error,
+  /// unknown_packet_id, ...) or the codec's finding (malformed_packet, packet_too_large), and
+  /// what a fatal refusal means for the client.
+  std::string cause;
+  /// True when the client gave up and stopped because of this error: a CONNACK refusal that
+  /// retrying cannot fix (is_fatal_refusal()), unless
+  /// ReconnectConfig::retry_after_fatal_refusal is set. state() is then stopped; start()
+  /// may be called again (the outbox is kept).
+  bool fatal = false;
+
+  /// "<what failed> (<where>): <error message>[: <reason code>][: <cause>]", one line.
+  std::string message() const;
 };
 
 /// What kind of outbox item a Deleted event reports.

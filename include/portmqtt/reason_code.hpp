@@ -69,6 +69,25 @@ constexpr bool is_failure(ReasonCode code) noexcept {
   return static_cast<std::uint8_t>(code) >= 0x80;
 }
 
+/// True for the CONNACK refusals that retrying with the same configuration cannot fix:
+/// Unsupported Protocol Version, Client Identifier not valid, Bad User Name or Password, Not
+/// authorized, Banned, Bad authentication method (and the MQTT 3.x return codes 1, 2, 4 and 5,
+/// which arrive mapped onto the first four). By default they stop the reconnect loop
+/// (ReconnectConfig::retry_after_fatal_refusal).
+constexpr bool is_fatal_refusal(ReasonCode code) noexcept {
+  switch (code) {
+    case ReasonCode::unsupported_protocol_version:
+    case ReasonCode::client_identifier_not_valid:
+    case ReasonCode::bad_user_name_or_password:
+    case ReasonCode::not_authorized:
+    case ReasonCode::banned:
+    case ReasonCode::bad_authentication_method:
+      return true;
+    default:
+      return false;
+  }
+}
+
 /// Name of the code as the specification writes it ("Not authorized"), or
 /// "Unknown reason code" for a value the specification does not define.
 std::string_view to_string(ReasonCode code) noexcept;

@@ -109,6 +109,7 @@ session::Config to_session_config(const Config& config, const Target& target) {
   s.password = target.password;
   if (config.session.protocol_version == ProtocolVersion::v5)
     s.connect_props = connect_properties(config);
+  s.maximum_incoming_packet_size = config.buffer.max_packet_size;
   s.connect_timeout = config.network.timeout;
   s.retransmit_interval = config.session.retransmit_interval;
   s.max_inflight = config.session.max_inflight;

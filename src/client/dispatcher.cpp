@@ -52,6 +52,20 @@ void deliver(const Handlers& handlers, const E& event) {
   }
 }
 
+// What the broker said (MQTT 5 Reason String) and what the refusal means for the client.
+std::string refusal_cause(const Properties& props, bool fatal) {
+  std::string cause;
+  if (auto said = props.text(PropertyId::reason_string))
+    cause = "the broker says \"" + std::string{*said} + "\"";
+  if (fatal) {
+    if (!cause.empty()) cause += "; ";
+    cause +=
+        "retrying cannot fix this refusal, so the client stopped (fix the configuration and "
+        "call start(), or set ReconnectConfig::retry_after_fatal_refusal)";
+  }
+  return cause;
+}
+
 DeletedKind deleted_kind(codec::PacketType type) {
   switch (type) {
     case codec::PacketType::subscribe:
@@ -119,12 +133,15 @@ void Client::Impl::dispatch_one(PendingEvent& p, const Handlers& hs) {
         } else if constexpr (std::is_same_v<E, session::ConnectRefused>) {
           deliver(hs, Error{.kind = ErrorKind::connection_refused,
                             .error = make_error_code(errc::connection_refused),
-                            .connect_reason = detail::from_codec(e.reason)});
+                            .connect_reason = detail::from_codec(e.reason),
+                            .where = attempt_where,
+                            .cause = refusal_cause(props, fatal_refusal),
+                            .fatal = fatal_refusal});
         } else if constexpr (std::is_same_v<E, session::MessageReceived>) {
           dispatch_message(e, props, hs);
         } else if constexpr (std::is_same_v<E, session::PublishCompleted>) {
           deliver(hs, Published{e.packet_id, detail::from_codec(e.qos),
-                                detail::from_codec(e.reason), props});
+                                detail::from_codec(e.reason), props, e.downgraded});
         } else if constexpr (std::is_same_v<E, session::SubscribeCompleted>) {
           deliver(hs, Subscribed{e.packet_id, to_public_reasons(e.reasons), props});
         } else if constexpr (std::is_same_v<E, session::UnsubscribeCompleted>) {
@@ -136,7 +153,12 @@ void Client::Impl::dispatch_one(PendingEvent& p, const Handlers& hs) {
         } else if constexpr (std::is_same_v<E, session::ErrorOccurred>) {
           std::error_code error = detail::to_public_error(e.error);
           if (error == errc::connection_refused) return;  // reported with its reason code
-          deliver(hs, Error{.kind = detail::error_kind_of(error), .error = error});
+          deliver(hs, Error{.kind = detail::error_kind_of(error),
+                            .error = error,
+                            .where = attempt_where,
+                            .cause = !e.rule.empty() ? std::string{e.rule}
+                                     : e.cause       ? e.cause.message()
+                                                     : std::string{}});
         }
         // ServerDisconnected and CloseConnection are reported by Disconnected.
       },

@@ -1,11 +1,16 @@
 // The portmqtt error category and the names of reason codes.
 #include "portmqtt/error.hpp"
 
+#include <cstdio>
 #include <string>
 
+#include "client/convert.hpp"
 #include "codec/reason_codes.hpp"
+#include "portmqtt/config.hpp"
+#include "portmqtt/event.hpp"
 #include "portmqtt/reason_code.hpp"
 #include "transport/errc.hpp"
+#include "transport/uri.hpp"
 
 namespace portmqtt {
 namespace {
@@ -113,6 +118,30 @@ int system_errno(const std::error_code& error) noexcept {
 
 std::string_view to_string(ReasonCode code) noexcept {
   return codec::to_string(static_cast<codec::ReasonCode>(code));
+}
+
+std::string Error::message() const {
+  std::string text = error.message();
+  if (!where.empty()) text += " (" + where + ")";
+  if (kind == ErrorKind::connection_refused) {
+    char code[8];
+    std::snprintf(code, sizeof code, "0x%02X", static_cast<unsigned>(connect_reason));
+    text += ": ";
+    text += to_string(connect_reason);
+    text += " (";
+    text += code;
+    text += ")";
+  }
+  if (!cause.empty()) text += ": " + cause;
+  return text;
+}
+
+std::optional<UriProblem> check_uri(std::string_view uri) {
+  transport::Uri parsed;
+  transport::UriDiagnostic why;
+  std::error_code error = transport::parse_uri(uri, parsed, &why);
+  if (!error) return std::nullopt;
+  return UriProblem{detail::to_public_error(error), why.position, std::move(why.message)};
 }
 
 }  // namespace portmqtt

@@ -27,18 +27,26 @@ session::Config initial_session_config(const Config& config) {
   return detail::to_session_config(config, target);
 }
 
-// The session enforces our Maximum Packet Size only on MQTT 5, where the broker was told; on
-// 3.x the runtime keeps memory bounded by refusing any packet whose header announces more.
-bool exceeds_packet_limit(std::span<const std::uint8_t> bytes, std::uint32_t limit) {
-  if (limit == 0) return false;
+// The session refuses a packet above our limit as well; looking first tells the user both
+// sizes. Returns the announced size of the first packet above `limit`, or 0.
+std::size_t packet_above_limit(std::span<const std::uint8_t> bytes, std::uint32_t limit) {
+  if (limit == 0) return 0;
   std::size_t offset = 0;
   while (offset < bytes.size()) {
     auto header = codec::decode_fixed_header(bytes.subspan(offset));
-    if (header.status == codec::DecodeStatus::need_more || header.error) return false;
-    if (header.header.packet_size() > limit) return true;
+    if (header.status == codec::DecodeStatus::need_more || header.error) return 0;
+    if (header.header.packet_size() > limit) return header.header.packet_size();
     offset += header.header.packet_size();
   }
-  return false;
+  return 0;
+}
+
+// "host:port" (IPv6 literals in brackets), or the socket file of a Unix-domain socket.
+std::string where_of(const transport::Endpoint& endpoint) {
+  if (endpoint.scheme == transport::Scheme::unix_socket) return endpoint.path;
+  const bool ipv6 = endpoint.host.find(':') != std::string::npos;
+  std::string host = ipv6 ? "[" + endpoint.host + "]" : endpoint.host;
+  return host + ":" + std::to_string(endpoint.port);
 }
 
 }  // namespace
@@ -201,6 +209,7 @@ void Client::Impl::begin_attempt() {
     if (stopping) return;
     ec = detail::resolve_target(config, target);
     if (!ec) {
+      attempt_where = where_of(target.endpoint);
       session.set_config(detail::to_session_config(config, target));
       options = detail::to_transport_options(config);
       fragment_size = config.buffer.fragment_size;
@@ -210,10 +219,11 @@ void Client::Impl::begin_attempt() {
       quiet_reads = 0;
     }
   }
+  std::string cause;
   if (!ec)
     ec = detail::to_public_error(
-        transport::make_transport(target.endpoint.scheme, strand, options, transport));
-  if (ec) return fail_connection(ec);
+        transport::make_transport(target.endpoint.scheme, strand, options, transport, &cause));
+  if (ec) return fail_connection(ec, std::move(cause));
   transport->async_connect(target.endpoint,
                            [self = shared_from_this(), gen = generation](std::error_code e) {
                              self->on_transport_connected(gen, e);
@@ -243,13 +253,16 @@ void Client::Impl::start_read() {
     read_size = std::min(kFirstReadSize, read_limit);
     quiet_reads = 0;
   }
-  // Grow to the size of the packet at the front when it does not fit (up to the limit the
-  // session enforces).
+  // Grow toward the size of the packet at the front when it does not fit (up to the limit
+  // the session enforces), at most doubling per read: memory follows the bytes that arrived,
+  // never a length a broker merely announced.
   std::size_t want = std::max(rx.size() + 1, read_size);
   const std::uint32_t limit = max_packet_size != 0 ? max_packet_size : codec::kMaxPacketSize;
   auto header = codec::decode_fixed_header(rx.data(), {limit});
-  if (header.status != codec::DecodeStatus::need_more && !header.error)
-    want = std::max(want, header.header.packet_size());
+  if (header.status != codec::DecodeStatus::need_more && !header.error) {
+    const std::size_t step = std::max(rx.capacity() * 2, rx.size() + read_limit);
+    want = std::max(want, std::min(header.header.packet_size(), step));
+  }
   if (want > rx.capacity()) rx.reserve(want);
   last_read_space = rx.space().size();
   transport->async_read_some(
@@ -274,8 +287,11 @@ void Client::Impl::on_read(std::uint64_t gen, std::error_code ec, std::size_t n)
   if (ec) return fail_connection(ec);
   rx.commit(n);
   size_next_read(n);
-  if (exceeds_packet_limit(rx.data(), max_packet_size))
-    return fail_connection(make_error_code(errc::packet_too_large));
+  if (std::size_t size = packet_above_limit(rx.data(), max_packet_size))
+    return fail_connection(make_error_code(errc::packet_too_large),
+                           "the broker sent a packet of " + std::to_string(size) +
+                               " bytes; BufferConfig::max_packet_size is " +
+                               std::to_string(max_packet_size));
   std::size_t consumed = 0;
   {
     std::lock_guard lock(mutex);
@@ -386,16 +402,19 @@ void Client::Impl::close_if_requested() {
   end_connection(*close_requested, false);
 }
 
-void Client::Impl::fail_connection(std::error_code error) {
+void Client::Impl::fail_connection(std::error_code error, std::string cause) {
   const std::error_code public_error = detail::to_public_error(error);
   const transport::TlsDiagnostics tls =
       transport ? transport->tls_diagnostics() : transport::TlsDiagnostics{};
+  if (cause.empty()) cause = tls.detail;
   if (!stopping_flag)
     emit(Error{.kind = detail::error_kind_of(public_error),
                .error = public_error,
                .system_errno = transport::errno_of(error),
                .tls_stack_error = tls.stack_error,
-               .tls_verify_result = tls.verify_result});
+               .tls_verify_result = tls.verify_result,
+               .where = attempt_where,
+               .cause = std::move(cause)});
   end_connection(public_error, false);
 }
 
@@ -419,7 +438,9 @@ void Client::Impl::end_connection(std::error_code reason, bool reconnect_at_once
     writing_bytes = 0;
     queued_estimate = 0;
     writing = {};
-    if (!stopping) state = ConnectionState::waiting_reconnect;  // as Disconnected is seen
+    if (!stopping)  // as Disconnected is seen
+      state = fatal_refusal ? ConnectionState::stopped : ConnectionState::waiting_reconnect;
+    if (fatal_refusal && !stopping) running = false;  // start() may be called from now on
     drain_events_locked(events);
     arm_session_timer_locked();
     changed.notify_all();
@@ -434,7 +455,21 @@ void Client::Impl::end_connection(std::error_code reason, bool reconnect_at_once
   server_reason.reset();
   server_disconnect_props.clear();
   was_connected = false;
+  if (std::exchange(fatal_refusal, false)) return stop_after_fatal_refusal();
   schedule_reconnect(reconnect_at_once);
+}
+
+// Like finish_stop(), but the outbox stays: start() with a corrected configuration sends it.
+// end_connection() has already cleared `running`; a start() since then owns the client.
+void Client::Impl::stop_after_fatal_refusal() {
+  std::lock_guard lock(mutex);
+  if (running || stopping) return;
+  reconnect_timer.cancel();
+  refresh_timer.cancel();
+  armed_deadline.reset();
+  session_timer.cancel();
+  if (own_loop) core->work.reset();
+  changed.notify_all();
 }
 
 void Client::Impl::schedule_reconnect(bool at_once) {
@@ -481,6 +516,9 @@ void Client::Impl::drain_events_locked(std::vector<PendingEvent>& out) {
             if (!e.props.empty()) detail::copy_from_codec(e.props, p.properties);
           }
           if constexpr (std::is_same_v<E, session::Connected>) on_connected_locked(e);
+          if constexpr (std::is_same_v<E, session::ConnectRefused>)
+            fatal_refusal = is_fatal_refusal(detail::from_codec(e.reason)) &&
+                            !config.network.reconnect.retry_after_fatal_refusal;
           if constexpr (std::is_same_v<E, session::CloseConnection>)
             close_requested = detail::to_public_error(e.reason);
           if constexpr (std::is_same_v<E, session::ServerDisconnected>) {

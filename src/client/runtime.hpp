@@ -76,7 +76,8 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   void on_write(std::uint64_t generation, std::error_code ec);
   void arm_session_timer_locked();
   void drain_events_locked(std::vector<PendingEvent>& out);
-  void fail_connection(std::error_code error);
+  void fail_connection(std::error_code error, std::string cause = {});
+  void stop_after_fatal_refusal();
   void end_connection(std::error_code reason, bool reconnect_at_once);
   void schedule_reconnect(bool at_once);
   void reconnect_now();
@@ -145,6 +146,8 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   std::vector<ReasonCode> reason_scratch;
   std::size_t fragment_size = 0;
   std::uint32_t max_packet_size = 0;
+  std::string attempt_where;   // "host:port" of the current attempt, for Error::where
+  bool fatal_refusal = false;  // the CONNACK refusal being handled stops the client
 
   mutable std::mutex handlers_mutex;
   std::shared_ptr<const Handlers> handlers;

@@ -36,13 +36,14 @@ inline errc expect_end(const Reader& in) {
   return in.at_end() ? ok : errc::trailing_bytes;
 }
 
-/// A reason code read from the wire, checked against the MQTT 5 §2.4 table for `type`.
+/// A reason code read from the wire, checked against the MQTT 5 §2.4 table for `type` (with
+/// the failure codes tolerated on PUBACK/PUBREC, see is_accepted_reason_code).
 inline errc read_reason(Reader& in, PacketType type, ReasonCode& out) {
   std::uint8_t raw = 0;
   if (errc e = in.u8(raw); e != ok) return e;
   out = static_cast<ReasonCode>(raw);
-  return is_valid_reason_code(static_cast<std::uint8_t>(type), out) ? ok
-                                                                    : errc::invalid_reason_code;
+  return is_accepted_reason_code(static_cast<std::uint8_t>(type), out) ? ok
+                                                                       : errc::invalid_reason_code;
 }
 
 }  // namespace portmqtt::codec::detail

@@ -38,7 +38,7 @@ PacketSize measure_ack(const Ack<Type>& packet, ProtocolVersion version) {
   size.remaining = 2;
   if (!is_v5(version)) return size;
   if (packet.reason != ReasonCode::success &&
-      !is_valid_reason_code(static_cast<std::uint8_t>(Type), packet.reason)) {
+      !is_accepted_reason_code(static_cast<std::uint8_t>(Type), packet.reason)) {
     return failure(errc::invalid_reason_code);
   }
   if (!packet.props.empty()) {

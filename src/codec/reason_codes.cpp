@@ -122,4 +122,10 @@ bool is_valid_reason_code(std::uint8_t packet_type, ReasonCode code) {
   return (kTable[static_cast<std::uint8_t>(code)].packets & (1U << packet_type)) != 0;
 }
 
+bool is_accepted_reason_code(std::uint8_t packet_type, ReasonCode code) {
+  if (is_valid_reason_code(packet_type, code)) return true;
+  const bool publish_ack = packet_type == 4 || packet_type == 5;  // PUBACK, PUBREC
+  return publish_ack && is_failure(code);
+}
+
 }  // namespace portmqtt::codec

@@ -59,7 +59,9 @@ enum class ReasonCode : std::uint8_t {
 };
 
 /// True for codes >= 0x80, which report failure in every packet that carries them.
-constexpr bool is_failure(ReasonCode code) { return static_cast<std::uint8_t>(code) >= 0x80; }
+constexpr bool is_failure(ReasonCode code) {
+  return static_cast<std::uint8_t>(code) >= 0x80;
+}
 
 /// Human-readable name of a reason code ("Not authorized"); "Unknown reason code" otherwise.
 std::string_view to_string(ReasonCode code);
@@ -83,5 +85,13 @@ std::optional<ConnectReturnCode> to_connect_return_code(ReasonCode code);
 /// Whether `code` may appear in a packet of the given type (MQTT 5 §2.4 table).
 /// `type` is the PacketType value as an integer to keep this header free of packet.hpp.
 bool is_valid_reason_code(std::uint8_t packet_type, ReasonCode code);
+
+/// Whether the codec takes `code` in a packet of the given type: every code the §2.4 table
+/// lists for it and, on PUBACK and PUBREC, any failure code (>= 0x80) besides. A failure
+/// code there can only mean "this message was refused", and real brokers send unlisted ones
+/// (mosquitto 2.0 answers a PUBLISH above its message_size_limit with PUBACK 0x95, Packet
+/// too large); the session ends that message as refused instead of the connection. Below
+/// 0x80 an unlisted code stays malformed: it would claim a success the packet cannot report.
+bool is_accepted_reason_code(std::uint8_t packet_type, ReasonCode code);
 
 }  // namespace portmqtt::codec

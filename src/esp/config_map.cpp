@@ -2,8 +2,11 @@
 
 #include <net/if.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cctype>
 #include <cstdio>
 #include <cstring>
@@ -255,6 +258,8 @@ NetworkConfig network_config(const Settings& s, const esp_mqtt_client_ext_config
   NetworkConfig net;
   net.timeout = Milliseconds{s.network_timeout_ms};
   net.reconnect.enabled = s.auto_reconnect;
+  // ESP-MQTT retries a refused CONNECT like any other failure, wrong password included.
+  net.reconnect.retry_after_fatal_refusal = true;
   net.reconnect.interval = Milliseconds{s.reconnect_timeout_ms};
   if (ext.reconnect_backoff.max_ms > 0) {
     net.reconnect.exponential_backoff = true;
@@ -302,7 +307,8 @@ Config to_config(const Settings& s, const esp_mqtt_client_ext_config_t& ext) {
                                              : kDefaultBufferSize;
   config.buffer.receive_size = static_cast<std::size_t>(buffer);
   config.buffer.fragment_size = static_cast<std::size_t>(buffer);
-  config.buffer.max_packet_size = s.connect_properties.maximum_packet_size;
+  if (s.connect_properties.maximum_packet_size != 0)  // else portmqtt's bounded default
+    config.buffer.max_packet_size = s.connect_properties.maximum_packet_size;
 
   config.outbox.limit_bytes = static_cast<std::size_t>(s.outbox_limit);
   config.outbox.limit_messages = ext.outbox_message_limit;
@@ -338,6 +344,23 @@ std::string scheme_of(const Settings& settings) {
 }
 
 std::string default_client_id() {
+  // ESP-MQTT's id is per device; on Linux every process of a host would share it and the
+  // broker would keep dropping one for the other. The process id tells processes running at
+  // the same time apart, and a count tells the clients of one process apart. 23 characters at
+  // most, the MQTT 3.1 limit: "ESP32_" + 6 + "_" + up to 7 + "_" + up to 2 hex digits.
+  static std::atomic<unsigned> clients{0};
+  const unsigned nth = clients.fetch_add(1);
+  std::array<char, 24> suffix{};
+  if (nth == 0) {
+    std::snprintf(suffix.data(), suffix.size(), "_%x", static_cast<unsigned>(::getpid()));
+  } else {
+    std::snprintf(suffix.data(), suffix.size(), "_%x_%x", static_cast<unsigned>(::getpid()),
+                  nth & 0xFFU);
+  }
+  return device_client_id() + suffix.data();
+}
+
+std::string device_client_id() {
   std::vector<std::filesystem::path> interfaces;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator("/sys/class/net", ec))

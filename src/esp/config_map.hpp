@@ -107,9 +107,14 @@ Config to_config(const Settings& settings, const esp_mqtt_client_ext_config_t& e
 /// Lower-case scheme in force: the URI's when there is one, else the transport's ("mqtt").
 std::string scheme_of(const Settings& settings);
 
-/// ESP-MQTT's default client id: "ESP32_" and the last three bytes of the host's first
-/// non-loopback MAC address as "%02x%02X%02X"; "esp_mqtt_client_id" without one.
+/// The default client id: device_client_id(), "_" and this process's id in hex, and for the
+/// second and later clients of the process "_" and their number in hex
+/// ("ESP32_a1B2C3_4d2", "ESP32_a1B2C3_4d2_1"). Unique among the processes of a host (of one
+/// PID namespace). Each call counts one more client.
 std::string default_client_id();
+/// ESP-MQTT's device id: "ESP32_" and the last three bytes of the host's first non-loopback
+/// MAC address as "%02x%02X%02X"; "esp_mqtt_client_id" without one.
+std::string device_client_id();
 
 /// ESP's protocol enum -> portmqtt's (UNDEFINED is 3.1.1).
 ProtocolVersion to_protocol_version(esp_mqtt_protocol_ver_t version);

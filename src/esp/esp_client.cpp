@@ -177,6 +177,12 @@ esp_mqtt_client_connection_state_t to_esp_state(ConnectionState state) {
   return MQTT_CLIENT_STATE_DISCONNECTED;
 }
 
+// Which part of a refused broker URI is wrong, for the log.
+std::string uri_problem(const std::string& uri) {
+  if (auto problem = portmqtt::check_uri(uri)) return problem->message;
+  return uri.empty() ? "no broker URI or host" : "invalid broker URI";
+}
+
 }  // namespace
 
 Config current_config(const esp_mqtt_client& handle) {
@@ -219,7 +225,7 @@ esp_mqtt_client_handle_t esp_mqtt_client_init_with_ext_config(
     portmqtt::Config client_config = current_config(*handle);
     handle->client = std::make_unique<portmqtt::Client>(client_config);
     if (push_config(*handle, client_config)) {
-      ESP_LOGE(kTag, "invalid broker URI");
+      ESP_LOGE(kTag, "invalid broker URI: %s", uri_problem(client_config.broker.uri).c_str());
       return nullptr;
     }
     handle->events.attach(handle.get(), *handle->client);
@@ -261,8 +267,9 @@ esp_err_t esp_mqtt_set_config(esp_mqtt_client_handle_t client,
   esp_err_t result = apply_config(*config, next);
   Settings previous = std::exchange(client->settings, std::move(next));
   if (push_config(*client, current_config(*client))) {
+    ESP_LOGE(kTag, "invalid broker URI: %s",
+             uri_problem(current_config(*client).broker.uri).c_str());
     client->settings = std::move(previous);  // ESP-MQTT would leave the client unusable
-    ESP_LOGE(kTag, "invalid broker URI");
     return ESP_FAIL;
   }
   return result;
@@ -272,7 +279,7 @@ esp_err_t esp_mqtt_client_set_uri(esp_mqtt_client_handle_t client, const char* u
   if (client == nullptr || uri == nullptr) return ESP_ERR_INVALID_ARG;
   std::lock_guard lock(client->mutex);
   if (std::error_code ec = client->client->set_uri(uri)) {
-    ESP_LOGE(kTag, "cannot use URI %s: %s", uri, ec.message().c_str());
+    ESP_LOGE(kTag, "cannot use URI %s: %s", uri, uri_problem(uri).c_str());
     return ESP_FAIL;
   }
   client->settings.uri = uri;

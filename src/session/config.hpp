@@ -46,6 +46,10 @@ struct Config {
   /// Alias Maximum, Request Response/Problem Information, User Properties, Authentication).
   /// The inbound limits the session enforces are read from here.
   codec::OwnedProperties connect_props;
+  /// Largest packet taken from the broker, in every protocol version; a bigger one ends the
+  /// connection with errc::packet_too_large as soon as its header arrives. Zero: the protocol
+  /// maximum. On MQTT 5 a Maximum Packet Size in connect_props wins (the broker was told it).
+  std::uint32_t maximum_incoming_packet_size = 0;
 
   /// PINGREQ goes out when nothing was sent, or nothing received, for this share of the
   /// keep-alive (ESP-MQTT: half).

@@ -84,14 +84,17 @@ void Session::Impl::connection_opened(TimePoint now) {
   move_to(ConnectionInput::transport_opened);
   output.clear();
   const codec::Properties props = config.connect_props.view();
-  // Our inbound limits are MQTT 5 properties: a 3.x broker never learns them, so enforcing
-  // them there would only break connections.
-  limits.maximum_packet_size = codec::kMaxPacketSize;
+  // Receive Maximum and Topic Alias Maximum are MQTT 5 properties: a 3.x broker never learns
+  // them, so enforcing them there would only break connections. The packet size limit bounds
+  // our memory, so it holds in every version; MQTT 5 announces it.
+  limits.maximum_packet_size = config.maximum_incoming_packet_size != 0
+                                   ? config.maximum_incoming_packet_size
+                                   : codec::kMaxPacketSize;
   receive_maximum = 65535;
   std::uint16_t alias_maximum = 0;
   if (is_v5()) {
     limits.maximum_packet_size =
-        number_or(props, PropertyId::maximum_packet_size, codec::kMaxPacketSize);
+        number_or(props, PropertyId::maximum_packet_size, limits.maximum_packet_size);
     receive_maximum = narrow<std::uint16_t>(number_or(props, PropertyId::receive_maximum, 65535));
     alias_maximum = narrow<std::uint16_t>(number_or(props, PropertyId::topic_alias_maximum, 0));
   }
@@ -131,7 +134,8 @@ void Session::Impl::connection_lost(TimePoint now) {
 
 void Session::Impl::on_connack(codec::Connack& connack, TimePoint now) {
   if (state != State::connecting) {
-    violation(errc::protocol_error, codec::ReasonCode::protocol_error, now);
+    violation(errc::protocol_error, codec::ReasonCode::protocol_error, now,
+              "a second CONNACK on one connection (§3.2)");
     return;
   }
   connack_deadline.reset();
@@ -143,7 +147,8 @@ void Session::Impl::on_connack(codec::Connack& connack, TimePoint now) {
   }
   // §3.2.2.1.1: a session we asked to discard cannot be present.
   if (connack.session_present && config.clean_start) {
-    violation(errc::protocol_error, codec::ReasonCode::protocol_error, now);
+    violation(errc::protocol_error, codec::ReasonCode::protocol_error, now,
+              "Session Present set in answer to a clean start (§3.2.2.1.1)");
     return;
   }
   server = capabilities_from(connack.props, config, is_v5());

@@ -50,11 +50,16 @@ struct MessageReceived {
 };
 
 /// A QoS 1/2 publish finished: PUBACK, PUBCOMP, or a PUBREC with a failure reason code.
+/// A failure code (>= 0x80, on PUBACK or PUBREC, listed for the packet or not) means the
+/// broker refused the message; it is not resent.
 struct PublishCompleted {
   std::uint16_t packet_id = 0;
   codec::QoS qos{};
   codec::ReasonCode reason{};
   codec::Properties props;
+  /// A QoS 2 message the broker answered with PUBACK (RabbitMQ 3.x): it took the message as
+  /// QoS 1, so it has it at least once, without the exactly-once guarantee.
+  bool downgraded = false;
 };
 
 struct SubscribeCompleted {
@@ -96,6 +101,9 @@ struct ErrorOccurred {
   /// The lower-level error behind `error` when there is one: the codec error for
   /// errc::malformed_packet and an inbound errc::packet_too_large, empty otherwise.
   std::error_code cause;
+  /// errc::protocol_error, unknown_packet_id, ...: the rule the broker broke, in words
+  /// (static text); empty when there is nothing to add.
+  std::string_view rule;
 };
 
 /// The session wants the transport closed, after the pending output (e.g. DISCONNECT) has

@@ -17,15 +17,18 @@ void Session::Impl::on_publish(codec::Publish& publish, TimePoint now) {
       case InboundAliases::Status::ok:
         break;
       case InboundAliases::Status::out_of_range:
-        violation(errc::unknown_topic_alias, ReasonCode::topic_alias_invalid, now);
+        violation(errc::unknown_topic_alias, ReasonCode::topic_alias_invalid, now,
+                  "Topic Alias 0 or above our Topic Alias Maximum (§3.3.2.3.4)");
         return;
       case InboundAliases::Status::unknown:
-        violation(errc::unknown_topic_alias, ReasonCode::protocol_error, now);
+        violation(errc::unknown_topic_alias, ReasonCode::protocol_error, now,
+                  "empty topic with a Topic Alias never defined (§3.3.2.3.4)");
         return;
     }
   }
   if (publish.topic.empty()) {
-    violation(errc::protocol_error, ReasonCode::protocol_error, now);
+    violation(errc::protocol_error, ReasonCode::protocol_error, now,
+              "PUBLISH with an empty topic and no Topic Alias (§3.3.2.1)");
     return;
   }
   const std::uint16_t id = publish.packet_id;
@@ -41,7 +44,8 @@ void Session::Impl::on_publish(codec::Publish& publish, TimePoint now) {
       if (!inbound_qos2.contains(id)) {
         // Only messages awaiting PUBREL are unacknowledged: QoS 1 is acked on arrival.
         if (inbound_qos2.size() >= receive_maximum) {
-          violation(errc::receive_maximum_exceeded, ReasonCode::receive_maximum_exceeded, now);
+          violation(errc::receive_maximum_exceeded, ReasonCode::receive_maximum_exceeded, now,
+                    "more QoS 2 messages awaiting PUBREL than our Receive Maximum (§3.3.4)");
           return;
         }
         inbound_qos2.insert(id);

@@ -197,8 +197,8 @@ bool Session::Impl::fits_this_broker(OutboxEntry& entry) {
 }
 
 void Session::Impl::complete(OutboxEntry& entry, codec::ReasonCode reason,
-                             const codec::Properties& props, TimePoint now) {
-  events.emplace_back(PublishCompleted{entry.packet_id, entry.qos, reason, props});
+                             const codec::Properties& props, TimePoint now, bool downgraded) {
+  events.emplace_back(PublishCompleted{entry.packet_id, entry.qos, reason, props, downgraded});
   quota.give_back();
   ids.release(entry.packet_id);
   outbox.erase(entry);
@@ -220,18 +220,25 @@ bool Session::Impl::stray_ack(PacketType type, std::uint16_t packet_id, codec::R
   }
   // MQTT 3.x retransmission makes the broker ack some messages twice.
   if (!is_v5() && config.retransmit_interval > Duration{0}) return true;
-  violation(errc::unknown_packet_id, codec::ReasonCode::protocol_error, now);
+  violation(errc::unknown_packet_id, codec::ReasonCode::protocol_error, now,
+            "acknowledgement for a packet id not in flight (§4.3)");
   return false;
 }
 
 void Session::Impl::on_puback(codec::Puback& puback, TimePoint now) {
+  // A failure code ends the message as refused: completed with that code, never resent. The
+  // codec lets through the failure codes §2.4 does not list for PUBACK (mosquitto's 0x95).
   OutboxEntry* entry = outbox.find(puback.packet_id);
   if (!entry || !entry->sent) {
     stray_ack(PacketType::puback, puback.packet_id, puback.reason, now);
-  } else if (entry->type != PacketType::publish || entry->qos != QoS::at_least_once) {
-    violation(errc::protocol_error, codec::ReasonCode::protocol_error, now);
+  } else if (entry->type != PacketType::publish) {
+    violation(errc::protocol_error, codec::ReasonCode::protocol_error, now,
+              "PUBACK for a QoS 2 message already in its PUBREL stage (§4.3.3)");
   } else {
-    complete(*entry, puback.reason, puback.props, now);
+    // RabbitMQ 3.x takes a QoS 2 PUBLISH as QoS 1 and answers PUBACK: the broker has the
+    // message, once or more, and no PUBREL can follow. Completed as downgraded.
+    const bool downgraded = entry->qos == QoS::exactly_once;
+    complete(*entry, puback.reason, puback.props, now, downgraded);
   }
 }
 
@@ -242,7 +249,8 @@ void Session::Impl::on_pubrec(codec::Pubrec& pubrec, TimePoint now) {
     return;
   }
   if (entry->qos != QoS::exactly_once) {
-    violation(errc::protocol_error, codec::ReasonCode::protocol_error, now);
+    violation(errc::protocol_error, codec::ReasonCode::protocol_error, now,
+              "PUBREC for a QoS 1 message (§4.3.2: QoS 1 is answered with PUBACK)");
     return;
   }
   if (entry->type == PacketType::pubrel) {
@@ -269,7 +277,8 @@ void Session::Impl::on_pubcomp(codec::Pubcomp& pubcomp, TimePoint now) {
   if (!entry || !entry->sent) {
     stray_ack(PacketType::pubcomp, pubcomp.packet_id, pubcomp.reason, now);
   } else if (entry->type != PacketType::pubrel) {
-    violation(errc::protocol_error, codec::ReasonCode::protocol_error, now);
+    violation(errc::protocol_error, codec::ReasonCode::protocol_error, now,
+              "PUBCOMP before PUBREC (§4.3.3: PUBCOMP answers our PUBREL)");
   } else {
     complete(*entry, pubcomp.reason, pubcomp.props, now);
   }

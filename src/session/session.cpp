@@ -100,7 +100,8 @@ void Session::Impl::dispatch(codec::Packet& packet, TimePoint now) {
   if (state == State::connecting && !std::holds_alternative<codec::Connack>(packet) &&
       !std::holds_alternative<codec::Auth>(packet) &&
       !std::holds_alternative<codec::Disconnect>(packet)) {
-    violation(errc::protocol_error, codec::ReasonCode::protocol_error, now);
+    violation(errc::protocol_error, codec::ReasonCode::protocol_error, now,
+              "a packet other than CONNACK, AUTH or DISCONNECT before CONNACK (§3.2)");
     return;
   }
   std::visit(
@@ -117,24 +118,29 @@ void Session::Impl::dispatch(codec::Packet& packet, TimePoint now) {
           [&](codec::Disconnect& p) { on_disconnect(p); },
           [&](codec::Auth& p) { on_auth(p); },
           // CONNECT, SUBSCRIBE, UNSUBSCRIBE and PINGREQ only ever travel to a server.
-          [&](auto&) { violation(errc::protocol_error, codec::ReasonCode::protocol_error, now); },
+          [&](auto&) {
+            violation(errc::protocol_error, codec::ReasonCode::protocol_error, now,
+                      "a packet only a client may send (CONNECT, SUBSCRIBE, UNSUBSCRIBE, PINGREQ)");
+          },
       },
       packet);
 }
 
 void Session::Impl::fail(std::error_code error, std::error_code cause,
-                         std::optional<codec::ReasonCode> reason, TimePoint now) {
+                         std::optional<codec::ReasonCode> reason, TimePoint now,
+                         std::string_view rule) {
   if (state != State::connecting && state != State::connected) return;
   if (reason && is_v5()) send(codec::Disconnect{*reason, {}}, now);
-  events.emplace_back(ErrorOccurred{error, cause});
+  events.emplace_back(ErrorOccurred{error, cause, rule});
   events.emplace_back(CloseConnection{error});
   move_to(ConnectionInput::fatal_error);
   connack_deadline.reset();
   keepalive.stop();
 }
 
-void Session::Impl::violation(errc error, codec::ReasonCode reason, TimePoint now) {
-  fail(make_error_code(error), {}, reason, now);
+void Session::Impl::violation(errc error, codec::ReasonCode reason, TimePoint now,
+                              std::string_view rule) {
+  fail(make_error_code(error), {}, reason, now, rule);
 }
 
 void Session::Impl::malformed_input(std::error_code codec_error, TimePoint now) {

@@ -74,9 +74,9 @@ struct Session::Impl {
   /// Ends the connection because of `error`: ErrorOccurred + CloseConnection, and in MQTT 5 a
   /// DISCONNECT with `reason` first when one is given.
   void fail(std::error_code error, std::error_code cause, std::optional<codec::ReasonCode> reason,
-            TimePoint now);
-  /// The broker broke the protocol.
-  void violation(errc error, codec::ReasonCode reason, TimePoint now);
+            TimePoint now, std::string_view rule = {});
+  /// The broker broke the protocol; `rule` says which rule, in words (a static string).
+  void violation(errc error, codec::ReasonCode reason, TimePoint now, std::string_view rule = {});
   void malformed_input(std::error_code codec_error, TimePoint now);
 
   // --- output -----------------------------------------------------------------------------
@@ -125,8 +125,10 @@ struct Session::Impl {
   /// Whether a queued PUBLISH may go to the broker of this connection (after dropping a Topic
   /// Alias it no longer allows).
   bool fits_this_broker(OutboxEntry& entry);
+  /// Ends a QoS 1/2 publish with PublishCompleted; `downgraded`: a QoS 2 message answered
+  /// with PUBACK.
   void complete(OutboxEntry& entry, codec::ReasonCode reason, const codec::Properties& props,
-                TimePoint now);
+                TimePoint now, bool downgraded = false);
   /// An ack whose id matches nothing in flight: ignored when it may be a duplicate we caused,
   /// a protocol violation otherwise. Returns true when it was ignored.
   bool stray_ack(codec::PacketType type, std::uint16_t packet_id, codec::ReasonCode reason,

@@ -103,9 +103,11 @@ std::optional<PendingRequest> Session::Impl::take_request(PacketType type,
 void Session::Impl::on_suback(codec::Suback& suback, TimePoint now) {
   auto request = take_request(PacketType::subscribe, suback.packet_id);
   if (!request) {
-    violation(errc::unknown_packet_id, codec::ReasonCode::protocol_error, now);
+    violation(errc::unknown_packet_id, codec::ReasonCode::protocol_error, now,
+              "SUBACK for a packet id with no SUBSCRIBE in flight (§3.9.2)");
   } else if (suback.reasons.size() != request->filters) {
-    violation(errc::protocol_error, codec::ReasonCode::protocol_error, now);
+    violation(errc::protocol_error, codec::ReasonCode::protocol_error, now,
+              "SUBACK with a reason code count other than the filter count (§3.9.3)");
   } else {
     events.emplace_back(
         SubscribeCompleted{suback.packet_id, std::move(suback.reasons), suback.props});
@@ -115,9 +117,11 @@ void Session::Impl::on_suback(codec::Suback& suback, TimePoint now) {
 void Session::Impl::on_unsuback(codec::Unsuback& unsuback, TimePoint now) {
   auto request = take_request(PacketType::unsubscribe, unsuback.packet_id);
   if (!request) {
-    violation(errc::unknown_packet_id, codec::ReasonCode::protocol_error, now);
+    violation(errc::unknown_packet_id, codec::ReasonCode::protocol_error, now,
+              "UNSUBACK for a packet id with no UNSUBSCRIBE in flight (§3.11.2)");
   } else if (is_v5() && unsuback.reasons.size() != request->filters) {
-    violation(errc::protocol_error, codec::ReasonCode::protocol_error, now);
+    violation(errc::protocol_error, codec::ReasonCode::protocol_error, now,
+              "UNSUBACK with a reason code count other than the filter count (§3.11.3)");
   } else {
     events.emplace_back(
         UnsubscribeCompleted{unsuback.packet_id, std::move(unsuback.reasons), unsuback.props});

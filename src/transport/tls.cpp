@@ -8,7 +8,10 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -146,8 +149,25 @@ bool verifies_peer(const TlsOptions& o) {
   return has_trust_source(o) || o.psk_identity.empty();
 }
 
-bool load_trust(SSL_CTX* ctx, const TlsOptions& o) {
+// OpenSSL's text for its latest queued error ("error:0A000086:SSL routines::certificate
+// verify failed"), or empty.
+std::string openssl_reason(unsigned long code = ERR_peek_last_error()) {
+  if (code == 0) return {};
+  char text[256];
+  ERR_error_string_n(code, text, sizeof text);
+  return text;
+}
+
+// "ca_file \"/etc/x.pem\": No such file or directory" when the path cannot be read.
+bool readable(const std::string& path, const char* option, int mode, std::string& detail) {
+  if (::access(path.c_str(), mode) == 0) return true;
+  detail = std::string{option} + " \"" + path + "\": " + std::strerror(errno);
+  return false;
+}
+
+bool load_trust(SSL_CTX* ctx, const TlsOptions& o, std::string& detail) {
   if (!o.ca_certificate.empty()) {
+    detail = "ca_certificate: no PEM or DER certificate in it";
     std::vector<X509Ptr> cas = parse_certificates(o.ca_certificate);
     if (cas.empty()) return false;
     X509_STORE* store = SSL_CTX_get_cert_store(ctx);
@@ -155,12 +175,18 @@ bool load_trust(SSL_CTX* ctx, const TlsOptions& o) {
       if (X509_STORE_add_cert(store, ca.get()) != 1) return false;
   }
   if (!o.ca_file.empty() || !o.ca_directory.empty()) {
+    if (!o.ca_file.empty() && !readable(o.ca_file, "ca_file", R_OK, detail)) return false;
+    if (!o.ca_directory.empty() && !readable(o.ca_directory, "ca_directory", R_OK | X_OK, detail))
+      return false;
     const char* file = o.ca_file.empty() ? nullptr : o.ca_file.c_str();
     const char* dir = o.ca_directory.empty() ? nullptr : o.ca_directory.c_str();
+    detail = "ca_file \"" + o.ca_file + "\" / ca_directory \"" + o.ca_directory + "\"";
     if (SSL_CTX_load_verify_locations(ctx, file, dir) != 1) return false;
   }
+  detail = "the system's CA store";
   if (o.use_system_store || !has_trust_source(o))
     if (SSL_CTX_set_default_verify_paths(ctx) != 1) return false;
+  detail.clear();
   return true;
 }
 
@@ -199,14 +225,30 @@ bool apply_protocol_settings(SSL_CTX* ctx, const TlsOptions& o) {
 }
 
 // Everything but PSK, which is set on each SSL object (its callback reads the options).
-std::error_code configure_context(ssl::context& context, const TlsOptions& o) {
+// `detail` names the option that failed and why.
+std::error_code configure_context(ssl::context& context, const TlsOptions& o, std::string& detail) {
   SSL_CTX* ctx = context.native_handle();
   ERR_clear_error();
-  if (!apply_protocol_settings(ctx, o) || !load_client_identity(ctx, o))
+  auto invalid = [&](std::string what) -> std::error_code {
+    detail = std::move(what);
+    if (std::string reason = openssl_reason(); !reason.empty()) detail += ": " + reason;
     return tls_errc::invalid_configuration;
-  if (!o.psk_identity.empty() && o.psk_key.empty()) return tls_errc::invalid_configuration;
+  };
+  if (!apply_protocol_settings(ctx, o))
+    return invalid("protocol versions, cipher list, TLS 1.3 suites or ALPN");
+  if (!load_client_identity(ctx, o))
+    return invalid("client certificate, key or key password (or a key that does not match)");
+  if (!o.psk_identity.empty() && o.psk_key.empty()) return invalid("PSK identity without a key");
   if (verifies_peer(o)) {
-    if (!load_trust(ctx, o)) return tls_errc::invalid_configuration;
+    std::string where;
+    if (!load_trust(ctx, o, where)) {
+      // A file that cannot be read says so itself (path and errno text).
+      if (where.find(": ") != std::string::npos) {
+        detail = std::move(where);
+        return tls_errc::invalid_configuration;
+      }
+      return invalid(std::move(where));
+    }
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
   } else {
     SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
@@ -306,7 +348,9 @@ class TlsTransport final : public Transport {
   }
 
   void record_stack_error(const boost::system::error_code& ec) {
-    if (ec.category() == asio::error::get_ssl_category()) diagnostics_.stack_error = ec.value();
+    if (ec.category() != asio::error::get_ssl_category()) return;
+    diagnostics_.stack_error = ec.value();
+    diagnostics_.detail = openssl_reason(static_cast<unsigned long>(ec.value()));
   }
 
   std::error_code handshake_error(const boost::system::error_code& ec) {
@@ -315,6 +359,7 @@ class TlsTransport final : public Transport {
     const long verify = SSL_get_verify_result(stream_.native_handle());
     if (verifies_peer(options_) && verify != X509_V_OK) {
       diagnostics_.verify_result = static_cast<int>(verify);
+      diagnostics_.detail = X509_verify_cert_error_string(verify);
       return verify == X509_V_ERR_HOSTNAME_MISMATCH || verify == X509_V_ERR_IP_ADDRESS_MISMATCH
                  ? tls_errc::hostname_mismatch
                  : tls_errc::certificate_invalid;
@@ -344,9 +389,13 @@ class TlsTransport final : public Transport {
 }  // namespace
 
 std::error_code make_tls_transport(asio::any_io_executor executor, const Options& options,
-                                   std::shared_ptr<Transport>& out) {
+                                   std::shared_ptr<Transport>& out, std::string* detail) {
   ssl::context context(ssl::context::tls_client);
-  if (auto ec = configure_context(context, options.tls)) return ec;
+  std::string why;
+  if (auto ec = configure_context(context, options.tls, why)) {
+    if (detail != nullptr) *detail = std::move(why);
+    return ec;
+  }
   out = std::make_shared<TlsTransport>(std::move(executor), options, std::move(context));
   return {};
 }

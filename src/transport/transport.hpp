@@ -74,6 +74,9 @@ struct TlsOptions {
 struct TlsDiagnostics {
   int stack_error = 0;    ///< the OpenSSL error code (ERR_get_error), 0 when none
   int verify_result = 0;  ///< the X509 verify result (X509_V_ERR_*), 0 when none or OK
+  /// The failure in words: X509_verify_cert_error_string() of verify_result, or OpenSSL's
+  /// reason for stack_error; empty when there is neither.
+  std::string detail;
 };
 
 struct Options {
@@ -111,7 +114,10 @@ class Transport : public std::enable_shared_from_this<Transport> {
 /// loaded (bad certificate, key or password).
 /// The object keeps itself alive while operations are pending, so the runtime may drop its
 /// pointer right after close().
+/// `detail`, when given, receives what was wrong with a TLS configuration in words (the
+/// option, the file path and errno text, OpenSSL's reason).
 std::error_code make_transport(Scheme scheme, boost::asio::any_io_executor executor,
-                               const Options& options, std::shared_ptr<Transport>& out);
+                               const Options& options, std::shared_ptr<Transport>& out,
+                               std::string* detail = nullptr);
 
 }  // namespace portmqtt::transport

@@ -31,9 +31,16 @@ struct Uri {
   std::uint16_t port_or_default() const noexcept { return port ? *port : default_port(scheme); }
 };
 
+/// Which part of a URI is wrong, for people: the 0-based offset of that part and a sentence
+/// naming it ("port 99999 at position 12 is not in 1..65535").
+struct UriDiagnostic {
+  std::size_t position = 0;
+  std::string message;
+};
+
 /// Parses `text`. Schemes are case-insensitive. A fragment is ignored.
 /// Fails with errc::invalid_uri, bad_percent_encoding, unsupported_scheme, missing_host or
-/// invalid_port (0 or above 65535).
-std::error_code parse_uri(std::string_view text, Uri& out);
+/// invalid_port (0 or above 65535); then `why`, when given, says which part and where.
+std::error_code parse_uri(std::string_view text, Uri& out, UriDiagnostic* why = nullptr);
 
 }  // namespace portmqtt::transport

@@ -1,6 +1,8 @@
 // The ESP-MQTT C API (mqtt_client.h) used from C++ against a private mosquitto: defaults,
 // argument checks, return values, event order and the connection life cycle.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <cstring>
 
 #include <algorithm>
@@ -8,10 +10,14 @@
 #include <cctype>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <set>
+#include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "esp_recorder.hpp"
@@ -25,9 +31,9 @@ namespace {
 using test::Mosquitto;
 using test::MosquittoOptions;
 
-// ESP-MQTT's default client id, derived here independently of the library: the first
-// non-loopback interface (by name) with a non-zero MAC, last three bytes as "%02x%02X%02X".
-std::string expected_default_client_id() {
+// ESP-MQTT's device id, derived here independently of the library: the first non-loopback
+// interface (by name) with a non-zero MAC, last three bytes as "%02x%02X%02X".
+std::string expected_device_client_id() {
   std::vector<std::string> names;
   for (const auto& entry : std::filesystem::directory_iterator("/sys/class/net"))
     names.push_back(entry.path().filename().string());
@@ -136,14 +142,58 @@ TEST_F(EspClientTest, DefaultsReachTheBroker) {
   client = started(c, rec);
   ASSERT_TRUE(client);
   ASSERT_TRUE(rec->wait_for(MQTT_EVENT_CONNECTED));
-  // Client id from the MAC, MQTT 3.1.1 (p2), clean session (c1), keep-alive 120 s (k120).
-  EXPECT_TRUE(broker.wait_for_log("as " + expected_default_client_id() + " (p2, c1, k120)", 5s))
-      << broker.log();
+  // Client id from the MAC and the process id (and, for a later client of this process, its
+  // number), MQTT 3.1.1 (p2), clean session (c1), keep-alive 120 s (k120).
+  char pid[16];
+  std::snprintf(pid, sizeof pid, "_%x", static_cast<unsigned>(::getpid()));
+  EXPECT_TRUE(broker.wait_for_log("as " + expected_device_client_id() + pid, 5s)) << broker.log();
+  EXPECT_TRUE(broker.wait_for_log(" (p2, c1, k120)", 5s)) << broker.log();
   esp_mqtt_client_ext_config_t ext{};
   ext.msg_id_incremental = true;  // overwritten by the read below
   ASSERT_EQ(esp_mqtt_client_get_ext_config(client.get(), &ext), ESP_OK);
   EXPECT_FALSE(ext.msg_id_incremental);
   EXPECT_EQ(ext.outbox_expired_timeout_ms, 0);  // zero: ESP's 30 s
+}
+
+// Two programs built from the ESP-IDF example run side by side on one host: their default ids
+// differ, so neither takes the other's session. A child process and two clients here.
+TEST_F(EspClientTest, DefaultClientIdsDifferBetweenProcessesAndClients) {
+  auto connect_default = [&](std::unique_ptr<EspRecorder>& rec) {
+    esp_mqtt_client_config_t c{};
+    c.broker.address.uri = uri.c_str();
+    return started(c, rec);
+  };
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {  // the other process: connect with the default id, stay a while
+    std::unique_ptr<EspRecorder> rec;
+    ClientPtr client = connect_default(rec);
+    const bool ok = client && rec->wait_for(MQTT_EVENT_CONNECTED);
+    std::this_thread::sleep_for(1500ms);
+    ::_exit(ok ? 0 : 1);
+  }
+  std::unique_ptr<EspRecorder> first_rec, second_rec;
+  ClientPtr first = connect_default(first_rec);
+  ClientPtr second = connect_default(second_rec);
+  ASSERT_TRUE(first && second);
+  ASSERT_TRUE(first_rec->wait_for(MQTT_EVENT_CONNECTED));
+  ASSERT_TRUE(second_rec->wait_for(MQTT_EVENT_CONNECTED));
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  // Three connections under three different ids, and none replaced another.
+  EXPECT_TRUE(broker.wait_for_log("as " + expected_device_client_id() + "_", 5s, 3))
+      << broker.log();
+  std::set<std::string> ids;
+  std::istringstream log(broker.log());
+  for (std::string line; std::getline(log, line);) {
+    const auto at = line.find(" as " + expected_device_client_id() + "_");
+    if (at != std::string::npos) ids.insert(line.substr(at + 4, line.find(' ', at + 4) - at - 4));
+  }
+  EXPECT_EQ(ids.size(), 3u) << broker.log();
+  for (const std::string& id : ids)
+    EXPECT_LE(id.size(), 23u) << id;  // the MQTT 3.1 limit
+  EXPECT_EQ(broker.count_in_log("already connected"), 0u) << broker.log();
 }
 
 TEST_F(EspClientTest, HostnameTransportAndPortInsteadOfAUri) {

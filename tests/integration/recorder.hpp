@@ -29,6 +29,16 @@ struct RecordedError {
   std::error_code error;
   int system_errno = 0;
   ReasonCode connect_reason{};
+  std::string where;
+  std::string cause;
+  bool fatal = false;
+  std::string text;  ///< Error::message()
+};
+
+struct PublishResult {
+  PacketId packet_id = 0;
+  ReasonCode reason{};
+  bool downgraded = false;
 };
 
 struct RecordedDisconnect {
@@ -54,7 +64,12 @@ class Recorder {
               record([&] { disconnects.push_back({e.error, e.was_connected}); });
             },
         .on_published =
-            [this](const Published& e) { record([&] { published.push_back(e.packet_id); }); },
+            [this](const Published& e) {
+              record([&] {
+                published.push_back(e.packet_id);
+                publish_results.push_back({e.packet_id, e.reason, e.downgraded});
+              });
+            },
         .on_subscribed =
             [this](const Subscribed& e) {
               record([&] { subacks.emplace_back(e.reasons.begin(), e.reasons.end()); });
@@ -70,7 +85,8 @@ class Recorder {
         .on_error =
             [this](const Error& e) {
               record([&] {
-                errors.push_back({e.kind, e.error, e.system_errno, e.connect_reason});
+                errors.push_back({e.kind, e.error, e.system_errno, e.connect_reason, e.where,
+                                  e.cause, e.fatal, e.message()});
               });
             },
         .on_deleted = [this](const Deleted& e) { record([&] { deleted.push_back(e.packet_id); }); },
@@ -114,6 +130,7 @@ class Recorder {
   ServerCapabilities server;
   std::vector<RecordedDisconnect> disconnects;
   std::vector<PacketId> published;
+  std::vector<PublishResult> publish_results;
   std::vector<std::vector<ReasonCode>> subacks;
   int unsubacks = 0;
   std::vector<ReceivedMessage> messages;

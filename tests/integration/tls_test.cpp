@@ -231,12 +231,28 @@ TEST(TlsTest, UnknownCaFailsCertificateVerification) {
               e.tls_verify_result == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY)
       << e.tls_verify_result;
   EXPECT_NE(e.tls_stack_error, 0);
+  // The verify result in words, and where.
+  EXPECT_EQ(e.cause, X509_verify_cert_error_string(e.tls_verify_result));
+  EXPECT_EQ(e.where, "localhost:" + std::to_string(tls.tls_port));
+  EXPECT_NE(e.message().find(e.cause), std::string::npos) << e.message();
 }
 
 TEST(TlsTest, ExpiredCertificateFailsVerification) {
   TlsBroker tls{files().expired_cert, files().expired_key};
   Error e = expect_failure(tls_config(tls.uri(), "t-expired"), errc::certificate_invalid);
   EXPECT_EQ(e.tls_verify_result, X509_V_ERR_CERT_HAS_EXPIRED);
+  EXPECT_EQ(e.cause, "certificate has expired");
+}
+
+TEST(TlsTest, AMissingCaFileNamesThePathAndTheErrno) {
+  TlsBroker tls{files().server_cert, files().server_key};
+  Config c = tls_config(tls.uri(), "t-no-ca-file");
+  c.tls.ca_certificate.clear();
+  c.tls.ca_file = "/nonexistent/portmqtt-ca.pem";
+  Error e = expect_failure(c, errc::tls_configuration_invalid);
+  EXPECT_NE(e.cause.find("ca_file \"/nonexistent/portmqtt-ca.pem\""), std::string::npos) << e.cause;
+  EXPECT_NE(e.cause.find("No such file or directory"), std::string::npos) << e.cause;
+  EXPECT_NE(e.message().find("/nonexistent/portmqtt-ca.pem"), std::string::npos) << e.message();
 }
 
 TEST(TlsTest, WrongHostNameFailsHostnameCheck) {

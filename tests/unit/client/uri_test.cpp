@@ -162,6 +162,45 @@ TEST(Uri, Malformed) {
   EXPECT_EQ(parse_error("://h"), errc::invalid_uri);
 }
 
+UriDiagnostic diagnose(std::string_view text) {
+  Uri uri;
+  UriDiagnostic why;
+  EXPECT_TRUE(parse_uri(text, uri, &why)) << text;
+  return why;
+}
+
+TEST(UriDiagnostic, SaysWhichPartIsWrongAndWhere) {
+  UriDiagnostic scheme = diagnose("broker.local:1883");
+  EXPECT_EQ(scheme.position, 0u);
+  EXPECT_NE(scheme.message.find("missing scheme"), std::string::npos) << scheme.message;
+
+  UriDiagnostic port = diagnose("mqtt://broker.local:99999");
+  EXPECT_EQ(port.position, 20u);  // the first '9'
+  EXPECT_NE(port.message.find("port 99999"), std::string::npos) << port.message;
+  EXPECT_NE(port.message.find("1..65535"), std::string::npos) << port.message;
+  EXPECT_NE(port.message.find("position 20"), std::string::npos) << port.message;
+
+  UriDiagnostic escape = diagnose("mqtt://us%zzer@h");
+  EXPECT_EQ(escape.position, 9u);  // the '%'
+  EXPECT_NE(escape.message.find("percent-encoding"), std::string::npos) << escape.message;
+
+  UriDiagnostic http = diagnose("http://h");
+  EXPECT_EQ(http.position, 0u);
+  EXPECT_NE(http.message.find("'http'"), std::string::npos) << http.message;
+
+  UriDiagnostic host = diagnose("mqtt://:1883");
+  EXPECT_EQ(host.position, 7u);
+  EXPECT_NE(host.message.find("missing host"), std::string::npos) << host.message;
+
+  UriDiagnostic space = diagnose("mqtt://h h");
+  EXPECT_EQ(space.position, 8u);
+  EXPECT_NE(space.message.find("' '"), std::string::npos) << space.message;
+
+  UriDiagnostic letters = diagnose("mqtt://h:12ab");
+  EXPECT_EQ(letters.position, 9u);
+  EXPECT_NE(letters.message.find("'12ab'"), std::string::npos) << letters.message;
+}
+
 TEST(Uri, FailedParseLeavesOutputUntouched) {
   Uri uri;
   uri.host = "kept";

@@ -157,7 +157,7 @@ TEST(DecodeAck, Mqtt5RejectsAReasonCodeNotForThePacket) {
       kPuback,        // PUBACK
       0x03,           // remaining length 3
       0x00,    0x01,  // packet id 1
-      0x92,           // reason 0x92: PUBREL/PUBCOMP only
+      0x11,           // reason 0x11: UNSUBACK only
   };
   EXPECT_EQ(decode_error(puback, kV5), err(errc::invalid_reason_code));
   const Bytes pubrel = {
@@ -167,6 +167,43 @@ TEST(DecodeAck, Mqtt5RejectsAReasonCodeNotForThePacket) {
       0x10,           // reason 0x10: PUBACK/PUBREC only
   };
   EXPECT_EQ(decode_error(pubrel, kV5), err(errc::invalid_reason_code));
+}
+
+TEST(DecodeAck, Mqtt5TakesAnUnlistedFailureCodeOnPubackAndPubrec) {
+  // What mosquitto 2.0.11 sends for a PUBLISH above its message_size_limit.
+  const Bytes puback = {
+      kPuback,        // PUBACK
+      0x03,           // remaining length 3
+      0x00,    0x07,  // packet id 7
+      0x95,           // reason 0x95 Packet too large: listed for CONNACK/DISCONNECT only
+  };
+  const Puback ack = decode_as<Puback>(puback, kV5);
+  EXPECT_EQ(ack.packet_id, 7);
+  EXPECT_EQ(ack.reason, ReasonCode::packet_too_large);
+  const Bytes pubrec = {
+      kPubrec,        // PUBREC
+      0x03,           // remaining length 3
+      0x00,    0x08,  // packet id 8
+      0xFE,           // reason 0xFE: no reason code at all, but >= 0x80 is failure
+  };
+  EXPECT_EQ(static_cast<std::uint8_t>(decode_as<Pubrec>(pubrec, kV5).reason), 0xFE);
+}
+
+TEST(DecodeAck, Mqtt5StillRejectsAnUnlistedSuccessCodeOrAFailureOnPubrelPubcomp) {
+  const Bytes puback = {
+      kPuback,        // PUBACK
+      0x03,           // remaining length 3
+      0x00,    0x01,  // packet id 1
+      0x01,           // reason 0x01: below 0x80 and not listed for PUBACK
+  };
+  EXPECT_EQ(decode_error(puback, kV5), err(errc::invalid_reason_code));
+  const Bytes pubcomp = {
+      kPubcomp,        // PUBCOMP
+      0x03,            // remaining length 3
+      0x00,     0x01,  // packet id 1
+      0x95,            // reason 0x95: PUBCOMP carries only 0x00 and 0x92
+  };
+  EXPECT_EQ(decode_error(pubcomp, kV5), err(errc::invalid_reason_code));
 }
 
 TEST(DecodeAck, Mqtt5RejectsAPropertyNotAllowed) {

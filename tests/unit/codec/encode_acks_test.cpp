@@ -13,13 +13,13 @@ template <>
 struct AckTraits<Puback> {
   static constexpr std::uint8_t first_byte = 0x40;                            // PUBACK, flags 0000
   static constexpr ReasonCode failure = ReasonCode::no_matching_subscribers;  // 0x10
-  static constexpr ReasonCode not_allowed = ReasonCode::packet_identifier_not_found;  // 0x92
+  static constexpr ReasonCode not_allowed = ReasonCode::no_subscription_existed;  // 0x11
 };
 template <>
 struct AckTraits<Pubrec> {
   static constexpr std::uint8_t first_byte = 0x50;                            // PUBREC, flags 0000
   static constexpr ReasonCode failure = ReasonCode::no_matching_subscribers;  // 0x10
-  static constexpr ReasonCode not_allowed = ReasonCode::packet_identifier_not_found;  // 0x92
+  static constexpr ReasonCode not_allowed = ReasonCode::no_subscription_existed;  // 0x11
 };
 template <>
 struct AckTraits<Pubrel> {
