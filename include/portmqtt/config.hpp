@@ -87,6 +87,15 @@ struct SessionConfig {
   /// brokers bound what they hold per client: mosquitto (max_inflight_messages, default 20)
   /// acknowledges further QoS 2 messages from a 3.x client with PUBREC and then drops them.
   std::uint16_t max_inflight = 0;
+  /// MQTT 5: automatic outbound topic aliases. A PUBLISH without a Topic Alias of its own
+  /// gets one, so that a topic sent again on the same connection goes as 3 bytes of property
+  /// instead of its name. At most this many aliases are used, and at most the broker's Topic
+  /// Alias Maximum (CONNACK; without one, none). When all are taken, the least recently used
+  /// one is given to the new topic. Topics of 3 bytes or less are never aliased (no gain).
+  /// Aliases start afresh on every connection; a QoS 1/2 message resent after a reconnect
+  /// carries its full topic again. Aliases the application sets itself (Topic Alias property)
+  /// still work and take precedence. 0: off (the default).
+  std::uint16_t auto_topic_aliases = 0;
 };
 
 /// When to try again after a connection ends.
