@@ -38,6 +38,23 @@ enum class TransportKind : std::uint8_t {
   unix_socket,
 };
 
+/// MQTT 5 server redirection (§4.11): a CONNACK or DISCONNECT with reason Use another server
+/// (0x9C) or Server moved (0x9D) and a Server Reference property naming other servers
+/// (space-separated `host[:port]`, IPv6 literals in brackets).
+struct RedirectConfig {
+  /// Follow it: the next attempt goes at once to the first server of the reference, with the
+  /// scheme, path, TLS and credentials of the broker that sent it, and its port when the
+  /// reference gives none; if that one fails, to the next of the reference, then back to the
+  /// broker list. false: such a refusal or DISCONNECT is handled like any other.
+  bool follow = true;
+  /// Redirections followed in a row without a successful connection, at most; a reference
+  /// to a server already visited in the same chain is a loop and is not followed either.
+  unsigned max_hops = 4;
+  /// Server moved (0x9D): use the new server in place of the old one for the rest of the
+  /// client's life (until the broker list changes), as the reason code asks.
+  bool remember_moved = true;
+};
+
 /// Where the broker is: either a URI or host/port/transport/path.
 struct BrokerConfig {
   /// `scheme://[user[:password]@]host[:port][/path][?query]` with scheme mqtt, mqtts, ws or
@@ -51,6 +68,17 @@ struct BrokerConfig {
   /// WebSocket path (with the query, if any); empty means "/". For unix_socket: the socket
   /// file.
   std::string path;
+  /// Failover: more brokers, as URIs of the same form as `uri`, after the broker above. An
+  /// attempt that gets no CONNACK (DNS, TCP, TLS, timeout) or a refusal moves on to the next
+  /// broker at once; when every broker of the list failed once, the reconnect delay
+  /// (ReconnectConfig, back-off and jitter included) comes before the next round. The client
+  /// is sticky: after a connection to a broker is lost it tries that broker again first.
+  /// BeforeConnect, Connected and Disconnected name the broker of each attempt. Checked by
+  /// Client::start() and set_config() (invalid_uri).
+  std::vector<std::string> failover_uris;
+  /// Try the brokers in a random order (drawn once when the list is set) instead of as listed.
+  bool shuffle = false;
+  RedirectConfig redirect;
 };
 
 /// Who we are.

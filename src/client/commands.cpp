@@ -95,6 +95,7 @@ std::error_code Client::Impl::set_config(Config next) {
     transport::Uri uri;
     if (transport::parse_uri(next.broker.uri, uri)) return errc::invalid_uri;
   }
+  if (auto ec = detail::BrokerList::check(next)) return ec;
   std::lock_guard lock(mutex);
   config = std::move(next);
   return {};

@@ -23,6 +23,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include "client/broker_list.hpp"
 #include "client/loop_core.hpp"
 #include "client/receive_buffer.hpp"
 #include "client/reconnect.hpp"
@@ -138,6 +139,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   boost::asio::steady_timer write_timer;
   boost::asio::steady_timer refresh_timer;
   detail::ReconnectBackoff backoff;
+  detail::BrokerList brokers;
   bool was_connected = false;
   std::optional<std::error_code> close_requested;
   std::optional<ReasonCode> server_reason;
