@@ -17,7 +17,7 @@ using namespace std::chrono_literals;
 
 /// The broker of every attempt and connection, in order.
 struct BrokerTrail {
-  explicit BrokerTrail(Client& client, Recorder& rec) : rec_(rec) {
+  explicit BrokerTrail(Client& client, Recorder& rec) : client_(client), rec_(rec) {
     client.on_event([this](const Event& event) {
       if (const auto* before = std::get_if<BeforeConnect>(&event)) {
         rec_.record([&] { attempts.emplace_back(before->broker); });
@@ -28,8 +28,13 @@ struct BrokerTrail {
   }
   std::vector<std::string> attempts;     // guarded by the recorder's mutex
   std::vector<std::string> connections;  // idem
+  // Declared after the recorder, so destroyed first: no handler may run on a dead trail.
+  ~BrokerTrail() { client_.stop(); }
+  BrokerTrail(const BrokerTrail&) = delete;
+  BrokerTrail& operator=(const BrokerTrail&) = delete;
 
  private:
+  Client& client_;
   Recorder& rec_;
 };
 
@@ -85,7 +90,7 @@ TEST_F(FailoverTest, MovesOnWhenTheBrokerInUseDiesAndComesBack) {
   round_trip(client, rec, 5);
 
   m3.stop(SIGKILL);  // the round wraps: m1 is back
-  ASSERT_TRUE(rec.wait_connected(4));
+  ASSERT_TRUE(rec.wait([&] { return trail.connections.size() == 4; }));
   round_trip(client, rec, 5);
   ASSERT_TRUE(rec.wait([&] { return rec.published.size() == 23; })) << rec.published.size();
 
@@ -110,7 +115,7 @@ TEST_F(FailoverTest, AFailedRoundWaitsForTheReconnectDelayAndSetConfigChecksTheL
   BrokerTrail trail{client, rec};
   const auto started = std::chrono::steady_clock::now();
   ASSERT_FALSE(client.start());
-  ASSERT_TRUE(rec.wait_connected(1));
+  ASSERT_TRUE(rec.wait([&] { return trail.connections.size() == 1; }));
   // m2 and m3 refuse, m1 takes it within the same round: no reconnect delay was waited.
   EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);
   {
