@@ -124,6 +124,15 @@ struct SessionConfig {
   /// carries its full topic again. Aliases the application sets itself (Topic Alias property)
   /// still work and take precedence. 0: off (the default).
   std::uint16_t auto_topic_aliases = 0;
+  /// When a CONNACK says session-present 0 (a clean session, an expired one, another broker),
+  /// subscribe again to every filter subscribe() asked for and unsubscribe() did not remove,
+  /// request by request with their options and properties, right after the CONNACK and before
+  /// the Connected handler runs. Connected::resubscribed counts the filters; a Subscribed
+  /// event follows for each request. Requests the broker refused are repeated too; a request
+  /// the new broker cannot take at all (feature_not_available) is left out. stop() forgets
+  /// the subscriptions. On by default here; the ESP facade turns it off (ESP-MQTT leaves
+  /// re-subscribing to the application, usually in its CONNECTED handler).
+  bool resubscribe_on_session_lost = true;
 };
 
 /// When to try again after a connection ends.

@@ -61,6 +61,9 @@ struct Connected {
   const Properties& properties;
   /// The broker connected to, as in BeforeConnect.
   std::string_view broker;
+  /// Filters subscribed again because the broker had no session for us
+  /// (SessionConfig::resubscribe_on_session_lost); their Subscribed events follow.
+  std::size_t resubscribed = 0;
 };
 
 /// A connection ended, or an attempt to make one failed. Emitted after every attempt that did

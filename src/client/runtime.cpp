@@ -144,6 +144,7 @@ void Client::Impl::begin_stop() {
 void Client::Impl::finish_stop() {
   std::lock_guard lock(mutex);
   session.clear_outbox();
+  subscriptions.clear();
   armed_deadline.reset();
   session_timer.cancel();
   running = false;
@@ -463,11 +464,14 @@ void Client::Impl::schedule_reconnect(bool at_once) {
 
 // --- bookkeeping of session events (under the lock, before dispatch) ------------------------
 
-void Client::Impl::on_connected_locked(const session::Connected&) {
+void Client::Impl::on_connected_locked(const session::Connected& connected) {
   state = ConnectionState::connected;
   was_connected = true;
   backoff.reset();
   brokers.connected();
+  resubscribed = 0;
+  if (!connected.session_present && config.session.resubscribe_on_session_lost)
+    resubscribe_locked();
   const auto refresh_after = config.network.refresh_connection_after;
   if (refresh_after.count() <= 0) return;
   refresh_timer.expires_after(refresh_after);
