@@ -4,6 +4,7 @@
 #include <numeric>
 
 #include "portmqtt/error.hpp"
+#include "transport/proxy.hpp"
 #include "transport/uri.hpp"
 
 namespace portmqtt::detail {
@@ -19,6 +20,10 @@ std::error_code BrokerList::check(const Config& config) {
   for (const std::string& uri : config.broker.failover_uris) {
     transport::Uri parsed;
     if (transport::parse_uri(uri, parsed)) return errc::invalid_uri;
+  }
+  transport::Proxy proxy;
+  if (!config.network.proxy.empty() && transport::parse_proxy_uri(config.network.proxy, proxy)) {
+    return errc::invalid_uri;
   }
   return {};
 }

@@ -29,7 +29,7 @@ class BrokerList {
  public:
   explicit BrokerList(std::uint32_t seed = std::random_device{}()) : rng_(seed) {}
 
-  /// Every failover URI parses (errc::invalid_uri otherwise).
+  /// Every failover URI and the proxy URI parse (errc::invalid_uri otherwise).
   static std::error_code check(const Config& config);
 
   /// Takes the list and the redirect policy from `config`. An unchanged list keeps its

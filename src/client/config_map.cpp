@@ -135,6 +135,7 @@ transport::Options to_transport_options(const Config& config) {
       .no_delay = true,
       .tls = to_tls_options(config.tls),
       .ws_headers = config.websocket.headers,
+      .proxy_uri = config.network.proxy,
   };
 }
 
