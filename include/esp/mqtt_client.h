@@ -566,6 +566,10 @@ typedef struct esp_mqtt_client_ext_config_t {
   bool resubscribe_on_session_lost; /*!< Subscribe again to every filter when a CONNACK says
                                          session-present 0 (off by default: ESP-MQTT leaves it
                                          to the application's CONNECTED handler). */
+  const char* proxy_uri; /*!< NULL, or connect through a proxy: "http://[user:pass@]host:port"
+                              (HTTP CONNECT, Basic authentication) or "socks5://" /
+                              "socks5h://" (SOCKS5, username/password, the proxy resolves the
+                              broker's name). For mqtt, mqtts, ws and wss. Copied. */
 } esp_mqtt_client_ext_config_t;
 
 #include "mqtt_client_kconfig.h"
@@ -583,7 +587,7 @@ typedef struct esp_mqtt_client_ext_config_t {
     PORTMQTT_KCONFIG_OUTBOX_EXPIRY_, 0, NULL, PORTMQTT_KCONFIG_EVENT_QUEUE_SIZE_,          \
     PORTMQTT_KCONFIG_POLL_READ_TIMEOUT_, PORTMQTT_KCONFIG_BUFFER_SIZE_,                    \
     PORTMQTT_KCONFIG_TCP_PORT_, PORTMQTT_KCONFIG_SSL_PORT_, PORTMQTT_KCONFIG_WS_PORT_,     \
-    PORTMQTT_KCONFIG_WSS_PORT_, { 0, 0 }, 0, 0, NULL, 0, 0, 0                              \
+    PORTMQTT_KCONFIG_WSS_PORT_, { 0, 0 }, 0, 0, NULL, 0, 0, 0, NULL                        \
   }
 // clang-format on
 

@@ -302,6 +302,7 @@ Config to_config(const Settings& s, const esp_mqtt_client_ext_config_t& ext) {
   config.session.auto_topic_aliases = ext.auto_topic_aliases;
   config.session.resubscribe_on_session_lost = ext.resubscribe_on_session_lost;
   config.network = network_config(s, ext);
+  if (ext.proxy_uri != nullptr) config.network.proxy = ext.proxy_uri;
 
   int buffer = s.buffer_size > 0             ? s.buffer_size
                : ext.default_buffer_size > 0 ? ext.default_buffer_size

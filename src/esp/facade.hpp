@@ -39,6 +39,7 @@ struct esp_mqtt_client {
   esp_mqtt_client_ext_config_t ext{};
   std::vector<std::string> broker_uris;          // ext.broker_uris, copied
   std::vector<const char*> broker_uri_pointers;  // what the stored ext.broker_uris points to
+  std::string proxy_uri;                         // ext.proxy_uri, copied
   PendingProperties pending;
   std::string response_info;  // MQTT 5 Response Information of the last CONNACK
   // Read on every publish without the mutex: the common case (no one-shot properties, the

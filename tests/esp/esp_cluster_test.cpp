@@ -51,6 +51,33 @@ TEST(EspCluster, BrokerListFailsOverToTheNextUriAndIsCopied) {
   EXPECT_TRUE(broker.wait_for_log("as esp-failover", 5s));
 }
 
+TEST(EspCluster, ExtConfigFromGetExtConfigCanBeSetAgain) {
+  const std::string uri = "mqtt://127.0.0.1:1";
+  esp_mqtt_client_config_t c = config_for(uri, "esp-ext-again");
+  std::string first = "mqtt://127.0.0.1:2";
+  std::string proxy = "socks5h://127.0.0.1:3";
+  const char* list[] = {first.c_str(), nullptr};
+  esp_mqtt_client_ext_config_t ext = ESP_MQTT_CLIENT_EXT_CONFIG_DEFAULT();
+  EXPECT_EQ(ext.proxy_uri, nullptr);
+  ext.broker_uris = list;
+  ext.proxy_uri = proxy.c_str();
+  ClientPtr client{esp_mqtt_client_init_with_ext_config(&c, &ext)};
+  ASSERT_TRUE(client);
+  esp_mqtt_client_ext_config_t stored{};
+  ASSERT_EQ(esp_mqtt_client_get_ext_config(client.get(), &stored), ESP_OK);
+  first.assign(first.size(), 'x');
+  proxy.assign(proxy.size(), 'x');
+  // What get_ext_config() returned points at the client's own copies: setting it again must
+  // keep them valid.
+  ASSERT_EQ(esp_mqtt_client_set_ext_config(client.get(), &stored), ESP_OK);
+  esp_mqtt_client_ext_config_t again{};
+  ASSERT_EQ(esp_mqtt_client_get_ext_config(client.get(), &again), ESP_OK);
+  ASSERT_NE(again.broker_uris, nullptr);
+  EXPECT_EQ(std::string{again.broker_uris[0]}, "mqtt://127.0.0.1:2");
+  EXPECT_EQ(again.broker_uris[1], nullptr);
+  EXPECT_EQ(std::string{again.proxy_uri}, "socks5h://127.0.0.1:3");
+}
+
 TEST(EspCluster, ResubscribingIsOffByDefaultAndOnWhenAsked) {
   for (bool on : {false, true}) {
     Mosquitto broker;
