@@ -109,7 +109,8 @@ void report(const char* workload, int topic_count, bool rotation, codec::QoS qos
   std::printf("  %-26s %12s %10s %8s\n", "aliases", "bytes", "per msg", "saved");
   std::printf("  %-26s %12llu %10.1f %8s\n", "off", static_cast<unsigned long long>(plain),
               static_cast<double>(plain) / messages, "-");
-  for (std::uint16_t aliases : {10, 64, 256, 1024}) {
+  for (std::uint16_t aliases :
+       {std::uint16_t{10}, std::uint16_t{64}, std::uint16_t{256}, std::uint16_t{1024}}) {
     const std::uint64_t with = publish_bytes(topics, sequence, aliases, 65535, qos);
     char label[64];
     std::snprintf(label, sizeof label, "%u (LRU)%s", static_cast<unsigned>(aliases),
