@@ -275,6 +275,8 @@ void apply_session(const ConnectionOptions& options, ConnectionPlan& plan) {
                      ": use 0..65535 seconds (-k).");
   session.keep_alive = Seconds{options.keepalive};
   session.clean_session = !options.persistent;
+  // The tools subscribe on every CONNACK themselves, as mosquitto_sub does.
+  session.resubscribe_on_session_lost = false;
   if (options.session_expiry && !v5)
     throw UsageError("-x (session expiry) needs MQTT v5: add -V 5.");
   std::optional<std::uint32_t> expiry;

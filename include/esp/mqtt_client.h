@@ -568,6 +568,26 @@ typedef struct esp_mqtt_client_ext_config_t {
                               wait in the outbox. 0: automatic (the broker's Receive Maximum
                               for MQTT 5, 20 for MQTT 3.x, whose brokers drop QoS 2 messages
                               beyond their own window). */
+  uint16_t auto_topic_aliases; /*!< MQTT 5: give publishes without a Topic Alias of their own one
+                                    automatically, at most this many and at most the broker's
+                                    Topic Alias Maximum; the least recently used is replaced.
+                                    0: off. See portmqtt::SessionConfig::auto_topic_aliases. */
+  const char* const* broker_uris; /*!< Failover: NULL, or a NULL-terminated array of further
+                                       broker URIs tried after broker.address.uri when it cannot
+                                       be reached or refuses (at once; the reconnect wait comes
+                                       after a whole round). Sticky to the broker that works.
+                                       Copied by init/set_ext_config. MQTT_EVENT_BEFORE_CONNECT
+                                       does not say which broker; the C++ API does. */
+  bool shuffle_broker_uris;       /*!< Try the brokers in a random order instead of as listed. */
+  bool follow_server_redirects;   /*!< MQTT 5: follow CONNACK/DISCONNECT reason 0x9C/0x9D with a
+                                       Server Reference (ESP-MQTT does not; off by default). */
+  bool resubscribe_on_session_lost; /*!< Subscribe again to every filter when a CONNACK says
+                                         session-present 0 (off by default: ESP-MQTT leaves it
+                                         to the application's CONNECTED handler). */
+  const char* proxy_uri; /*!< NULL, or connect through a proxy: "http://[user:pass@]host:port"
+                              (HTTP CONNECT, Basic authentication) or "socks5://" /
+                              "socks5h://" (SOCKS5, username/password, the proxy resolves the
+                              broker's name). For mqtt, mqtts, ws and wss. Copied. */
 } esp_mqtt_client_ext_config_t;
 
 #include "mqtt_client_kconfig.h"
@@ -585,7 +605,7 @@ typedef struct esp_mqtt_client_ext_config_t {
     PORTMQTT_KCONFIG_OUTBOX_EXPIRY_, 0, NULL, PORTMQTT_KCONFIG_EVENT_QUEUE_SIZE_,          \
     PORTMQTT_KCONFIG_POLL_READ_TIMEOUT_, PORTMQTT_KCONFIG_BUFFER_SIZE_,                    \
     PORTMQTT_KCONFIG_TCP_PORT_, PORTMQTT_KCONFIG_SSL_PORT_, PORTMQTT_KCONFIG_WS_PORT_,     \
-    PORTMQTT_KCONFIG_WSS_PORT_, { 0, 0 }, 0                                                \
+    PORTMQTT_KCONFIG_WSS_PORT_, { 0, 0 }, 0, 0, NULL, 0, 0, 0, NULL                        \
   }
 // clang-format on
 

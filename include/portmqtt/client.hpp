@@ -171,7 +171,8 @@ class Client {
   /// start() clear the outbox). Returns the packet id (0 for QoS 0). Fails with: not_connected,
   /// invalid_topic, invalid_qos, retain_not_available, packet_too_large, topic_alias_invalid,
   /// not_supported_by_version, invalid_argument, outbox_full, send_queue_full.
-  /// The topic may be empty only with a Topic Alias property (MQTT 5).
+  /// The topic may be empty only with a Topic Alias property (MQTT 5) that a publish on this
+  /// connection, of any QoS, gave a topic; automatic aliases: SessionConfig::auto_topic_aliases.
   Result<PacketId> publish(std::string_view topic, std::string_view payload,
                            PublishOptions options = {}, const Properties& properties = {});
   /// Same, taking the message's topic, payload, QoS, retain and properties.
@@ -183,6 +184,9 @@ class Client {
                            PublishOptions options = {}, const Properties& properties = {});
 
   /// Subscribes to one filter. Needs a connection. Subscribed follows with the returned id.
+  /// A shared subscription is the filter `$share/<group>/<filter>`: the broker gives each
+  /// message to one subscriber of the group (MessageReceived carries the real topic).
+  /// Remembered for SessionConfig::resubscribe_on_session_lost until unsubscribe().
   /// Fails with: not_connected, invalid_topic, invalid_qos,
   /// feature_not_available (wildcard/shared/subscription id the broker does not offer),
   /// not_supported_by_version, invalid_argument, outbox_full.

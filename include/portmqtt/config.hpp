@@ -41,6 +41,23 @@ enum class TransportKind : std::uint8_t {
   unix_socket,
 };
 
+/// MQTT 5 server redirection (§4.11): a CONNACK or DISCONNECT with reason Use another server
+/// (0x9C) or Server moved (0x9D) and a Server Reference property naming other servers
+/// (space-separated `host[:port]`, IPv6 literals in brackets).
+struct RedirectConfig {
+  /// Follow it: the next attempt goes at once to the first server of the reference, with the
+  /// scheme, path, TLS and credentials of the broker that sent it, and its port when the
+  /// reference gives none; if that one fails, to the next of the reference, then back to the
+  /// broker list. false: such a refusal or DISCONNECT is handled like any other.
+  bool follow = true;
+  /// Redirections followed in a row without a successful connection, at most; a reference
+  /// to a server already visited in the same chain is a loop and is not followed either.
+  unsigned max_hops = 4;
+  /// Server moved (0x9D): use the new server in place of the old one for the rest of the
+  /// client's life (until the broker list changes), as the reason code asks.
+  bool remember_moved = true;
+};
+
 /// Where the broker is: either a URI or host/port/transport/path.
 struct BrokerConfig {
   /// `scheme://[user[:password]@]host[:port][/path][?query]` with scheme mqtt, mqtts, ws or
@@ -54,6 +71,17 @@ struct BrokerConfig {
   /// WebSocket path (with the query, if any); empty means "/". For unix_socket: the socket
   /// file.
   std::string path;
+  /// Failover: more brokers, as URIs of the same form as `uri`, after the broker above. An
+  /// attempt that gets no CONNACK (DNS, TCP, TLS, timeout) or a refusal moves on to the next
+  /// broker at once; when every broker of the list failed once, the reconnect delay
+  /// (ReconnectConfig, back-off and jitter included) comes before the next round. The client
+  /// is sticky: after a connection to a broker is lost it tries that broker again first.
+  /// BeforeConnect, Connected and Disconnected name the broker of each attempt. Checked by
+  /// Client::start() and set_config() (invalid_uri).
+  std::vector<std::string> failover_uris;
+  /// Try the brokers in a random order (drawn once when the list is set) instead of as listed.
+  bool shuffle = false;
+  RedirectConfig redirect;
 };
 
 /// Why a broker URI cannot be used, and which part of it is wrong.
@@ -103,6 +131,24 @@ struct SessionConfig {
   /// brokers bound what they hold per client: mosquitto (max_inflight_messages, default 20)
   /// acknowledges further QoS 2 messages from a 3.x client with PUBREC and then drops them.
   std::uint16_t max_inflight = 0;
+  /// MQTT 5: automatic outbound topic aliases. A PUBLISH without a Topic Alias of its own
+  /// gets one, so that a topic sent again on the same connection goes as 3 bytes of property
+  /// instead of its name. At most this many aliases are used, and at most the broker's Topic
+  /// Alias Maximum (CONNACK; without one, none). When all are taken, the least recently used
+  /// one is given to the new topic. Topics of 3 bytes or less are never aliased (no gain).
+  /// Aliases start afresh on every connection; a QoS 1/2 message resent after a reconnect
+  /// carries its full topic again. Aliases the application sets itself (Topic Alias property)
+  /// still work and take precedence. 0: off (the default).
+  std::uint16_t auto_topic_aliases = 0;
+  /// When a CONNACK says session-present 0 (a clean session, an expired one, another broker),
+  /// subscribe again to every filter subscribe() asked for and unsubscribe() did not remove,
+  /// request by request with their options and properties, right after the CONNACK and before
+  /// the Connected handler runs. Connected::resubscribed counts the filters; a Subscribed
+  /// event follows for each request. Requests the broker refused are repeated too; a request
+  /// the new broker cannot take at all (feature_not_available) is left out. stop() forgets
+  /// the subscriptions. On by default here; the ESP facade turns it off (ESP-MQTT leaves
+  /// re-subscribing to the application, usually in its CONNECTED handler).
+  bool resubscribe_on_session_lost = true;
 };
 
 /// When to try again after a connection ends.
@@ -148,6 +194,15 @@ struct NetworkConfig {
   /// "127.0.0.2" or "::1"; the port is chosen by the system. A broker address of the other
   /// family is skipped. Empty: the system picks the source address.
   std::string bind_address;
+  /// Connect through a proxy (mqtt, mqtts, ws and wss alike; TLS runs end to end inside the
+  /// tunnel): `http://[user[:password]@]host[:port]` for HTTP CONNECT with Basic
+  /// authentication (port 8080 by default), `socks5://` or `socks5h://` with the same parts
+  /// for SOCKS5 with username/password (port 1080); both let the proxy resolve the broker's
+  /// name. network.timeout bounds the proxy handshake too. Failures are Error events of
+  /// ErrorKind::transport whose code is in the "portmqtt.proxy" category (refused,
+  /// authentication failed, host unreachable, not a proxy). Checked by start() and
+  /// set_config() (invalid_uri). Empty: connect directly.
+  std::string proxy;
 };
 
 /// BufferConfig::max_packet_size by default: 16 MiB.

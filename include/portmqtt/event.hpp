@@ -26,7 +26,16 @@ namespace portmqtt {
 /// Emitted before every connection attempt (the first and each reconnect), before DNS and
 /// TCP connect. A handler may call Client::set_uri() or Client::set_config(); the attempt then
 /// uses the new settings.
-struct BeforeConnect {};
+struct BeforeConnect {
+  /// The broker this attempt is for, as `scheme://host:port` (credentials left out), from
+  /// the configuration as it stands when the event is emitted. Empty for a Unix socket.
+  std::string_view broker;
+  /// Its place in the broker list: 0 for BrokerConfig::uri (or host/port), 1.. for
+  /// BrokerConfig::failover_uris.
+  std::size_t broker_index = 0;
+  /// The attempt follows an MQTT 5 server redirection (BrokerConfig::redirect).
+  bool redirected = false;
+};
 
 /// What the broker granted in CONNACK, with MQTT 5 defaults where it said nothing (always the
 /// defaults on MQTT 3.x).
@@ -52,6 +61,11 @@ struct Connected {
   /// All CONNACK properties (Reason String, Response Information, Server Reference, User
   /// Properties, ...).
   const Properties& properties;
+  /// The broker connected to, as in BeforeConnect.
+  std::string_view broker;
+  /// Filters subscribed again because the broker had no session for us
+  /// (SessionConfig::resubscribe_on_session_lost); their Subscribed events follow.
+  std::size_t resubscribed = 0;
 };
 
 /// A connection ended, or an attempt to make one failed. Emitted after every attempt that did
@@ -67,6 +81,12 @@ struct Disconnected {
   bool was_connected = false;
   /// MQTT 5: properties of the broker's DISCONNECT (Reason String, Server Reference, ...).
   const Properties& properties;
+  /// The broker of this connection or attempt, as in BeforeConnect.
+  std::string_view broker;
+  /// MQTT 5: the broker sent us elsewhere (Use another server / Server moved with a Server
+  /// Reference) and the next attempt, at once, goes to this server (`host:port`). Empty
+  /// otherwise, also when the redirection was not followed (RedirectConfig).
+  std::string_view redirect;
 };
 
 /// A QoS 1/2 publish completed: PUBACK (QoS 1), PUBCOMP (QoS 2), or a PUBREC that carried a

@@ -39,18 +39,12 @@ Result<PacketId> Client::Impl::publish(std::string_view topic, std::string_view 
 Result<PacketId> Client::Impl::subscribe(std::span<const Subscription> subs,
                                          const Properties& props) {
   if (subs.empty()) return errc::invalid_argument;
-  std::vector<codec::Subscription> list;
-  list.reserve(subs.size());
-  for (const Subscription& s : subs) {
-    list.push_back(
-        {s.filter,
-         {detail::to_codec(s.options.qos), s.options.no_local, s.options.retain_as_published,
-          static_cast<codec::RetainHandling>(s.options.retain_handling)}});
-  }
+  const std::vector<codec::Subscription> list = detail::to_codec_subscriptions(subs);
   const codec::Properties codec_props = detail::to_codec_view(props);
   std::unique_lock lock(mutex);
   auto result = session.subscribe(list, codec_props, Clock::now());
   if (!result) return detail::to_public_error(result.error);
+  subscriptions.subscribed(subs, props);
   lock.unlock();
   wake();
   return result.packet_id;
@@ -63,6 +57,7 @@ Result<PacketId> Client::Impl::unsubscribe(std::span<const std::string_view> fil
   std::unique_lock lock(mutex);
   auto result = session.unsubscribe(filters, codec_props, Clock::now());
   if (!result) return detail::to_public_error(result.error);
+  subscriptions.unsubscribed(filters);
   lock.unlock();
   wake();
   return result.packet_id;
@@ -95,6 +90,7 @@ std::error_code Client::Impl::set_config(Config next) {
     transport::Uri uri;
     if (transport::parse_uri(next.broker.uri, uri)) return errc::invalid_uri;
   }
+  if (auto ec = detail::BrokerList::check(next)) return ec;
   std::lock_guard lock(mutex);
   config = std::move(next);
   return {};

@@ -113,6 +113,7 @@ session::Config to_session_config(const Config& config, const Target& target) {
   s.connect_timeout = config.network.timeout;
   s.retransmit_interval = config.session.retransmit_interval;
   s.max_inflight = config.session.max_inflight;
+  s.auto_topic_aliases = config.session.auto_topic_aliases;
   if (s.max_inflight == 0)
     s.max_inflight = config.session.protocol_version == ProtocolVersion::v5 ? 65535 : 20;
   s.outbox_expiry = config.outbox.expiry;
@@ -135,6 +136,7 @@ transport::Options to_transport_options(const Config& config) {
       .no_delay = true,
       .tls = to_tls_options(config.tls),
       .ws_headers = config.websocket.headers,
+      .proxy_uri = config.network.proxy,
   };
 }
 

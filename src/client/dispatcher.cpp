@@ -129,7 +129,7 @@ void Client::Impl::dispatch_one(PendingEvent& p, const Handlers& hs) {
         using E = std::decay_t<decltype(e)>;
         if constexpr (std::is_same_v<E, session::Connected>) {
           deliver(hs, Connected{e.session_present, detail::from_session(e.server),
-                                e.assigned_client_id, props});
+                                e.assigned_client_id, props, brokers.description(), resubscribed});
         } else if constexpr (std::is_same_v<E, session::ConnectRefused>) {
           deliver(hs, Error{.kind = ErrorKind::connection_refused,
                             .error = make_error_code(errc::connection_refused),

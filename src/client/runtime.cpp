@@ -76,6 +76,7 @@ std::error_code Client::Impl::start() {
     if (running) return errc::already_started;
     detail::Target target;
     if (auto ec = detail::resolve_target(config, target)) return ec;
+    if (auto ec = detail::BrokerList::check(config)) return ec;
   }
   if (own_loop && !loop) {
     // The previous run's thread has finished (or is about to); reuse the io_context.
@@ -151,6 +152,7 @@ void Client::Impl::begin_stop() {
 void Client::Impl::finish_stop() {
   std::lock_guard lock(mutex);
   session.clear_outbox();
+  subscriptions.clear();
   armed_deadline.reset();
   session_timer.cancel();
   running = false;
@@ -197,17 +199,21 @@ void Client::Impl::begin_attempt() {
     std::lock_guard lock(mutex);
     if (stopping || !running) return;
     state = ConnectionState::connecting;
+    brokers.configure(config);
+    detail::Target announced;
+    (void)brokers.resolve(config, announced);
   }
   ++generation;
   reconnect_timer.cancel();
-  emit(BeforeConnect{});
+  emit(BeforeConnect{brokers.description(), brokers.index(), brokers.redirected()});
   detail::Target target;
   transport::Options options;
   std::error_code ec;
   {
     std::lock_guard lock(mutex);
     if (stopping) return;
-    ec = detail::resolve_target(config, target);
+    brokers.configure(config);  // the handler may have changed it
+    ec = brokers.resolve(config, target);
     if (!ec) {
       attempt_where = where_of(target.endpoint);
       session.set_config(detail::to_session_config(config, target));
@@ -448,10 +454,13 @@ void Client::Impl::end_connection(std::error_code reason, bool reconnect_at_once
   close_requested.reset();  // draining may not ask to close what is already closed
   dispatch(events);
   if (stopping_flag) return finish_stop();
+  if (brokers.attempt_ended(was_connected)) reconnect_at_once = true;
   emit(Disconnected{.error = reason,
                     .server_reason = server_reason,
                     .was_connected = was_connected,
-                    .properties = server_disconnect_props});
+                    .properties = server_disconnect_props,
+                    .broker = brokers.description(),
+                    .redirect = brokers.redirect()});
   server_reason.reset();
   server_disconnect_props.clear();
   was_connected = false;
@@ -490,10 +499,14 @@ void Client::Impl::schedule_reconnect(bool at_once) {
 
 // --- bookkeeping of session events (under the lock, before dispatch) ------------------------
 
-void Client::Impl::on_connected_locked(const session::Connected&) {
+void Client::Impl::on_connected_locked(const session::Connected& connected) {
   state = ConnectionState::connected;
   was_connected = true;
   backoff.reset();
+  brokers.connected();
+  resubscribed = 0;
+  if (!connected.session_present && config.session.resubscribe_on_session_lost)
+    resubscribe_locked();
   const auto refresh_after = config.network.refresh_connection_after;
   if (refresh_after.count() <= 0) return;
   refresh_timer.expires_after(refresh_after);
@@ -524,6 +537,10 @@ void Client::Impl::drain_events_locked(std::vector<PendingEvent>& out) {
           if constexpr (std::is_same_v<E, session::ServerDisconnected>) {
             server_reason = detail::from_codec(e.reason);
             server_disconnect_props = p.properties;
+          }
+          if constexpr (std::is_same_v<E, session::ServerDisconnected> ||
+                        std::is_same_v<E, session::ConnectRefused>) {
+            brokers.note_server_reason(detail::from_codec(e.reason), p.properties);
           }
         },
         p.event);

@@ -23,9 +23,11 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include "client/broker_list.hpp"
 #include "client/loop_core.hpp"
 #include "client/receive_buffer.hpp"
 #include "client/reconnect.hpp"
+#include "client/subscription_memory.hpp"
 #include "portmqtt/client.hpp"
 #include "session/session.hpp"
 #include "transport/transport.hpp"
@@ -84,6 +86,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   void begin_stop();
   void finish_stop();
   void on_connected_locked(const session::Connected& connected);
+  void resubscribe_locked();  // subscription_memory.cpp
   bool over_send_limit_locked() const;
   void close_if_requested();
 
@@ -110,6 +113,8 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   std::condition_variable changed;  // room in the send queue, stop finished
   Config config;
   session::Session session;
+  detail::SubscriptionMemory subscriptions;  // for SessionConfig::resubscribe_on_session_lost
+  std::size_t resubscribed = 0;              // filters subscribed again at the last CONNACK
   ConnectionState state = ConnectionState::not_started;
   bool running = false;
   bool stopping = false;
@@ -139,6 +144,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   boost::asio::steady_timer write_timer;
   boost::asio::steady_timer refresh_timer;
   detail::ReconnectBackoff backoff;
+  detail::BrokerList brokers;
   bool was_connected = false;
   std::optional<std::error_code> close_requested;
   std::optional<ReasonCode> server_reason;

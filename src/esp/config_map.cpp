@@ -234,6 +234,10 @@ BrokerConfig broker_config(const Settings& s, const esp_mqtt_client_ext_config_t
   if (broker.port == 0) broker.port = default_port_for(scheme, ext);
   broker.transport = to_transport_kind(s.transport);
   broker.path = s.path.value_or("");
+  for (const char* const* uri = ext.broker_uris; uri != nullptr && *uri != nullptr; ++uri)
+    broker.failover_uris.emplace_back(*uri);
+  broker.shuffle = ext.shuffle_broker_uris;
+  broker.redirect.follow = ext.follow_server_redirects;
   return broker;
 }
 
@@ -300,7 +304,10 @@ Config to_config(const Settings& s, const esp_mqtt_client_ext_config_t& ext) {
   config.credentials.password = s.password;
   config.session = session_config(s);
   config.session.max_inflight = ext.max_inflight;
+  config.session.auto_topic_aliases = ext.auto_topic_aliases;
+  config.session.resubscribe_on_session_lost = ext.resubscribe_on_session_lost;
   config.network = network_config(s, ext);
+  if (ext.proxy_uri != nullptr) config.network.proxy = ext.proxy_uri;
 
   int buffer = s.buffer_size > 0             ? s.buffer_size
                : ext.default_buffer_size > 0 ? ext.default_buffer_size

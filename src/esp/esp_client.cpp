@@ -46,6 +46,20 @@ esp_err_t store_ext(esp_mqtt_client& handle, const esp_mqtt_client_ext_config_t&
     return ESP_ERR_NOT_SUPPORTED;
   }
   handle.ext = ext;
+  // The caller's strings may go away: keep copies and point the stored ext at them. Built
+  // aside first, as `ext` may be what get_ext_config() returned, pointing at the old copies.
+  std::vector<std::string> uris;
+  for (const char* const* uri = ext.broker_uris; uri != nullptr && *uri != nullptr; ++uri)
+    uris.emplace_back(*uri);
+  std::string proxy = ext.proxy_uri != nullptr ? ext.proxy_uri : "";
+  handle.broker_uris = std::move(uris);
+  handle.broker_uri_pointers.clear();
+  for (const std::string& uri : handle.broker_uris)
+    handle.broker_uri_pointers.push_back(uri.c_str());
+  handle.broker_uri_pointers.push_back(nullptr);
+  handle.ext.broker_uris = ext.broker_uris != nullptr ? handle.broker_uri_pointers.data() : nullptr;
+  handle.proxy_uri = std::move(proxy);
+  handle.ext.proxy_uri = ext.proxy_uri != nullptr ? handle.proxy_uri.c_str() : nullptr;
   handle.skip_publish_if_disconnected = ext.skip_publish_if_disconnected;
   handle.events.report_deleted = ext.report_deleted_messages;
   handle.events.topic_on_all_fragments = ext.topic_on_all_data_events;

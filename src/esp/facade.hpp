@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "esp/config_map.hpp"
 #include "esp/event_map.hpp"
@@ -36,6 +37,9 @@ struct esp_mqtt_client {
   std::mutex mutex;  // guards the fields down to `pending`
   portmqtt::esp::Settings settings;
   esp_mqtt_client_ext_config_t ext{};
+  std::vector<std::string> broker_uris;          // ext.broker_uris, copied
+  std::vector<const char*> broker_uri_pointers;  // what the stored ext.broker_uris points to
+  std::string proxy_uri;                         // ext.proxy_uri, copied
   PendingProperties pending;
   std::string response_info;  // MQTT 5 Response Information of the last CONNACK
   // Read on every publish without the mutex: the common case (no one-shot properties, the

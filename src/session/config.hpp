@@ -75,6 +75,9 @@ struct Config {
   LostSessionPolicy lost_session_policy = LostSessionPolicy::resend_as_new;
   /// Our own cap on QoS 1/2 PUBLISHes in flight; the broker's Receive Maximum applies too.
   std::uint16_t max_inflight = 65535;
+  /// MQTT 5: give PUBLISHes without a Topic Alias of their own an alias automatically, using
+  /// at most this many (and at most the broker's Topic Alias Maximum). 0: off.
+  std::uint16_t auto_topic_aliases = 0;
 };
 
 }  // namespace portmqtt::session

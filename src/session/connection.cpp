@@ -158,7 +158,7 @@ void Session::Impl::on_connack(codec::Connack& connack, TimePoint now) {
     assigned = client_id;
   }
   move_to(ConnectionInput::connack_accepted);
-  aliases_out.reset(server.topic_alias_maximum);
+  aliases_out.reset(server.topic_alias_maximum, config.auto_topic_aliases);
   keepalive.start(now, server.keep_alive, config.ping_interval_percent, config.ping_timeout);
   events.emplace_back(Connected{connack.session_present, server, assigned, connack.props});
   if (!connack.session_present) inbound_qos2.clear();

@@ -61,21 +61,28 @@ std::error_code Session::Impl::check_outbox_room(std::size_t payload_size) const
 }
 
 std::error_code Session::Impl::send_qos0(const codec::Publish& message, std::string_view topic,
-                                         TimePoint now) {
+                                         TimePoint now, bool automatic_alias) {
   const std::uint16_t alias = is_v5() ? topic_alias_of(message) : 0;
+  OutboundAliases::Choice automatic;
+  if (alias == 0 && automatic_alias && aliases_out.automatic()) {
+    automatic = aliases_out.choose(topic);
+  }
   // The message as given is what goes out when nothing about it changes: encode it as it is.
-  const bool as_given = alias == 0 && topic.data() == message.topic.data() && !message.dup &&
+  const bool as_given = alias == 0 && automatic.alias == 0 &&
+                        topic.data() == message.topic.data() && !message.dup &&
                         message.packet_id == 0 && message.qos == QoS::at_most_once;
   if (!as_given) {
     // Field by field into a reused packet: its property vector keeps its capacity, so the
     // hot path allocates nothing.
     outgoing.topic = alias != 0 ? aliases_out.topic_to_send(alias, topic) : topic;
+    if (automatic.known) outgoing.topic = {};
     outgoing.payload = message.payload;
     outgoing.qos = QoS::at_most_once;
     outgoing.retain = message.retain;
     outgoing.dup = false;
     outgoing.packet_id = 0;
     outgoing.props = message.props;
+    if (automatic.alias != 0) outgoing.props.add(codec::PropertyId::topic_alias, automatic.alias);
   }
   codec::Buffer& buffer = output.scratch();
   const std::size_t before = buffer.size();
@@ -86,9 +93,17 @@ std::error_code Session::Impl::send_qos0(const codec::Publish& message, std::str
   if (error) {
     output.rollback_scratch();
     if (alias != 0) aliases_out.forget(alias);  // the broker never saw the mapping
+    // The 3 bytes of an automatic alias must not be what makes a message too large.
+    if (automatic.alias != 0) return send_qos0(message, topic, now, false);
     return error;
   }
   output.commit_scratch();
+  if (alias != 0) aliases_out.remember(alias, topic);
+  if (automatic.known) {
+    aliases_out.touch(automatic.alias);
+  } else if (automatic.alias != 0) {
+    aliases_out.define(automatic.alias, topic, true);
+  }
   keepalive.on_sent(now);
   return {};
 }
@@ -132,6 +147,9 @@ CommandResult Session::Impl::publish(const codec::Publish& message, TimePoint no
   entry.bytes = std::move(bytes);
   entry.created = now;
   outbox.add(std::move(entry));
+  if (const std::uint16_t alias = is_v5() ? topic_alias_of(message) : 0; alias != 0) {
+    aliases_out.remember(alias, topic);
+  }
   if (online) send_pending(now);
   return {id, {}};
 }
@@ -165,10 +183,12 @@ void Session::Impl::send_entry(OutboxEntry& entry, TimePoint now) {
     outbox.erase(entry);
     return;
   }
-  if (entry.type == PacketType::publish && entry.topic_alias != 0) {
-    aliases_out.forget(entry.topic_alias);
+  if (entry.type == PacketType::publish && is_v5() &&
+      (entry.topic_alias != 0 || aliases_out.automatic())) {
+    send_publish_aliased(entry, now);
+  } else {
+    send_record(entry, now);
   }
-  send_record(entry, now);
   entry.sent = true;
   entry.ever_sent = true;
   entry.last_sent = now;

@@ -113,7 +113,8 @@ struct Session::Impl {
 
   // --- outbound QoS (outbound_qos.cpp) -------------------------------------------------------
   std::error_code check_publish(const codec::Publish& message, std::string_view& topic);
-  std::error_code send_qos0(const codec::Publish& message, std::string_view topic, TimePoint now);
+  std::error_code send_qos0(const codec::Publish& message, std::string_view topic, TimePoint now,
+                            bool automatic_alias = true);
   std::error_code check_outbox_room(std::size_t payload_size) const;
   /// Sends what the in-flight window allows, in queue order. With `every_pubrel`, keeps
   /// scanning past a full window so that every PUBREL goes out (after a reconnect).
@@ -122,6 +123,10 @@ struct Session::Impl {
   void send_entry(OutboxEntry& entry, TimePoint now);
   /// Queues an entry's packet (shared bytes, or a PUBREL encoded from its id).
   void send_record(const OutboxEntry& entry, TimePoint now);
+  /// send_record() for an MQTT 5 PUBLISH with a Topic Alias or automatic aliases on: the
+  /// record keeps its full topic; what goes out uses the alias this connection knows
+  /// (outbound_alias.cpp).
+  void send_publish_aliased(const OutboxEntry& entry, TimePoint now);
   /// Whether a queued PUBLISH may go to the broker of this connection (after dropping a Topic
   /// Alias it no longer allows).
   bool fits_this_broker(OutboxEntry& entry);

@@ -4,6 +4,8 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
+#include <boost/asio/post.hpp>
+
 #include <cerrno>
 #include <string>
 #include <utility>
@@ -55,7 +57,9 @@ TcpConnector::TcpConnector(asio::any_io_executor executor, const Options& option
     : resolver_(executor),
       timer_(executor),
       options_{options.connect_timeout, options.keep_alive, options.interface_name,
-               options.bind_address, options.no_delay} {}
+               options.bind_address, options.no_delay} {
+  if (!options.proxy_uri.empty()) proxy_error_ = parse_proxy_uri(options.proxy_uri, proxy_);
+}
 
 void TcpConnector::async_connect(tcp::socket& socket, const Endpoint& endpoint,
                                  std::shared_ptr<void> owner, ConnectHandler handler) {
@@ -63,6 +67,16 @@ void TcpConnector::async_connect(tcp::socket& socket, const Endpoint& endpoint,
   on_connect_ = std::move(handler);
   timed_out_ = false;
   last_error_ = errc::host_not_found;
+  if (proxy_error_) {
+    asio::post(resolver_.get_executor(), [owner, this] { complete(proxy_error_); });
+    return;
+  }
+  std::string host = endpoint.host;
+  std::uint16_t port = endpoint.port;
+  if (proxy_.kind != Proxy::Kind::none) {
+    target_host_ = std::exchange(host, proxy_.host);
+    target_port_ = std::exchange(port, proxy_.port);
+  }
   timer_.expires_after(options_.connect_timeout);
   timer_.async_wait([owner, this](boost::system::error_code ec) {
     if (ec) return;  // cancelled: the connect finished first
@@ -72,7 +86,7 @@ void TcpConnector::async_connect(tcp::socket& socket, const Endpoint& endpoint,
     socket_->close(ignored);
   });
   resolver_.async_resolve(
-      endpoint.host, std::to_string(endpoint.port), tcp::resolver::numeric_service,
+      host, std::to_string(port), tcp::resolver::numeric_service,
       [owner, this](boost::system::error_code ec, tcp::resolver::results_type results) {
         if (ec) return complete(to_std_error(ec));
         endpoints_ = std::move(results);
@@ -107,6 +121,11 @@ void TcpConnector::try_next_endpoint(const std::shared_ptr<void>& owner) {
     return try_next_endpoint(owner);
   }
   socket_->async_connect(ep, [owner, this](boost::system::error_code ec) {
+    if (!ec && proxy_.kind != Proxy::Kind::none) {
+      // Under the same deadline: its timer closes the socket, which ends the handshake.
+      return async_proxy_handshake(*socket_, proxy_, target_host_, target_port_,
+                                   [owner, this](std::error_code e) { complete(e); });
+    }
     if (!ec) return complete({});
     last_error_ = to_std_error(ec);
     try_next_endpoint(owner);

@@ -11,6 +11,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "transport/proxy.hpp"
 #include "transport/transport.hpp"
 
 namespace portmqtt::transport {
@@ -29,9 +30,10 @@ class TcpConnector {
   TcpConnector(boost::asio::any_io_executor executor, const Options& options);
 
   /// Starts the deadline (options.connect_timeout), resolves `endpoint` and connects
-  /// `socket`, trying every address in turn. `owner` (the transport) is held by every pending
-  /// handler. The deadline keeps running after the handler until finish(): when it fires it closes
-  /// `socket`, which ends any handshake running on it.
+  /// `socket`, trying every address in turn. With options.proxy_uri it connects to the proxy
+  /// instead and has it open a tunnel to `endpoint` (the proxy resolves the name). `owner` (the
+  /// transport) is held by every pending handler. The deadline keeps running after the handler
+  /// until finish(): when it fires it closes `socket`, which ends any handshake running on it.
   void async_connect(boost::asio::ip::tcp::socket& socket, const Endpoint& endpoint,
                      std::shared_ptr<void> owner, ConnectHandler handler);
   /// Stops the deadline. `error` is the outcome of the whole connect; it becomes
@@ -56,6 +58,10 @@ class TcpConnector {
     bool no_delay;
   };
 
+  Proxy proxy_;
+  std::error_code proxy_error_;  // a bad options.proxy_uri
+  std::string target_host_;      // the broker, when going through the proxy
+  std::uint16_t target_port_ = 0;
   boost::asio::ip::tcp::resolver resolver_;
   boost::asio::steady_timer timer_;
   SocketOptions options_;

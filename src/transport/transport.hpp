@@ -89,6 +89,8 @@ struct Options {
   TlsOptions tls;              ///< mqtts and wss only
   /// ws and wss: extra HTTP headers of the upgrade request (name, value).
   std::vector<std::pair<std::string, std::string>> ws_headers;
+  /// Non-empty: connect through this proxy (http://, socks5://, socks5h://; see proxy.hpp).
+  std::string proxy_uri;
 };
 
 class Transport : public std::enable_shared_from_this<Transport> {

@@ -186,6 +186,12 @@ extern const size_t compat_c_layout_count;
   X(esp_mqtt_client_ext_config_t, wss_default_port)                            \
   X(esp_mqtt_client_ext_config_t, reconnect_backoff.max_ms)                    \
   X(esp_mqtt_client_ext_config_t, reconnect_backoff.jitter_percent)            \
-  X(esp_mqtt_client_ext_config_t, max_inflight)
+  X(esp_mqtt_client_ext_config_t, max_inflight)                                \
+  X(esp_mqtt_client_ext_config_t, auto_topic_aliases)                          \
+  X(esp_mqtt_client_ext_config_t, broker_uris)                                 \
+  X(esp_mqtt_client_ext_config_t, shuffle_broker_uris)                         \
+  X(esp_mqtt_client_ext_config_t, follow_server_redirects)                     \
+  X(esp_mqtt_client_ext_config_t, resubscribe_on_session_lost)                 \
+  X(esp_mqtt_client_ext_config_t, proxy_uri)
 
 #endif /* PORTMQTT_TESTS_COMPAT_LAYOUT_FIELDS_H */

@@ -86,11 +86,51 @@ TEST(TopicAliases, OutboundMapping) {
   EXPECT_EQ(out.topic_to_send(1, "a"), "a");
   EXPECT_EQ(out.topic_to_send(1, "a"), "");
   EXPECT_EQ(out.topic_to_send(1, "b"), "b");  // remapped
-  EXPECT_EQ(out.lookup(1), "b");
+  EXPECT_TRUE(out.maps(1, "b"));
   out.forget(1);
-  EXPECT_FALSE(out.lookup(1));
+  EXPECT_FALSE(out.maps(1, "b"));
+  EXPECT_EQ(out.topic_to_send(1, "b"), "b");
   EXPECT_EQ(out.topic_to_send(3, "c"), "c");  // above the maximum: never mapped
+  EXPECT_FALSE(out.maps(3, "c"));
+  // The application's view is separate from the wire's.
+  EXPECT_FALSE(out.lookup(1));
+  out.remember(1, "x");
+  EXPECT_EQ(out.lookup(1), "x");
+  EXPECT_TRUE(out.maps(1, "b"));
+  out.remember(3, "y");  // above the maximum
   EXPECT_FALSE(out.lookup(3));
+  out.reset(2);
+  EXPECT_FALSE(out.lookup(1));
+  EXPECT_FALSE(out.maps(1, "b"));
+}
+
+TEST(TopicAliases, AutomaticAliasesReplaceTheLeastRecentlyUsed) {
+  OutboundAliases out;
+  out.reset(5, 2);  // the broker allows 5, we use 2
+  ASSERT_TRUE(out.automatic());
+  auto use = [&](std::string_view topic) {
+    auto choice = out.choose(topic);
+    if (choice.known) {
+      out.touch(choice.alias);
+    } else if (choice.alias != 0) {
+      out.define(choice.alias, topic, true);
+    }
+    return std::pair{choice.alias, choice.known};
+  };
+  EXPECT_EQ(use("aaaa"), std::pair(std::uint16_t{1}, false));
+  EXPECT_EQ(use("bbbb"), std::pair(std::uint16_t{2}, false));
+  EXPECT_EQ(use("aaaa"), std::pair(std::uint16_t{1}, true));   // b is now the oldest
+  EXPECT_EQ(use("cccc"), std::pair(std::uint16_t{2}, false));  // replaces b
+  EXPECT_EQ(use("bbbb"), std::pair(std::uint16_t{1}, false));  // replaces a
+  EXPECT_EQ(use("cccc"), std::pair(std::uint16_t{2}, true));
+  EXPECT_EQ(use("abc"), std::pair(std::uint16_t{0}, false));  // too short to gain
+  // Defining an alias by hand takes it from the automatic table.
+  out.define(2, "manual");
+  EXPECT_EQ(out.choose("cccc").known, false);
+  EXPECT_EQ(out.choose("bbbb").alias, 1);
+  out.reset(5);
+  EXPECT_FALSE(out.automatic());
+  EXPECT_EQ(out.choose("bbbb").alias, 0);
 }
 
 TEST(TopicAliases, InboundMapping) {

@@ -1,0 +1,132 @@
+// A broker list against three mosquitto instances: the broker in use is killed, the client
+// moves on to the next one and messages keep flowing; every attempt names its broker.
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <string>
+#include <vector>
+
+#include "mosquitto.hpp"
+#include "portmqtt/client.hpp"
+#include "recorder.hpp"
+
+namespace portmqtt::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+/// The broker of every attempt and connection, in order.
+struct BrokerTrail {
+  explicit BrokerTrail(Client& client, Recorder& rec) : client_(client), rec_(rec) {
+    client.on_event([this](const Event& event) {
+      if (const auto* before = std::get_if<BeforeConnect>(&event)) {
+        rec_.record([&] { attempts.emplace_back(before->broker); });
+      } else if (const auto* connected = std::get_if<Connected>(&event)) {
+        rec_.record([&] { connections.emplace_back(connected->broker); });
+      }
+    });
+  }
+  std::vector<std::string> attempts;     // guarded by the recorder's mutex
+  std::vector<std::string> connections;  // idem
+  // Declared after the recorder, so destroyed first: no handler may run on a dead trail.
+  ~BrokerTrail() { client_.stop(); }
+  BrokerTrail(const BrokerTrail&) = delete;
+  BrokerTrail& operator=(const BrokerTrail&) = delete;
+
+ private:
+  Client& client_;
+  Recorder& rec_;
+};
+
+std::string tcp(const Mosquitto& broker) {
+  return "mqtt://127.0.0.1:" + std::to_string(broker.port());
+}
+
+class FailoverTest : public ::testing::Test {
+ protected:
+  Config config() const {
+    Config c;
+    c.broker.uri = m1.uri();
+    c.broker.failover_uris = {m2.uri(), m3.uri()};
+    c.credentials.client_id = "failover";
+    c.network.reconnect.interval = 200ms;
+    c.network.timeout = 3s;
+    return c;
+  }
+  // Subscribes on the broker now in use and sends `count` QoS 1 messages through it.
+  void round_trip(Client& client, Recorder& rec, int count) {
+    const std::size_t subacks = rec.subacks.size();
+    ASSERT_TRUE(client.subscribe("fo/#", {.qos = QoS::at_least_once}));
+    ASSERT_TRUE(rec.wait([&] { return rec.subacks.size() > subacks; }));
+    const std::size_t before = rec.messages.size();
+    for (int i = 0; i < count; ++i)
+      ASSERT_TRUE(client.publish("fo/x", std::to_string(sent_++), {.qos = QoS::at_least_once}));
+    ASSERT_TRUE(rec.wait_messages(before + static_cast<std::size_t>(count)));
+  }
+
+  Mosquitto m1, m2, m3;
+  int sent_ = 0;
+};
+
+TEST_F(FailoverTest, MovesOnWhenTheBrokerInUseDiesAndComesBack) {
+  Client client{config()};
+  Recorder rec{client};
+  BrokerTrail trail{client, rec};
+  ASSERT_FALSE(client.start());
+  ASSERT_TRUE(rec.wait_connected(1));
+  round_trip(client, rec, 5);
+
+  m1.stop(SIGKILL);  // the broker in use
+  // Published while the client notices and fails over: kept in the outbox, sent to m2.
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(client.publish("fo/offline", "o", {.qos = QoS::at_least_once}));
+  ASSERT_TRUE(rec.wait_connected(2));
+  ASSERT_TRUE(rec.wait([&] { return rec.published.size() == 8; })) << rec.published.size();
+  round_trip(client, rec, 5);
+
+  m1.start();
+  m2.stop(SIGKILL);  // sticky to m2 until now; next in the list is m3
+  ASSERT_TRUE(rec.wait_connected(3));
+  round_trip(client, rec, 5);
+
+  m3.stop(SIGKILL);  // the round wraps: m1 is back
+  ASSERT_TRUE(rec.wait([&] { return trail.connections.size() == 4; }));
+  round_trip(client, rec, 5);
+  ASSERT_TRUE(rec.wait([&] { return rec.published.size() == 23; })) << rec.published.size();
+
+  std::lock_guard lock(rec.mutex);
+  EXPECT_EQ(trail.connections, (std::vector<std::string>{tcp(m1), tcp(m2), tcp(m3), tcp(m1)}));
+  // Each loss: the broker in use first (sticky), then the next one at once.
+  EXPECT_EQ(trail.attempts, (std::vector<std::string>{tcp(m1), tcp(m1), tcp(m2), tcp(m2), tcp(m3),
+                                                      tcp(m3), tcp(m1)}));
+  EXPECT_EQ(rec.messages.size(), 20u);
+  EXPECT_TRUE(rec.deleted.empty());
+}
+
+TEST_F(FailoverTest, AFailedRoundWaitsForTheReconnectDelayAndSetConfigChecksTheList) {
+  m2.stop(SIGKILL);
+  m3.stop(SIGKILL);
+  Config c = config();
+  c.broker.uri = m2.uri();
+  c.broker.failover_uris = {m3.uri(), m1.uri()};
+  c.network.reconnect.interval = 300ms;
+  Client client{c};
+  Recorder rec{client};
+  BrokerTrail trail{client, rec};
+  const auto started = std::chrono::steady_clock::now();
+  ASSERT_FALSE(client.start());
+  ASSERT_TRUE(rec.wait([&] { return trail.connections.size() == 1; }));
+  // m2 and m3 refuse, m1 takes it within the same round: no reconnect delay was waited.
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);
+  {
+    std::lock_guard lock(rec.mutex);
+    EXPECT_EQ(trail.attempts, (std::vector<std::string>{tcp(m2), tcp(m3), tcp(m1)}));
+    EXPECT_EQ(rec.disconnects.size(), 2u);
+  }
+  Config bad = c;
+  bad.broker.failover_uris.push_back("gopher://x");
+  EXPECT_EQ(client.set_config(bad), errc::invalid_uri);
+}
+
+}  // namespace
+}  // namespace portmqtt::test
