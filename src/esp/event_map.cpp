@@ -301,12 +301,3 @@ void EventDispatch::on_user_event(const UserEvent& e) {
 }
 
 }  // namespace portmqtt::esp
-
-// ESP-IDF applications create the default event loop before MQTT; portmqtt clients dispatch
-// their own events, so there is nothing to create.
-extern "C" esp_err_t esp_event_loop_create_default(void) {
-  return ESP_OK;
-}
-extern "C" esp_err_t esp_event_loop_delete_default(void) {
-  return ESP_OK;
-}
