@@ -32,7 +32,8 @@ extern "C" {
 #define ESP_ERR_NVS_INVALID_STATE (ESP_ERR_NVS_BASE + 0x0b)  /*!< Storage in a bad state. */
 #define ESP_ERR_NVS_INVALID_LENGTH (ESP_ERR_NVS_BASE + 0x0c) /*!< Buffer too small. */
 #define ESP_ERR_NVS_NO_FREE_PAGES (ESP_ERR_NVS_BASE + 0x0d)  /*!< Storage unreadable: erase it. */
-#define ESP_ERR_NVS_VALUE_TOO_LONG (ESP_ERR_NVS_BASE + 0x0e) /*!< String longer than 4000 bytes. \
+#define ESP_ERR_NVS_VALUE_TOO_LONG                                                               \
+  (ESP_ERR_NVS_BASE + 0x0e)                                  /*!< String longer than 4000 bytes. \
                                                               */
 #define ESP_ERR_NVS_PART_NOT_FOUND (ESP_ERR_NVS_BASE + 0x0f) /*!< Unknown partition name. */
 #define ESP_ERR_NVS_NEW_VERSION_FOUND (ESP_ERR_NVS_BASE + 0x10) /*!< Newer format: erase it. */

@@ -26,6 +26,7 @@
 #endif
 #endif
 
+#include "esp_bit_defs.h"
 #include "portmqtt_freertos_types.h"
 
 #ifdef __cplusplus
