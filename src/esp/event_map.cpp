@@ -220,6 +220,7 @@ void EventDispatch::on_disconnected(const Disconnected& e) {
 }
 
 void EventDispatch::on_published(const Published& e) {
+  if (handle_->custom_outbox) handle_->custom_outbox->remove(e.packet_id);
   EventProperties props(e.properties);
   esp_mqtt_event_t event = make_event(MQTT_EVENT_PUBLISHED);
   event.msg_id = e.packet_id;
@@ -284,6 +285,7 @@ void EventDispatch::on_error(const Error& e) {
 }
 
 void EventDispatch::on_deleted(const Deleted& e) {
+  if (handle_->custom_outbox) handle_->custom_outbox->remove(e.packet_id);
   if (!report_deleted.load(std::memory_order_relaxed)) return;
   EventProperties none;
   esp_mqtt_event_t event = make_event(MQTT_EVENT_DELETED);
