@@ -21,6 +21,7 @@
 
 #include "esp_err.h"
 #include "esp_event_base.h"
+#include "esp_log.h" /* ESP-IDF's esp_event.h brings logging in, and with it sdkconfig.h */
 #include "portmqtt_freertos_types.h"
 
 #if defined(__has_include)

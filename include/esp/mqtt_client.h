@@ -25,7 +25,7 @@
 #include <string.h>
 
 #include "esp_err.h"
-#include "esp_event.h"
+#include "esp_event.h" /* reads sdkconfig.h when it is on the include path (via esp_log.h) */
 #include "esp_transport.h"
 
 #ifndef CONFIG_MQTT_PROTOCOL_5
@@ -635,7 +635,23 @@ int esp_mqtt_client_enqueue_with_properties(esp_mqtt_client_handle_t client, con
                                             bool store,
                                             const esp_mqtt5_publish_property_config_t* properties);
 
-#if defined(PORTMQTT_HAS_KCONFIG_OVERRIDES_) && !defined(PORTMQTT_NO_KCONFIG_INIT)
+#if defined(CONFIG_ESP_TLS_SKIP_SERVER_CERT_VERIFY) && !defined(PORTMQTT_NO_KCONFIG_INIT)
+/*
+ * ESP-IDF's CONFIG_ESP_TLS_INSECURE + CONFIG_ESP_TLS_SKIP_SERVER_CERT_VERIFY (menuconfig
+ * offers the second only with the first): a TLS connection without any trust source is made
+ * without verifying the server instead of being refused. Build-wide in ESP-IDF, so here
+ * process-wide from the first client this file creates:
+ * esp_tls_set_skip_server_cert_verify_default(true) (see esp_tls.h), then the client with
+ * the CONFIG_MQTT_* defaults below.
+ */
+void esp_tls_set_skip_server_cert_verify_default(bool skip);
+static inline esp_mqtt_client_handle_t portmqtt_kconfig_client_init_(
+    const esp_mqtt_client_config_t* config) {
+  esp_tls_set_skip_server_cert_verify_default(true);
+  return esp_mqtt_client_init_with_ext_config(config, esp_mqtt_client_ext_config_from_kconfig());
+}
+#define esp_mqtt_client_init(config) portmqtt_kconfig_client_init_(config)
+#elif defined(PORTMQTT_HAS_KCONFIG_OVERRIDES_) && !defined(PORTMQTT_NO_KCONFIG_INIT)
 /*
  * This file defines CONFIG_MQTT_* options: clients it creates get them as their defaults.
  * (A function-like macro, so &esp_mqtt_client_init still names the function. Define
