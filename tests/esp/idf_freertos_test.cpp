@@ -254,6 +254,7 @@ void wait_forever(void* arg) {
 
 TEST(IdfFreeRtos, DeletingAnotherTaskEndsItWhileItBlocks) {
   Notified n;
+  (void)xTaskGetCurrentTaskHandle();  // this thread counts as a task from its first call on
   UBaseType_t before = uxTaskGetNumberOfTasks();
   TaskHandle_t task = nullptr;
   ASSERT_EQ(xTaskCreate(wait_forever, "victim", 2048, &n, 1, &task), pdPASS);
