@@ -1,6 +1,9 @@
 # Installs the ESP-IDF platform layer (src/idf) with libportmqtt, in the CPack component
 # "idf": the libraries, include/idf as <includedir>/portmqtt/idf, portmqtt-idf.pc, and the
-# target portmqtt::idf in the same CMake package. Included by PortmqttPackage.cmake.
+# target portmqtt::idf in the same CMake package. The targets have their own export file
+# (portmqttIdfTargets.cmake, component idf) that portmqttConfig.cmake includes when it is
+# installed, so that the runtime and development components stay complete without it.
+# Included by PortmqttPackage.cmake.
 if(NOT TARGET portmqtt_idf)
   return()
 endif()
@@ -11,9 +14,11 @@ set_target_properties(portmqtt_idf PROPERTIES VERSION ${PROJECT_VERSION}
 target_include_directories(portmqtt_idf PUBLIC
   $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}/portmqtt/idf>)
 
-install(TARGETS portmqtt_idf portmqtt_idf_main portmqtt_idf_api EXPORT portmqttTargets
+install(TARGETS portmqtt_idf portmqtt_idf_main portmqtt_idf_api EXPORT portmqttIdfTargets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT idf NAMELINK_COMPONENT idf
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT idf)
+install(EXPORT portmqttIdfTargets NAMESPACE portmqtt:: DESTINATION ${portmqtt_cmake_dir}
+        COMPONENT idf)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/idf/
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/portmqtt/idf COMPONENT idf
         FILES_MATCHING PATTERN "*.h")
