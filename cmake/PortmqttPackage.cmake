@@ -128,3 +128,6 @@ endif()
 configure_file(${CMAKE_CURRENT_LIST_DIR}/portmqtt.pc.in ${PROJECT_BINARY_DIR}/portmqtt.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/portmqtt.pc DESTINATION ${portmqtt_pkgconfig_dir}
         COMPONENT development)
+
+# The optional ESP-IDF platform layer (portmqtt::idf, portmqtt-idf.pc), component "idf".
+include(PortmqttIdfPackage)

@@ -10,6 +10,10 @@
 #ifndef PORTMQTT_ESP_CRT_BUNDLE_H
 #define PORTMQTT_ESP_CRT_BUNDLE_H
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
 #include "esp_err.h"
 
 #ifdef __cplusplus
@@ -29,6 +33,38 @@ extern "C" {
  * @return ESP_OK; ESP_ERR_INVALID_ARG for NULL
  */
 esp_err_t esp_crt_bundle_attach(void* conf);
+
+/**
+ * Removes the bundle from a TLS configuration it was attached to: that configuration then has
+ * no trust source from the bundle. A custom bundle set with esp_crt_bundle_set() stays set
+ * for later attaches.
+ *
+ * @param conf the TLS configuration given to the attach hook; NULL or a foreign pointer is
+ *             ignored
+ */
+void esp_crt_bundle_detach(void* conf);
+
+/**
+ * Replaces the bundle that esp_crt_bundle_attach() attaches, for the whole process, from the
+ * next connection attempt on. ESP-IDF takes a bundle in its own binary format (subject names
+ * and public keys, made by gen_crt_bundle.py); here the bundle is the CA certificates
+ * themselves: PEM text (one or more certificates; a terminating NUL may be counted) or one
+ * DER certificate. Thread-safe.
+ *
+ * @param x509_bundle the certificates
+ * @param bundle_size number of bytes at x509_bundle
+ * @return ESP_OK; ESP_ERR_INVALID_ARG for NULL/empty input or bytes that are neither PEM
+ *         certificates nor a DER certificate (the bundle in effect is kept)
+ */
+esp_err_t esp_crt_bundle_set(const uint8_t* x509_bundle, size_t bundle_size);
+
+/**
+ * Whether the bundle is attached to a TLS configuration (ESP-IDF asks this of a CA chain).
+ *
+ * @param ca_chain the TLS configuration given to the attach hook
+ * @return true if esp_crt_bundle_attach() attached the bundle to it and it was not detached
+ */
+bool esp_crt_bundle_in_use(const void* ca_chain);
 
 #ifdef __cplusplus
 }

@@ -13,8 +13,17 @@
 #ifndef PORTMQTT_ESP_LOG_H
 #define PORTMQTT_ESP_LOG_H
 
+/* ESP-IDF's esp_log.h brings these in; its examples rely on PRIu32 & co. without including
+ * <inttypes.h> themselves. sdkconfig.h (CONFIG_* options) is read when it is on the include
+ * path, as ESP-IDF's build puts it there. */
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdint.h>
+#if defined(__has_include)
+#if __has_include("sdkconfig.h")
+#include "sdkconfig.h"
+#endif
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -74,6 +83,67 @@ uint32_t esp_log_timestamp(void);
 void esp_log_line(esp_log_level_t level, const char* tag, const char* format, ...)
     __attribute__((format(printf, 3, 4)));
 
+/**
+ * Signature of the function that writes log output (ESP-IDF's vprintf_like_t).
+ */
+typedef int (*vprintf_like_t)(const char* format, va_list args);
+
+/**
+ * Redirects all log output (lines and buffer dumps) to func instead of stderr. Thread-safe.
+ *
+ * @param func the new writer; NULL restores the default (vfprintf to stderr)
+ * @return the writer in effect before the call (never NULL)
+ */
+vprintf_like_t esp_log_set_vprintf(vprintf_like_t func);
+
+/**
+ * Logs a buffer as hex bytes, 16 per line, each line prefixed as an ESP_LOGx line, if level
+ * is enabled for tag. Call through ESP_LOG_BUFFER_HEX_LEVEL().
+ */
+void esp_log_buffer_hex_internal(const char* tag, const void* buffer, uint16_t buff_len,
+                                 esp_log_level_t level);
+
+/**
+ * Logs a buffer as text, 16 bytes per line, if level is enabled for tag. Printable ASCII is
+ * written as is; other bytes as '.', so that a binary buffer cannot upset a terminal (ESP-IDF
+ * writes them raw).
+ * Call through ESP_LOG_BUFFER_CHAR_LEVEL().
+ */
+void esp_log_buffer_char_internal(const char* tag, const void* buffer, uint16_t buff_len,
+                                  esp_log_level_t level);
+
+/**
+ * Logs a buffer as a hex dump: per 16 bytes, the address, the bytes in hex and as printable
+ * characters between bars, if level is enabled for tag. Call through ESP_LOG_BUFFER_HEXDUMP().
+ */
+void esp_log_buffer_hexdump_internal(const char* tag, const void* buffer, uint16_t buff_len,
+                                     esp_log_level_t log_level);
+
+/** Hex bytes of a buffer at a level: ESP_LOG_BUFFER_HEX_LEVEL(tag, buffer, len, level). */
+#define ESP_LOG_BUFFER_HEX_LEVEL(tag, buffer, buff_len, level)                     \
+  do {                                                                             \
+    if (LOG_LOCAL_LEVEL >= (level))                                                \
+      esp_log_buffer_hex_internal((tag), (buffer), (uint16_t)(buff_len), (level)); \
+  } while (0)
+/** Characters of a buffer at a level: ESP_LOG_BUFFER_CHAR_LEVEL(tag, buffer, len, level). */
+#define ESP_LOG_BUFFER_CHAR_LEVEL(tag, buffer, buff_len, level)                     \
+  do {                                                                              \
+    if (LOG_LOCAL_LEVEL >= (level))                                                 \
+      esp_log_buffer_char_internal((tag), (buffer), (uint16_t)(buff_len), (level)); \
+  } while (0)
+/** Hex dump of a buffer at a level: ESP_LOG_BUFFER_HEXDUMP(tag, buffer, len, level). */
+#define ESP_LOG_BUFFER_HEXDUMP(tag, buffer, buff_len, level)                           \
+  do {                                                                                 \
+    if (LOG_LOCAL_LEVEL >= (level))                                                    \
+      esp_log_buffer_hexdump_internal((tag), (buffer), (uint16_t)(buff_len), (level)); \
+  } while (0)
+/** Hex bytes of a buffer at ESP_LOG_INFO. */
+#define ESP_LOG_BUFFER_HEX(tag, buffer, buff_len) \
+  ESP_LOG_BUFFER_HEX_LEVEL(tag, buffer, buff_len, ESP_LOG_INFO)
+/** Characters of a buffer at ESP_LOG_INFO. */
+#define ESP_LOG_BUFFER_CHAR(tag, buffer, buff_len) \
+  ESP_LOG_BUFFER_CHAR_LEVEL(tag, buffer, buff_len, ESP_LOG_INFO)
+
 /*
  * The macros take (tag, format, ...) as one variadic list so that a call without arguments
  * after the format stays valid ISO C11 and C++ (no ", ##__VA_ARGS__" extension needed).
@@ -98,6 +168,21 @@ void esp_log_line(esp_log_level_t level, const char* tag, const char* format, ..
 #define ESP_LOGD(...) ESP_LOG_LEVEL_LOCAL(ESP_LOG_DEBUG, __VA_ARGS__)
 /** ESP_LOGV(tag, format, ...): verbose line. */
 #define ESP_LOGV(...) ESP_LOG_LEVEL_LOCAL(ESP_LOG_VERBOSE, __VA_ARGS__)
+
+/*
+ * ESP-IDF's early (before the scheduler) and DRAM (interrupt-safe) variants: on Linux there is
+ * no such restriction, so they are the plain macros.
+ */
+#define ESP_EARLY_LOGE(...) ESP_LOGE(__VA_ARGS__)
+#define ESP_EARLY_LOGW(...) ESP_LOGW(__VA_ARGS__)
+#define ESP_EARLY_LOGI(...) ESP_LOGI(__VA_ARGS__)
+#define ESP_EARLY_LOGD(...) ESP_LOGD(__VA_ARGS__)
+#define ESP_EARLY_LOGV(...) ESP_LOGV(__VA_ARGS__)
+#define ESP_DRAM_LOGE(...) ESP_LOGE(__VA_ARGS__)
+#define ESP_DRAM_LOGW(...) ESP_LOGW(__VA_ARGS__)
+#define ESP_DRAM_LOGI(...) ESP_LOGI(__VA_ARGS__)
+#define ESP_DRAM_LOGD(...) ESP_LOGD(__VA_ARGS__)
+#define ESP_DRAM_LOGV(...) ESP_LOGV(__VA_ARGS__)
 
 #ifdef __cplusplus
 }

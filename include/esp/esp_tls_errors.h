@@ -94,6 +94,15 @@ extern "C" {
   (ESP_ERR_ESP_TLS_BASE + 0x1C)                                       /*!< Ticket setup failed. */
 #define ESP_ERR_MBEDTLS_SSL_READ_FAILED (ESP_ERR_ESP_TLS_BASE + 0x1D) /*!< TLS read failed. */
 
+/*
+ * Return values of ESP-TLS reads and writes, with mbedTLS's numbers as ESP-IDF defines them for
+ * its mbedTLS build. portmqtt's transports never hand these to the application; they exist so
+ * that code comparing against them compiles.
+ */
+#define ESP_TLS_ERR_SSL_WANT_READ (-0x6900)  /*!< The read must be retried (no data yet). */
+#define ESP_TLS_ERR_SSL_WANT_WRITE (-0x6880) /*!< The write must be retried. */
+#define ESP_TLS_ERR_SSL_TIMEOUT (-0x6800)    /*!< The operation timed out. */
+
 /** Which library an error number in esp_tls_last_error_t came from. */
 typedef enum {
   ESP_TLS_ERR_TYPE_UNKNOWN = 0,        /*!< Not known. */

@@ -51,6 +51,8 @@ struct ConnectProperties {
 /// What esp_mqtt5_client_set_disconnect_property() stored for the next DISCONNECT.
 struct DisconnectProperties {
   std::uint32_t session_expiry_interval = 0;
+  /// Sent even when 0 (esp_mqtt5_client_set_disconnect_session_expiry()).
+  bool session_expiry_explicit = false;
   std::uint8_t reason = 0;
   UserProperties user_properties;
 };

@@ -219,7 +219,12 @@ int send_message(esp_mqtt_client_handle_t handle, const char* topic, const char*
                                 ? handle->client->publish(topic, payload, options, properties)
                                 : handle->client->enqueue(topic, payload, options, properties);
   if (!result) ESP_LOGD(kTag, "publish to %s failed: %s", topic, result.error().message().c_str());
-  return to_msg_id(result);
+  int msg_id = to_msg_id(result);
+  if (handle->custom_outbox && qos > 0 && msg_id > 0) {
+    handle->custom_outbox->enqueue(topic, payload, qos, retain != 0, msg_id,
+                                   handle->client->protocol_version() == ProtocolVersion::v5);
+  }
+  return msg_id;
 }
 
 }  // namespace portmqtt::esp
@@ -236,6 +241,10 @@ esp_mqtt_client_handle_t esp_mqtt_client_init_with_ext_config(
     if (store_ext(*handle, ext != nullptr ? *ext : esp_mqtt_client_ext_config_t{}) != ESP_OK)
       return nullptr;
     if (apply_config(*config, handle->settings) != ESP_OK) return nullptr;
+    if (CustomOutbox::defined()) {
+      handle->custom_outbox = CustomOutbox::create();
+      if (!handle->custom_outbox) return nullptr;  // as ESP-MQTT when outbox_init() fails
+    }
     portmqtt::Config client_config = current_config(*handle);
     handle->client = std::make_unique<portmqtt::Client>(client_config);
     if (push_config(*handle, client_config)) {

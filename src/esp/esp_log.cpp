@@ -37,6 +37,26 @@ bool enabled(esp_log_level_t level, const char* tag) {
   return level != ESP_LOG_NONE && level <= esp_log_level_get(tag);
 }
 
+std::atomic<vprintf_like_t> writer{nullptr};
+
+int write_default(const char* format, va_list args) {
+  return std::vfprintf(stderr, format, args);
+}
+
+// Every byte of log output goes through here, so that esp_log_set_vprintf() sees all of it.
+__attribute__((format(printf, 1, 0))) void emitv(const char* format, va_list args) {
+  vprintf_like_t w = writer.load();
+  if (w == nullptr) w = write_default;
+  w(format, args);
+}
+
+__attribute__((format(printf, 1, 2))) void emit(const char* format, ...) {
+  va_list args;
+  va_start(args, format);
+  emitv(format, args);
+  va_end(args);
+}
+
 char letter(esp_log_level_t level) {
   static constexpr std::array<char, 6> kLetters{'N', 'E', 'W', 'I', 'D', 'V'};
   return kLetters[static_cast<std::size_t>(clamp(level))];
@@ -74,7 +94,7 @@ uint32_t esp_log_timestamp(void) {
 }
 
 void esp_log_writev(esp_log_level_t level, const char* tag, const char* format, va_list args) {
-  if (enabled(level, tag)) std::vfprintf(stderr, format, args);
+  if (enabled(level, tag)) emitv(format, args);
 }
 
 void esp_log_write(esp_log_level_t level, const char* tag, const char* format, ...) {
@@ -101,8 +121,65 @@ void esp_log_line(esp_log_level_t level, const char* tag, const char* format, ..
     text = longer.c_str();
   }
   // One call per line, so that lines of different threads do not interleave.
-  std::fprintf(stderr, "%c (%u) %s: %s\n", letter(level),
-               static_cast<unsigned>(esp_log_timestamp()), tag != nullptr ? tag : "", text);
+  emit("%c (%u) %s: %s\n", letter(level), static_cast<unsigned>(esp_log_timestamp()),
+       tag != nullptr ? tag : "", text);
+}
+
+vprintf_like_t esp_log_set_vprintf(vprintf_like_t func) {
+  vprintf_like_t before = writer.exchange(func);
+  return before != nullptr ? before : write_default;
+}
+
+// The buffer dumps write one log line per 16 bytes, as ESP-IDF does.
+void esp_log_buffer_hex_internal(const char* tag, const void* buffer, uint16_t buff_len,
+                                 esp_log_level_t level) {
+  if (buffer == nullptr || !enabled(level, tag)) return;
+  const auto* bytes = static_cast<const unsigned char*>(buffer);
+  for (std::size_t line = 0; line < buff_len; line += 16) {
+    std::string text;
+    for (std::size_t i = line; i < buff_len && i < line + 16; ++i) {
+      std::array<char, 4> hex{};
+      std::snprintf(hex.data(), hex.size(), i == line ? "%02x" : " %02x", bytes[i]);
+      text += hex.data();
+    }
+    esp_log_line(level, tag, "%s", text.c_str());
+  }
+}
+
+void esp_log_buffer_char_internal(const char* tag, const void* buffer, uint16_t buff_len,
+                                  esp_log_level_t level) {
+  if (buffer == nullptr || !enabled(level, tag)) return;
+  const auto* bytes = static_cast<const unsigned char*>(buffer);
+  for (std::size_t line = 0; line < buff_len; line += 16) {
+    std::string text;
+    for (std::size_t i = line; i < buff_len && i < line + 16; ++i) {
+      text += (bytes[i] >= 0x20 && bytes[i] < 0x7f) ? static_cast<char>(bytes[i]) : '.';
+    }
+    esp_log_line(level, tag, "%s", text.c_str());
+  }
+}
+
+void esp_log_buffer_hexdump_internal(const char* tag, const void* buffer, uint16_t buff_len,
+                                     esp_log_level_t log_level) {
+  if (buffer == nullptr || !enabled(log_level, tag)) return;
+  const auto* bytes = static_cast<const unsigned char*>(buffer);
+  for (std::size_t line = 0; line < buff_len; line += 16) {
+    std::string hex;
+    std::string chars;
+    for (std::size_t i = line; i < line + 16; ++i) {
+      if (i == line + 8) hex += ' ';
+      if (i < buff_len) {
+        std::array<char, 4> cell{};
+        std::snprintf(cell.data(), cell.size(), "%02x ", bytes[i]);
+        hex += cell.data();
+        chars += (bytes[i] >= 0x20 && bytes[i] < 0x7f) ? static_cast<char>(bytes[i]) : '.';
+      } else {
+        hex += "   ";
+      }
+    }
+    esp_log_line(log_level, tag, "%p   %s |%s|", static_cast<const void*>(bytes + line),
+                 hex.c_str(), chars.c_str());
+  }
 }
 
 }  // extern "C"

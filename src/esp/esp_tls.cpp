@@ -26,6 +26,7 @@ constexpr std::string_view kEndCert = "-----END CERTIFICATE-----";
 std::mutex store_mutex;
 std::optional<std::string> store;  // guarded by store_mutex; nullopt: not initialised
 std::atomic<bool> skip_verify_default{false};
+std::optional<std::string> custom_bundle;  // esp_crt_bundle_set(); guarded by store_mutex
 
 bool is_pem_certificates(std::string_view text) {
   std::size_t begin = text.find(kBeginCert);
@@ -135,7 +136,40 @@ esp_err_t esp_crt_bundle_attach(void* conf) {
   auto* target = static_cast<BundleAttachTarget*>(conf);
   if (target == nullptr || target->tag != BundleAttachTarget::kTag) return ESP_ERR_INVALID_ARG;
   target->system_store = true;
+  std::lock_guard lock(store_mutex);
+  target->custom_bundle = custom_bundle;
   return ESP_OK;
+}
+
+void esp_crt_bundle_detach(void* conf) {
+  auto* target = static_cast<BundleAttachTarget*>(conf);
+  if (target == nullptr || target->tag != BundleAttachTarget::kTag) return;
+  target->system_store = false;
+  target->custom_bundle.reset();
+}
+
+esp_err_t esp_crt_bundle_set(const uint8_t* x509_bundle, size_t bundle_size) {
+  if (x509_bundle == nullptr || bundle_size == 0) return ESP_ERR_INVALID_ARG;
+  std::string_view bytes(reinterpret_cast<const char*>(x509_bundle), bundle_size);
+  std::string_view text = bytes.substr(0, bytes.find('\0'));
+  std::string pem;
+  if (is_pem_certificates(text)) {
+    pem.assign(text);
+    if (pem.back() != '\n') pem += '\n';
+  } else if (is_der_certificate(bytes)) {
+    pem = der_to_pem(bytes);
+  } else {
+    ESP_LOGE(kTag, "esp_crt_bundle_set: neither PEM certificates nor a DER certificate");
+    return ESP_ERR_INVALID_ARG;
+  }
+  std::lock_guard lock(store_mutex);
+  custom_bundle = std::move(pem);
+  return ESP_OK;
+}
+
+bool esp_crt_bundle_in_use(const void* ca_chain) {
+  const auto* target = static_cast<const BundleAttachTarget*>(ca_chain);
+  return target != nullptr && target->tag == BundleAttachTarget::kTag && target->system_store;
 }
 
 }  // extern "C"

@@ -7,6 +7,7 @@
 #include <string>
 #include <type_traits>
 #include <variant>
+#include <vector>
 
 #include "esp/error_map.hpp"
 #include "esp/facade.hpp"
@@ -19,6 +20,26 @@ namespace portmqtt::esp {
 namespace {
 
 thread_local int handler_depth = 0;
+
+// The event being handled on this thread and its esp_mqtt5_event_get_extra() data.
+thread_local const esp_mqtt_event_t* extra_event = nullptr;
+thread_local const esp_mqtt5_event_extra_t* extra_data = nullptr;
+
+struct ExtraScope {
+  const esp_mqtt_event_t* saved_event;
+  const esp_mqtt5_event_extra_t* saved_data;
+  ExtraScope(const esp_mqtt_event_t* event, const esp_mqtt5_event_extra_t* data) noexcept
+      : saved_event(extra_event), saved_data(extra_data) {
+    extra_event = event;
+    extra_data = data;
+  }
+  ~ExtraScope() {
+    extra_event = saved_event;
+    extra_data = saved_data;
+  }
+  ExtraScope(const ExtraScope&) = delete;
+  ExtraScope& operator=(const ExtraScope&) = delete;
+};
 
 struct HandlerScope {
   HandlerScope() noexcept { ++handler_depth; }
@@ -182,7 +203,9 @@ esp_mqtt_event_t EventDispatch::make_event(esp_mqtt_event_id_t id) {
   return event;
 }
 
-void EventDispatch::deliver(esp_mqtt_event_t& event) {
+void EventDispatch::deliver(esp_mqtt_event_t& event, const esp_mqtt5_event_extra_t* extra) {
+  static const esp_mqtt5_event_extra_t kNone{};
+  ExtraScope scope(&event, extra != nullptr ? extra : &kNone);
   handlers.call(event.event_id, event);
 }
 
@@ -204,7 +227,20 @@ void EventDispatch::on_connected(const Connected& e) {
     handle_->response_info = e.properties.text(PropertyId::response_information).value_or("");
   }
   event.property = props.get();
-  deliver(event);
+  esp_mqtt5_event_extra_t extra{};
+  if (!e.assigned_client_id.empty()) {
+    extra.assigned_client_id = e.assigned_client_id.data();
+    extra.assigned_client_id_len = static_cast<int>(e.assigned_client_id.size());
+  }
+  if (auto keep_alive = e.properties.number(PropertyId::server_keep_alive)) {
+    extra.server_keep_alive_present = true;
+    extra.server_keep_alive = static_cast<std::uint16_t>(*keep_alive);
+  }
+  if (auto expiry = e.properties.number(PropertyId::session_expiry_interval)) {
+    extra.session_expiry_present = true;
+    extra.session_expiry_interval = *expiry;
+  }
+  deliver(event, &extra);
 }
 
 void EventDispatch::on_disconnected(const Disconnected& e) {
@@ -220,6 +256,7 @@ void EventDispatch::on_disconnected(const Disconnected& e) {
 }
 
 void EventDispatch::on_published(const Published& e) {
+  if (handle_->custom_outbox) handle_->custom_outbox->remove(e.packet_id);
   EventProperties props(e.properties);
   esp_mqtt_event_t event = make_event(MQTT_EVENT_PUBLISHED);
   event.msg_id = e.packet_id;
@@ -270,7 +307,17 @@ void EventDispatch::on_message(const MessageReceived& m) {
   event.retain = m.retain;
   event.dup = m.dup;
   event.property = props.get();
-  deliver(event);
+  esp_mqtt5_event_extra_t extra{};
+  if (auto expiry = m.properties.number(PropertyId::message_expiry_interval)) {
+    extra.message_expiry_present = true;
+    extra.message_expiry_interval = *expiry;
+  }
+  std::vector<std::uint32_t> ids = m.properties.numbers(PropertyId::subscription_identifier);
+  if (!ids.empty()) {
+    extra.subscription_ids = ids.data();
+    extra.subscription_id_count = static_cast<int>(ids.size());
+  }
+  deliver(event, &extra);
 }
 
 void EventDispatch::on_error(const Error& e) {
@@ -284,6 +331,7 @@ void EventDispatch::on_error(const Error& e) {
 }
 
 void EventDispatch::on_deleted(const Deleted& e) {
+  if (handle_->custom_outbox) handle_->custom_outbox->remove(e.packet_id);
   if (!report_deleted.load(std::memory_order_relaxed)) return;
   EventProperties none;
   esp_mqtt_event_t event = make_event(MQTT_EVENT_DELETED);
@@ -302,11 +350,11 @@ void EventDispatch::on_user_event(const UserEvent& e) {
 
 }  // namespace portmqtt::esp
 
-// ESP-IDF applications create the default event loop before MQTT; portmqtt clients dispatch
-// their own events, so there is nothing to create.
-extern "C" esp_err_t esp_event_loop_create_default(void) {
-  return ESP_OK;
-}
-extern "C" esp_err_t esp_event_loop_delete_default(void) {
+extern "C" esp_err_t esp_mqtt5_event_get_extra(esp_mqtt_event_handle_t event,
+                                               esp_mqtt5_event_extra_t* extra) {
+  using namespace portmqtt::esp;  // NOLINT(google-build-using-namespace): the thread-locals
+  if (event == nullptr || extra == nullptr) return ESP_ERR_INVALID_ARG;
+  if (event != extra_event || extra_data == nullptr) return ESP_ERR_INVALID_STATE;
+  *extra = *extra_data;
   return ESP_OK;
 }

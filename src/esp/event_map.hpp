@@ -58,7 +58,7 @@ class EventDispatch {
 
  private:
   void on_event(const Event& event);
-  void deliver(esp_mqtt_event_t& event);
+  void deliver(esp_mqtt_event_t& event, const esp_mqtt5_event_extra_t* extra = nullptr);
   esp_mqtt_event_t make_event(esp_mqtt_event_id_t id);
   void on_before_connect();
   void on_connected(const Connected& e);

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "esp/config_map.hpp"
+#include "esp/custom_outbox.hpp"
 #include "esp/event_map.hpp"
 #include "mqtt_client.h"
 #include "portmqtt/client.hpp"
@@ -47,6 +48,9 @@ struct esp_mqtt_client {
   std::atomic<bool> skip_publish_if_disconnected{false};  // ext.skip_publish_if_disconnected
   std::atomic<bool> publish_properties_pending{false};    // pending.publish != nullptr
 
+  // The application's own outbox (mqtt_outbox.h), when it defines one; declared before the
+  // client so that it outlives the client's thread, which reports acknowledgements to it.
+  std::unique_ptr<portmqtt::esp::CustomOutbox> custom_outbox;
   portmqtt::esp::EventDispatch events;
   std::unique_ptr<portmqtt::Client> client;
 };

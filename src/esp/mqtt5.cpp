@@ -96,7 +96,7 @@ Properties to_properties(const esp_mqtt5_unsubscribe_property_config_t& in) {
 
 Properties to_properties(const DisconnectProperties& in) {
   Properties props;
-  if (in.session_expiry_interval != 0)
+  if (in.session_expiry_interval != 0 || in.session_expiry_explicit)
     props.add(PropertyId::session_expiry_interval, in.session_expiry_interval);
   for (const auto& [key, value] : in.user_properties)
     props.add_user_property(key, value);
@@ -266,8 +266,19 @@ esp_err_t esp_mqtt5_client_set_disconnect_property(
   std::lock_guard lock(client->mutex);
   if (client->settings.protocol != MQTT_PROTOCOL_V_5) return ESP_FAIL;
   client->pending.disconnect = portmqtt::esp::DisconnectProperties{
-      property->session_expiry_interval, property->disconnect_reason,
+      property->session_expiry_interval, false, property->disconnect_reason,
       portmqtt::esp::user_properties_of(property->user_property)};
+  return ESP_OK;
+}
+
+esp_err_t esp_mqtt5_client_set_disconnect_session_expiry(esp_mqtt_client_handle_t client,
+                                                         uint32_t seconds) {
+  if (client == nullptr) return ESP_ERR_INVALID_ARG;
+  std::lock_guard lock(client->mutex);
+  if (client->settings.protocol != MQTT_PROTOCOL_V_5) return ESP_FAIL;
+  if (!client->pending.disconnect) client->pending.disconnect.emplace();
+  client->pending.disconnect->session_expiry_interval = seconds;
+  client->pending.disconnect->session_expiry_explicit = true;
   return ESP_OK;
 }
 

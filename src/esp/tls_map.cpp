@@ -180,8 +180,16 @@ bool choose_trust(const TlsSettings& s, TlsConfig& tls, bool log) {
       if (log) ESP_LOGE(kTag, "crt_bundle_attach failed: %s", esp_err_to_name(rc));
       return false;
     }
-    tls.use_system_trust_store = true;
-    return true;
+    if (target.custom_bundle) {
+      tls.ca_certificate = std::move(*target.custom_bundle);
+      return true;
+    }
+    if (target.system_store) {
+      tls.use_system_trust_store = true;
+      return true;
+    }
+    if (log) ESP_LOGE(kTag, "crt_bundle_attach left no certificate bundle attached");
+    return false;
   }
   if (s.ca_certificate) {
     tls.ca_certificate = *s.ca_certificate;

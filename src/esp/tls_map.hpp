@@ -32,7 +32,10 @@ struct TlsSettings {
 struct BundleAttachTarget {
   static constexpr std::uint32_t kTag = 0x42'55'4e'44;  // "BUND"
   std::uint32_t tag = kTag;
-  bool system_store = false;  // set by esp_crt_bundle_attach()
+  bool system_store = false;  // set by esp_crt_bundle_attach(), cleared by _detach()
+  // The certificates given to esp_crt_bundle_set(), as PEM, if any: they replace the system
+  // trust store while the bundle is attached.
+  std::optional<std::string> custom_bundle;
 };
 
 /// The TLS fields of `in` (certificates PEM when their length is 0, DER otherwise).

@@ -1,6 +1,8 @@
 // esp_log.h: ESP-IDF's line format on stderr and run-time levels per tag.
 #include <gtest/gtest.h>
 
+#include <cstdarg>
+#include <cstdio>
 #include <regex>
 #include <string>
 
@@ -54,6 +56,49 @@ TEST_F(EspLogTest, LongMessagesAreNotCut) {
   ESP_LOGI("long", "%s", long_text.c_str());
   std::string out = testing::internal::GetCapturedStderr();
   EXPECT_NE(out.find(long_text + "\n"), std::string::npos);
+}
+
+TEST_F(EspLogTest, BufferDumpsWriteSixteenBytesPerLineAtTheirLevel) {
+  const unsigned char bytes[18] = {0x00, 0x01, 'A', 'b', 0x7f, 0xff, 6,  7,   8,
+                                   9,    10,   11,  12,  13,   14,   15, 'y', 'z'};
+  testing::internal::CaptureStderr();
+  ESP_LOG_BUFFER_HEX("hex", bytes, sizeof bytes);
+  ESP_LOG_BUFFER_CHAR("chr", bytes, sizeof bytes);
+  ESP_LOG_BUFFER_HEXDUMP("dump", bytes, 3, ESP_LOG_WARN);
+  ESP_LOG_BUFFER_HEX_LEVEL("hex", bytes, 2, ESP_LOG_DEBUG);  // below INFO: hidden
+  std::string out = testing::internal::GetCapturedStderr();
+  EXPECT_TRUE(std::regex_match(
+      out, std::regex("I \\([0-9]+\\) hex: 00 01 41 62 7f ff 06 07 08 09 0a 0b 0c 0d 0e 0f\n"
+                      "I \\([0-9]+\\) hex: 79 7a\n"
+                      "I \\([0-9]+\\) chr: \\.\\.Ab\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\n"
+                      "I \\([0-9]+\\) chr: yz\n"
+                      "W \\([0-9]+\\) dump: 0x[0-9a-f]+   00 01 41 +\\|\\.\\.A\\|\n")))
+      << out;
+  esp_log_level_set("hex", ESP_LOG_DEBUG);
+  testing::internal::CaptureStderr();
+  ESP_LOG_BUFFER_HEX_LEVEL("hex", bytes, 2, ESP_LOG_DEBUG);
+  EXPECT_TRUE(std::regex_match(testing::internal::GetCapturedStderr(),
+                               std::regex("D \\([0-9]+\\) hex: 00 01\n")));
+}
+
+std::string redirected;
+int record(const char* format, va_list args) {
+  char text[256];
+  int n = std::vsnprintf(text, sizeof text, format, args);
+  redirected += text;
+  return n;
+}
+
+TEST_F(EspLogTest, SetVprintfRedirectsEveryLineAndGivesBackThePreviousWriter) {
+  redirected.clear();
+  vprintf_like_t before = esp_log_set_vprintf(record);
+  ASSERT_NE(before, nullptr);
+  testing::internal::CaptureStderr();
+  ESP_LOGI("redir", "value %" PRIu32, static_cast<uint32_t>(42));
+  EXPECT_EQ(esp_log_set_vprintf(before), record);
+  EXPECT_EQ(testing::internal::GetCapturedStderr(), "");
+  EXPECT_TRUE(std::regex_match(redirected, std::regex("I \\([0-9]+\\) redir: value 42\n")))
+      << redirected;
 }
 
 TEST(EspErr, NamesOfCodes) {

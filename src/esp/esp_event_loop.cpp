@@ -1,0 +1,348 @@
+// esp_event.h: event loops with a queue of posted events and handlers per (base, id),
+// dispatched on the loop's own thread or by esp_event_loop_run().
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#include "esp_event.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Registration {
+  esp_event_base_t base;
+  int32_t id;
+  esp_event_handler_t handler;
+  void* arg;
+  bool instance;
+  // Cleared under the loop's mutex when unregistered, so that a dispatch that took its copy
+  // of the list before does not call it afterwards.
+  bool alive = true;
+};
+
+struct Posted {
+  esp_event_base_t base;
+  int32_t id;
+  std::vector<unsigned char> data;
+  bool has_data;
+};
+
+// Matching group of a registration for an event: 0 any base, 1 any id, 2 exact; -1 none.
+int group_of(const Registration& r, esp_event_base_t base, int32_t id) {
+  if (r.base == ESP_EVENT_ANY_BASE) return 0;
+  if (r.base != base) return -1;
+  if (r.id == ESP_EVENT_ANY_ID) return 1;
+  return r.id == id ? 2 : -1;
+}
+
+Clock::time_point deadline_after(TickType_t ticks) {
+  if (ticks == portMAX_DELAY) return Clock::time_point::max();
+  return Clock::now() + std::chrono::milliseconds(ticks * portTICK_PERIOD_MS);
+}
+
+struct EventLoop {
+  std::mutex mutex;
+  std::condition_variable posted;  // the queue got an event, or the loop stops
+  std::condition_variable room;    // the queue has room again
+  std::deque<Posted> queue;
+  std::size_t capacity = 0;
+  std::vector<std::shared_ptr<Registration>> registrations;
+  bool stopping = false;
+  std::thread thread;
+  std::thread::id dispatcher;
+
+  // Waits for one event until `until`; dispatches it and returns true, or false on time-out
+  // or stop.
+  bool dispatch_one(Clock::time_point until) {
+    std::unique_lock lock(mutex);
+    auto ready = [this] { return stopping || !queue.empty(); };
+    if (until == Clock::time_point::max()) {
+      posted.wait(lock, ready);
+    } else if (!posted.wait_until(lock, until, ready)) {
+      return false;
+    }
+    if (stopping) return false;
+    Posted event = std::move(queue.front());
+    queue.pop_front();
+    room.notify_one();
+    std::vector<std::shared_ptr<Registration>> calls;
+    for (int group = 0; group <= 2; ++group) {
+      for (const auto& r : registrations) {
+        if (group_of(*r, event.base, event.id) == group) calls.push_back(r);
+      }
+    }
+    lock.unlock();
+    void* data = event.has_data ? event.data.data() : nullptr;
+    for (const auto& r : calls) {
+      esp_event_handler_t handler = nullptr;
+      void* arg = nullptr;
+      {
+        std::lock_guard guard(mutex);
+        if (!r->alive) continue;
+        handler = r->handler;
+        arg = r->arg;
+      }
+      handler(arg, event.base, event.id, data);
+    }
+    return true;
+  }
+
+  void run_thread() {
+    while (dispatch_one(Clock::time_point::max())) {
+    }
+  }
+};
+
+std::mutex default_mutex;
+EventLoop* default_loop = nullptr;
+
+EventLoop* as_loop(esp_event_loop_handle_t handle) {
+  return static_cast<EventLoop*>(handle);
+}
+
+esp_event_loop_handle_t current_default() {
+  std::lock_guard lock(default_mutex);
+  return default_loop;
+}
+
+bool valid_key(esp_event_base_t base, int32_t id) {
+  return !(base == ESP_EVENT_ANY_BASE && id != ESP_EVENT_ANY_ID);
+}
+
+}  // namespace
+
+extern "C" {
+
+esp_err_t esp_event_loop_create(const esp_event_loop_args_t* event_loop_args,
+                                esp_event_loop_handle_t* event_loop) {
+  if (event_loop_args == nullptr || event_loop == nullptr || event_loop_args->queue_size <= 0) {
+    return ESP_ERR_INVALID_ARG;
+  }
+  auto* loop = new (std::nothrow) EventLoop;
+  if (loop == nullptr) return ESP_ERR_NO_MEM;
+  loop->capacity = static_cast<std::size_t>(event_loop_args->queue_size);
+  if (event_loop_args->task_name != nullptr) {
+    try {
+      loop->thread = std::thread([loop] { loop->run_thread(); });
+      loop->dispatcher = loop->thread.get_id();
+    } catch (const std::system_error&) {
+      delete loop;
+      return ESP_FAIL;
+    }
+  }
+  *event_loop = loop;
+  return ESP_OK;
+}
+
+esp_err_t esp_event_loop_delete(esp_event_loop_handle_t event_loop) {
+  EventLoop* loop = as_loop(event_loop);
+  if (loop == nullptr) return ESP_ERR_INVALID_ARG;
+  if (loop->thread.joinable() && loop->dispatcher == std::this_thread::get_id()) {
+    return ESP_ERR_INVALID_STATE;
+  }
+  {
+    std::lock_guard lock(loop->mutex);
+    loop->stopping = true;
+    for (auto& r : loop->registrations)
+      r->alive = false;
+  }
+  loop->posted.notify_all();
+  loop->room.notify_all();
+  if (loop->thread.joinable()) loop->thread.join();
+  delete loop;
+  return ESP_OK;
+}
+
+esp_err_t esp_event_loop_create_default(void) {
+  std::lock_guard lock(default_mutex);
+  if (default_loop != nullptr) return ESP_ERR_INVALID_STATE;
+  esp_event_loop_args_t args = {32, "sys_evt", 20, 2304, 0};
+  esp_event_loop_handle_t handle = nullptr;
+  esp_err_t rc = esp_event_loop_create(&args, &handle);
+  if (rc == ESP_OK) default_loop = as_loop(handle);
+  return rc;
+}
+
+esp_err_t esp_event_loop_delete_default(void) {
+  EventLoop* loop = nullptr;
+  {
+    std::lock_guard lock(default_mutex);
+    if (default_loop == nullptr) return ESP_ERR_INVALID_STATE;
+    if (default_loop->dispatcher == std::this_thread::get_id()) return ESP_ERR_INVALID_STATE;
+    loop = default_loop;
+    default_loop = nullptr;
+  }
+  return esp_event_loop_delete(loop);
+}
+
+esp_err_t esp_event_loop_run(esp_event_loop_handle_t event_loop, TickType_t ticks_to_run) {
+  EventLoop* loop = as_loop(event_loop);
+  if (loop == nullptr) return ESP_ERR_INVALID_ARG;
+  if (loop->thread.joinable()) return ESP_ERR_INVALID_STATE;
+  Clock::time_point until = deadline_after(ticks_to_run);
+  while (loop->dispatch_one(until)) {
+    if (Clock::now() >= until) break;
+  }
+  return ESP_OK;
+}
+
+esp_err_t esp_event_handler_register_with(esp_event_loop_handle_t event_loop,
+                                          esp_event_base_t event_base, int32_t event_id,
+                                          esp_event_handler_t event_handler,
+                                          void* event_handler_arg) {
+  EventLoop* loop = as_loop(event_loop);
+  if (loop == nullptr || event_handler == nullptr || !valid_key(event_base, event_id)) {
+    return ESP_ERR_INVALID_ARG;
+  }
+  std::lock_guard lock(loop->mutex);
+  for (auto& r : loop->registrations) {
+    if (!r->instance && r->base == event_base && r->id == event_id && r->handler == event_handler) {
+      r->arg = event_handler_arg;
+      return ESP_OK;
+    }
+  }
+  try {
+    loop->registrations.push_back(std::make_shared<Registration>(
+        Registration{event_base, event_id, event_handler, event_handler_arg, false}));
+  } catch (const std::bad_alloc&) {
+    return ESP_ERR_NO_MEM;
+  }
+  return ESP_OK;
+}
+
+esp_err_t esp_event_handler_register(esp_event_base_t event_base, int32_t event_id,
+                                     esp_event_handler_t event_handler, void* event_handler_arg) {
+  esp_event_loop_handle_t loop = current_default();
+  if (loop == nullptr) return ESP_ERR_INVALID_STATE;
+  return esp_event_handler_register_with(loop, event_base, event_id, event_handler,
+                                         event_handler_arg);
+}
+
+esp_err_t esp_event_handler_instance_register_with(esp_event_loop_handle_t event_loop,
+                                                   esp_event_base_t event_base, int32_t event_id,
+                                                   esp_event_handler_t event_handler,
+                                                   void* event_handler_arg,
+                                                   esp_event_handler_instance_t* instance) {
+  EventLoop* loop = as_loop(event_loop);
+  if (loop == nullptr || event_handler == nullptr || !valid_key(event_base, event_id)) {
+    return ESP_ERR_INVALID_ARG;
+  }
+  std::lock_guard lock(loop->mutex);
+  try {
+    auto r = std::make_shared<Registration>(
+        Registration{event_base, event_id, event_handler, event_handler_arg, true});
+    loop->registrations.push_back(r);
+    if (instance != nullptr) *instance = r.get();
+  } catch (const std::bad_alloc&) {
+    return ESP_ERR_NO_MEM;
+  }
+  return ESP_OK;
+}
+
+esp_err_t esp_event_handler_instance_register(esp_event_base_t event_base, int32_t event_id,
+                                              esp_event_handler_t event_handler,
+                                              void* event_handler_arg,
+                                              esp_event_handler_instance_t* instance) {
+  esp_event_loop_handle_t loop = current_default();
+  if (loop == nullptr) return ESP_ERR_INVALID_STATE;
+  return esp_event_handler_instance_register_with(loop, event_base, event_id, event_handler,
+                                                  event_handler_arg, instance);
+}
+
+esp_err_t esp_event_handler_unregister_with(esp_event_loop_handle_t event_loop,
+                                            esp_event_base_t event_base, int32_t event_id,
+                                            esp_event_handler_t event_handler) {
+  EventLoop* loop = as_loop(event_loop);
+  if (loop == nullptr || event_handler == nullptr || !valid_key(event_base, event_id)) {
+    return ESP_ERR_INVALID_ARG;
+  }
+  std::lock_guard lock(loop->mutex);
+  std::erase_if(loop->registrations, [&](const std::shared_ptr<Registration>& r) {
+    bool match =
+        !r->instance && r->base == event_base && r->id == event_id && r->handler == event_handler;
+    if (match) r->alive = false;
+    return match;
+  });
+  return ESP_OK;
+}
+
+esp_err_t esp_event_handler_unregister(esp_event_base_t event_base, int32_t event_id,
+                                       esp_event_handler_t event_handler) {
+  esp_event_loop_handle_t loop = current_default();
+  if (loop == nullptr) return ESP_ERR_INVALID_STATE;
+  return esp_event_handler_unregister_with(loop, event_base, event_id, event_handler);
+}
+
+esp_err_t esp_event_handler_instance_unregister_with(esp_event_loop_handle_t event_loop,
+                                                     esp_event_base_t event_base, int32_t event_id,
+                                                     esp_event_handler_instance_t instance) {
+  EventLoop* loop = as_loop(event_loop);
+  if (loop == nullptr || instance == nullptr || !valid_key(event_base, event_id)) {
+    return ESP_ERR_INVALID_ARG;
+  }
+  std::lock_guard lock(loop->mutex);
+  auto it = std::find_if(loop->registrations.begin(), loop->registrations.end(),
+                         [&](const std::shared_ptr<Registration>& r) {
+                           return r.get() == instance && r->base == event_base && r->id == event_id;
+                         });
+  if (it == loop->registrations.end()) return ESP_ERR_INVALID_ARG;
+  (*it)->alive = false;
+  loop->registrations.erase(it);
+  return ESP_OK;
+}
+
+esp_err_t esp_event_handler_instance_unregister(esp_event_base_t event_base, int32_t event_id,
+                                                esp_event_handler_instance_t instance) {
+  esp_event_loop_handle_t loop = current_default();
+  if (loop == nullptr) return ESP_ERR_INVALID_STATE;
+  return esp_event_handler_instance_unregister_with(loop, event_base, event_id, instance);
+}
+
+esp_err_t esp_event_post_to(esp_event_loop_handle_t event_loop, esp_event_base_t event_base,
+                            int32_t event_id, const void* event_data, size_t event_data_size,
+                            TickType_t ticks_to_wait) {
+  EventLoop* loop = as_loop(event_loop);
+  if (loop == nullptr || event_base == ESP_EVENT_ANY_BASE || event_id == ESP_EVENT_ANY_ID) {
+    return ESP_ERR_INVALID_ARG;
+  }
+  Posted event{event_base, event_id, {}, event_data != nullptr && event_data_size > 0};
+  try {
+    if (event.has_data) {
+      const auto* bytes = static_cast<const unsigned char*>(event_data);
+      event.data.assign(bytes, bytes + event_data_size);
+    }
+  } catch (const std::bad_alloc&) {
+    return ESP_ERR_NO_MEM;
+  }
+  std::unique_lock lock(loop->mutex);
+  auto has_room = [loop] { return loop->stopping || loop->queue.size() < loop->capacity; };
+  Clock::time_point until = deadline_after(ticks_to_wait);
+  if (until == Clock::time_point::max()) {
+    loop->room.wait(lock, has_room);
+  } else if (!loop->room.wait_until(lock, until, has_room)) {
+    return ESP_ERR_TIMEOUT;
+  }
+  if (loop->stopping) return ESP_ERR_INVALID_STATE;
+  loop->queue.push_back(std::move(event));
+  loop->posted.notify_one();
+  return ESP_OK;
+}
+
+esp_err_t esp_event_post(esp_event_base_t event_base, int32_t event_id, const void* event_data,
+                         size_t event_data_size, TickType_t ticks_to_wait) {
+  esp_event_loop_handle_t loop = current_default();
+  if (loop == nullptr) return ESP_ERR_INVALID_STATE;
+  return esp_event_post_to(loop, event_base, event_id, event_data, event_data_size, ticks_to_wait);
+}
+
+}  // extern "C"

@@ -1,0 +1,100 @@
+/*
+ * MQTT over TCP with the application's own outbox, shaped like esp-mqtt's custom_outbox
+ * example: two messages are enqueued before the client starts, so the outbox (custom_outbox.cpp)
+ * shows them arriving and leaving as they are acknowledged.
+ */
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "esp_event.h"
+#include "esp_log.h"
+#include "esp_netif.h"
+#include "esp_system.h"
+#include "example_common.h"
+#include "mqtt_client.h"
+#include "nvs_flash.h"
+#include "protocol_examples_common.h"
+
+static const char* TAG = "mqtt_example";
+
+static void mqtt_event_handler(void* handler_args, esp_event_base_t base, int32_t event_id,
+                               void* event_data) {
+  (void)handler_args;
+  ESP_LOGD(TAG, "Event dispatched from event loop base=%s, event_id=%" PRIi32, base, event_id);
+  esp_mqtt_event_handle_t event = event_data;
+  esp_mqtt_client_handle_t client = event->client;
+  int msg_id;
+  switch ((esp_mqtt_event_id_t)event_id) {
+    case MQTT_EVENT_CONNECTED:
+      ESP_LOGI(TAG, "MQTT_EVENT_CONNECTED");
+      msg_id = esp_mqtt_client_publish(client, "topic/qos1", "data_3", 0, 1, 0);
+      ESP_LOGI(TAG, "sent publish successful, msg_id=%d", msg_id);
+      msg_id = esp_mqtt_client_subscribe(client, "topic/qos0", 0);
+      ESP_LOGI(TAG, "sent subscribe successful, msg_id=%d", msg_id);
+      break;
+    case MQTT_EVENT_DISCONNECTED:
+      ESP_LOGI(TAG, "MQTT_EVENT_DISCONNECTED");
+      break;
+    case MQTT_EVENT_SUBSCRIBED:
+      ESP_LOGI(TAG, "MQTT_EVENT_SUBSCRIBED, msg_id=%d", event->msg_id);
+      msg_id = esp_mqtt_client_publish(client, "topic/qos0", "data", 0, 0, 0);
+      ESP_LOGI(TAG, "sent publish successful, msg_id=%d", msg_id);
+      break;
+    case MQTT_EVENT_PUBLISHED:
+      ESP_LOGI(TAG, "MQTT_EVENT_PUBLISHED, msg_id=%d", event->msg_id);
+      break;
+    case MQTT_EVENT_DATA:
+      ESP_LOGI(TAG, "MQTT_EVENT_DATA");
+      printf("TOPIC=%.*s\r\n", event->topic_len, event->topic);
+      printf("DATA=%.*s\r\n", event->data_len, event->data);
+      break;
+    case MQTT_EVENT_ERROR:
+      ESP_LOGI(TAG, "MQTT_EVENT_ERROR");
+      log_error_event(TAG, event);
+      break;
+    default:
+      ESP_LOGI(TAG, "Other event id:%d", event->event_id);
+      break;
+  }
+}
+
+static void mqtt_app_start(void) {
+  esp_mqtt_client_config_t mqtt_cfg = {
+      .broker.address.uri = CONFIG_BROKER_URL,
+  };
+#if CONFIG_BROKER_URL_FROM_STDIN
+  char line[128];
+  if (strcmp(mqtt_cfg.broker.address.uri, "FROM_STDIN") == 0) {
+    read_broker_url(line, sizeof line);
+    mqtt_cfg.broker.address.uri = line;
+  } else {
+    ESP_LOGE(TAG, "Configuration mismatch: wrong broker url");
+    abort();
+  }
+#endif /* CONFIG_BROKER_URL_FROM_STDIN */
+  esp_mqtt_client_handle_t client = esp_mqtt_client_init(&mqtt_cfg);
+  esp_mqtt_client_register_event(client, ESP_EVENT_ANY_ID, mqtt_event_handler, NULL);
+  /* Enqueued before the start: the outbox holds them until they are acknowledged. */
+  int msg_id = esp_mqtt_client_enqueue(client, "topic/qos1", "data_3", 0, 1, 0, true);
+  ESP_LOGI(TAG, "Enqueued msg_id=%d", msg_id);
+  msg_id = esp_mqtt_client_enqueue(client, "topic/qos2", "QoS2 message", 0, 2, 0, true);
+  ESP_LOGI(TAG, "Enqueued msg_id=%d", msg_id);
+  esp_mqtt_client_start(client);
+}
+
+void app_main(void) {
+  ESP_LOGI(TAG, "[APP] Startup..");
+  ESP_LOGI(TAG, "[APP] Free memory: %" PRIu32 " bytes", esp_get_free_heap_size());
+  ESP_LOGI(TAG, "[APP] IDF version: %s", esp_get_idf_version());
+  esp_log_level_set("*", ESP_LOG_INFO);
+  esp_log_level_set("mqtt_client", ESP_LOG_VERBOSE);
+  esp_log_level_set("MQTT_EXAMPLE", ESP_LOG_VERBOSE);
+  esp_log_level_set("custom_outbox", ESP_LOG_VERBOSE);
+  ESP_ERROR_CHECK(nvs_flash_init());
+  ESP_ERROR_CHECK(esp_netif_init());
+  ESP_ERROR_CHECK(esp_event_loop_create_default());
+  ESP_ERROR_CHECK(example_connect());
+  mqtt_app_start();
+}
