@@ -24,6 +24,7 @@
 #include <boost/asio/strand.hpp>
 
 #include "client/loop_core.hpp"
+#include "client/packet_trace.hpp"
 #include "client/receive_buffer.hpp"
 #include "client/reconnect.hpp"
 #include "portmqtt/client.hpp"
@@ -145,6 +146,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   std::vector<ReasonCode> reason_scratch;
   std::size_t fragment_size = 0;
   std::uint32_t max_packet_size = 0;
+  detail::PacketTracer tracer;  // Config::packet_trace of this connection
 
   mutable std::mutex handlers_mutex;
   std::shared_ptr<const Handlers> handlers;
