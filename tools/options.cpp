@@ -322,7 +322,8 @@ void add_connection_options(CLI::App& app, ConnectionOptions& o) {
   app.add_option("-p,--port", o.port, "Broker port (default 1883, or 8883 with TLS).");
   app.add_option("-L,--url", o.url,
                  "scheme://[user[:pass]@]host[:port]/topic (mqtt, mqtts, ws, wss).");
-  app.add_option("-i,--id", o.client_id, "Client id (default: generated; MQTT 5: assigned).");
+  app.add_option("-i,--id", o.client_id,
+                 "Client id (default: generated; MQTT 5: assigned by the broker).");
   app.add_option("-I,--id-prefix", o.id_prefix, "Client id prefix; the process id is appended.");
   app.add_option("-u,--username", o.username, "User name.");
   app.add_option("-P,--pw", o.password, "Password.");
@@ -348,7 +349,8 @@ void add_connection_options(CLI::App& app, ConnectionOptions& o) {
   app.add_option("--tls-version", o.tls.tls_version, "TLS version.");
   app.add_option("--tls-alpn", o.tls.alpn, "ALPN protocol.");
   app.add_flag("--tls-use-os-certs", o.tls.use_os_certs, "Trust the system CA certificates.");
-  app.add_flag("--insecure", o.tls.insecure, "Do not verify the broker's certificate.");
+  app.add_flag("--insecure", o.tls.insecure,
+               "Do not check the broker's host name (the chain is still verified).");
   app.add_option("--psk", o.tls.psk, "TLS pre-shared key, hex.");
   app.add_option("--psk-identity", o.tls.psk_identity, "TLS-PSK identity.");
   app.add_option("--ciphers", o.tls.ciphers, "OpenSSL cipher list.");
