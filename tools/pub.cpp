@@ -75,12 +75,19 @@ void check_publish_topic(const std::string& topic) {
 // Publishes and tracks completions; one instance per run.
 class Publisher {
  public:
-  Publisher(ToolClient& tool, const PubOptions& options, const Properties& properties)
-      : tool_(tool), options_(options), properties_(properties) {
+  /// `keep_offline`: -l and -s, whose QoS 0 messages wait for the next connection.
+  Publisher(ToolClient& tool, const PubOptions& options, const Properties& properties,
+            bool keep_offline)
+      : tool_(tool), options_(options), properties_(properties), keep_offline_(keep_offline) {
     tool_.handlers.on_published = [this](const Published& event) { on_published(event); };
     tool_.handlers.on_deleted = [this](const Deleted& event) { on_deleted(event); };
     // A new connection has no topic aliases: the next message names its topic again.
     tool_.handlers.on_connected = [this](const Connected&) { alias_sent_ = false; };
+    // QoS 0 messages that were in the socket's last write when it broke are gone (at most
+    // once); those enqueued since wait in the outbox and are traced when written.
+    tool_.handlers.on_disconnected = [this](const Disconnected&) {
+      if (options_.qos == 0) unwritten_qos0_ = tool_.client().outbox_messages();
+    };
     tool_.on_packet = [this](const PacketTrace& packet) {
       if (packet.direction == PacketDirection::sent && packet.type == PacketType::publish &&
           packet.qos == QoS::at_most_once && unwritten_qos0_ > 0)
@@ -181,11 +188,9 @@ class Publisher {
   Properties properties_;
   std::size_t in_flight_ = 0;
   std::size_t unwritten_qos0_ = 0;  // QoS 0 messages handed over but not yet written
+  const bool keep_offline_;
   bool alias_sent_ = false;
   bool failed_ = false;
-
- public:
-  bool keep_offline_ = false;  ///< -l and -s: QoS 0 messages wait for the next connection
 };
 
 int publish_all(Publisher& publisher, const PubOptions& o, Source source,
@@ -226,8 +231,7 @@ int run_pub(PubOptions& o) {
   const bool survives = source == Source::stdin_lines || source == Source::stdin_whole;
   if (survives) plan.config.outbox.expiry = Milliseconds{0};
   ToolClient tool(plan, o.connection, survives);
-  Publisher publisher(tool, o, plan.properties.publish);
-  publisher.keep_offline_ = survives;
+  Publisher publisher(tool, o, plan.properties.publish, survives);
   if (const int code = tool.connect()) return code;
   if (interrupted()) return 0;
   publisher.check_topic_alias();
