@@ -136,7 +136,7 @@ class DebugLinesTest(BrokerTest):
 
     def test_keepalive_pings_are_printed(self):
         code, out, _ = run(["sub", "-p", self.port, "-i", "pinger", "-t", "k", "-k", "2",
-                            "-W", "2", "-d"])
+                            "-W", "4", "-d"])
         lines = out.decode().splitlines()
         self.assertEqual(code, 27)
         self.assertIn("Client pinger sending PINGREQ", lines)
@@ -212,7 +212,7 @@ class RestartTest(unittest.TestCase):
         # Once the publisher has seen the connection end, what it reads waits for the next
         # one. (A QoS 0 message written to the socket as the broker went away is lost, as
         # QoS 0 allows; QoS 1 would be resent.)
-        time.sleep(0.5)
+        time.sleep(1.0)
         for i in range(5):  # read while the broker is down
             pub.stdin.write(f"during {i}\n".encode())
         pub.stdin.flush()
