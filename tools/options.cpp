@@ -205,9 +205,9 @@ std::string random_client_id(const std::string& tool) {
 void apply_session(const ConnectionOptions& options, ConnectionPlan& plan) {
   auto& session = plan.config.session;
   const bool v5 = session.protocol_version == ProtocolVersion::v5;
-  if (options.keepalive < 0 || options.keepalive > 65535)
-    throw UsageError("Invalid keepalive " + std::to_string(options.keepalive) +
-                     ": use 0..65535 seconds (-k).");
+  // mosquitto's tools refuse 0..4 as well (no keep-alive is not offered).
+  if (options.keepalive < 5 || options.keepalive > 65535)
+    throw UsageError("Invalid keepalive given, it must be between 5 and 65535 inclusive.");
   session.keep_alive = Seconds{options.keepalive};
   session.clean_session = !options.persistent;
   if (options.session_expiry && !v5)

@@ -92,6 +92,11 @@ class ValidationTest(unittest.TestCase):
         self.same_refusal("mosquitto_sub", ["-t", "a", "-C", "0"])
         self.same_refusal("mosquitto_sub", ["-t", "a", "-C", "-1"])
 
+    def test_keepalive_below_5_refused(self):
+        for value in ("0", "4", "65536"):
+            self.same_refusal("mosquitto_sub", ["-t", "a", "-k", value])
+            self.same_refusal("mosquitto_pub", ["-t", "a", "-m", "x", "-k", value])
+
     def test_port_zero_refused(self):
         # mosquitto fails on it (with "No such file or directory"); we say why.
         theirs = mosquitto("mosquitto_pub", ["-p", "0", "-t", "a", "-m", "x"], timeout=5)
@@ -135,7 +140,7 @@ class DebugLinesTest(BrokerTest):
         self.assertIn("Client same-id sending PUBCOMP (m1)", ours[1])
 
     def test_keepalive_pings_are_printed(self):
-        code, out, _ = run(["sub", "-p", self.port, "-i", "pinger", "-t", "k", "-k", "2",
+        code, out, _ = run(["sub", "-p", self.port, "-i", "pinger", "-t", "k", "-k", "5",
                             "-W", "4", "-d"])
         lines = out.decode().splitlines()
         self.assertEqual(code, 27)
