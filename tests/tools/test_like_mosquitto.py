@@ -237,6 +237,23 @@ class RestartTest(unittest.TestCase):
             self.assertEqual(got, expected)  # in order, once each
 
 
+    def test_sub_resubscribes_after_a_broker_restart(self):
+        # mosquitto_sub reconnects and subscribes again; so does sub (clean session here, so
+        # only the subscription made again can deliver the second message).
+        sub = spawn(["sub", "-p", self.port, "-i", "resub", "-t", "r", "-C", "2"])
+        self.assertTrue(self.broker.wait_for_log("Sending SUBACK to resub"))
+        subprocess.run(["mosquitto_pub", "-p", self.port, "-t", "r", "-m", "one"], check=True,
+                       timeout=TIMEOUT)
+        self.assertEqual(sub.stdout.readline(), b"one\n")
+        self.broker.halt()
+        self.broker.start_again()
+        self.assertTrue(self.broker.wait_for_log("Sending SUBACK to resub", count=2))
+        subprocess.run(["mosquitto_pub", "-p", self.port, "-t", "r", "-m", "two"], check=True,
+                       timeout=TIMEOUT)
+        out, err = sub.communicate(timeout=TIMEOUT)
+        self.assertEqual((sub.returncode, out, err), (0, b"two\n", b""))
+
+
 class ReconnectingStdinTest(unittest.TestCase):
     def test_pub_s_resends_after_a_lost_connection_where_m_exits_7(self):
         # The first connection drops at the PUBLISH; the second acknowledges it.
