@@ -10,6 +10,7 @@ namespace portmqtt::tools {
 
 void add_pub_command(CLI::App& parent, std::function<int()>& run);
 void add_sub_command(CLI::App& parent, std::function<int()>& run);
+void add_rr_command(CLI::App& parent, std::function<int()>& run);
 void add_bench_command(CLI::App& parent, std::function<int()>& run);
 
 }  // namespace portmqtt::tools

@@ -1,9 +1,12 @@
 #include "options.hpp"
 
+#include "url.hpp"
+
 #include <arpa/inet.h>
 #include <unistd.h>
 
 #include <charconv>
+#include <cstdio>
 #include <fstream>
 #include <limits>
 #include <random>
@@ -142,74 +145,6 @@ std::string read_whole_file(const std::string& path, const char* flag) {
   return text.str();
 }
 
-struct UrlParts {
-  TransportKind transport = TransportKind::tcp;
-  std::string host;
-  int port = 0;
-  std::optional<std::string> username, password;
-  std::string topic;
-};
-
-std::string percent_decode(const std::string& text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size()) {
-      out.push_back(static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16)));
-      i += 2;
-    } else {
-      out.push_back(text[i]);
-    }
-  }
-  return out;
-}
-
-UrlParts parse_url(const std::string& url) {
-  const auto bad = [&](const std::string& why) {
-    return UsageError("Invalid URL for -L '" + url + "': " + why +
-                      ". Use scheme://[user[:password]@]host[:port]/topic with scheme mqtt, "
-                      "mqtts, ws or wss.");
-  };
-  UrlParts parts;
-  const auto scheme_end = url.find("://");
-  if (scheme_end == std::string::npos) throw bad("no scheme");
-  const auto scheme = lower(url.substr(0, scheme_end));
-  if (scheme == "mqtt")
-    parts.transport = TransportKind::tcp;
-  else if (scheme == "mqtts")
-    parts.transport = TransportKind::tls;
-  else if (scheme == "ws")
-    parts.transport = TransportKind::websocket;
-  else if (scheme == "wss")
-    parts.transport = TransportKind::websocket_secure;
-  else
-    throw bad("unknown scheme '" + scheme + "'");
-  std::string rest = url.substr(scheme_end + 3);
-  const auto slash = rest.find('/');
-  if (slash == std::string::npos) throw bad("no topic (the part after the host)");
-  parts.topic = rest.substr(slash + 1);
-  std::string authority = rest.substr(0, slash);
-  if (const auto at = authority.rfind('@'); at != std::string::npos) {
-    const auto userinfo = authority.substr(0, at);
-    authority = authority.substr(at + 1);
-    const auto colon = userinfo.find(':');
-    parts.username = percent_decode(userinfo.substr(0, colon));
-    if (colon != std::string::npos) parts.password = percent_decode(userinfo.substr(colon + 1));
-  }
-  auto colon = authority.rfind(':');
-  if (!authority.empty() && authority.front() == '[') {
-    const auto close = authority.find(']');
-    if (close == std::string::npos) throw bad("unclosed '['");
-    parts.host = authority.substr(1, close - 1);
-    colon = authority.find(':', close);
-  } else {
-    parts.host = authority.substr(0, colon);
-  }
-  if (colon != std::string::npos)
-    parts.port = static_cast<int>(parse_unsigned(authority.substr(colon + 1), 65535, "the port"));
-  if (parts.host.empty()) throw bad("no host");
-  return parts;
-}
-
 bool wants_tls(const TlsOptions& tls) {
   return !tls.cafile.empty() || !tls.capath.empty() || !tls.cert.empty() || !tls.psk.empty() ||
          tls.use_os_certs;
@@ -270,9 +205,9 @@ std::string random_client_id(const std::string& tool) {
 void apply_session(const ConnectionOptions& options, ConnectionPlan& plan) {
   auto& session = plan.config.session;
   const bool v5 = session.protocol_version == ProtocolVersion::v5;
-  if (options.keepalive < 0 || options.keepalive > 65535)
-    throw UsageError("Invalid keepalive " + std::to_string(options.keepalive) +
-                     ": use 0..65535 seconds (-k).");
+  // mosquitto's tools refuse 0..4 as well (no keep-alive is not offered).
+  if (options.keepalive < 5 || options.keepalive > 65535)
+    throw UsageError("Invalid keepalive given, it must be between 5 and 65535 inclusive.");
   session.keep_alive = Seconds{options.keepalive};
   session.clean_session = !options.persistent;
   // The tools subscribe on every CONNACK themselves, as mosquitto_sub does.
@@ -327,7 +262,7 @@ void apply_identity(const ConnectionOptions& options, const std::string& tool,
   if (credentials.password && !credentials.username &&
       plan.config.session.protocol_version != ProtocolVersion::v5)
     throw UsageError("-P needs -u on MQTT 3.1/3.1.1.");
-  plan.client_id = credentials.client_id.empty() ? "(assigned)" : credentials.client_id;
+  plan.client_id = credentials.client_id.empty() ? "(null)" : credentials.client_id;
 }
 
 // -A takes an IP address, as mosquitto's does (it binds before connecting).
@@ -367,9 +302,11 @@ void apply_broker(const ConnectionOptions& options, ConnectionPlan& plan) {
     broker.transport = TransportKind::tls;
   if (wants_tls(options.tls) && broker.transport == TransportKind::websocket)
     broker.transport = TransportKind::websocket_secure;
-  if (options.port < 0 || options.port > 65535)
-    throw UsageError("Invalid port " + std::to_string(options.port) + ": use 1..65535 (-p).");
-  if (options.port != 0) broker.port = static_cast<std::uint16_t>(options.port);
+  if (options.port) {
+    if (*options.port < 1 || *options.port > 65535)
+      throw UsageError("Invalid port " + std::to_string(*options.port) + ": use 1..65535 (-p).");
+    broker.port = static_cast<std::uint16_t>(*options.port);
+  }
   if (broker.transport != TransportKind::tcp) map_tls(options.tls, plan.config.tls);
 }
 
@@ -387,7 +324,8 @@ void add_connection_options(CLI::App& app, ConnectionOptions& o) {
   app.add_option("-p,--port", o.port, "Broker port (default 1883, or 8883 with TLS).");
   app.add_option("-L,--url", o.url,
                  "scheme://[user[:pass]@]host[:port]/topic (mqtt, mqtts, ws, wss).");
-  app.add_option("-i,--id", o.client_id, "Client id (default: generated; MQTT 5: assigned).");
+  app.add_option("-i,--id", o.client_id,
+                 "Client id (default: generated; MQTT 5: assigned by the broker).");
   app.add_option("-I,--id-prefix", o.id_prefix, "Client id prefix; the process id is appended.");
   app.add_option("-u,--username", o.username, "User name.");
   app.add_option("-P,--pw", o.password, "Password.");
@@ -413,7 +351,8 @@ void add_connection_options(CLI::App& app, ConnectionOptions& o) {
   app.add_option("--tls-version", o.tls.tls_version, "TLS version.");
   app.add_option("--tls-alpn", o.tls.alpn, "ALPN protocol.");
   app.add_flag("--tls-use-os-certs", o.tls.use_os_certs, "Trust the system CA certificates.");
-  app.add_flag("--insecure", o.tls.insecure, "Do not verify the broker's certificate.");
+  app.add_flag("--insecure", o.tls.insecure,
+               "Do not check the broker's host name (the chain is still verified).");
   app.add_option("--psk", o.tls.psk, "TLS pre-shared key, hex.");
   app.add_option("--psk-identity", o.tls.psk_identity, "TLS-PSK identity.");
   app.add_option("--ciphers", o.tls.ciphers, "OpenSSL cipher list.");
@@ -428,10 +367,14 @@ ConnectionPlan make_plan(const ConnectionOptions& options, const std::string& to
   ConnectionPlan plan;
   plan.config.session.protocol_version = parse_version(options.version);
   const bool v5 = plan.config.session.protocol_version == ProtocolVersion::v5;
-  if (!options.properties.empty() && !v5)
-    throw UsageError("-D (properties) needs MQTT v5: add -V 5.");
+  // mosquitto's tools check -D on every version and send it only on MQTT 5; we say so.
   for (const auto& group : options.properties)
     add_property(plan.properties, group);
+  if (!options.properties.empty() && !v5) {
+    if (!options.quiet)
+      std::fprintf(stderr, "Warning: -D properties are sent only with MQTT v5 (-V 5); ignored.\n");
+    plan.properties = {};
+  }
   apply_broker(options, plan);
   apply_session(options, plan);
   apply_will(options, plan);

@@ -36,7 +36,7 @@ struct WillOptions {
 /// Everything a connection needs, before validation.
 struct ConnectionOptions {
   std::string host = "localhost";
-  int port = 0;  ///< 0: 1883, or 8883 with TLS
+  std::optional<int> port;  ///< -p; unset: 1883, or 8883 with TLS (or the -L port)
   std::string url;
   std::string client_id;
   std::string id_prefix;

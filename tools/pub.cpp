@@ -1,5 +1,6 @@
-// `portmqtt pub`: mosquitto_pub on the portmqtt C++ API. Connects once; a refused or lost
-// connection ends it with a message and a non-zero exit code.
+// `portmqtt pub`: mosquitto_pub on the portmqtt C++ API. With -m, -f or -n it connects once and
+// a refused or lost connection ends it with mosquitto_pub's message and exit code; with -l and
+// -s it reconnects (as mosquitto_pub -l does) and nothing read is lost.
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
@@ -7,6 +8,7 @@
 #include <thread>
 
 #include "commands.hpp"
+#include "payload.hpp"
 #include "tool_client.hpp"
 
 namespace portmqtt::tools {
@@ -64,20 +66,6 @@ Source pick_source(const PubOptions& o) {
   return source;
 }
 
-std::string read_file_payload(const std::string& path) {
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) throw UsageError("Unable to open file \"" + path + "\".");
-  std::string payload;
-  char buffer[65536];
-  std::size_t got = 0;
-  while ((got = std::fread(buffer, 1, sizeof buffer, file)) > 0)
-    payload.append(buffer, got);
-  const bool failed = std::ferror(file) != 0;
-  std::fclose(file);
-  if (failed) throw UsageError("Unable to read file \"" + path + "\".");
-  return payload;
-}
-
 void check_publish_topic(const std::string& topic) {
   if (topic.empty()) throw UsageError("Both topic and message must be supplied.");
   if (topic.find_first_of("+#") != std::string::npos)
@@ -87,9 +75,24 @@ void check_publish_topic(const std::string& topic) {
 // Publishes and tracks completions; one instance per run.
 class Publisher {
  public:
-  Publisher(ToolClient& tool, const PubOptions& options, const Properties& properties)
-      : tool_(tool), options_(options), properties_(properties) {
+  /// `keep_offline`: -l and -s, whose QoS 0 messages wait for the next connection.
+  Publisher(ToolClient& tool, const PubOptions& options, const Properties& properties,
+            bool keep_offline)
+      : tool_(tool), options_(options), properties_(properties), keep_offline_(keep_offline) {
     tool_.handlers.on_published = [this](const Published& event) { on_published(event); };
+    tool_.handlers.on_deleted = [this](const Deleted& event) { on_deleted(event); };
+    // A new connection has no topic aliases: the next message names its topic again.
+    tool_.handlers.on_connected = [this](const Connected&) { alias_sent_ = false; };
+    // QoS 0 messages that were in the socket's last write when it broke are gone (at most
+    // once); those enqueued since wait in the outbox and are traced when written.
+    tool_.handlers.on_disconnected = [this](const Disconnected&) {
+      if (options_.qos == 0) unwritten_qos0_ = tool_.client().outbox_messages();
+    };
+    tool_.on_packet = [this](const PacketTrace& packet) {
+      if (packet.direction == PacketDirection::sent && packet.type == PacketType::publish &&
+          packet.qos == QoS::at_most_once && unwritten_qos0_ > 0)
+        --unwritten_qos0_;
+    };
   }
 
   // Drops a topic alias the broker does not allow, so that it is never sent.
@@ -121,14 +124,15 @@ class Publisher {
     // enqueue() never blocks, so the lock (which the loop's handlers need) is never held
     // while waiting for the socket; a full send queue is retried after a short pause.
     std::unique_lock lock(tool_.mutex());
-    auto id = tool_.client().enqueue(topic, payload, {.qos = qos, .retain = options_.retain},
-                                     properties_);
+    // While reconnecting, QoS 0 messages wait in the outbox like QoS 1/2 ones.
+    const PublishOptions publish_options{
+        .qos = qos, .retain = options_.retain, .store_when_offline = keep_offline_};
+    auto id = tool_.client().enqueue(topic, payload, publish_options, properties_);
     while (!id && id.error() == errc::send_queue_full && !interrupted()) {
       lock.unlock();
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
       lock.lock();
-      id = tool_.client().enqueue(topic, payload, {.qos = qos, .retain = options_.retain},
-                                  properties_);
+      id = tool_.client().enqueue(topic, payload, publish_options, properties_);
     }
     if (!id) {
       lock.unlock();
@@ -138,16 +142,16 @@ class Publisher {
       return 1;
     }
     alias_sent_ = true;
-    tool_.debug_line("sending PUBLISH (d0, q" + std::to_string(options_.qos) + ", r" +
-                     (options_.retain ? "1" : "0") + ", m" + std::to_string(*id) + ", '" +
-                     options_.topic + "', ... (" + std::to_string(payload.size()) + " bytes))");
-    if (qos != QoS::at_most_once) ++in_flight_;
+    if (qos != QoS::at_most_once)
+      ++in_flight_;
+    else
+      ++unwritten_qos0_;
     return 0;
   }
 
-  // Waits for every QoS 1/2 completion; 0 or an exit code.
+  // Waits for every QoS 1/2 completion and every QoS 0 write; 0 or an exit code.
   int finish() {
-    tool_.wait([this] { return in_flight_ == 0; });
+    tool_.wait([this] { return in_flight_ == 0 && unwritten_qos0_ == 0; });
     if (const int code = loss_code()) return code;
     if (interrupted()) return 0;
     return failed_ ? 1 : 0;
@@ -156,23 +160,20 @@ class Publisher {
  private:
   // Runs on the loop thread under the tool's lock.
   void on_published(const Published& event) {
-    const auto mid = std::to_string(event.packet_id);
-    const auto rc = std::to_string(static_cast<int>(event.reason));
-    if (event.qos == QoS::at_least_once) {
-      tool_.debug_line("received PUBACK (Mid: " + mid + ", RC:" + rc + ")");
-    } else {
-      tool_.debug_line("received PUBREC (Mid: " + mid + ")");
-      if (!is_failure(event.reason)) {
-        tool_.debug_line("sending PUBREL (m" + mid + ")");
-        tool_.debug_line("received PUBCOMP (Mid: " + mid + ", RC:" + rc + ")");
-      }
-    }
     if (is_failure(event.reason)) {
       std::fprintf(stderr, "Warning: Publish %u failed: reason code %d.\n",
                    static_cast<unsigned>(event.packet_id), static_cast<int>(event.reason));
       failed_ = true;
     }
     if (in_flight_ > 0) --in_flight_;
+  }
+
+  // An outbox item dropped before it was acknowledged: said, never silent.
+  void on_deleted(const Deleted& event) {
+    std::fprintf(stderr, "Warning: Publish %u was dropped before it was acknowledged.\n",
+                 static_cast<unsigned>(event.packet_id));
+    failed_ = true;
+    if (event.packet_id != 0 && in_flight_ > 0) --in_flight_;
   }
 
   int loss_code() {
@@ -186,6 +187,8 @@ class Publisher {
   const PubOptions& options_;
   Properties properties_;
   std::size_t in_flight_ = 0;
+  std::size_t unwritten_qos0_ = 0;  // QoS 0 messages handed over but not yet written
+  const bool keep_offline_;
   bool alias_sent_ = false;
   bool failed_ = false;
 };
@@ -221,11 +224,14 @@ int run_pub(PubOptions& o) {
   std::string payload;
   if (source == Source::message) payload = *o.message;
   if (source == Source::file) payload = read_file_payload(o.file);
-  if (source == Source::stdin_whole)
-    payload.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  if (source == Source::stdin_whole) payload = read_stdin_payload();
 
-  ToolClient tool(plan, o.connection);
-  Publisher publisher(tool, o, plan.properties.publish);
+  // -l and -s read from a stream that may outlive a broker restart: they reconnect, keep what
+  // they read until it is sent, and never expire it.
+  const bool survives = source == Source::stdin_lines || source == Source::stdin_whole;
+  if (survives) plan.config.outbox.expiry = Milliseconds{0};
+  ToolClient tool(plan, o.connection, survives);
+  Publisher publisher(tool, o, plan.properties.publish, survives);
   if (const int code = tool.connect()) return code;
   if (interrupted()) return 0;
   publisher.check_topic_alias();

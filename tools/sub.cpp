@@ -1,8 +1,10 @@
 // `portmqtt sub`: mosquitto_sub on the portmqtt C++ API. Reconnects after a lost connection
-// (as mosquitto_sub does) but exits when the first connection attempt fails.
+// (as mosquitto_sub does) but exits when the first connection attempt fails or the broker
+// sends a malformed packet.
 #include <cstdio>
 #include <random>
 
+#include "acked_output.hpp"
 #include "commands.hpp"
 #include "sub_format.hpp"
 #include "tool_client.hpp"
@@ -11,21 +13,19 @@
 namespace portmqtt::tools {
 namespace {
 
-constexpr int kTimedOutExitCode = 27;  // MOSQ_ERR_TIMEOUT, what mosquitto_sub -W returns
-
 struct SubOptions {
   ConnectionOptions connection;
   std::vector<std::string> topics;
   std::vector<std::string> filter_out;
   std::vector<std::string> unsubscribe;
   int qos = 0;
-  int count = 0;
+  std::optional<int> count;
   bool exit_after_suback = false;
   bool no_retained = false;
   bool retained_only = false;
   bool remove_retained = false;
   bool retain_as_published = false;
-  int timeout = 0;
+  std::optional<int> timeout;
   double print_percentage = 100.0;
   OutputOptions output;
   bool no_eol = false;
@@ -66,8 +66,11 @@ void validate(SubOptions& o, const ConnectionPlan& plan) {
   check(o.filter_out, "filter");
   check(o.unsubscribe, "unsubscribe");
   parse_qos(o.qos, "-q");
-  if (o.count < 0) throw UsageError("-C must be a positive number of messages.");
-  if (o.timeout < 0) throw UsageError("-W must be a positive number of seconds.");
+  // mosquitto_sub's words; 0 is refused as well (it would mean "never" or "at once").
+  if (o.count && *o.count < 1)
+    throw UsageError("Invalid message count \"" + std::to_string(*o.count) + "\".");
+  if (o.timeout && *o.timeout < 1)
+    throw UsageError("Invalid timeout \"" + std::to_string(*o.timeout) + "\".");
   if (o.print_percentage < 0.1 || o.print_percentage > 100.0)
     throw UsageError("--random-filter must be between 0.1 and 100.");
   if (o.no_retained && o.retained_only)
@@ -90,6 +93,9 @@ class Subscriber {
     tool_.handlers.on_published = [this](const Published&) {
       if (removals_pending_ > 0) --removals_pending_;
     };
+    tool_.on_packet = [this](const PacketTrace& packet) {
+      if (auto text = output_.packet(packet)) show(*text);
+    };
   }
 
   bool done() const { return (finished_ || denied_) && removals_pending_ == 0; }
@@ -105,25 +111,16 @@ class Subscriber {
                                 .retain_as_published = options_.retain_as_published}});
     if (!subscriptions.empty()) {
       const auto id = tool_.client().subscribe(subscriptions, properties_.subscribe);
-      if (id) {
-        for (const auto& topic : options_.topics)
-          tool_.debug_line("sending SUBSCRIBE (Mid: " + std::to_string(*id) + ", Topic: " + topic +
-                           ", QoS: " + std::to_string(options_.qos) + ", Options: 0x00)");
-      } else {
-        tool_.report("Subscribe failed: " + id.error().message());
-      }
+      if (!id) tool_.report("Subscribe failed: " + id.error().message());
     }
     for (const auto& filter : options_.unsubscribe) {
       const auto id = tool_.client().unsubscribe(filter, properties_.unsubscribe);
-      if (id)
-        tool_.debug_line("sending UNSUBSCRIBE (Mid: " + std::to_string(*id) + ", Topic: " + filter +
-                         ")");
+      if (!id) tool_.report("Unsubscribe failed: " + id.error().message());
     }
     if (subscriptions.empty() && options_.exit_after_suback) finished_ = true;
   }
 
   void on_subscribed(const Subscribed& event) {
-    tool_.debug_line("received SUBACK");
     std::string codes;
     bool any_granted = false;
     for (const auto reason : event.reasons) {
@@ -142,11 +139,6 @@ class Subscriber {
 
   void on_message(const MessageReceived& event) {
     if (finished_) return;
-    tool_.debug_line("received PUBLISH (d" + std::to_string(event.dup) + ", q" +
-                     std::to_string(static_cast<int>(event.qos)) + ", r" +
-                     std::to_string(event.retain) + ", m" + std::to_string(event.packet_id) +
-                     ", '" + std::string(event.topic) + "', ... (" +
-                     std::to_string(event.total_size) + " bytes))");
     for (const auto& filter : options_.filter_out)
       if (topic_matches(filter, event.topic)) return;
     if (options_.remove_retained && event.retain && !event.payload.empty()) remove(event.topic);
@@ -154,19 +146,18 @@ class Subscriber {
       finished_ = true;
       return;
     }
-    acknowledge_line(event);
     if (options_.no_retained && event.retain) return;
     if (options_.print_percentage < 100.0 && chance_(random_) * 100.0 >= options_.print_percentage)
       return;
-    print(event);
-    if (options_.count > 0 && ++received_ >= options_.count) finished_ = true;
+    if (auto text = output_.received(event, render(event))) show(*text);
   }
 
-  // The acknowledgement goes out after the handler returns; -d shows it as mosquitto does.
-  void acknowledge_line(const MessageReceived& event) {
-    const auto mid = std::to_string(event.packet_id);
-    if (event.qos == QoS::at_least_once) tool_.debug_line("sending PUBACK (m" + mid + ", rc0)");
-    if (event.qos == QoS::exactly_once) tool_.debug_line("sending PUBREC (m" + mid + ", rc0)");
+  // Prints a message whose acknowledgement (if any) is written; -C counts it then.
+  void show(const std::string& text) {
+    if (finished_) return;
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    std::fflush(stdout);
+    if (options_.count && ++received_ >= *options_.count) finished_ = true;
   }
 
   void remove(std::string_view topic) {
@@ -174,14 +165,13 @@ class Subscriber {
     if (id) ++removals_pending_;
   }
 
-  void print(const MessageReceived& event) {
+  std::string render(const MessageReceived& event) {
     std::timespec now{};
     clock_gettime(CLOCK_REALTIME, &now);
     std::string errors;
-    const auto text = render_message(options_.output, event, now, errors);
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    std::fflush(stdout);
+    auto text = render_message(options_.output, event, now, errors);
     if (!errors.empty() && !options_.connection.quiet) std::fputs(errors.c_str(), stderr);
+    return text;
   }
 
   ToolClient& tool_;
@@ -189,6 +179,7 @@ class Subscriber {
   const ParsedProperties& properties_;
   std::mt19937 random_{std::random_device{}()};
   std::uniform_real_distribution<double> chance_{0.0, 1.0};
+  AckedOutput output_;
   int received_ = 0;
   int removals_pending_ = 0;
   bool finished_ = false;
@@ -198,20 +189,21 @@ class Subscriber {
 int run_sub(SubOptions& o) {
   auto plan = make_plan(o.connection, "sub");
   validate(o, plan);
-  plan.config.network.reconnect.enabled = true;
-  plan.config.network.reconnect.interval = std::chrono::seconds(1);
-  ToolClient tool(plan, o.connection);
+  ToolClient tool(plan, o.connection, true);
   Subscriber subscriber(tool, o, plan.properties);
   std::optional<std::chrono::steady_clock::time_point> deadline;
-  if (o.timeout > 0) deadline = std::chrono::steady_clock::now() + std::chrono::seconds(o.timeout);
+  if (o.timeout) deadline = std::chrono::steady_clock::now() + std::chrono::seconds(*o.timeout);
   if (const int code = tool.connect()) return code;
   const bool done = tool.wait([&] { return subscriber.done(); }, deadline);
-  int code = 0;
-  if (subscriber.denied())
-    code = 1;
-  else if (!done && !interrupted()) {
+  int code = kExitOk;
+  if (subscriber.denied()) {
+    code = kExitFailure;
+  } else if (const auto loss = tool.loss()) {
+    tool.report(loss->message);
+    code = loss->exit_code;
+  } else if (!done && !interrupted()) {
     if (!o.connection.quiet) std::fprintf(stderr, "Timed out\n");
-    code = kTimedOutExitCode;
+    code = kExitTimedOut;
   }
   tool.disconnect();
   return code;

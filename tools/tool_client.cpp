@@ -96,14 +96,36 @@ int refusal_exit_code(ReasonCode reason, ProtocolVersion version) {
   return static_cast<int>(reason);
 }
 
-ToolClient::ToolClient(const ConnectionPlan& plan, const ConnectionOptions& options)
+namespace {
+
+Config traced_config(const ConnectionPlan& plan, bool reconnect,
+                     std::function<void(const PacketTrace&)> trace) {
+  Config config = plan.config;
+  config.packet_trace = std::move(trace);
+  config.network.reconnect.enabled = reconnect;
+  config.network.reconnect.interval = std::chrono::seconds(1);
+  config.network.reconnect.exponential_backoff = false;
+  return config;
+}
+
+// A malformed or protocol-breaking packet from the broker, which mosquitto's tools do not
+// retry (they exit with MOSQ_ERR_PROTOCOL).
+bool is_protocol_violation(const std::optional<Error>& error) {
+  return error && error->kind == ErrorKind::protocol &&
+         (error->error == errc::malformed_packet || error->error == errc::protocol_error);
+}
+
+}  // namespace
+
+ToolClient::ToolClient(const ConnectionPlan& plan, const ConnectionOptions& options, bool reconnect)
     : id_(plan.client_id),
       debug_(options.debug),
       quiet_(options.quiet),
       version_(plan.config.session.protocol_version),
-      reconnects_(plan.config.network.reconnect.enabled),
+      reconnects_(reconnect),
       disconnect_properties_(plan.properties.disconnect),
-      client_(std::make_unique<Client>(plan.config)) {}
+      client_(std::make_unique<Client>(
+          traced_config(plan, reconnect, [this](const PacketTrace& p) { trace(p); }))) {}
 
 ToolClient::~ToolClient() {
   client_.reset();
@@ -120,23 +142,84 @@ void ToolClient::debug_line(const std::string& line) const {
   std::fflush(stdout);
 }
 
+void ToolClient::trace(const PacketTrace& packet) {
+  {
+    std::lock_guard lock(mutex_);
+    if (packet.type == PacketType::connack && packet.direction == PacketDirection::received)
+      if (const auto assigned = packet.properties.text(PropertyId::assigned_client_identifier))
+        id_ = std::string(*assigned);
+    print_packet(packet);
+    if (on_packet) on_packet(packet);
+  }
+  changed_.notify_all();
+}
+
+// The -d lines of libmosquitto, word for word.
+void ToolClient::print_packet(const PacketTrace& p) {
+  if (!debug_) return;
+  const bool sent = p.direction == PacketDirection::sent;
+  const std::string verb = sent ? "sending " : "received ";
+  const auto mid = std::to_string(p.packet_id);
+  const auto rc = std::to_string(static_cast<int>(p.reason));
+  switch (p.type) {
+    case PacketType::connack: {
+      const int code = p.reason == ReasonCode::success ? 0 : refusal_exit_code(p.reason, version_);
+      return debug_line(verb + "CONNACK (" + std::to_string(code) + ")");
+    }
+    case PacketType::publish:
+      return debug_line(verb + "PUBLISH (d" + std::to_string(p.dup) + ", q" +
+                        std::to_string(static_cast<int>(p.qos)) + ", r" + std::to_string(p.retain) +
+                        ", m" + mid + ", '" + std::string(p.topic) + "', ... (" +
+                        std::to_string(p.payload_size) + " bytes))");
+    case PacketType::puback:
+      return debug_line(sent ? "sending PUBACK (m" + mid + ", rc" + rc + ")"
+                             : "received PUBACK (Mid: " + mid + ", RC:" + rc + ")");
+    case PacketType::pubrec:
+      return debug_line(sent ? "sending PUBREC (m" + mid + ", rc" + rc + ")"
+                             : "received PUBREC (Mid: " + mid + ")");
+    case PacketType::pubrel:
+      return debug_line(sent ? "sending PUBREL (m" + mid + ")"
+                             : "received PUBREL (Mid: " + mid + ")");
+    case PacketType::pubcomp:
+      return debug_line(sent ? "sending PUBCOMP (m" + mid + ")"
+                             : "received PUBCOMP (Mid: " + mid + ", RC:" + rc + ")");
+    case PacketType::subscribe:
+      for (const auto& f : p.filters) {
+        char options[8];
+        std::snprintf(options, sizeof options, "0x%02x", f.options & 0xFCU);
+        debug_line("sending SUBSCRIBE (Mid: " + mid + ", Topic: " + std::string(f.filter) +
+                   ", QoS: " + std::to_string(f.options & 0x03U) + ", Options: " + options + ")");
+      }
+      return;
+    case PacketType::unsubscribe:
+      for (const auto& f : p.filters)
+        debug_line("sending UNSUBSCRIBE (Mid: " + mid + ", Topic: " + std::string(f.filter) + ")");
+      return;
+    case PacketType::disconnect:
+      if (sent) return debug_line("sending DISCONNECT");
+      return debug_line("received DISCONNECT (" + rc + ")");
+    default:
+      return debug_line(verb + std::string(to_string(p.type)));
+  }
+}
+
 void ToolClient::record_loss(const Disconnected& event) {
   std::lock_guard lock(mutex_);
   if (!event.was_connected) return;
-  if (reconnects_) {
-    if (!quiet_)
-      std::fprintf(stderr, "Connection lost: %s; reconnecting.\n",
-                   describe_error(event.error).c_str());
-    return;
-  }
   ConnectionLoss loss;
-  if (event.server_reason) {
+  if (is_protocol_violation(last_error_)) {
+    loss.exit_code = kExitProtocol;
+    loss.message = "A network protocol error occurred when communicating with the broker (" +
+                   describe_error(last_error_->error) + ").";
+  } else if (reconnects_) {
+    return;  // the client reconnects, silently as mosquitto's tools do (-d shows it)
+  } else if (event.server_reason) {
     loss.message = "The broker disconnected: " + v5_reason_text(*event.server_reason);
     if (const auto reason = event.properties.text(PropertyId::reason_string))
       loss.message += " (" + std::string(*reason) + ")";
     loss.exit_code = static_cast<int>(*event.server_reason);
   } else {
-    loss.message = "Connection lost: " + describe_error(event.error);
+    loss.message = "The connection was lost (" + describe_error(event.error) + ").";
   }
   loss_ = loss;
 }
@@ -145,9 +228,8 @@ void ToolClient::install_handlers() {
   Handlers wrapped = handlers;
   const auto tool_connected = handlers.on_connected;
   wrapped.on_connected = [this, tool_connected](const Connected& event) {
-    if (event.assigned_client_id.size() > 0) id_ = std::string(event.assigned_client_id);
-    debug_line("received CONNACK (0)");
     std::lock_guard lock(mutex_);
+    if (event.assigned_client_id.size() > 0) id_ = std::string(event.assigned_client_id);
     connected_ = true;
     finished_attempt_ = true;
     if (tool_connected) tool_connected(event);
@@ -191,7 +273,6 @@ void ToolClient::install_handlers() {
 
 int ToolClient::connect() {
   install_handlers();
-  debug_line("sending CONNECT");
   if (auto error = client_->start()) {
     if (error == errc::unsupported_transport)
       report(
@@ -199,24 +280,25 @@ int ToolClient::connect() {
           "mqtts:// when TLS is built in).");
     else
       report(describe_error(error));
-    return 1;
+    return kExitFailure;
   }
   std::unique_lock lock(mutex_);
   while (!finished_attempt_ && !interrupted())
     changed_.wait_for(lock, std::chrono::milliseconds(100));
-  if (connected_) return 0;
-  if (interrupted()) return 0;
+  if (connected_) return kExitOk;
+  if (interrupted()) return kExitOk;
   const auto error = last_error_.value_or(Error{});
   lock.unlock();
   if (error.kind == ErrorKind::connection_refused) {
-    debug_line("received CONNACK (" + std::to_string(static_cast<int>(error.connect_reason)) + ")");
     if (!quiet_)
       std::fprintf(stderr, "Connection error: %s\n",
                    describe_refusal(error.connect_reason, version_).c_str());
     return refusal_exit_code(error.connect_reason, version_);
   }
   report(describe_error(error.error));
-  return 1;
+  if (error.kind == ErrorKind::tls) return kExitTls;
+  if (is_protocol_violation(error)) return kExitProtocol;
+  return kExitFailure;
 }
 
 bool ToolClient::wait(const std::function<bool()>& done,
@@ -237,7 +319,6 @@ std::optional<ConnectionLoss> ToolClient::loss() const {
 }
 
 void ToolClient::disconnect() {
-  if (client_->state() == ConnectionState::connected) debug_line("sending DISCONNECT");
   client_->stop(ReasonCode::normal_disconnection, disconnect_properties_);
 }
 

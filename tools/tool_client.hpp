@@ -20,19 +20,34 @@ bool interrupted();
 /// Installs the SIGINT/SIGTERM handlers that set interrupted().
 void install_interrupt_handlers();
 
+/// Exit codes of mosquitto's tools (libmosquitto's MOSQ_ERR_* values) for the same situations.
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitFailure = 1,         ///< bad usage, DNS or TCP failure, a publish refused by the broker
+  kExitProtocol = 2,        ///< MOSQ_ERR_PROTOCOL: the broker sent a malformed packet
+  kExitConnectionLost = 7,  ///< MOSQ_ERR_CONN_LOST
+  kExitTls = 8,             ///< MOSQ_ERR_TLS
+  kExitTimedOut = 27,       ///< MOSQ_ERR_TIMEOUT: -W expired
+};
+
 /// How the connection ended, when it did without our asking.
 struct ConnectionLoss {
-  int exit_code = 1;
+  int exit_code = kExitConnectionLost;
   std::string message;
 };
 
 class ToolClient {
  public:
-  ToolClient(const ConnectionPlan& plan, const ConnectionOptions& options);
+  /// `reconnect`: a lost connection is retried every second (mosquitto's tools' delay) instead
+  /// of ending the tool; a malformed packet from the broker ends it all the same.
+  ToolClient(const ConnectionPlan& plan, const ConnectionOptions& options, bool reconnect = false);
   ~ToolClient();
 
   /// Handlers of the tool; set before connect(). Every event also wakes wait().
   Handlers handlers;
+  /// Called for every packet sent or received, on the loop thread under mutex(), after the
+  /// -d line was printed; set before connect(). Also wakes wait().
+  std::function<void(const PacketTrace&)> on_packet;
 
   /// Connects and waits for CONNACK (bounded by the network timeout). 0 when connected;
   /// otherwise the error is printed (unless --quiet) and the exit code returned.
@@ -64,6 +79,8 @@ class ToolClient {
  private:
   void install_handlers();
   void record_loss(const Disconnected& event);
+  void trace(const PacketTrace& packet);
+  void print_packet(const PacketTrace& packet);
 
   std::string id_;
   bool debug_ = false;

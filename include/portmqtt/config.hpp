@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "portmqtt/message.hpp"
+#include "portmqtt/packet_trace.hpp"
 #include "portmqtt/properties.hpp"
 
 namespace portmqtt {
@@ -325,6 +326,9 @@ struct Config {
   TaskConfig task;
   TlsConfig tls;
   WebSocketConfig websocket;
+  /// Debugging: called with every packet sent and received (see packet_trace.hpp). Empty:
+  /// no tracing, no cost. Taken at each connection attempt.
+  PacketTraceHandler packet_trace;
 };
 
 }  // namespace portmqtt

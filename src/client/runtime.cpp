@@ -220,6 +220,7 @@ void Client::Impl::begin_attempt() {
       options = detail::to_transport_options(config);
       fragment_size = config.buffer.fragment_size;
       max_packet_size = config.buffer.max_packet_size;
+      tracer.configure(config);
       read_limit = std::max<std::size_t>(config.buffer.receive_size, 64);
       read_size = std::min(kFirstReadSize, read_limit);
       quiet_reads = 0;
@@ -304,6 +305,7 @@ void Client::Impl::on_read(std::uint64_t gen, std::error_code ec, std::size_t n)
     consumed = session.receive(rx.data(), Clock::now());
     drain_events_locked(pending);
   }
+  tracer.received(rx.data().first(consumed));
   dispatch(pending);  // messages point into rx: consume only afterwards
   if (gen != generation) return;
   rx.consume(consumed);
@@ -380,6 +382,7 @@ void Client::Impl::on_write(std::uint64_t gen, std::error_code ec) {
   if (gen != generation) return;
   write_timer.cancel();
   if (ec) return fail_connection(ec);
+  tracer.sent(writing.buffers());  // `writing` stays ours until write_in_flight is cleared
   {
     std::lock_guard lock(mutex);
     write_in_flight = false;

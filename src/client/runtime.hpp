@@ -25,6 +25,7 @@
 
 #include "client/broker_list.hpp"
 #include "client/loop_core.hpp"
+#include "client/packet_trace.hpp"
 #include "client/receive_buffer.hpp"
 #include "client/reconnect.hpp"
 #include "client/subscription_memory.hpp"
@@ -154,6 +155,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   std::uint32_t max_packet_size = 0;
   std::string attempt_where;   // "host:port" of the current attempt, for Error::where
   bool fatal_refusal = false;  // the CONNACK refusal being handled stops the client
+  detail::PacketTracer tracer;  // Config::packet_trace of this connection
 
   mutable std::mutex handlers_mutex;
   std::shared_ptr<const Handlers> handlers;

@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import unittest
 
@@ -38,13 +39,13 @@ class Broker:
         self.dir = tempfile.mkdtemp(prefix="portmqtt-tools-")
         self.port = free_port()
         self.log_path = os.path.join(self.dir, "mosquitto.log")
-        config = os.path.join(self.dir, "mosquitto.conf")
+        config = self.config = os.path.join(self.dir, "mosquitto.conf")
         with open(config, "w") as out:
             out.write(f"listener {self.port} 127.0.0.1\n")
             out.write(f"log_dest file {self.log_path}\nlog_type all\nconnection_messages true\n")
             if os.geteuid() == 0:
                 out.write("user root\n")
-            out.write(extra if extra else "allow_anonymous true\n")
+            out.write((extra or "allow_anonymous true\n").replace("{dir}", self.dir))
         self.process = subprocess.Popen([MOSQUITTO, "-c", config], stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL)
         self._wait_accepting()
@@ -77,11 +78,113 @@ class Broker:
             time.sleep(0.02)
         return False
 
-    def stop(self):
+    def halt(self):
+        """SIGTERM (mosquitto saves its persistence database), keeping the directory."""
         if self.process.poll() is None:
             os.kill(self.process.pid, signal.SIGTERM)
             self.process.wait(10)
+
+    def start_again(self):
+        """The same broker (config, port, persistence) after halt()."""
+        with open(self.log_path, "a") as log:
+            log.write("--- restarted\n")
+        self.process = subprocess.Popen([MOSQUITTO, "-c", self.config], stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self.log().count(" running\n") >= 2:
+                return
+            time.sleep(0.02)
+        raise RuntimeError("mosquitto did not restart")
+
+    def stop(self):
+        self.halt()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class ScriptedBroker:
+    """A minimal MQTT server on a free port for behaviour no real broker shows. It accepts
+    CONNECT (CONNACK 0), answers SUBSCRIBE, PUBLISH QoS 1 and PINGREQ like a broker, and
+    `script(kind, connection_number, body)` may replace an answer: it returns the bytes to send
+    instead, None for the normal answer, or "close" to drop the connection."""
+
+    def __init__(self, script=None):
+        self.script = script or (lambda kind, number, body: None)
+        self.port = free_port()
+        self.connections = 0
+        self.received = []  # (connection number, packet type, body)
+        self.server = socket.socket()
+        self.server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.server.bind(("127.0.0.1", self.port))
+        self.server.listen(8)
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                conn, _ = self.server.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self._serve, args=(conn, self.connections),
+                             daemon=True).start()
+
+    @staticmethod
+    def _read(conn, size):
+        data = b""
+        while len(data) < size:
+            chunk = conn.recv(size - len(data))
+            if not chunk:
+                raise EOFError
+            data += chunk
+        return data
+
+    def _packet(self, conn):
+        first = self._read(conn, 1)[0]
+        length, shift = 0, 0
+        while True:
+            byte = self._read(conn, 1)[0]
+            length |= (byte & 0x7F) << shift
+            shift += 7
+            if not byte & 0x80:
+                break
+        return first, self._read(conn, length)
+
+    def _serve(self, conn, number):
+        names = {1: "connect", 3: "publish", 6: "pubrel", 8: "subscribe", 12: "pingreq",
+                 14: "disconnect"}
+        try:
+            with conn:
+                v5 = False
+                while True:
+                    first, body = self._packet(conn)
+                    kind = names.get(first >> 4, "other")
+                    self.received.append((number, kind, body))
+                    answer = self.script(kind, number, body)
+                    if answer == "close":
+                        return
+                    if answer is None:
+                        if kind == "connect":
+                            v5 = body[6] == 5
+                            answer = bytes([0x20, 3, 0, 0, 0]) if v5 else bytes([0x20, 2, 0, 0])
+                        elif kind == "subscribe":
+                            granted = b"\x00\x00" if v5 else b"\x00"  # (no properties) QoS 0
+                            answer = bytes([0x90, 2 + len(granted)]) + body[:2] + granted
+                        elif kind == "publish" and (first >> 1) & 3 == 1:
+                            topic_len = int.from_bytes(body[:2], "big")
+                            answer = bytes([0x40, 2]) + body[2 + topic_len:4 + topic_len]
+                        elif kind == "pingreq":
+                            answer = bytes([0xD0, 0])
+                        elif kind == "disconnect":
+                            return
+                        else:
+                            answer = b""
+                    conn.sendall(answer)
+        except (EOFError, OSError):
+            return
+
+    def stop(self):
+        self.server.close()
 
 
 def run(args, stdin=None, timeout=TIMEOUT):

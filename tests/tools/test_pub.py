@@ -175,23 +175,6 @@ class PubFailureTest(BrokerTest):
 
 
 class PubLostConnectionTest(BrokerTest):
-    def broker_gone_in_line_mode(self, qos):
-        pub = spawn(["pub", "-p", self.port, "-t", "t", "-l", "-d", "-q", qos],
-                    stdin=subprocess.PIPE)
-        self.assertIn(b"received CONNACK", pub.stdout.readline() + pub.stdout.readline())
-        self.broker.stop()
-        pub.stdin.write(b"after\n")
-        pub.stdin.flush()
-        _, err = pub.communicate(timeout=20)
-        self.assertEqual(pub.returncode, 1)
-        self.assertIn("Error: Connection lost: ", err.decode())
-
-    def test_broker_gone_ends_line_mode_qos0(self):
-        self.broker_gone_in_line_mode("0")
-
-    def test_broker_gone_ends_line_mode_qos1(self):
-        self.broker_gone_in_line_mode("1")
-
     def test_no_broker(self):
         self.broker.stop()
         code, _, err = run(["pub", "-p", self.port, "-t", "t", "-m", "x"])
