@@ -150,6 +150,24 @@ TEST_F(ProxyHandshakeTest, HttpConnectToAnIpv6LiteralUsesBrackets) {
   EXPECT_EQ(request, "CONNECT [::1]:8883 HTTP/1.1\r\nHost: [::1]:8883\r\n\r\n");
 }
 
+TEST_F(ProxyHandshakeTest, BasicCredentialsArePaddedBase64) {
+  for (const auto& [userinfo, encoded] :
+       {std::pair{"ab:c", "YWI6Yw=="}, std::pair{"a:", "YTo="}, std::pair{"a", "YTo="}}) {
+    std::string request;
+    ScriptedProxy proxy([&](tcp::socket& s) {
+      boost::system::error_code ec;
+      asio::read_until(s, asio::dynamic_buffer(request), "\r\n\r\n", ec);
+      write(s, bytes("HTTP/1.1 200 OK\r\n\r\n"));
+    });
+    ASSERT_FALSE(connect(
+        std::string{"http://"} + userinfo + "@127.0.0.1:" + std::to_string(proxy.port()), "b", 1));
+    proxy.join();
+    EXPECT_NE(request.find(std::string{"Proxy-Authorization: Basic "} + encoded + "\r\n"),
+              std::string::npos)
+        << request;
+  }
+}
+
 TEST_F(ProxyHandshakeTest, HttpStatusesMapToProxyErrors) {
   const std::pair<const char*, proxy_errc> cases[] = {
       {"HTTP/1.1 407 Proxy Authentication Required\r\n\r\n",
