@@ -125,6 +125,9 @@ enum class ErrorKind : std::uint8_t {
   /// TLS/WebSocket error on the connection (ESP reports these as MQTT_ERROR_TYPE_ESP_TLS,
   /// the same value as TCP_TRANSPORT).
   tls,
+  /// The durable outbox store failed to record a change (errc::store_full, store_failed); the
+  /// client goes on from memory.
+  store,
 };
 
 /// Something failed. A lost connection reports Error first and then Disconnected.

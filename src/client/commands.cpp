@@ -3,6 +3,7 @@
 
 #include "client/config_map.hpp"
 #include "client/convert.hpp"
+#include "client/outbox_store.hpp"
 #include "client/runtime.hpp"
 #include "transport/uri.hpp"
 
@@ -96,7 +97,10 @@ std::error_code Client::Impl::set_config(Config next) {
     if (transport::parse_uri(next.broker.uri, uri)) return errc::invalid_uri;
   }
   std::lock_guard lock(mutex);
+  const bool store_changed = detail::store_changed(config.outbox, next.outbox);
+  if (store_changed && running) return errc::invalid_state;
   config = std::move(next);
+  if (store_changed) return open_store_locked();
   return {};
 }
 

@@ -28,6 +28,7 @@
 #include "client/reconnect.hpp"
 #include "portmqtt/client.hpp"
 #include "session/session.hpp"
+#include "store/sqlite_store.hpp"
 #include "transport/transport.hpp"
 
 namespace portmqtt {
@@ -64,6 +65,10 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   std::error_code set_config(Config config);
   std::error_code set_uri(std::string_view uri);
   void wake();
+
+  // --- the durable outbox store (outbox_store.cpp) -----------------------------------------
+  /// Opens the store of config.outbox (or none) and hands it to the session.
+  std::error_code open_store_locked();
 
   // --- loop side (runtime.cpp) -----------------------------------------------------------
   void begin_attempt();
@@ -145,6 +150,10 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   std::vector<ReasonCode> reason_scratch;
   std::size_t fragment_size = 0;
   std::uint32_t max_packet_size = 0;
+
+  store::SqliteStore* sqlite = nullptr;  // owned by `session`; null without a store
+  std::error_code store_error;           // why the configured store could not be opened
+  std::string store_message;             // the same, naming the file
 
   mutable std::mutex handlers_mutex;
   std::shared_ptr<const Handlers> handlers;

@@ -36,6 +36,7 @@ struct esp_mqtt_client {
   std::mutex mutex;  // guards the fields down to `pending`
   portmqtt::esp::Settings settings;
   esp_mqtt_client_ext_config_t ext{};
+  std::string outbox_store_path;  // ext.outbox_store_path points here
   PendingProperties pending;
   std::string response_info;  // MQTT 5 Response Information of the last CONNACK
   // Read on every publish without the mutex: the common case (no one-shot properties, the
