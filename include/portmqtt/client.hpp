@@ -173,7 +173,7 @@ class Client {
   /// Fails with: not_connected, invalid_topic, invalid_qos, retain_not_available,
   /// packet_too_large, topic_alias_invalid, not_supported_by_version, invalid_argument,
   /// outbox_full, send_queue_full, store_full or store_failed (the message was not accepted;
-  /// what was accepted before is kept).
+  /// what was accepted before is kept), or the error of opening the configured store.
   /// The topic may be empty only with a Topic Alias property (MQTT 5).
   Result<PacketId> publish(std::string_view topic, std::string_view payload,
                            PublishOptions options = {}, const Properties& properties = {});

@@ -21,6 +21,7 @@ Result<PacketId> Client::Impl::publish(std::string_view topic, std::string_view 
   std::unique_lock lock(mutex);
   if (!props.empty() && session.config().version != codec::ProtocolVersion::v5)
     return errc::not_supported_by_version;
+  if (store_error) return store_error;  // the configured store is not open: keep nothing
   if (state == ConnectionState::connected && over_send_limit_locked()) {
     // Waiting on a loop thread would stop the very writes that make room.
     if (!may_wait || on_loop_thread()) return errc::send_queue_full;
