@@ -149,10 +149,14 @@ struct Error {
 enum class DeletedKind : std::uint8_t { publish, subscribe, unsubscribe };
 
 /// An outbox item expired (OutboxConfig::expiry) before it was acknowledged, or was dropped
-/// because the broker lost the session (OutboxConfig::resend_after_lost_session = false).
+/// because the broker lost the session (OutboxConfig::resend_after_lost_session = false), or
+/// its outcome cannot be known (see outcome_unknown).
 struct Deleted {
   PacketId packet_id = 0;  ///< 0 for a stored QoS 0 message
   DeletedKind kind = DeletedKind::publish;
+  /// A QoS 2 message the broker had acknowledged with PUBREC when it lost the session: it may
+  /// or may not have been delivered. Never reported as Published.
+  bool outcome_unknown = false;
 };
 
 /// MQTT 5 AUTH from the broker (enhanced authentication). Answer with Client::auth().

@@ -207,6 +207,8 @@ OpenResult SqliteStore::open(const std::string& path, const SqliteOptions& optio
   } else {
     error = exec(db, pragmas.c_str(), &why);
     if (!error) error = build_schema(db, found.version, why);
+    // Pages freed while running are reused; a file grown by a long outage shrinks here.
+    if (!error) (void)exec(db, "PRAGMA incremental_vacuum;");
   }
   if (error) {
     sqlite3_close(db);

@@ -17,8 +17,8 @@
 //   first, from a background thread. Either way a record turned into PUBREL is committed before
 //   update() returns, since the PUBREL goes on the wire next and a PUBLISH resent after it
 //   would be a new message to the broker (a duplicate).
-// - Completed records are deleted; SQLite reuses their pages (auto_vacuum incremental gives
-//   the free pages back when the outbox drains).
+// - Completed records are deleted; SQLite reuses their pages, and an incremental vacuum at
+//   open gives the file system back what a long outage made the file grow by.
 #pragma once
 
 #include <chrono>
