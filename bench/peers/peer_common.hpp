@@ -29,7 +29,8 @@ struct PeerOptions {
   bool recv = false;               ///< receive instead of publish
   /// Keep unacknowledged messages on disk, in a fresh directory under $TMPDIR (or /tmp):
   /// "file" (Paho's file persistence), "group" or "per_message" (portmqtt's SQLite store
-  /// with that durability). Empty: in memory. A peer that cannot fails.
+  /// with that durability; "_nosync" appended: without fsync). Empty: in memory. A peer that
+  /// cannot fails.
   std::string persist;
 };
 

@@ -28,11 +28,16 @@ portmqtt::Config config_for(const portmqtt::bench::PeerOptions& o) {
   // The publisher keeps its own window of W unacknowledged messages; let all of them fly.
   config.session.max_inflight =
       static_cast<std::uint16_t>(std::min<std::uint64_t>(o.window, 65535));
-  if (o.persist == "group" || o.persist == "per_message") {
-    config.outbox.store_durability = o.persist == "group" ? portmqtt::StoreDurability::group
-                                                          : portmqtt::StoreDurability::per_message;
+  // "..._nosync": commits reach the operating system only (survive a crash of the process,
+  // not of the machine), like a store without fsync.
+  const bool nosync = o.persist.ends_with("_nosync");
+  const std::string mode = nosync ? o.persist.substr(0, o.persist.size() - 7) : o.persist;
+  if (mode == "group" || mode == "per_message") {
+    config.outbox.store_durability =
+        mode == "group" ? portmqtt::StoreDurability::group : portmqtt::StoreDurability::per_message;
+    config.outbox.store_sync = !nosync;
   } else if (!o.persist.empty()) {
-    portmqtt::bench::fail(kName, "--persist: group or per_message");
+    portmqtt::bench::fail(kName, "--persist: group, per_message, or either with _nosync");
   }
   return config;
 }

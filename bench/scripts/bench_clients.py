@@ -24,6 +24,8 @@ STORE_CLIENTS = [
     ("paho_c_file", "paho_c --persist file"),
     ("portmqtt_cpp_store_group", "portmqtt_cpp --persist group"),
     ("portmqtt_cpp_store_per_message", "portmqtt_cpp --persist per_message"),
+    # Without fsync: survives a crash of the process, not of the machine.
+    ("portmqtt_cpp_store_per_message_nosync", "portmqtt_cpp --persist per_message_nosync"),
 ]
 
 # Ratios in the tables are relative to this client.

@@ -247,7 +247,7 @@ std::error_code SqliteStore::prepare() {
     const int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, target, nullptr);
     if (rc != SQLITE_OK) return error_of(rc);
   }
-  thread_ = std::thread([this] { flusher(); });
+  thread_ = std::thread([this] { grouped() ? group_flusher() : flusher(); });
   return {};
 }
 
@@ -257,6 +257,11 @@ SqliteStore::~SqliteStore() {
     closing_ = true;
   }
   wake_.notify_all();
+  {
+    std::lock_guard lock(queue_mutex_);
+    closing_queue_ = true;  // the flusher writes what is queued, then ends
+  }
+  queued_.notify_all();
   if (thread_.joinable()) thread_.join();
   {
     std::lock_guard lock(mutex_);
@@ -306,6 +311,7 @@ std::error_code SqliteStore::changed_locked(bool commit_now) {
 }
 
 std::error_code SqliteStore::put(const Record& record) {
+  if (grouped()) return enqueue({Change::Kind::put, record, 0}, false);
   std::lock_guard lock(mutex_);
   if (auto error = begin_locked()) return error;
   sqlite3_stmt* s = statements_->insert;
@@ -324,6 +330,8 @@ std::error_code SqliteStore::put(const Record& record) {
 }
 
 std::error_code SqliteStore::update(const Record& record) {
+  if (grouped())
+    return enqueue({Change::Kind::update, record, 0}, record.type == codec::PacketType::pubrel);
   std::lock_guard lock(mutex_);
   if (auto error = begin_locked()) return error;
   sqlite3_stmt* s = statements_->update;
@@ -343,6 +351,7 @@ std::error_code SqliteStore::update(const Record& record) {
 }
 
 std::error_code SqliteStore::erase(std::uint64_t sequence) {
+  if (grouped()) return enqueue({Change::Kind::erase, Record{sequence, 0, {}, nullptr}, 0}, false);
   std::lock_guard lock(mutex_);
   if (auto error = begin_locked()) return error;
   sqlite3_bind_int64(statements_->erase, 1, static_cast<sqlite3_int64>(sequence));
@@ -352,6 +361,7 @@ std::error_code SqliteStore::erase(std::uint64_t sequence) {
 }
 
 std::error_code SqliteStore::clear() {
+  if (grouped()) return enqueue({Change::Kind::clear, {}, 0}, true);
   std::lock_guard lock(mutex_);
   if (auto error = begin_locked()) return error;
   if (auto error = run_locked(statements_->clear)) return error;
@@ -359,6 +369,7 @@ std::error_code SqliteStore::clear() {
 }
 
 std::vector<session::Store::Record> SqliteStore::load() {
+  (void)flush();  // a failure is returned by the next change as well
   std::lock_guard lock(mutex_);
   std::vector<Record> records;
   sqlite3_stmt* s = statements_->load;
@@ -383,6 +394,7 @@ std::vector<session::Store::Record> SqliteStore::load() {
 }
 
 std::error_code SqliteStore::put_inbound(std::uint16_t packet_id) {
+  if (grouped()) return enqueue({Change::Kind::put_inbound, {}, packet_id}, false);
   std::lock_guard lock(mutex_);
   if (auto error = begin_locked()) return error;
   sqlite3_bind_int(statements_->put_inbound, 1, packet_id);
@@ -393,6 +405,7 @@ std::error_code SqliteStore::put_inbound(std::uint16_t packet_id) {
 }
 
 std::error_code SqliteStore::erase_inbound(std::uint16_t packet_id) {
+  if (grouped()) return enqueue({Change::Kind::erase_inbound, {}, packet_id}, false);
   std::lock_guard lock(mutex_);
   if (auto error = begin_locked()) return error;
   sqlite3_bind_int(statements_->erase_inbound, 1, packet_id);
@@ -401,6 +414,7 @@ std::error_code SqliteStore::erase_inbound(std::uint16_t packet_id) {
 }
 
 std::error_code SqliteStore::clear_inbound() {
+  if (grouped()) return enqueue({Change::Kind::clear_inbound, {}, 0}, false);
   std::lock_guard lock(mutex_);
   if (auto error = begin_locked()) return error;
   if (auto error = run_locked(statements_->clear_inbound)) return error;
@@ -408,6 +422,7 @@ std::error_code SqliteStore::clear_inbound() {
 }
 
 std::vector<std::uint16_t> SqliteStore::load_inbound() {
+  (void)flush();
   std::lock_guard lock(mutex_);
   std::vector<std::uint16_t> ids;
   sqlite3_stmt* s = statements_->load_inbound;
@@ -418,8 +433,18 @@ std::vector<std::uint16_t> SqliteStore::load_inbound() {
 }
 
 std::error_code SqliteStore::flush() {
-  std::lock_guard lock(mutex_);
-  return commit_locked();
+  if (!grouped()) {
+    std::lock_guard lock(mutex_);
+    return commit_locked();
+  }
+  std::unique_lock queue(queue_mutex_);
+  const std::uint64_t ticket = queued_count_;
+  if (written_count_ < ticket) {
+    urgent_ = true;
+    queued_.notify_one();
+    written_.wait(queue, [&] { return written_count_ >= ticket; });
+  }
+  return std::exchange(failure_, {});
 }
 
 std::uint64_t SqliteStore::durable_through() const {
@@ -442,6 +467,106 @@ void SqliteStore::flusher() {
     if (pending_ == 0 || closing_) continue;
     (void)commit_locked();  // a failure is met again, and reported, by the next change
   }
+}
+
+std::error_code SqliteStore::enqueue(Change&& change, bool wait) {
+  std::unique_lock queue(queue_mutex_);
+  if (failure_) return std::exchange(failure_, {});
+  // Bounded: a disk slower than the publisher makes the publisher wait here.
+  const std::size_t limit = 4 * options_.group_messages;
+  if (queue_.size() >= limit) {
+    urgent_ = true;
+    queued_.notify_one();
+    written_.wait(queue, [&] { return queue_.size() < limit; });
+  }
+  queue_.push_back(std::move(change));
+  const std::uint64_t ticket = ++queued_count_;
+  if (wait) urgent_ = true;
+  if (wait || queue_.size() == 1 || queue_.size() >= options_.group_messages) queued_.notify_one();
+  if (!wait) return {};
+  written_.wait(queue, [&] { return written_count_ >= ticket; });
+  return std::exchange(failure_, {});
+}
+
+void SqliteStore::group_flusher() {
+  std::unique_lock queue(queue_mutex_);
+  for (;;) {
+    queued_.wait(queue, [&] { return closing_queue_ || !queue_.empty(); });
+    if (queue_.empty()) break;  // closing, and everything written
+    // A change waits at most one interval; a full batch or a waiting caller goes at once.
+    queued_.wait_for(queue, options_.group_interval, [&] {
+      return closing_queue_ || urgent_ || queue_.size() >= options_.group_messages;
+    });
+    std::vector<Change> batch = std::move(spare_);
+    batch.swap(queue_);
+    const std::uint64_t through = queued_count_;
+    urgent_ = false;
+    written_.notify_all();  // room in the queue
+    queue.unlock();
+    const std::error_code error = write_batch(batch);
+    batch.clear();
+    queue.lock();
+    spare_ = std::move(batch);
+    if (error && !failure_) failure_ = error;
+    written_count_ = through;
+    written_.notify_all();
+  }
+}
+
+std::error_code SqliteStore::write_batch(const std::vector<Change>& batch) {
+  std::lock_guard lock(mutex_);
+  std::error_code error = begin_locked();
+  std::uint64_t highest = last_put_;
+  for (const Change& change : batch) {
+    if (error) break;
+    error = apply_locked(change);
+    if (change.kind == Change::Kind::put) highest = std::max(highest, change.record.sequence);
+  }
+  if (!error) {
+    last_put_ = highest;
+    return commit_locked();
+  }
+  if (in_transaction_ && !sqlite3_get_autocommit(db_)) (void)exec(db_, "ROLLBACK");
+  in_transaction_ = false;
+  pending_ = 0;
+  return error;
+}
+
+std::error_code SqliteStore::apply_locked(const Change& change) {
+  Statements& s = *statements_;
+  const Record& r = change.record;
+  auto bind_record = [&](sqlite3_stmt* statement) {
+    sqlite3_bind_int64(statement, 1, static_cast<sqlite3_int64>(r.sequence));
+    sqlite3_bind_int(statement, 2, r.packet_id);
+    sqlite3_bind_int(statement, 3, static_cast<int>(r.type));
+    if (r.bytes) {
+      sqlite3_bind_blob(statement, 4, r.bytes->data(), static_cast<int>(r.bytes->size()),
+                        SQLITE_STATIC);
+    } else {
+      sqlite3_bind_zeroblob(statement, 4, 0);
+    }
+    return run_locked(statement);
+  };
+  switch (change.kind) {
+    case Change::Kind::put:
+      return bind_record(s.insert);
+    case Change::Kind::update:
+      return bind_record(s.update);
+    case Change::Kind::erase:
+      sqlite3_bind_int64(s.erase, 1, static_cast<sqlite3_int64>(r.sequence));
+      return run_locked(s.erase);
+    case Change::Kind::clear:
+      return run_locked(s.clear);
+    case Change::Kind::put_inbound:
+      sqlite3_bind_int(s.put_inbound, 1, change.packet_id);
+      return run_locked(s.put_inbound);
+    case Change::Kind::erase_inbound:
+      sqlite3_bind_int(s.erase_inbound, 1, change.packet_id);
+      return run_locked(s.erase_inbound);
+    case Change::Kind::clear_inbound:
+      return run_locked(s.clear_inbound);
+  }
+  return {};
 }
 
 }  // namespace portmqtt::store

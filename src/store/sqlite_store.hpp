@@ -11,12 +11,16 @@
 //   untouched, unless the caller asked to start fresh: the unusable file is then renamed aside
 //   (never deleted) and a new store created.
 // - Schema changes go through kMigrations: the file's user_version says where it stands.
-// - Writes go into one open transaction; a commit makes them durable. Per-message durability
-//   commits in put() before it returns (the publish is accepted when the record is on disk);
-//   group commit commits every `group_messages` changes or `group_interval`, whichever comes
-//   first, from a background thread. Either way a record turned into PUBREL is committed before
-//   update() returns, since the PUBREL goes on the wire next and a PUBLISH resent after it
-//   would be a new message to the broker (a duplicate).
+// - Per-message durability: put() writes and commits before it returns (the publish is
+//   accepted when the record is on disk); other changes join the next commit, or one made by
+//   a background thread within `group_interval`.
+// - Group commit: changes are queued in memory and a background thread writes and commits
+//   them every `group_messages` changes or `group_interval`, whichever comes first, so the
+//   publishing thread never waits for the disk (only when the queue is 4 batches long). A
+//   failed batch (disk full) is rolled back and its error returned by the next change.
+// - Either way a record turned into PUBREL is committed before update() returns, since the
+//   PUBREL goes on the wire next and a PUBLISH resent after it would be a new message to the
+//   broker (a duplicate).
 // - Completed records are deleted; SQLite reuses their pages, and an incremental vacuum at
 //   open gives the file system back what a long outage made the file grow by.
 #pragma once
@@ -105,7 +109,29 @@ class SqliteStore final : public session::Store {
 
  private:
   struct Statements;
+  /// A change waiting in the group-commit queue.
+  struct Change {
+    enum class Kind : std::uint8_t {
+      put,
+      update,
+      erase,
+      clear,
+      put_inbound,
+      erase_inbound,
+      clear_inbound
+    };
+    Kind kind{};
+    Record record;                ///< put, update; the sequence alone for erase
+    std::uint16_t packet_id = 0;  ///< inbound changes
+  };
   SqliteStore(std::string path, const SqliteOptions& options, sqlite3* db, int lock_fd);
+  bool grouped() const { return options_.durability == Durability::group; }
+  /// Group commit: queues `change`; with `wait`, returns once it is committed.
+  std::error_code enqueue(Change&& change, bool wait);
+  /// Writes and commits a batch in one transaction (rolled back on failure).
+  std::error_code write_batch(const std::vector<Change>& batch);
+  std::error_code apply_locked(const Change& change);
+  void group_flusher();
   std::error_code prepare();
   std::error_code begin_locked();
   std::error_code commit_locked();
@@ -127,6 +153,19 @@ class SqliteStore final : public session::Store {
   std::uint64_t durable_ = 0;   // highest sequence committed
   std::uint64_t commits_ = 0;
   bool closing_ = false;
+
+  // Group commit queue; queue_mutex_ is never held while waiting for mutex_.
+  std::mutex queue_mutex_;
+  std::condition_variable queued_;   // wakes the flusher
+  std::condition_variable written_;  // wakes callers waiting for a commit
+  std::vector<Change> queue_;
+  std::vector<Change> spare_;        // the last batch, kept for its capacity
+  std::uint64_t queued_count_ = 0;   // changes queued so far
+  std::uint64_t written_count_ = 0;  // changes written (committed or failed) so far
+  bool urgent_ = false;              // someone waits: commit without waiting the interval
+  bool closing_queue_ = false;
+  std::error_code failure_;  // of the last failed batch, for the next caller
+
   std::thread thread_;  // commits pending changes every group_interval
 };
 
