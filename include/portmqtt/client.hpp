@@ -150,8 +150,10 @@ class Client {
   /// Replaces the whole configuration, used from the next connection attempt on (network,
   /// buffer and outbox limits at once). Task settings apply at the next start(). Fails with
   /// invalid_uri when config.broker.uri is set and bad. A changed outbox store (path or its
-  /// options) is opened here: fails with invalid_state while running, or with the open error
-  /// (the configuration is then kept and start() fails with it). Any thread.
+  /// options) is opened here: fails with invalid_state while running or while messages wait
+  /// in a memory-only outbox (they would be lost), or with the open error (the configuration
+  /// is then kept and start() fails with it). A durable store being replaced keeps its
+  /// messages in its file. Any thread.
   std::error_code set_config(Config config);
   /// A copy of the current configuration.
   Config config() const;

@@ -100,6 +100,9 @@ std::error_code Client::Impl::set_config(Config next) {
   std::lock_guard lock(mutex);
   const bool store_changed = detail::store_changed(config.outbox, next.outbox);
   if (store_changed && running) return errc::invalid_state;
+  // Messages held in memory alone would be dropped by the switch: refuse it instead.
+  if (store_changed && !session.durable() && session.outbox_messages() != 0)
+    return errc::invalid_state;
   config = std::move(next);
   if (store_changed) return open_store_locked();
   return {};

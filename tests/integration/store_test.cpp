@@ -116,5 +116,16 @@ TEST(DurableOutbox, AFileThatIsNotAStoreStopsStartAndStaysUntouched) {
   EXPECT_EQ(read_file(store + ".unusable"), notes);
 }
 
+TEST(DurableOutbox, AddingAStoreIsRefusedWhileMessagesWaitInMemory) {
+  Mosquitto broker;
+  TempDir dir;
+  Config config = store_config(broker, "");
+  Client client{config};
+  ASSERT_TRUE(client.publish("store/t", "in memory", {.qos = QoS::at_least_once}));
+  config.outbox.store_path = (dir.path() / "outbox.db").string();
+  EXPECT_EQ(client.set_config(config), errc::invalid_state);
+  EXPECT_EQ(client.outbox_messages(), 1u);  // nothing dropped
+}
+
 }  // namespace
 }  // namespace portmqtt::test
