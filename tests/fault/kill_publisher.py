@@ -139,9 +139,9 @@ def read_received(path):
     return counts
 
 
-def run_scenario(args, qos, version, rng, directory, with_store=True):
-    name = (f"kill -9 publisher, {'store' if with_store else 'memory only'}, QoS {qos}, "
-            f"MQTT {'5' if version == '5' else '3.1.1'}")
+def run_scenario(args, qos, version, rng, directory, with_store=True, durability="per_message"):
+    kind = f"store {durability}" if with_store else "memory only"
+    name = f"kill -9 publisher, {kind}, QoS {qos}, MQTT {'5' if version == '5' else '3.1.1'}"
     broker = Broker(args.mosquitto, directory)
     received_path = os.path.join(directory, "received.txt")
     ready = os.path.join(directory, "ready")
@@ -154,7 +154,8 @@ def run_scenario(args, qos, version, rng, directory, with_store=True):
         store = os.path.join(directory, "outbox.db") if with_store else ""
         log = os.path.join(directory, "publisher.log")
         common = [args.publisher, "--uri", f"mqtt://127.0.0.1:{broker.port}", "--id", "fault-pub",
-                  "--store", store, "--log", log, "--qos", str(qos), "--version", version]
+                  "--store", store, "--log", log, "--qos", str(qos), "--version", version,
+                  "--durability", durability]
         kills = 0
         while kills < args.repetitions:
             p = subprocess.Popen(common + ["--count", str(10 ** 9)], start_new_session=True)
@@ -239,6 +240,14 @@ def main():
                 failures.append(f"{row['scenario']}: {row['lost by us']} accepted messages lost")
             if qos == 2 and row["duplicates"] != 0:
                 failures.append(f"{row['scenario']}: {row['duplicates']} duplicates at QoS 2")
+    # Group commit: a message counts as accepted once a flush_store() after it returned.
+    with tempfile.TemporaryDirectory(prefix="portmqtt-fault-") as directory:
+        row = run_scenario(args, 2, "5", rng, directory, durability="group")
+    rows.append(row)
+    if row["lost by us"] != 0:
+        failures.append(f"{row['scenario']}: {row['lost by us']} accepted messages lost")
+    if row["duplicates"] != 0:
+        failures.append(f"{row['scenario']}: {row['duplicates']} duplicates at QoS 2")
     if args.memory_baseline:
         # Without the store, what was accepted and not yet acknowledged dies with the process.
         with tempfile.TemporaryDirectory(prefix="portmqtt-fault-") as directory:
