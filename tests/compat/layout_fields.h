@@ -186,6 +186,8 @@ extern const size_t compat_c_layout_count;
   X(esp_mqtt_client_ext_config_t, wss_default_port)                            \
   X(esp_mqtt_client_ext_config_t, reconnect_backoff.max_ms)                    \
   X(esp_mqtt_client_ext_config_t, reconnect_backoff.jitter_percent)            \
-  X(esp_mqtt_client_ext_config_t, max_inflight)
+  X(esp_mqtt_client_ext_config_t, max_inflight)                                \
+  X(esp_mqtt_client_ext_config_t, outbox_store_group_commit_ms)                \
+  X(esp_mqtt_client_ext_config_t, outbox_store_start_fresh)
 
 #endif /* PORTMQTT_TESTS_COMPAT_LAYOUT_FIELDS_H */
