@@ -16,8 +16,8 @@
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
-set(portmqtt_layers portmqtt_codec portmqtt_session portmqtt_transport portmqtt_client
-    portmqtt_esp)
+set(portmqtt_layers portmqtt_codec portmqtt_session portmqtt_store portmqtt_transport
+    portmqtt_client portmqtt_esp)
 
 if(PORTMQTT_SHARED)
   add_library(portmqtt SHARED)
@@ -35,7 +35,9 @@ endforeach()
 find_package(Boost 1.81 REQUIRED COMPONENTS url)
 find_package(OpenSSL 3 REQUIRED)
 find_package(Threads REQUIRED)
-target_link_libraries(portmqtt PRIVATE Boost::url OpenSSL::SSL OpenSSL::Crypto Threads::Threads)
+find_package(SQLite3 REQUIRED)
+target_link_libraries(portmqtt PRIVATE Boost::url OpenSSL::SSL OpenSSL::Crypto SQLite::SQLite3
+                                       Threads::Threads)
 target_include_directories(portmqtt PUBLIC $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>
                                            $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
 # The public headers use <span>, std::any and designated initialisers.
@@ -121,8 +123,8 @@ if(PORTMQTT_SHARED)
   # libportmqtt.so records its own dependencies (DT_NEEDED).
   set(portmqtt_pc_private "")
 else()
-  # The archive's users link what its objects use: OpenSSL, Boost.URL, the C++ runtime.
-  string(CONCAT portmqtt_pc_private "Requires.private: libssl >= 3, libcrypto >= 3\n"
+  # The archive's users link what its objects use: OpenSSL, SQLite, Boost.URL, the C++ runtime.
+  string(CONCAT portmqtt_pc_private "Requires.private: libssl >= 3, libcrypto >= 3, sqlite3\n"
                 "Libs.private: -lboost_url -lstdc++ -lm -pthread")
 endif()
 configure_file(${CMAKE_CURRENT_LIST_DIR}/portmqtt.pc.in ${PROJECT_BINARY_DIR}/portmqtt.pc @ONLY)

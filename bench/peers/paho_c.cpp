@@ -22,6 +22,7 @@ struct State {
   Completions connects{0};
   Completions acks;  // bounds the QoS 1/2 window
   Completions messages{0};
+  std::string persist_dir;  // --persist file
 };
 
 void on_connect(void* context, MQTTAsync_successData*) {
@@ -74,8 +75,14 @@ MQTTAsync create(State& s) {
   const std::string uri = "tcp://" + o.host + ":" + std::to_string(o.port);
   const std::string id = portmqtt::bench::client_id_for(kName);
   MQTTAsync client = nullptr;
-  check(MQTTAsync_createWithOptions(&client, uri.c_str(), id.c_str(), MQTTCLIENT_PERSISTENCE_NONE,
-                                    nullptr, &create_options),
+  // --persist file: Paho's own file persistence (one file per message in a directory).
+  if (!o.persist.empty() && o.persist != "file") portmqtt::bench::fail(kName, "--persist: file");
+  if (o.persist == "file") s.persist_dir = portmqtt::bench::make_temp_dir();
+  check(MQTTAsync_createWithOptions(
+            &client, uri.c_str(), id.c_str(),
+            o.persist == "file" ? MQTTCLIENT_PERSISTENCE_DEFAULT : MQTTCLIENT_PERSISTENCE_NONE,
+            o.persist == "file" ? const_cast<char*>(s.persist_dir.c_str()) : nullptr,
+            &create_options),
         "create");
   check(MQTTAsync_setCallbacks(client, &s, on_connection_lost, on_message, nullptr),
         "set callbacks");
@@ -168,6 +175,7 @@ int main(int argc, char** argv) {
   disconnect.timeout = 1000;
   MQTTAsync_disconnect(client, &disconnect);
   MQTTAsync_destroy(&client);
+  if (!s.persist_dir.empty()) portmqtt::bench::remove_tree(s.persist_dir);
   portmqtt::bench::print_report(kName, s.options, seconds);
   return 0;
 }

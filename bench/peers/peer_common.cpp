@@ -6,16 +6,18 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 
 namespace portmqtt::bench {
 
 namespace {
 
 [[noreturn]] void usage(const char* program) {
-  std::fprintf(stderr,
-               "usage: %s [--recv] --host H --port P --count N --size S --qos 0|1|2\n"
-               "          --window W --version 311|5 --topic T\n",
-               program);
+  std::fprintf(
+      stderr,
+      "usage: %s [--recv] --host H --port P --count N --size S --qos 0|1|2\n"
+      "          --window W --version 311|5 --topic T [--persist file|group|per_message]\n",
+      program);
   std::exit(2);
 }
 
@@ -63,6 +65,8 @@ PeerOptions parse_peer_options(int argc, char** argv) {
       o.host = value;
     } else if (name == "--topic") {
       o.topic = value;
+    } else if (name == "--persist") {
+      o.persist = value;
     } else if (name == "--port") {
       o.port = static_cast<std::uint16_t>(number(program, value, 1, 65535));
     } else if (name == "--count") {
@@ -81,6 +85,18 @@ PeerOptions parse_peer_options(int argc, char** argv) {
     }
   }
   return o;
+}
+
+std::string make_temp_dir() {
+  const char* base = std::getenv("TMPDIR");
+  std::string pattern = std::string(base && *base ? base : "/tmp") + "/portmqtt-bench-XXXXXX";
+  if (::mkdtemp(pattern.data()) == nullptr) fail("bench", "mkdtemp failed");
+  return pattern;
+}
+
+void remove_tree(const std::string& path) {
+  std::error_code ignored;
+  std::filesystem::remove_all(path, ignored);
 }
 
 std::string client_id_for(std::string_view client) {

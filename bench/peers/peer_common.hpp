@@ -27,10 +27,19 @@ struct PeerOptions {
   int version = 311;               ///< 311 or 5
   std::string topic = "bench/t";   ///< topic to publish on or to subscribe to
   bool recv = false;               ///< receive instead of publish
+  /// Keep unacknowledged messages on disk, in a fresh directory under $TMPDIR (or /tmp):
+  /// "file" (Paho's file persistence), "group" or "per_message" (portmqtt's SQLite store
+  /// with that durability; "_nosync" appended: without fsync). Empty: in memory. A peer that
+  /// cannot fails.
+  std::string persist;
 };
 
 /// Parses the command line; prints usage and exits with status 2 on an error.
 PeerOptions parse_peer_options(int argc, char** argv);
+
+/// A new empty directory for --persist, removed (with what is in it) by remove_tree().
+std::string make_temp_dir();
+void remove_tree(const std::string& path);
 
 /// A client id unique to this process, e.g. "mosq_loop-1234".
 std::string client_id_for(std::string_view client);

@@ -28,6 +28,17 @@ portmqtt::Config config_for(const portmqtt::bench::PeerOptions& o) {
   // The publisher keeps its own window of W unacknowledged messages; let all of them fly.
   config.session.max_inflight =
       static_cast<std::uint16_t>(std::min<std::uint64_t>(o.window, 65535));
+  // "..._nosync": commits reach the operating system only (survive a crash of the process,
+  // not of the machine), like a store without fsync.
+  const bool nosync = o.persist.ends_with("_nosync");
+  const std::string mode = nosync ? o.persist.substr(0, o.persist.size() - 7) : o.persist;
+  if (mode == "group" || mode == "per_message") {
+    config.outbox.store_durability =
+        mode == "group" ? portmqtt::StoreDurability::group : portmqtt::StoreDurability::per_message;
+    config.outbox.store_sync = !nosync;
+  } else if (!o.persist.empty()) {
+    portmqtt::bench::fail(kName, "--persist: group, per_message, or either with _nosync");
+  }
   return config;
 }
 
@@ -74,7 +85,11 @@ int main(int argc, char** argv) {
   const auto options = portmqtt::bench::parse_peer_options(argc, argv);
   Progress connects;
   Progress completions;
-  portmqtt::Client client{config_for(options)};
+  // With --persist: a fresh SQLite outbox store, removed at the end.
+  const std::string store_dir = options.persist.empty() ? "" : portmqtt::bench::make_temp_dir();
+  portmqtt::Config config = config_for(options);
+  if (!store_dir.empty()) config.outbox.store_path = store_dir + "/outbox.db";
+  portmqtt::Client client{config};
   client.on_connected([&](const portmqtt::Connected&) { connects.complete(); });
   client.on_error(
       [](const portmqtt::Error& e) { portmqtt::bench::fail(kName, e.error.message()); });
@@ -87,6 +102,7 @@ int main(int argc, char** argv) {
   const double seconds = options.recv ? receive_all(client, completions, options)
                                       : publish_all(client, completions, options);
   client.stop();
+  if (!store_dir.empty()) portmqtt::bench::remove_tree(store_dir);
   portmqtt::bench::print_report(kName, options, seconds);
   return 0;
 }

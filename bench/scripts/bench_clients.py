@@ -18,5 +18,15 @@ CLIENTS = [
     ("portmqtt_esp", "portmqtt_esp"),
 ]
 
+# Durable outboxes, compared by scripts/bench --store (run_matrix.py --clients ...): Paho C's file
+# persistence against portmqtt's SQLite store with group commit and with a commit per message.
+STORE_CLIENTS = [
+    ("paho_c_file", "paho_c --persist file"),
+    ("portmqtt_cpp_store_group", "portmqtt_cpp --persist group"),
+    ("portmqtt_cpp_store_per_message", "portmqtt_cpp --persist per_message"),
+    # Without fsync: survives a crash of the process, not of the machine.
+    ("portmqtt_cpp_store_per_message_nosync", "portmqtt_cpp --persist per_message_nosync"),
+]
+
 # Ratios in the tables are relative to this client.
 REFERENCE = "mosq_loop"

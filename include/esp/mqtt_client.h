@@ -550,7 +550,17 @@ typedef struct esp_mqtt_client_ext_config_t {
                                           -2 (next to the byte limit outbox.limit); 0 no limit. */
   const char* outbox_store_path;     /*!< NULL: the outbox lives in memory (ESP-MQTT's behaviour).
                                           A file path: QoS 1/2 messages are kept in an SQLite file
-                                          there and survive a restart of the process. Copied. */
+                                          there and survive a restart of the process. Copied.
+                                          A message whose publish/enqueue returned an id is on
+                                          disk (committed with fsync) unless
+                                          outbox_store_group_commit_ms is set. A client started
+                                          again with the same file and client id resends what
+                                          was in flight and queued, in order, and posts
+                                          MQTT_EVENT_PUBLISHED (or DELETED) for each with the
+                                          id it had; exactly-once QoS 2 across a restart needs
+                                          session.disable_clean_session. The file is locked:
+                                          a second client on it fails. stop() keeps the
+                                          stored messages. */
   int event_queue_size;              /*!< Capacity of the queue of esp_mqtt_dispatch_custom_event()
                                           posts; 0 means 1 (CONFIG_MQTT_EVENT_QUEUE_SIZE). */
   int poll_read_timeout_ms;          /*!< Longest idle sleep of the client thread between
@@ -588,6 +598,13 @@ typedef struct esp_mqtt_client_ext_config_t {
                               (HTTP CONNECT, Basic authentication) or "socks5://" /
                               "socks5h://" (SOCKS5, username/password, the proxy resolves the
                               broker's name). For mqtt, mqtts, ws and wss. Copied. */
+  int outbox_store_group_commit_ms; /*!< 0: each stored message is committed before publish/
+                                         enqueue returns. > 0: group commit (opt-in): records
+                                         are committed within this many ms, far faster, and a
+                                         crash loses what was accepted since the last commit. */
+  bool outbox_store_start_fresh;    /*!< A corrupt or foreign outbox_store_path file is renamed
+                                         to "<path>.unusable" and a new store made, instead of
+                                         init/set_ext_config failing. */
 } esp_mqtt_client_ext_config_t;
 
 #include "mqtt_client_kconfig.h"
@@ -605,7 +622,7 @@ typedef struct esp_mqtt_client_ext_config_t {
     PORTMQTT_KCONFIG_OUTBOX_EXPIRY_, 0, NULL, PORTMQTT_KCONFIG_EVENT_QUEUE_SIZE_,          \
     PORTMQTT_KCONFIG_POLL_READ_TIMEOUT_, PORTMQTT_KCONFIG_BUFFER_SIZE_,                    \
     PORTMQTT_KCONFIG_TCP_PORT_, PORTMQTT_KCONFIG_SSL_PORT_, PORTMQTT_KCONFIG_WS_PORT_,     \
-    PORTMQTT_KCONFIG_WSS_PORT_, { 0, 0 }, 0, 0, NULL, 0, 0, 0, NULL                        \
+    PORTMQTT_KCONFIG_WSS_PORT_, { 0, 0 }, 0, 0, NULL, 0, 0, 0, NULL, 0, false             \
   }
 // clang-format on
 
@@ -633,8 +650,9 @@ esp_mqtt_client_handle_t esp_mqtt_client_init_with_ext_config(
  * running (before esp_mqtt_client_start() or after esp_mqtt_client_stop()).
  *
  * @return ESP_OK; ESP_ERR_INVALID_ARG for NULL or out-of-range values (negative sizes,
- *         jitter above 100); ESP_ERR_INVALID_STATE while running; ESP_ERR_NOT_SUPPORTED for
- *         outbox_store_path in a build without SQLite; ESP_FAIL if the store cannot be opened
+ *         jitter above 100, negative outbox_store_group_commit_ms); ESP_ERR_INVALID_STATE
+ *         while running; ESP_FAIL if the outbox store cannot be opened (corrupt, foreign,
+ *         newer, locked by another process: logged with the path; the file is left untouched)
  */
 esp_err_t esp_mqtt_client_set_ext_config(esp_mqtt_client_handle_t client,
                                          const esp_mqtt_client_ext_config_t* ext);

@@ -112,8 +112,10 @@ class Client {
   /// refusal that retrying cannot fix (is_fatal_refusal()) emits Error with `fatal` set and
   /// Disconnected, and leaves the client stopped (ReconnectConfig::retry_after_fatal_refusal).
   /// Fails with: already_started (running, or a stop is still finishing), invalid_uri,
-  /// unsupported_transport (an unknown transport kind), or a system error when the thread
-  /// cannot be created. Any thread, handlers included.
+  /// unsupported_transport (an unknown transport kind), the error of opening the outbox store
+  /// (store_corrupt, store_foreign, store_version_unsupported, store_locked,
+  /// store_cannot_open; see store_status()), or a system error when the thread cannot be
+  /// created. Any thread, handlers included.
   std::error_code start();
 
   /// Stops the client: sends DISCONNECT when connected (MQTT 5: with `reason` and
@@ -152,7 +154,11 @@ class Client {
   std::error_code set_uri(std::string_view uri);
   /// Replaces the whole configuration, used from the next connection attempt on (network,
   /// buffer and outbox limits at once). Task settings apply at the next start(). Fails with
-  /// invalid_uri when config.broker.uri is set and bad. Any thread.
+  /// invalid_uri when config.broker.uri is set and bad. A changed outbox store (path or its
+  /// options) is opened here: fails with invalid_state while running or while messages wait
+  /// in a memory-only outbox (they would be lost), or with the open error (the configuration
+  /// is then kept and start() fails with it). A durable store being replaced keeps its
+  /// messages in its file. Any thread.
   std::error_code set_config(Config config);
   /// A copy of the current configuration.
   Config config() const;
@@ -168,9 +174,13 @@ class Client {
   /// Backpressure: when more than buffer.send_queue_limit bytes are waiting to be written,
   /// waits for room up to network.timeout (not on a loop thread: there it fails at once).
   /// Before start() and after stop() it behaves as offline (QoS 1/2 are kept; stop() and
-  /// start() clear the outbox). Returns the packet id (0 for QoS 0). Fails with: not_connected,
-  /// invalid_topic, invalid_qos, retain_not_available, packet_too_large, topic_alias_invalid,
-  /// not_supported_by_version, invalid_argument, outbox_full, send_queue_full.
+  /// start() clear the in-memory outbox, while a durable store keeps its messages). With a
+  /// durable store (OutboxConfig::store_path) the message is in the store when this returns,
+  /// committed to disk with StoreDurability::per_message. Returns the packet id (0 for QoS 0).
+  /// Fails with: not_connected, invalid_topic, invalid_qos, retain_not_available,
+  /// packet_too_large, topic_alias_invalid, not_supported_by_version, invalid_argument,
+  /// outbox_full, send_queue_full, store_full or store_failed (the message was not accepted;
+  /// what was accepted before is kept), or the error of opening the configured store.
   /// The topic may be empty only with a Topic Alias property (MQTT 5) that a publish on this
   /// connection, of any QoS, gave a topic; automatic aliases: SessionConfig::auto_topic_aliases.
   Result<PacketId> publish(std::string_view topic, std::string_view payload,
@@ -227,6 +237,18 @@ class Client {
   ServerCapabilities server() const;
   /// Protocol version of the current configuration.
   ProtocolVersion protocol_version() const;
+
+  // --- the durable outbox store -------------------------------------------------------------
+
+  /// Commits what the store holds uncommitted (StoreDurability::group): every message whose
+  /// publish()/enqueue() returned before this call is on disk when it returns without error.
+  /// No-op without a store. Fails with store_full or store_failed. Any thread; blocks for
+  /// one commit (an fsync with store_sync).
+  std::error_code flush_store();
+  /// Why the outbox store could not be opened, naming the file ("outbox store /var/x.db: an
+  /// SQLite database of another application (application_id 0x00000001) (file left
+  /// untouched)"); empty when it is open or none is configured.
+  std::string store_status() const;
 
  private:
   struct Impl;

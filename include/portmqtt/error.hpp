@@ -75,6 +75,22 @@ enum class errc {
   /// The option needs hardware or a service this platform does not have (the ESP facade's
   /// secure element, digital-signature peripheral and ECDSA eFuse key options).
   not_supported_on_platform,
+  // --- the durable outbox (OutboxConfig::store_path); Client::store_status() names the file
+  /// The store file is not an SQLite database, or is damaged. It is left untouched; start()
+  /// refuses to run until it is fixed or OutboxConfig::store_start_fresh is set.
+  store_corrupt,
+  /// The store file is an SQLite database of another application (left untouched).
+  store_foreign,
+  /// The store was written by a newer portmqtt whose schema this one does not know.
+  store_version_unsupported,
+  /// Another process has the store open (an exclusive lock on the file).
+  store_locked,
+  /// The store cannot be created or opened (permissions, missing directory).
+  store_cannot_open,
+  /// The disk is full: the message was not accepted; what was accepted before is kept.
+  store_full,
+  /// A read or write of the store failed (I/O error).
+  store_failed,
 };
 
 /// The category of portmqtt::errc ("portmqtt").

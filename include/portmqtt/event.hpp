@@ -155,6 +155,9 @@ enum class ErrorKind : std::uint8_t {
   /// TLS/WebSocket error on the connection (ESP reports these as MQTT_ERROR_TYPE_ESP_TLS,
   /// the same value as TCP_TRANSPORT).
   tls,
+  /// The durable outbox store failed to record a change (errc::store_full, store_failed); the
+  /// client goes on from memory.
+  store,
 };
 
 /// Something failed. A lost connection reports Error first and then Disconnected.
@@ -194,10 +197,14 @@ struct Error {
 enum class DeletedKind : std::uint8_t { publish, subscribe, unsubscribe };
 
 /// An outbox item expired (OutboxConfig::expiry) before it was acknowledged, or was dropped
-/// because the broker lost the session (OutboxConfig::resend_after_lost_session = false).
+/// because the broker lost the session (OutboxConfig::resend_after_lost_session = false), or
+/// its outcome cannot be known (see outcome_unknown).
 struct Deleted {
   PacketId packet_id = 0;  ///< 0 for a stored QoS 0 message
   DeletedKind kind = DeletedKind::publish;
+  /// A QoS 2 message the broker had acknowledged with PUBREC when it lost the session: it may
+  /// or may not have been delivered. Never reported as Published.
+  bool outcome_unknown = false;
 };
 
 /// MQTT 5 AUTH from the broker (enhanced authentication). Answer with Client::auth().

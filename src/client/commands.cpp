@@ -3,6 +3,7 @@
 
 #include "client/config_map.hpp"
 #include "client/convert.hpp"
+#include "client/outbox_store.hpp"
 #include "client/runtime.hpp"
 #include "transport/uri.hpp"
 
@@ -20,6 +21,7 @@ Result<PacketId> Client::Impl::publish(std::string_view topic, std::string_view 
   std::unique_lock lock(mutex);
   if (!props.empty() && session.config().version != codec::ProtocolVersion::v5)
     return errc::not_supported_by_version;
+  if (store_error) return store_error;  // the configured store is not open: keep nothing
   if (state == ConnectionState::connected && over_send_limit_locked()) {
     // Waiting on a loop thread would stop the very writes that make room.
     if (!may_wait || on_loop_thread()) return errc::send_queue_full;
@@ -92,7 +94,13 @@ std::error_code Client::Impl::set_config(Config next) {
   }
   if (auto ec = detail::BrokerList::check(next)) return ec;
   std::lock_guard lock(mutex);
+  const bool store_changed = detail::store_changed(config.outbox, next.outbox);
+  if (store_changed && running) return errc::invalid_state;
+  // Messages held in memory alone would be dropped by the switch: refuse it instead.
+  if (store_changed && !session.durable() && session.outbox_messages() != 0)
+    return errc::invalid_state;
   config = std::move(next);
+  if (store_changed) return open_store_locked();
   return {};
 }
 

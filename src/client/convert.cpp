@@ -3,6 +3,7 @@
 #include "codec/errc.hpp"
 #include "portmqtt/error.hpp"
 #include "session/errc.hpp"
+#include "store/errc.hpp"
 #include "transport/errc.hpp"
 #include "transport/tls_errc.hpp"
 
@@ -164,6 +165,27 @@ errc from_tls_errc(transport::tls_errc e) {
   return errc::tls_connection_failed;
 }
 
+errc from_store_errc(store::errc e) {
+  using S = store::errc;
+  switch (e) {
+    case S::corrupt:
+      return errc::store_corrupt;
+    case S::foreign:
+      return errc::store_foreign;
+    case S::newer_version:
+      return errc::store_version_unsupported;
+    case S::locked:
+      return errc::store_locked;
+    case S::full:
+      return errc::store_full;
+    case S::cannot_open:
+      return errc::store_cannot_open;
+    case S::io_error:
+      return errc::store_failed;
+  }
+  return errc::store_failed;
+}
+
 }  // namespace
 
 std::error_code to_public_error(std::error_code error) {
@@ -177,6 +199,8 @@ std::error_code to_public_error(std::error_code error) {
     return from_transport_errc(static_cast<transport::errc>(error.value()));
   if (cat == transport::tls_category())
     return from_tls_errc(static_cast<transport::tls_errc>(error.value()));
+  if (cat == store::store_category())
+    return from_store_errc(static_cast<store::errc>(error.value()));
   return error;
 }
 
@@ -198,6 +222,14 @@ ErrorKind error_kind_of(std::error_code error) {
     case errc::websocket_error:
     case errc::not_supported_on_platform:
       return ErrorKind::tls;
+    case errc::store_corrupt:
+    case errc::store_foreign:
+    case errc::store_version_unsupported:
+    case errc::store_locked:
+    case errc::store_cannot_open:
+    case errc::store_full:
+    case errc::store_failed:
+      return ErrorKind::store;
     default:
       return ErrorKind::protocol;
   }

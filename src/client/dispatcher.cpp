@@ -147,7 +147,7 @@ void Client::Impl::dispatch_one(PendingEvent& p, const Handlers& hs) {
         } else if constexpr (std::is_same_v<E, session::UnsubscribeCompleted>) {
           deliver(hs, Unsubscribed{e.packet_id, to_public_reasons(e.reasons), props});
         } else if constexpr (std::is_same_v<E, session::MessageExpired>) {
-          deliver(hs, Deleted{e.packet_id, deleted_kind(e.type)});
+          deliver(hs, Deleted{e.packet_id, deleted_kind(e.type), e.outcome_unknown});
         } else if constexpr (std::is_same_v<E, session::AuthReceived>) {
           deliver(hs, AuthReceived{detail::from_codec(e.reason), props});
         } else if constexpr (std::is_same_v<E, session::ErrorOccurred>) {

@@ -91,6 +91,20 @@ const char* describe(errc e) {
       return "WebSocket protocol error";
     case errc::not_supported_on_platform:
       return "not supported on this platform";
+    case errc::store_corrupt:
+      return "outbox store is corrupt or not a database";
+    case errc::store_foreign:
+      return "outbox store file belongs to another application";
+    case errc::store_version_unsupported:
+      return "outbox store written by a newer version";
+    case errc::store_locked:
+      return "outbox store is in use by another process";
+    case errc::store_cannot_open:
+      return "outbox store cannot be opened";
+    case errc::store_full:
+      return "disk full: outbox store cannot grow";
+    case errc::store_failed:
+      return "outbox store read or write failed";
   }
   return "unknown portmqtt error";
 }

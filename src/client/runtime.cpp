@@ -61,7 +61,9 @@ Client::Impl::Impl(std::shared_ptr<detail::LoopCore> loop_core, bool own, Config
       reconnect_timer(strand),
       write_timer(strand),
       refresh_timer(strand),
-      handlers(std::make_shared<const Handlers>()) {}
+      handlers(std::make_shared<const Handlers>()) {
+  (void)open_store_locked();  // a failure is kept for start() and store_status()
+}
 
 Client::Impl::~Impl() = default;
 
@@ -74,6 +76,7 @@ std::error_code Client::Impl::start() {
   {
     std::lock_guard lock(mutex);
     if (running) return errc::already_started;
+    if (store_error) return store_error;
     detail::Target target;
     if (auto ec = detail::resolve_target(config, target)) return ec;
     if (auto ec = detail::BrokerList::check(config)) return ec;
@@ -151,7 +154,8 @@ void Client::Impl::begin_stop() {
 
 void Client::Impl::finish_stop() {
   std::lock_guard lock(mutex);
-  session.clear_outbox();
+  // A durable store keeps its messages across stop() and start(), as across a restart.
+  if (!session.durable()) session.clear_outbox();
   subscriptions.clear();
   armed_deadline.reset();
   session_timer.cancel();

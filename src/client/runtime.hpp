@@ -31,6 +31,7 @@
 #include "client/subscription_memory.hpp"
 #include "portmqtt/client.hpp"
 #include "session/session.hpp"
+#include "store/sqlite_store.hpp"
 #include "transport/transport.hpp"
 
 namespace portmqtt {
@@ -67,6 +68,10 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   std::error_code set_config(Config config);
   std::error_code set_uri(std::string_view uri);
   void wake();
+
+  // --- the durable outbox store (outbox_store.cpp) -----------------------------------------
+  /// Opens the store of config.outbox (or none) and hands it to the session.
+  std::error_code open_store_locked();
 
   // --- loop side (runtime.cpp) -----------------------------------------------------------
   void begin_attempt();
@@ -156,6 +161,10 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   std::string attempt_where;   // "host:port" of the current attempt, for Error::where
   bool fatal_refusal = false;  // the CONNACK refusal being handled stops the client
   detail::PacketTracer tracer;  // Config::packet_trace of this connection
+
+  store::SqliteStore* sqlite = nullptr;  // owned by `session`; null without a store
+  std::error_code store_error;           // why the configured store could not be opened
+  std::string store_message;             // the same, naming the file
 
   mutable std::mutex handlers_mutex;
   std::shared_ptr<const Handlers> handlers;

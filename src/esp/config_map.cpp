@@ -322,6 +322,14 @@ Config to_config(const Settings& s, const esp_mqtt_client_ext_config_t& ext) {
   int expiry = ext.outbox_expired_timeout_ms == 0 ? kDefaultOutboxExpiryMs
                                                   : std::max(ext.outbox_expired_timeout_ms, 0);
   config.outbox.expiry = Milliseconds{expiry};
+  // Through the ESP API a returned message id is a stored message: per-message durability
+  // unless group commit is asked for.
+  if (ext.outbox_store_path != nullptr) config.outbox.store_path = ext.outbox_store_path;
+  config.outbox.store_durability =
+      ext.outbox_store_group_commit_ms > 0 ? StoreDurability::group : StoreDurability::per_message;
+  if (ext.outbox_store_group_commit_ms > 0)
+    config.outbox.group_commit_interval = Milliseconds{ext.outbox_store_group_commit_ms};
+  config.outbox.store_start_fresh = ext.outbox_store_start_fresh;
 
   config.task.stack_size = static_cast<std::size_t>(s.task_stack);
   config.task.priority = s.task_priority;
@@ -417,7 +425,7 @@ esp_err_t validate_ext_config(const esp_mqtt_client_ext_config_t& ext) {
   bool ok = ext.event_queue_size >= 0 && ext.poll_read_timeout_ms >= 0 &&
             ext.default_buffer_size >= 0 && ext.reconnect_backoff.max_ms >= 0 &&
             ext.reconnect_backoff.jitter_percent >= 0 &&
-            ext.reconnect_backoff.jitter_percent <= 100;
+            ext.reconnect_backoff.jitter_percent <= 100 && ext.outbox_store_group_commit_ms >= 0;
   return ok ? ESP_OK : ESP_ERR_INVALID_ARG;
 }
 

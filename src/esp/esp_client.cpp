@@ -41,10 +41,6 @@ esp_err_t store_ext(esp_mqtt_client& handle, const esp_mqtt_client_ext_config_t&
     ESP_LOGE(kTag, "extended configuration out of range");
     return ESP_ERR_INVALID_ARG;
   }
-  if (ext.outbox_store_path != nullptr) {
-    ESP_LOGE(kTag, "a durable outbox (outbox_store_path) is not available in this build");
-    return ESP_ERR_NOT_SUPPORTED;
-  }
   handle.ext = ext;
   // The caller's strings may go away: keep copies and point the stored ext at them. Built
   // aside first, as `ext` may be what get_ext_config() returned, pointing at the old copies.
@@ -60,6 +56,9 @@ esp_err_t store_ext(esp_mqtt_client& handle, const esp_mqtt_client_ext_config_t&
   handle.ext.broker_uris = ext.broker_uris != nullptr ? handle.broker_uri_pointers.data() : nullptr;
   handle.proxy_uri = std::move(proxy);
   handle.ext.proxy_uri = ext.proxy_uri != nullptr ? handle.proxy_uri.c_str() : nullptr;
+  handle.outbox_store_path = ext.outbox_store_path != nullptr ? ext.outbox_store_path : "";
+  if (ext.outbox_store_path != nullptr)
+    handle.ext.outbox_store_path = handle.outbox_store_path.c_str();
   handle.skip_publish_if_disconnected = ext.skip_publish_if_disconnected;
   handle.events.report_deleted = ext.report_deleted_messages;
   handle.events.topic_on_all_fragments = ext.topic_on_all_data_events;
@@ -72,6 +71,11 @@ esp_err_t store_ext(esp_mqtt_client& handle, const esp_mqtt_client_ext_config_t&
 // transport is missing is accepted, as ESP-MQTT accepts unknown schemes until connect time.
 std::error_code push_config(esp_mqtt_client& handle, const Config& config) {
   std::error_code ec = handle.client->set_config(config);
+  if (!ec && !handle.client->store_status().empty()) ec = errc::store_cannot_open;
+  if (ec && !handle.client->store_status().empty()) {
+    ESP_LOGE(kTag, "%s", handle.client->store_status().c_str());
+    return ec;
+  }
   if (ec == errc::unsupported_transport) {
     ESP_LOGW(kTag, "transport of %s is not available yet: start will fail",
              scheme_of(handle.settings).c_str());
@@ -247,8 +251,9 @@ esp_mqtt_client_handle_t esp_mqtt_client_init_with_ext_config(
     }
     portmqtt::Config client_config = current_config(*handle);
     handle->client = std::make_unique<portmqtt::Client>(client_config);
-    if (push_config(*handle, client_config)) {
-      ESP_LOGE(kTag, "invalid broker URI: %s", uri_problem(client_config.broker.uri).c_str());
+    if (std::error_code ec = push_config(*handle, client_config)) {
+      if (ec == portmqtt::errc::invalid_uri)
+        ESP_LOGE(kTag, "invalid broker URI: %s", uri_problem(client_config.broker.uri).c_str());
       return nullptr;
     }
     handle->events.attach(handle.get(), *handle->client);

@@ -25,11 +25,12 @@ struct WillConfig {
 /// What to do with queued QoS>0 messages when the broker reports no session after a reconnect.
 enum class LostSessionPolicy : std::uint8_t {
   /// Keep them and send them again as new messages (DUP=0); ESP-MQTT does this. A QoS 2
-  /// message already at PUBREL is reported as PublishCompleted (success): the broker had
-  /// acknowledged receipt with PUBREC, and with its session gone there is nothing to release.
+  /// message already at PUBREL is reported as MessageExpired with outcome_unknown: the broker
+  /// had acknowledged receipt with PUBREC, and whether it delivered before losing its session
+  /// cannot be known (resending it could deliver it twice).
   resend_as_new,
   /// Drop the messages the broker had seen (sent at least once), each reported with
-  /// MessageExpired; PUBRELs are completed as above. Messages never sent are not part of the
+  /// MessageExpired; PUBRELs end as above. Messages never sent are not part of the
   /// lost session and are sent normally.
   discard,
 };

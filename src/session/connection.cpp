@@ -161,7 +161,12 @@ void Session::Impl::on_connack(codec::Connack& connack, TimePoint now) {
   aliases_out.reset(server.topic_alias_maximum, config.auto_topic_aliases);
   keepalive.start(now, server.keep_alive, config.ping_interval_percent, config.ping_timeout);
   events.emplace_back(Connected{connack.session_present, server, assigned, connack.props});
-  if (!connack.session_present) inbound_qos2.clear();
+  if (!connack.session_present && inbound_qos2.size() != 0) {
+    inbound_qos2.clear();
+    if (Store* store = outbox.store()) {
+      if (auto error = store->clear_inbound()) events.emplace_back(ErrorOccurred{error, {}});
+    }
+  }
   resume_outbox(connack.session_present, now);
 }
 

@@ -80,6 +80,9 @@ struct UnsubscribeCompleted {
 struct MessageExpired {
   std::uint16_t packet_id = 0;  ///< 0 for a stored QoS 0 message
   codec::PacketType type{};     ///< PUBLISH, SUBSCRIBE or UNSUBSCRIBE
+  /// The broker may have delivered it: a QoS 2 message at the PUBREL stage when the broker
+  /// lost the session. Neither delivered nor dropped for sure.
+  bool outcome_unknown = false;
 };
 
 /// The broker sent DISCONNECT (MQTT 5). A CloseConnection event follows.

@@ -48,6 +48,15 @@ void Session::Impl::on_publish(codec::Publish& publish, TimePoint now) {
                     "more QoS 2 messages awaiting PUBREL than our Receive Maximum (§3.3.4)");
           return;
         }
+        // Kept in the store as well, so a copy sent again after our restart is not delivered
+        // twice. If the store cannot take it, PUBREC is not sent: the broker sends the
+        // message again and it is delivered again rather than lost.
+        if (Store* store = outbox.store()) {
+          if (auto error = store->put_inbound(id)) {
+            events.emplace_back(ErrorOccurred{error, {}});
+            return;
+          }
+        }
         inbound_qos2.insert(id);
         events.emplace_back(MessageReceived{std::move(publish)});
       }
@@ -59,6 +68,10 @@ void Session::Impl::on_publish(codec::Publish& publish, TimePoint now) {
 void Session::Impl::on_pubrel(const codec::Pubrel& pubrel, TimePoint now) {
   // An unknown id is legitimate: our PUBCOMP may have been lost with the last connection.
   const bool known = inbound_qos2.erase(pubrel.packet_id);
+  if (Store* store = outbox.store(); store && known) {
+    if (auto error = store->erase_inbound(pubrel.packet_id))
+      events.emplace_back(ErrorOccurred{error, {}});
+  }
   const ReasonCode reason =
       known || !is_v5() ? ReasonCode::success : ReasonCode::packet_identifier_not_found;
   send(codec::Pubcomp{pubrel.packet_id, reason, {}}, now);

@@ -146,7 +146,12 @@ CommandResult Session::Impl::publish(const codec::Publish& message, TimePoint no
   entry.topic_alias = is_v5() ? topic_alias_of(message) : 0;
   entry.bytes = std::move(bytes);
   entry.created = now;
-  outbox.add(std::move(entry));
+  // With a durable store the message is accepted only once the store has it.
+  std::error_code stored;
+  if (outbox.try_add(std::move(entry), stored) == nullptr) {
+    if (id != 0) ids.release(id);
+    return {0, stored};
+  }
   if (const std::uint16_t alias = is_v5() ? topic_alias_of(message) : 0; alias != 0) {
     aliases_out.remember(alias, topic);
   }

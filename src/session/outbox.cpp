@@ -4,17 +4,21 @@
 
 namespace portmqtt::session {
 
-void MemoryStore::put(const Record& record) {
+std::error_code MemoryStore::put(const Record& record) {
   records_[record.sequence] = record;
+  return {};
 }
-void MemoryStore::update(const Record& record) {
+std::error_code MemoryStore::update(const Record& record) {
   records_[record.sequence] = record;
+  return {};
 }
-void MemoryStore::erase(std::uint64_t sequence) {
+std::error_code MemoryStore::erase(std::uint64_t sequence) {
   records_.erase(sequence);
+  return {};
 }
-void MemoryStore::clear() {
+std::error_code MemoryStore::clear() {
   records_.clear();
+  return {};
 }
 
 std::vector<Store::Record> MemoryStore::load() {
@@ -77,8 +81,24 @@ OutboxEntry& Outbox::append(OutboxEntry&& entry) {
 OutboxEntry& Outbox::add(OutboxEntry&& entry) {
   entry.store_key = next_store_key_++;
   OutboxEntry& added = append(std::move(entry));
-  if (store_) store_->put(record_of(added));
+  if (store_) note(store_->put(record_of(added)));
   return added;
+}
+
+OutboxEntry* Outbox::try_add(OutboxEntry&& entry, std::error_code& error) {
+  entry.store_key = next_store_key_++;
+  OutboxEntry& added = append(std::move(entry));
+  if (store_) error = store_->put(record_of(added));
+  if (!error) return &added;
+  forget(added);  // the store holds nothing of it: nothing to erase there
+  return nullptr;
+}
+
+void Outbox::reset_store(std::unique_ptr<Store> store) {
+  store_.reset();  // clear() must not reach the old store
+  clear();
+  store_ = std::move(store);
+  store_error_ = {};
 }
 
 OutboxEntry& Outbox::adopt(OutboxEntry&& entry) {
@@ -97,17 +117,21 @@ void Outbox::replace(OutboxEntry& entry, codec::PacketType type,
   bytes_ += packet_size(type, bytes);
   entry.type = type;
   std::shared_ptr<const codec::Buffer> old = std::exchange(entry.bytes, std::move(bytes));
-  if (store_) store_->update(record_of(entry));
+  if (store_) note(store_->update(record_of(entry)));
   recycle(std::move(old));
 }
 
 void Outbox::erase(OutboxEntry& entry) {
+  if (store_) note(store_->erase(entry.store_key));
+  forget(entry);
+}
+
+void Outbox::forget(OutboxEntry& entry) {
   bytes_ -= packet_size(entry.type, entry.bytes);
   if (const std::uint64_t* sequence = by_id_.find(entry.packet_id);
       sequence && *sequence == entry.sequence) {
     by_id_.erase(entry.packet_id);
   }
-  if (store_) store_->erase(entry.store_key);
   recycle(std::move(entry.bytes));  // leaves entry.bytes empty
   entry.sequence = 0;               // a free slot; append() overwrites the rest
   --live_;
@@ -176,7 +200,7 @@ void Outbox::clear() {
   by_id_.clear();
   bytes_ = 0;
   unsent_hint_ = 0;
-  if (store_) store_->clear();
+  if (store_) note(store_->clear());
 }
 
 }  // namespace portmqtt::session

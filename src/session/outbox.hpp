@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <system_error>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -22,10 +23,10 @@ namespace portmqtt::session {
 /// The default Store: keeps the records in memory and nothing else.
 class MemoryStore final : public Store {
  public:
-  void put(const Record& record) override;
-  void update(const Record& record) override;
-  void erase(std::uint64_t sequence) override;
-  void clear() override;
+  std::error_code put(const Record& record) override;
+  std::error_code update(const Record& record) override;
+  std::error_code erase(std::uint64_t sequence) override;
+  std::error_code clear() override;
   std::vector<Record> load() override;
 
  private:
@@ -68,6 +69,15 @@ class Outbox {
 
   /// Appends a new entry (its sequence is assigned here) and tells the store.
   OutboxEntry& add(OutboxEntry&& entry);
+  /// add() that takes nothing when the store refuses the record: returns nullptr and the
+  /// store's error, and the outbox is as before.
+  OutboxEntry* try_add(OutboxEntry&& entry, std::error_code& error);
+  /// The first store failure not yet reported (then cleared), from replace/erase/clear.
+  std::error_code take_store_error() { return std::exchange(store_error_, {}); }
+  /// Hands the outbox to another store: the entries in memory are dropped without telling
+  /// the old store (whose file keeps them). Callers check that nothing is lost by it.
+  void reset_store(std::unique_ptr<Store> store);
+  Store* store() { return store_.get(); }
   /// The entry in flight with this packet id, or nullptr.
   OutboxEntry* find(std::uint16_t packet_id);
   /// The entry with this sequence, or nullptr when it is gone.
@@ -88,7 +98,7 @@ class Outbox {
   }
   /// Removes a stored record that could not be adopted.
   void forget_stored(std::uint64_t store_key) {
-    if (store_) store_->erase(store_key);
+    if (store_) note(store_->erase(store_key));
   }
   /// Adopts a record returned by load_stored() (`store_key` set) without writing it back.
   OutboxEntry& adopt(OutboxEntry&& entry);
@@ -158,7 +168,13 @@ class Outbox {
   static constexpr std::size_t kMaxSpareCapacity = 16 * 1024;
   static constexpr std::size_t kSparesWhenEmpty = 4;
 
+  void forget(OutboxEntry& entry);
+  void note(std::error_code error) {
+    if (error && !store_error_) store_error_ = error;
+  }
+
   std::unique_ptr<Store> store_;    // null: memory only
+  std::error_code store_error_;     // first unreported failure of store_
   std::vector<OutboxEntry> slots_;  // power-of-two ring; empty while the outbox is empty
   std::size_t head_ = 0;            // slot of sequence first_
   std::uint64_t first_ = 1;         // oldest sequence still held (live or a free slot)

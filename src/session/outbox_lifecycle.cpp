@@ -23,10 +23,11 @@ void Session::Impl::resume_outbox(bool session_present, TimePoint now) {
     if (session_present) {
       if (entry.type == PacketType::publish) set_dup(entry, true);
     } else if (entry.type == PacketType::pubrel) {
-      // The broker had acknowledged receipt with PUBREC; with its session gone there is
-      // nothing left to release, so the message counts as delivered.
+      // The broker had acknowledged receipt with PUBREC, but its session is gone before the
+      // release: whether it delivered the message is unknown (mosquitto may have released
+      // it, or dropped it with the session). Never reported as delivered.
       events.emplace_back(
-          PublishCompleted{entry.packet_id, QoS::exactly_once, codec::ReasonCode::success, {}});
+          MessageExpired{entry.packet_id, PacketType::publish, /*outcome_unknown=*/true});
       ids.release(entry.packet_id);
       outbox.erase(entry);
     } else if (config.lost_session_policy == LostSessionPolicy::discard) {
@@ -87,6 +88,10 @@ std::optional<TimePoint> Session::Impl::expiry_deadline() const {
 }
 
 void Session::Impl::load_store() {
+  if (Store* store = outbox.store()) {
+    for (std::uint16_t id : store->load_inbound())
+      inbound_qos2.insert(id);
+  }
   for (auto& record : outbox.load_stored()) {
     OutboxEntry entry;
     entry.store_key = record.sequence;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <system_error>
 #include <vector>
 
 #include "codec/buffer.hpp"
@@ -34,6 +35,12 @@ class OutputBatch {
 /// Where unacknowledged QoS>0 publishes (and stored QoS 0 ones) are kept, in order. The
 /// session keeps its own index; a Store is told every change so a durable implementation can
 /// survive a crash of the process. The in-memory default does nothing but hold the records.
+///
+/// Each change returns an error when the store could not take it (disk full, I/O error): a
+/// failed put() makes the publish fail with that error and leaves the store as it was; a
+/// failed update/erase/clear is reported as ErrorOccurred and the session goes on from memory.
+/// A record is keyed by `sequence` alone, never by its packet id, which may change (or be 0
+/// while a message waits to be sent).
 class Store {
  public:
   struct Record {
@@ -44,13 +51,21 @@ class Store {
   };
 
   virtual ~Store() = default;
-  virtual void put(const Record& record) = 0;
+  virtual std::error_code put(const Record& record) = 0;
   /// Replaces the packet of the record with `sequence` (e.g. PUBLISH -> PUBREL, DUP set).
-  virtual void update(const Record& record) = 0;
-  virtual void erase(std::uint64_t sequence) = 0;
-  virtual void clear() = 0;
+  virtual std::error_code update(const Record& record) = 0;
+  virtual std::error_code erase(std::uint64_t sequence) = 0;
+  virtual std::error_code clear() = 0;
   /// Every record, in sequence order (used when a session starts on an existing store).
   virtual std::vector<Record> load() = 0;
+
+  // Ids of the broker's QoS 2 messages we received and sent PUBREC for, awaiting PUBREL: kept
+  // so that a copy the broker sends again after our restart is not delivered twice. A store
+  // that does not outlive the process need not keep them (the defaults keep nothing).
+  virtual std::error_code put_inbound(std::uint16_t /*packet_id*/) { return {}; }
+  virtual std::error_code erase_inbound(std::uint16_t /*packet_id*/) { return {}; }
+  virtual std::error_code clear_inbound() { return {}; }
+  virtual std::vector<std::uint16_t> load_inbound() { return {}; }
 };
 
 }  // namespace portmqtt::session

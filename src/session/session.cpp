@@ -244,7 +244,12 @@ bool Session::has_output() const {
 }
 
 std::optional<Event> Session::next_event() {
-  if (impl_->events.empty()) return std::nullopt;
+  // A store that failed to record a change (the session goes on from memory) is reported
+  // once, after the events of the call that met it.
+  if (impl_->events.empty()) {
+    if (std::error_code error = impl_->outbox.take_store_error()) return ErrorOccurred{error, {}};
+    return std::nullopt;
+  }
   return impl_->events.pop_front();
 }
 std::optional<TimePoint> Session::next_deadline() const {
@@ -268,6 +273,21 @@ std::size_t Session::outbox_messages() const {
 }
 void Session::clear_outbox() {
   impl_->clear_outbox();
+}
+bool Session::durable() const {
+  return impl_->outbox.durable();
+}
+bool Session::use_store(std::unique_ptr<Store> store) {
+  if (impl_->state != State::disconnected) return false;
+  Impl& s = *impl_;
+  s.outbox.for_each([&](const OutboxEntry& entry) {
+    if (entry.packet_id != 0) s.ids.release(entry.packet_id);
+  });
+  s.outbox.reset_store(std::move(store));
+  s.inbound_qos2.clear();
+  s.retransmit_due.reset();
+  s.load_store();
+  return true;
 }
 
 }  // namespace portmqtt::session

@@ -138,6 +138,12 @@ class Session {
   std::size_t outbox_bytes() const;
   /// Number of outbox items (QoS>0 publishes in flight or waiting, stored QoS 0, PUBRELs).
   std::size_t outbox_messages() const;
+  /// Whether the store outlives the process (anything but the in-memory default).
+  bool durable() const;
+  /// Replaces the store while disconnected (false otherwise) and resumes what the new one
+  /// holds: outbox records and inbound QoS 2 ids. What the outbox held in memory is dropped
+  /// without events; an earlier durable store keeps its records in its own file.
+  bool use_store(std::unique_ptr<Store> store);
   /// Drops every outbox item without events (ESP stop() behaviour). Ids of messages in flight on
   /// the live connection stay reserved until their acks arrive; those acks are absorbed.
   void clear_outbox();

@@ -192,6 +192,8 @@ extern const size_t compat_c_layout_count;
   X(esp_mqtt_client_ext_config_t, shuffle_broker_uris)                         \
   X(esp_mqtt_client_ext_config_t, follow_server_redirects)                     \
   X(esp_mqtt_client_ext_config_t, resubscribe_on_session_lost)                 \
-  X(esp_mqtt_client_ext_config_t, proxy_uri)
+  X(esp_mqtt_client_ext_config_t, proxy_uri)                                   \
+  X(esp_mqtt_client_ext_config_t, outbox_store_group_commit_ms)                \
+  X(esp_mqtt_client_ext_config_t, outbox_store_start_fresh)
 
 #endif /* PORTMQTT_TESTS_COMPAT_LAYOUT_FIELDS_H */

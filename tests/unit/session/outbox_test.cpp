@@ -21,23 +21,46 @@ class RecordingStore final : public Store {
     buffer->append(view_of(bytes));
     records_[sequence] = Record{sequence, 0, PacketType::publish, buffer};
   }
-  void put(const Record& r) override {
+  std::error_code put(const Record& r) override {
     log_->push_back("put " + std::to_string(r.sequence) + " id " + std::to_string(r.packet_id));
+    if (fail_puts) return std::make_error_code(std::errc::no_space_on_device);
     records_[r.sequence] = r;
+    return {};
   }
-  void update(const Record& r) override {
+  std::error_code update(const Record& r) override {
     log_->push_back("update " + std::to_string(r.sequence) + " " +
                     std::string(codec::to_string(r.type)));
     records_[r.sequence] = r;
+    return {};
   }
-  void erase(std::uint64_t sequence) override {
+  std::error_code erase(std::uint64_t sequence) override {
     log_->push_back("erase " + std::to_string(sequence));
     records_.erase(sequence);
+    return {};
   }
-  void clear() override {
+  std::error_code clear() override {
     log_->push_back("clear");
     records_.clear();
+    return {};
   }
+  std::error_code put_inbound(std::uint16_t id) override {
+    log_->push_back("put_inbound " + std::to_string(id));
+    inbound_.push_back(id);
+    return {};
+  }
+  std::error_code erase_inbound(std::uint16_t id) override {
+    log_->push_back("erase_inbound " + std::to_string(id));
+    std::erase(inbound_, id);
+    return {};
+  }
+  std::error_code clear_inbound() override {
+    log_->push_back("clear_inbound");
+    inbound_.clear();
+    return {};
+  }
+  std::vector<std::uint16_t> load_inbound() override { return inbound_; }
+  void preload_inbound(std::uint16_t id) { inbound_.push_back(id); }
+  bool fail_puts = false;
   std::vector<Record> load() override {
     std::vector<Record> all;
     for (auto& [s, r] : records_)
@@ -48,6 +71,7 @@ class RecordingStore final : public Store {
  private:
   std::vector<std::string>* log_;
   std::map<std::uint64_t, Record> records_;
+  std::vector<std::uint16_t> inbound_;
 };
 
 TEST(OutboxExpiry, OfflineMessageExpires) {
@@ -160,6 +184,65 @@ TEST(OutboxStore, SessionResumesRecordsLeftInTheStore) {
   h.feed({0x70, 0x02, 0x00, 0x09});  // PUBCOMP id 9
   auto events = h.events();
   EXPECT_EQ(take<PublishCompleted>(events).packet_id, 9);
+}
+
+TEST(OutboxStore, APutTheStoreRefusesFailsThePublishAndKeepsNothing) {
+  std::vector<std::string> log;
+  auto store = std::make_unique<RecordingStore>(&log);
+  RecordingStore* records = store.get();
+  Harness h(config_for(ProtocolVersion::v3_1_1), std::move(store));
+  h.connect_with(connack_v311());
+  ASSERT_EQ(h.publish("t", "a", QoS::at_least_once).packet_id, 1);
+  h.output();
+  records->fail_puts = true;
+  auto refused = h.publish("t", "b", QoS::exactly_once);
+  EXPECT_EQ(refused.error, std::make_error_code(std::errc::no_space_on_device));
+  EXPECT_EQ(refused.packet_id, 0);
+  EXPECT_TRUE(h.output().empty());             // nothing went out for the refused message
+  EXPECT_EQ(h.session.outbox_messages(), 1u);  // what was accepted before stays
+  records->fail_puts = false;
+  EXPECT_TRUE(h.publish("t", "c", QoS::at_least_once));  // the store takes it again
+  h.feed({0x40, 0x02, 0x00, 0x01});                      // PUBACK id 1
+  auto events = h.events();
+  EXPECT_EQ(take<PublishCompleted>(events).packet_id, 1);
+}
+
+TEST(OutboxStore, InboundQos2IdsAreStoredAndSurviveARestart) {
+  std::vector<std::string> log;
+  const Bytes publish5 = {0x34, 0x06, 0x00, 0x01, 't', 0x00, 0x05, 'x'};  // QoS 2 id 5
+  const Bytes dup5 = {0x3C, 0x06, 0x00, 0x01, 't', 0x00, 0x05, 'x'};      // the same, DUP
+  Config c = config_for(ProtocolVersion::v3_1_1);
+  c.clean_start = false;
+  {
+    Harness h(c, std::make_unique<RecordingStore>(&log));
+    h.connect_with(connack_v311());
+    h.feed(publish5);
+    EXPECT_EQ(h.events().size(), 1u);
+    EXPECT_EQ(h.output(), (Bytes{0x50, 0x02, 0x00, 0x05}));  // PUBREC id 5
+    EXPECT_EQ(log.back(), "put_inbound 5");
+  }
+  // A new process on the same store: the broker sends id 5 again before PUBREL.
+  auto store = std::make_unique<RecordingStore>(&log);
+  store->preload_inbound(5);
+  Harness h(c, std::move(store));
+  h.connect_with(connack_v311(/*session_present=*/true));
+  h.feed(dup5);
+  EXPECT_TRUE(h.events().empty());                         // not delivered a second time
+  EXPECT_EQ(h.output(), (Bytes{0x50, 0x02, 0x00, 0x05}));  // PUBREC again
+  h.feed({0x62, 0x02, 0x00, 0x05});                        // PUBREL id 5
+  EXPECT_EQ(h.output(), (Bytes{0x70, 0x02, 0x00, 0x05}));  // PUBCOMP
+  EXPECT_EQ(log.back(), "erase_inbound 5");
+}
+
+TEST(OutboxStore, ALostSessionClearsStoredInboundIds) {
+  std::vector<std::string> log;
+  auto store = std::make_unique<RecordingStore>(&log);
+  store->preload_inbound(5);
+  Config c = config_for(ProtocolVersion::v3_1_1);
+  c.clean_start = false;
+  Harness h(c, std::move(store));
+  h.connect_with(connack_v311(/*session_present=*/false));
+  EXPECT_EQ(log.back(), "clear_inbound");
 }
 
 TEST(OutboxStore, ResumedRecordsExpireFromTheirFirstTimestamp) {
