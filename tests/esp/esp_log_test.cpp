@@ -8,6 +8,7 @@
 
 #include "esp_err.h"
 #include "esp_log.h"
+#include "esp_transport.h"
 
 namespace {
 
@@ -99,6 +100,12 @@ TEST_F(EspLogTest, SetVprintfRedirectsEveryLineAndGivesBackThePreviousWriter) {
   EXPECT_EQ(testing::internal::GetCapturedStderr(), "");
   EXPECT_TRUE(std::regex_match(redirected, std::regex("I \\([0-9]+\\) redir: value 42\n")))
       << redirected;
+}
+
+TEST(EspErr, NamesOfTransportCodes) {
+  EXPECT_STREQ(esp_err_to_name(ESP_ERR_TCP_TRANSPORT_CONNECTION_CLOSED_BY_FIN),
+               "ESP_ERR_TCP_TRANSPORT_CONNECTION_CLOSED_BY_FIN");
+  EXPECT_STREQ(esp_err_to_name(ESP_ERR_TCP_TRANSPORT_NO_MEM), "ESP_ERR_TCP_TRANSPORT_NO_MEM");
 }
 
 TEST(EspErr, NamesOfCodes) {
