@@ -1,5 +1,7 @@
 // Session events -> public events -> the application's handlers.
 #include <exception>
+#include <string>
+#include <utility>
 
 #include "client/convert.hpp"
 #include "client/runtime.hpp"
@@ -153,12 +155,15 @@ void Client::Impl::dispatch_one(PendingEvent& p, const Handlers& hs) {
         } else if constexpr (std::is_same_v<E, session::ErrorOccurred>) {
           std::error_code error = detail::to_public_error(e.error);
           if (error == errc::connection_refused) return;  // reported with its reason code
+          std::string cause = std::exchange(inbound_error_cause, {});
+          if (cause.empty())
+            cause = !e.rule.empty() ? std::string{e.rule}
+                    : e.cause       ? e.cause.message()
+                                    : std::string{};
           deliver(hs, Error{.kind = detail::error_kind_of(error),
                             .error = error,
                             .where = attempt_where,
-                            .cause = !e.rule.empty() ? std::string{e.rule}
-                                     : e.cause       ? e.cause.message()
-                                                     : std::string{}});
+                            .cause = std::move(cause)});
         }
         // ServerDisconnected and CloseConnection are reported by Disconnected.
       },

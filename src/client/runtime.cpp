@@ -27,18 +27,13 @@ session::Config initial_session_config(const Config& config) {
   return detail::to_session_config(config, target);
 }
 
-// The session refuses a packet above our limit as well; looking first tells the user both
-// sizes. Returns the announced size of the first packet above `limit`, or 0.
-std::size_t packet_above_limit(std::span<const std::uint8_t> bytes, std::uint32_t limit) {
-  if (limit == 0) return 0;
-  std::size_t offset = 0;
-  while (offset < bytes.size()) {
-    auto header = codec::decode_fixed_header(bytes.subspan(offset));
-    if (header.status == codec::DecodeStatus::need_more || header.error) return 0;
-    if (header.header.packet_size() > limit) return header.header.packet_size();
-    offset += header.header.packet_size();
-  }
-  return 0;
+// Both sizes, for the Error of a packet the session refused as too large: the one at `bytes`.
+std::string oversize_cause(std::span<const std::uint8_t> bytes, std::uint32_t limit) {
+  auto header = codec::decode_fixed_header(bytes);
+  if (header.status == codec::DecodeStatus::need_more || header.error) return {};
+  return "the broker sent a packet of " + std::to_string(header.header.packet_size()) +
+         " bytes; BufferConfig::max_packet_size is " +
+         std::to_string(limit != 0 ? limit : codec::kMaxPacketSize);
 }
 
 // "host:port" (IPv6 literals in brackets), or the socket file of a Unix-domain socket.
@@ -298,11 +293,6 @@ void Client::Impl::on_read(std::uint64_t gen, std::error_code ec, std::size_t n)
   if (ec) return fail_connection(ec);
   rx.commit(n);
   size_next_read(n);
-  if (std::size_t size = packet_above_limit(rx.data(), max_packet_size))
-    return fail_connection(make_error_code(errc::packet_too_large),
-                           "the broker sent a packet of " + std::to_string(size) +
-                               " bytes; BufferConfig::max_packet_size is " +
-                               std::to_string(max_packet_size));
   std::size_t consumed = 0;
   {
     std::lock_guard lock(mutex);
@@ -310,6 +300,10 @@ void Client::Impl::on_read(std::uint64_t gen, std::error_code ec, std::size_t n)
     drain_events_locked(pending);
   }
   tracer.received(rx.data().first(consumed));
+  // The session refuses a packet above our limit as soon as its header is in; the packet is
+  // the one after what it consumed.
+  if (close_requested && *close_requested == errc::packet_too_large)
+    inbound_error_cause = oversize_cause(rx.data().subspan(consumed), max_packet_size);
   dispatch(pending);  // messages point into rx: consume only afterwards
   if (gen != generation) return;
   rx.consume(consumed);

@@ -160,6 +160,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   std::uint32_t max_packet_size = 0;
   std::string attempt_where;   // "host:port" of the current attempt, for Error::where
   bool fatal_refusal = false;  // the CONNACK refusal being handled stops the client
+  std::string inbound_error_cause;  // Error::cause of an inbound packet_too_large
   detail::PacketTracer tracer;  // Config::packet_trace of this connection
 
   store::SqliteStore* sqlite = nullptr;  // owned by `session`; null without a store
