@@ -105,15 +105,16 @@ CommandResult Session::Impl::publish(const codec::Publish& message, TimePoint no
   }
   if (auto error = check_outbox_room(message.payload.size())) return {0, error};
   std::uint16_t id = 0;
-  if (message.qos != QoS::at_most_once) {
+  if (message.qos != QoS::at_most_once && config.packet_id_on_accept) {
     id = ids.allocate();
-    if (id == 0) return {0, make_error_code(errc::outbox_full)};
+    if (id == 0) return {0, make_error_code(errc::no_free_packet_id)};
   }
   // Encoded once, here: the record's bytes are what every (re)send puts on the wire. The full
-  // topic always goes with an alias, so the record stays valid on any later connection.
+  // topic always goes with an alias, so the record stays valid on any later connection. A
+  // message that waits for its packet id carries a placeholder, overwritten when it is bound.
   codec::Publish packet = message;
   packet.topic = topic;
-  packet.packet_id = id;
+  packet.packet_id = message.qos == QoS::at_most_once ? 0 : (id != 0 ? id : 1);
   packet.dup = false;
   std::shared_ptr<codec::Buffer> bytes = outbox.fresh_buffer();
   std::error_code error = codec::encode(packet, version, *bytes);
@@ -131,9 +132,10 @@ CommandResult Session::Impl::publish(const codec::Publish& message, TimePoint no
   entry.topic_alias = is_v5() ? topic_alias_of(message) : 0;
   entry.bytes = std::move(bytes);
   entry.created = now;
-  outbox.add(std::move(entry));
+  const std::uint64_t handle = outbox.add(std::move(entry)).sequence;
   if (online) send_pending(now);
-  return {id, {}};
+  if (const OutboxEntry* added = outbox.at(handle)) id = added->packet_id;
+  return {id, {}, handle};
 }
 
 void Session::Impl::send_pending(TimePoint now, bool every_pubrel) {
@@ -146,8 +148,9 @@ void Session::Impl::send_pending(TimePoint now, bool every_pubrel) {
     if (entry.sent) return true;
     if (entry.type == PacketType::pubrel) {
       send_entry(entry, now);  // the broker holds the message already: no quota check
-    } else if (first_waiting || (entry.uses_quota() && !quota.available())) {
-      // Order is kept: nothing overtakes a message waiting for the window.
+    } else if (first_waiting || (entry.uses_quota() && !quota.available()) ||
+               !bind_packet_id(entry)) {
+      // Order is kept: nothing overtakes a message waiting for the window (or for an id).
       if (!first_waiting) first_waiting = entry.sequence;
       return every_pubrel;
     } else {
@@ -158,9 +161,18 @@ void Session::Impl::send_pending(TimePoint now, bool every_pubrel) {
   outbox.set_unsent_hint(first_waiting ? *first_waiting : outbox.end_sequence());
 }
 
+bool Session::Impl::bind_packet_id(OutboxEntry& entry) {
+  if (entry.packet_id != 0 || !entry.uses_quota()) return true;
+  const std::uint16_t id = ids.allocate();
+  if (id == 0) return false;  // every id in flight: the next ack frees one
+  outbox.bind_packet_id(entry, id);
+  return true;
+}
+
 void Session::Impl::send_entry(OutboxEntry& entry, TimePoint now) {
   if (entry.type == PacketType::publish && !fits_this_broker(entry)) {
-    events.emplace_back(MessageExpired{entry.packet_id, PacketType::publish});
+    events.emplace_back(MessageExpired{entry.packet_id, PacketType::publish,
+                                       DropReason::not_deliverable, entry.sequence});
     if (entry.packet_id != 0) ids.release(entry.packet_id);
     outbox.erase(entry);
     return;
@@ -173,6 +185,8 @@ void Session::Impl::send_entry(OutboxEntry& entry, TimePoint now) {
   entry.ever_sent = true;
   entry.last_sent = now;
   if (!entry.uses_quota()) {
+    events.emplace_back(
+        PublishCompleted{0, QoS::at_most_once, codec::ReasonCode::success, {}, entry.sequence});
     outbox.erase(entry);  // a stored QoS 0 message is done
     return;
   }
@@ -198,7 +212,7 @@ bool Session::Impl::fits_this_broker(OutboxEntry& entry) {
 
 void Session::Impl::complete(OutboxEntry& entry, codec::ReasonCode reason,
                              const codec::Properties& props, TimePoint now) {
-  events.emplace_back(PublishCompleted{entry.packet_id, entry.qos, reason, props});
+  events.emplace_back(PublishCompleted{entry.packet_id, entry.qos, reason, props, entry.sequence});
   quota.give_back();
   ids.release(entry.packet_id);
   outbox.erase(entry);

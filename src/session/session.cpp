@@ -260,6 +260,12 @@ std::size_t Session::outbox_bytes() const {
 std::size_t Session::outbox_messages() const {
   return impl_->outbox.messages();
 }
+std::uint64_t Session::last_handle() const {
+  return impl_->outbox.end_sequence() - 1;
+}
+bool Session::settled_through(std::uint64_t handle) const {
+  return impl_->outbox.empty() || impl_->outbox.first_sequence() > handle;
+}
 void Session::clear_outbox() {
   impl_->clear_outbox();
 }

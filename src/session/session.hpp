@@ -40,8 +40,14 @@ enum class State : std::uint8_t {
 
 /// Result of a command that allocates a packet identifier.
 struct CommandResult {
-  std::uint16_t packet_id = 0;  ///< 0 for QoS 0 publishes
-  std::error_code error;        ///< session::errc or codec::errc
+  /// 0 for QoS 0 publishes, and for a QoS 1/2 publish that waits for its packet id
+  /// (Config::packet_id_on_accept false).
+  std::uint16_t packet_id = 0;
+  std::error_code error;  ///< session::errc or codec::errc
+  /// Publishes kept in the outbox: the message's number, unique for the life of the session
+  /// and increasing; PublishCompleted and MessageExpired carry it. 0 for a QoS 0 message
+  /// written at once.
+  std::uint64_t handle = 0;
   explicit operator bool() const { return !error; }
 };
 
@@ -138,6 +144,11 @@ class Session {
   std::size_t outbox_bytes() const;
   /// Number of outbox items (QoS>0 publishes in flight or waiting, stored QoS 0, PUBRELs).
   std::size_t outbox_messages() const;
+  /// The handle of the last publish accepted into the outbox (0 when none yet).
+  std::uint64_t last_handle() const;
+  /// True when every outbox item with a handle up to `handle` has ended (acknowledged or
+  /// dropped).
+  bool settled_through(std::uint64_t handle) const;
   /// Drops every outbox item without events (ESP stop() behaviour). Ids of messages in flight on
   /// the live connection stay reserved until their acks arrive; those acks are absorbed.
   void clear_outbox();

@@ -118,6 +118,8 @@ struct Session::Impl {
   /// Sends what the in-flight window allows, in queue order. With `every_pubrel`, keeps
   /// scanning past a full window so that every PUBREL goes out (after a reconnect).
   void send_pending(TimePoint now, bool every_pubrel = false);
+  /// Gives a waiting QoS 1/2 entry its packet id; false when all ids are in use.
+  bool bind_packet_id(OutboxEntry& entry);
   /// Sends one entry of the outbox; a PUBLISH this broker cannot take expires instead.
   void send_entry(OutboxEntry& entry, TimePoint now);
   /// Queues an entry's packet (shared bytes, or a PUBREL encoded from its id).
