@@ -232,7 +232,7 @@ class Bench {
 
   void stop_all() {
     for (auto& slot : clients_)
-      slot->client->stop();
+      slot->client->stop(discard);
     clients_.clear();
   }
 

@@ -139,7 +139,7 @@ class Publisher {
     }
     alias_sent_ = true;
     tool_.debug_line("sending PUBLISH (d0, q" + std::to_string(options_.qos) + ", r" +
-                     (options_.retain ? "1" : "0") + ", m" + std::to_string(*id) + ", '" +
+                     (options_.retain ? "1" : "0") + ", m" + std::to_string(id->packet_id) + ", '" +
                      options_.topic + "', ... (" + std::to_string(payload.size()) + " bytes))");
     if (qos != QoS::at_most_once) ++in_flight_;
     return 0;

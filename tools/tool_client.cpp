@@ -238,7 +238,7 @@ std::optional<ConnectionLoss> ToolClient::loss() const {
 
 void ToolClient::disconnect() {
   if (client_->state() == ConnectionState::connected) debug_line("sending DISCONNECT");
-  client_->stop(ReasonCode::normal_disconnection, disconnect_properties_);
+  client_->stop(discard, ReasonCode::normal_disconnection, disconnect_properties_);
 }
 
 }  // namespace portmqtt::tools

@@ -31,7 +31,8 @@ portmqtt::Config config_for(const portmqtt::bench::PeerOptions& o) {
   return config;
 }
 
-void check(const portmqtt::Result<portmqtt::PacketId>& result) {
+template <class T>
+void check(const portmqtt::Result<T>& result) {
   if (!result) portmqtt::bench::fail(kName, "publish: " + result.error().message());
 }
 

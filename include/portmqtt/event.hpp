@@ -15,6 +15,7 @@
 #include <variant>
 #include <vector>
 
+#include "portmqtt/completion.hpp"
 #include "portmqtt/message.hpp"
 #include "portmqtt/properties.hpp"
 #include "portmqtt/reason_code.hpp"
@@ -68,12 +69,14 @@ struct Disconnected {
 };
 
 /// A QoS 1/2 publish completed: PUBACK (QoS 1), PUBCOMP (QoS 2), or a PUBREC that carried a
-/// failure reason code (QoS 2 stops there). Never for QoS 0.
+/// failure reason code (QoS 2 stops there). Never for QoS 0, and never without the broker's
+/// answer on this session (a QoS 2 message whose outcome became unknown is reported by Deleted).
 struct Published {
   PacketId packet_id = 0;
   QoS qos = QoS::at_least_once;
   ReasonCode reason = ReasonCode::success;
   const Properties& properties;
+  MessageHandle handle = 0;  ///< what publish() returned (PublishAccepted::handle)
 };
 
 /// SUBACK for a subscribe() call.
@@ -145,11 +148,24 @@ struct Error {
 /// What kind of outbox item a Deleted event reports.
 enum class DeletedKind : std::uint8_t { publish, subscribe, unsubscribe };
 
-/// An outbox item expired (OutboxConfig::expiry) before it was acknowledged, or was dropped
-/// because the broker lost the session (OutboxConfig::resend_after_lost_session = false).
+/// Why an item was deleted (the completion carries the matching delivery_errc).
+enum class DeletedReason : std::uint8_t {
+  expired,          ///< older than OutboxConfig::expiry
+  session_lost,     ///< the broker lost the session (resend_after_lost_session = false), or
+                    ///< the connection ended before a SUBACK/UNSUBACK
+  not_deliverable,  ///< the broker of a later connection cannot take it
+  outcome_unknown,  ///< QoS 2 at PUBREC when the broker lost the session: fate unknown
+};
+
+/// An outbox item ended without an acknowledgement: it expired (OutboxConfig::expiry), the
+/// broker lost the session (OutboxConfig::resend_after_lost_session = false, or a QoS 2
+/// message already at PUBREC), a later broker cannot take it, or a SUBSCRIBE/UNSUBSCRIBE lost
+/// its connection before the ack.
 struct Deleted {
-  PacketId packet_id = 0;  ///< 0 for a stored QoS 0 message
+  PacketId packet_id = 0;  ///< 0 for a stored QoS 0 message or one that never went out
   DeletedKind kind = DeletedKind::publish;
+  DeletedReason reason = DeletedReason::expired;
+  MessageHandle handle = 0;  ///< publishes: what publish() returned; 0 otherwise
 };
 
 /// MQTT 5 AUTH from the broker (enhanced authentication). Answer with Client::auth().

@@ -2,6 +2,8 @@
 #include "client/runtime.hpp"
 
 #include <cerrno>
+#include <future>
+#include <string>
 
 #include <boost/asio/post.hpp>
 
@@ -121,9 +123,46 @@ std::error_code Client::Impl::stop(ReasonCode reason, const Properties& props) {
   return {};
 }
 
+std::error_code Client::Impl::stop_gracefully(ReasonCode reason, const Properties& props) {
+  Milliseconds timeout;
+  {
+    std::lock_guard lock(mutex);
+    if (!running) return errc::not_started;
+    if (stopping) return on_loop_thread() ? errc::stop_pending : errc::not_started;
+    timeout = config.outbox.stop_drain_timeout;
+  }
+  if (on_loop_thread()) {
+    // A handler cannot wait for the loop it runs on: the stop follows the drain there.
+    drain(timeout, [weak = weak_from_this(), reason, props](std::error_code) {
+      if (auto self = weak.lock()) (void)self->stop(reason, props);
+    });
+    return errc::stop_pending;
+  }
+  std::promise<void> drained;
+  std::future<void> done = drained.get_future();
+  drain(timeout, [&drained](std::error_code) { drained.set_value(); });
+  done.wait();
+  return stop(reason, props);
+}
+
 void Client::Impl::release_from_destructor() {
   destroyed = true;
-  (void)stop(ReasonCode::normal_disconnection, {});
+  if (on_loop_thread()) {
+    (void)stop(ReasonCode::normal_disconnection, {});
+  } else {
+    (void)stop_gracefully(ReasonCode::normal_disconnection, {});
+  }
+  {
+    // A client that never ran still owes completions for what it accepted.
+    std::unique_lock lock(mutex);
+    if (!running && !completions.empty()) {
+      std::vector<detail::Ready> owed;
+      completions.fail_all(make_error_code(delivery_errc::stopped), owed);
+      lock.unlock();
+      for (detail::Ready& done : owed)
+        done();
+    }
+  }
   if (own_loop && !on_loop_thread()) {
     std::lock_guard life(lifecycle_mutex);
     core->work.reset();
@@ -141,15 +180,19 @@ void Client::Impl::begin_stop() {
 }
 
 void Client::Impl::finish_stop() {
-  std::lock_guard lock(mutex);
-  session.clear_outbox();
-  armed_deadline.reset();
-  session_timer.cancel();
-  running = false;
-  stopping = false;
-  state = ConnectionState::stopped;
-  if (own_loop) core->work.reset();
-  changed.notify_all();
+  {
+    std::lock_guard lock(mutex);
+    session.clear_outbox();
+    completions.fail_all(make_error_code(delivery_errc::stopped), ready);
+    armed_deadline.reset();
+    session_timer.cancel();
+    running = false;
+    stopping = false;
+    state = ConnectionState::stopped;
+    if (own_loop) core->work.reset();
+    changed.notify_all();
+  }
+  run_ready();
 }
 
 std::error_code Client::Impl::reconnect() {
@@ -365,8 +408,10 @@ void Client::Impl::on_write(std::uint64_t gen, std::error_code ec) {
     session.recycle(std::move(writing));
     writing = {};
     start_write_locked();
+    check_drains_locked();
     changed.notify_all();
   }
+  run_ready();
   close_if_requested();
 }
 
@@ -421,6 +466,9 @@ void Client::Impl::end_connection(std::error_code reason, bool reconnect_at_once
     writing = {};
     if (!stopping) state = ConnectionState::waiting_reconnect;  // as Disconnected is seen
     drain_events_locked(events);
+    for (detail::VoidDone& done : completions.disconnects)
+      ready.emplace_back([done = std::move(done), reason]() mutable { done(reason); });
+    completions.disconnects.clear();
     arm_session_timer_locked();
     changed.notify_all();
   }
@@ -469,7 +517,96 @@ void Client::Impl::on_connected_locked(const session::Connected&) {
       });
 }
 
+namespace {
+
+std::string reason_string_of(const Properties& props) {
+  auto text = props.text(PropertyId::reason_string);
+  return text ? std::string{*text} : std::string{};
+}
+
+std::error_code refused_if(bool failed) {
+  return failed ? make_error_code(delivery_errc::refused) : std::error_code{};
+}
+
+template <class Reasons>
+std::vector<ReasonCode> public_reasons(const Reasons& reasons, bool& any_failure) {
+  std::vector<ReasonCode> out;
+  out.reserve(reasons.size());
+  for (codec::ReasonCode r : reasons) {
+    any_failure = any_failure || codec::is_failure(r);
+    out.push_back(detail::from_codec(r));
+  }
+  return out;
+}
+
+}  // namespace
+
+template <class E>
+void Client::Impl::complete_locked(const E& e, const Properties& props) {
+  if constexpr (std::is_same_v<E, session::PublishCompleted>) {
+    auto it = completions.publishes.find(e.handle);
+    if (it == completions.publishes.end()) return;
+    PublishResult result{.handle = e.handle,
+                         .packet_id = e.packet_id,
+                         .qos = detail::from_codec(e.qos),
+                         .reason = detail::from_codec(e.reason),
+                         .reason_string = reason_string_of(props),
+                         .properties = props};
+    ready.emplace_back([done = std::move(it->second), ec = refused_if(codec::is_failure(e.reason)),
+                        result = std::move(result)]() mutable { done(ec, std::move(result)); });
+    completions.publishes.erase(it);
+  } else if constexpr (std::is_same_v<E, session::MessageExpired>) {
+    const std::error_code ec = detail::error_of(e.why);
+    if (e.type == codec::PacketType::subscribe) {
+      auto it = completions.subscribes.find(e.packet_id);
+      if (it == completions.subscribes.end()) return;
+      ready.emplace_back([done = std::move(it->second), ec, id = e.packet_id]() mutable {
+        done(ec, SubscribeResult{.packet_id = id});
+      });
+      completions.subscribes.erase(it);
+    } else if (e.type == codec::PacketType::unsubscribe) {
+      auto it = completions.unsubscribes.find(e.packet_id);
+      if (it == completions.unsubscribes.end()) return;
+      ready.emplace_back([done = std::move(it->second), ec, id = e.packet_id]() mutable {
+        done(ec, UnsubscribeResult{.packet_id = id});
+      });
+      completions.unsubscribes.erase(it);
+    } else {
+      auto it = completions.publishes.find(e.handle);
+      if (it == completions.publishes.end()) return;
+      ready.emplace_back(
+          [done = std::move(it->second), ec, handle = e.handle, id = e.packet_id]() mutable {
+            done(ec, PublishResult{.handle = handle, .packet_id = id});
+          });
+      completions.publishes.erase(it);
+    }
+  } else if constexpr (std::is_same_v<E, session::SubscribeCompleted>) {
+    auto it = completions.subscribes.find(e.packet_id);
+    if (it == completions.subscribes.end()) return;
+    bool failed = false;
+    SubscribeResult result{.packet_id = e.packet_id,
+                           .reasons = public_reasons(e.reasons, failed),
+                           .reason_string = reason_string_of(props),
+                           .properties = props};
+    ready.emplace_back([done = std::move(it->second), ec = refused_if(failed),
+                        result = std::move(result)]() mutable { done(ec, std::move(result)); });
+    completions.subscribes.erase(it);
+  } else if constexpr (std::is_same_v<E, session::UnsubscribeCompleted>) {
+    auto it = completions.unsubscribes.find(e.packet_id);
+    if (it == completions.unsubscribes.end()) return;
+    bool failed = false;
+    UnsubscribeResult result{.packet_id = e.packet_id,
+                             .reasons = public_reasons(e.reasons, failed),
+                             .reason_string = reason_string_of(props),
+                             .properties = props};
+    ready.emplace_back([done = std::move(it->second), ec = refused_if(failed),
+                        result = std::move(result)]() mutable { done(ec, std::move(result)); });
+    completions.unsubscribes.erase(it);
+  }
+}
+
 void Client::Impl::drain_events_locked(std::vector<PendingEvent>& out) {
+  bool room = false;
   while (auto event = session.next_event()) {
     PendingEvent& p = out.emplace_back(PendingEvent{std::move(*event), {}});
     std::visit(
@@ -487,9 +624,16 @@ void Client::Impl::drain_events_locked(std::vector<PendingEvent>& out) {
             server_reason = detail::from_codec(e.reason);
             server_disconnect_props = p.properties;
           }
+          if constexpr (std::is_same_v<E, session::PublishCompleted> ||
+                        std::is_same_v<E, session::MessageExpired>) {
+            room = true;
+          }
+          if (!completions.empty()) complete_locked(e, p.properties);
         },
         p.event);
   }
+  if (room && room_waiters != 0) changed.notify_all();
+  check_drains_locked();
 }
 
 }  // namespace portmqtt

@@ -54,7 +54,7 @@ class Recorder {
               record([&] { disconnects.push_back({e.error, e.was_connected}); });
             },
         .on_published =
-            [this](const Published& e) { record([&] { published.push_back(e.packet_id); }); },
+            [this](const Published& e) { record([&] { published.push_back(e.handle); }); },
         .on_subscribed =
             [this](const Subscribed& e) {
               record([&] { subacks.emplace_back(e.reasons.begin(), e.reasons.end()); });
@@ -113,7 +113,7 @@ class Recorder {
   bool session_present = false;
   ServerCapabilities server;
   std::vector<RecordedDisconnect> disconnects;
-  std::vector<PacketId> published;
+  std::vector<MessageHandle> published;  // handles, as publish() returned them
   std::vector<std::vector<ReasonCode>> subacks;
   int unsubacks = 0;
   std::vector<ReceivedMessage> messages;
