@@ -607,6 +607,7 @@ void Client::Impl::complete_locked(const E& e, const Properties& props) {
 
 void Client::Impl::drain_events_locked(std::vector<PendingEvent>& out) {
   bool room = false;
+  const bool owed = !completions.empty();  // the common case: nothing to look up
   while (auto event = session.next_event()) {
     PendingEvent& p = out.emplace_back(PendingEvent{std::move(*event), {}});
     std::visit(
@@ -628,7 +629,7 @@ void Client::Impl::drain_events_locked(std::vector<PendingEvent>& out) {
                         std::is_same_v<E, session::MessageExpired>) {
             room = true;
           }
-          if (!completions.empty()) complete_locked(e, p.properties);
+          if (owed) complete_locked(e, p.properties);
         },
         p.event);
   }
