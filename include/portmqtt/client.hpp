@@ -31,9 +31,12 @@
 // Disconnected (preceded by Error when something failed).
 #pragma once
 
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -89,6 +92,23 @@ struct PublishAccepted {
   /// OutboxConfig::packet_id_on_accept (the ESP facade), otherwise only when it went in flight
   /// during the call. 0 for QoS 0 and for a message that waits for the in-flight window.
   PacketId packet_id = 0;
+};
+
+/// Counters and gauges of one client (Client::stats()). Counters run from construction.
+struct Stats {
+  std::uint64_t messages_out = 0;  ///< publishes accepted (publish/enqueue returned a handle)
+  std::uint64_t messages_in = 0;   ///< application messages received (whole, not fragments)
+  std::uint64_t bytes_out = 0;     ///< bytes written to the transport
+  std::uint64_t bytes_in = 0;      ///< bytes read from the transport
+  std::uint64_t reconnects = 0;    ///< connection attempts after the first of each start()
+  std::size_t in_flight = 0;       ///< QoS 1/2 messages sent, not yet acknowledged
+  std::size_t outbox_messages = 0;
+  std::size_t outbox_bytes = 0;
+  /// Bytes waiting to be written, the write in flight included (commands count topic and
+  /// payload plus a small header: an estimate until the loop encodes them).
+  std::size_t send_queue_bytes = 0;
+  /// The last acknowledged QoS 1/2 message: time from its (last) send to its PUBACK/PUBCOMP.
+  std::optional<std::chrono::nanoseconds> last_round_trip;
 };
 
 /// Selects stop(discard): drop what is queued instead of delivering it first.
@@ -367,6 +387,8 @@ class Client {
   ServerCapabilities server() const;
   /// Protocol version of the current configuration.
   ProtocolVersion protocol_version() const;
+  /// A snapshot of the counters and gauges (takes the client's lock briefly). Any thread.
+  Stats stats() const;
 
  private:
   void start_publish(std::string_view topic, std::string_view payload, PublishOptions options,

@@ -200,6 +200,17 @@ ServerCapabilities Client::server() const {
   return detail::from_session(impl_->session.server());
 }
 
+Stats Client::stats() const {
+  std::lock_guard lock(impl_->mutex);
+  Stats s = impl_->counters;
+  s.in_flight = impl_->session.in_flight();
+  s.outbox_messages = impl_->session.outbox_messages();
+  s.outbox_bytes = impl_->session.outbox_bytes();
+  s.send_queue_bytes = impl_->writing_bytes + impl_->queued_estimate;
+  s.last_round_trip = impl_->session.last_ack_rtt();
+  return s;
+}
+
 ProtocolVersion Client::protocol_version() const {
   std::lock_guard lock(impl_->mutex);
   return impl_->config.session.protocol_version;

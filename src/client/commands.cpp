@@ -63,6 +63,7 @@ Result<PublishAccepted> Client::Impl::publish(std::string_view topic, std::strin
     *done = {};
   }
   queued_estimate += topic.size() + payload.size() + 8;
+  ++counters.messages_out;
   lock.unlock();
   wake();
   return PublishAccepted{result.handle, result.packet_id};

@@ -89,6 +89,7 @@ std::error_code Client::Impl::start() {
     }
   }
   running = true;
+  first_attempt = true;
   stopping = false;
   stopping_flag = false;
   state = ConnectionState::connecting;
@@ -232,6 +233,7 @@ void Client::Impl::begin_attempt() {
     std::lock_guard lock(mutex);
     if (stopping || !running) return;
     state = ConnectionState::connecting;
+    if (!std::exchange(first_attempt, false)) ++counters.reconnects;
   }
   ++generation;
   reconnect_timer.cancel();
@@ -322,6 +324,7 @@ void Client::Impl::on_read(std::uint64_t gen, std::error_code ec, std::size_t n)
   std::size_t consumed = 0;
   {
     std::lock_guard lock(mutex);
+    counters.bytes_in += n;
     consumed = session.receive(rx.data(), Clock::now());
     drain_events_locked(pending);
   }
@@ -403,6 +406,7 @@ void Client::Impl::on_write(std::uint64_t gen, std::error_code ec) {
   if (ec) return fail_connection(ec);
   {
     std::lock_guard lock(mutex);
+    counters.bytes_out += writing_bytes;
     write_in_flight = false;
     writing_bytes = 0;
     session.recycle(std::move(writing));
@@ -614,6 +618,7 @@ void Client::Impl::drain_events_locked(std::vector<PendingEvent>& out) {
         [&](auto& e) {
           using E = std::decay_t<decltype(e)>;
           if constexpr (std::is_same_v<E, session::MessageReceived>) {
+            ++counters.messages_in;
             if (!e.publish.props.empty()) detail::copy_from_codec(e.publish.props, p.properties);
           } else if constexpr (requires { e.props; }) {
             if (!e.props.empty()) detail::copy_from_codec(e.props, p.properties);

@@ -137,6 +137,8 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
 
   detail::Completions completions;  // guarded by `mutex`
   unsigned room_waiters = 0;        // publish() calls waiting for room in the outbox
+  Stats counters;                   // the counter part of stats()
+  bool first_attempt = true;        // of this start(): later attempts count as reconnects
 
   std::atomic<bool> wake_posted{false};
   std::atomic<bool> destroyed{false};

@@ -213,6 +213,7 @@ bool Session::Impl::fits_this_broker(OutboxEntry& entry) {
 void Session::Impl::complete(OutboxEntry& entry, codec::ReasonCode reason,
                              const codec::Properties& props, TimePoint now) {
   events.emplace_back(PublishCompleted{entry.packet_id, entry.qos, reason, props, entry.sequence});
+  last_ack_rtt = now - entry.last_sent;
   quota.give_back();
   ids.release(entry.packet_id);
   outbox.erase(entry);

@@ -144,6 +144,11 @@ class Session {
   std::size_t outbox_bytes() const;
   /// Number of outbox items (QoS>0 publishes in flight or waiting, stored QoS 0, PUBRELs).
   std::size_t outbox_messages() const;
+  /// QoS 1/2 PUBLISHes sent on this connection and not yet acknowledged (PUBREL stage too).
+  std::size_t in_flight() const;
+  /// Time from the last send of the most recently acknowledged QoS 1/2 message to its PUBACK
+  /// or PUBCOMP (nothing before the first).
+  std::optional<std::chrono::nanoseconds> last_ack_rtt() const;
   /// The handle of the last publish accepted into the outbox (0 when none yet).
   std::uint64_t last_handle() const;
   /// True when every outbox item with a handle up to `handle` has ended (acknowledged or

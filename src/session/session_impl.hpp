@@ -182,7 +182,8 @@ struct Session::Impl {
   std::uint16_t receive_maximum = 65535;  // inbound: our Receive Maximum
   std::optional<TimePoint> connack_deadline;
   std::optional<TimePoint> retransmit_due;  // lower bound; exact after retransmit()
-  bool loaded_unstamped = false;            // records from the store wait for a `now`
+  std::optional<std::chrono::nanoseconds> last_ack_rtt;
+  bool loaded_unstamped = false;  // records from the store wait for a `now`
 
   OutputQueue output;
   EventQueue events;

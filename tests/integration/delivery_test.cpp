@@ -208,6 +208,32 @@ TEST(Completions, ExpiryIsReportedAsExpired) {
   (void)client.stop(discard);
 }
 
+TEST(Completions, StatsCountWhatWentThrough) {
+  Mosquitto broker;
+  Client client{config_for(broker, "c-stats")};
+  Recorder rec{client};
+  ASSERT_FALSE(client.start());
+  ASSERT_TRUE(rec.wait_connected());
+  client.subscribe("st/#", {.qos = QoS::at_least_once}, Properties{}, use_future).get();
+  for (int i = 0; i < 5; ++i)
+    client.publish("st/t", "12345", {.qos = QoS::at_least_once}, use_future).get();
+  ASSERT_TRUE(rec.wait_messages(5));
+  Stats s = client.stats();
+  EXPECT_EQ(s.messages_out, 5u);
+  EXPECT_EQ(s.messages_in, 5u);
+  EXPECT_GT(s.bytes_out, 5u * 5u);
+  EXPECT_GT(s.bytes_in, 5u * 5u);
+  EXPECT_EQ(s.reconnects, 0u);
+  EXPECT_EQ(s.in_flight, 0u);
+  EXPECT_EQ(s.outbox_messages, 0u);
+  ASSERT_TRUE(s.last_round_trip.has_value());
+  EXPECT_GT(s.last_round_trip->count(), 0);
+  broker.stop();
+  broker.start();
+  ASSERT_TRUE(rec.wait([&] { return rec.connected >= 2; }, 10s));
+  EXPECT_GE(client.stats().reconnects, 1u);
+}
+
 // --- no 65,535 ceiling, back-pressure, drain ----------------------------------------------
 
 TEST(Delivery, HundredThousandQos1QueuedOfflineAllArriveAfterConnect) {
