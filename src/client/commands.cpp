@@ -1,4 +1,5 @@
 // API commands: run one session command under the lock, then wake the loop.
+#include <optional>
 #include <vector>
 
 #include "client/config_map.hpp"
@@ -29,11 +30,17 @@ Result<PublishAccepted> Client::Impl::publish(std::string_view topic, std::strin
   if (!props.empty() && session.config().version != codec::ProtocolVersion::v5)
     return errc::not_supported_by_version;
   // Waiting on a loop thread would stop the very writes and acks that make room.
-  const bool can_wait = may_wait && !on_loop_thread();
-  const auto deadline = Clock::now() + config.network.timeout;
+  auto can_wait = [&] { return may_wait && !on_loop_thread(); };
+  // Read the clock for a deadline only when there is something to wait for: the hot path
+  // reads it once, for the session.
+  std::optional<Clock::time_point> deadline;
+  auto wait_deadline = [&] {
+    if (!deadline) deadline = Clock::now() + config.network.timeout;
+    return *deadline;
+  };
   if (state == ConnectionState::connected && over_send_limit_locked()) {
-    if (!can_wait) return errc::send_queue_full;
-    bool room = changed.wait_until(lock, deadline, [&] {
+    if (!can_wait()) return errc::send_queue_full;
+    bool room = changed.wait_until(lock, wait_deadline(), [&] {
       return !over_send_limit_locked() || state != ConnectionState::connected;
     });
     if (!room) return errc::send_queue_full;
@@ -42,12 +49,12 @@ Result<PublishAccepted> Client::Impl::publish(std::string_view topic, std::strin
   for (;;) {
     result = session.publish(message, Clock::now(), {options.store_when_offline});
     // A full outbox waits for acks (when asked to); running out of packet ids always does.
-    const bool wait =
-        can_wait && (result.error == session::errc::no_free_packet_id ||
-                     (result.error == session::errc::outbox_full && config.outbox.wait_when_full));
-    if (!wait) break;
+    if (!result.error) break;  // the hot path: no error_code comparisons
+    const bool full = result.error == session::errc::no_free_packet_id ||
+                      (result.error == session::errc::outbox_full && config.outbox.wait_when_full);
+    if (!full || !can_wait()) break;
     ++room_waiters;
-    const bool timed_out = changed.wait_until(lock, deadline) == std::cv_status::timeout;
+    const bool timed_out = changed.wait_until(lock, wait_deadline()) == std::cv_status::timeout;
     --room_waiters;
     if (timed_out) {
       result = session.publish(message, Clock::now(), {options.store_when_offline});
