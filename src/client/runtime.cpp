@@ -129,9 +129,9 @@ std::error_code Client::Impl::stop_gracefully(ReasonCode reason, const Propertie
   {
     std::lock_guard lock(mutex);
     if (!running) return errc::not_started;
-    if (stopping) return on_loop_thread() ? errc::stop_pending : errc::not_started;
     timeout = config.outbox.stop_drain_timeout;
   }
+  if (stopping_flag) return stop(reason, props);  // a stop is under way: join it
   if (on_loop_thread()) {
     // A handler cannot wait for the loop it runs on: the stop follows the drain there.
     drain(timeout, [weak = weak_from_this(), reason, props](std::error_code) {
