@@ -86,7 +86,8 @@ void BenchClient::wake() {
 
 void BenchClient::stop() {
   if (client_)
-    client_->stop(ReasonCode::normal_disconnection, fleet_.plan.connection.properties.disconnect);
+    client_->stop(discard, ReasonCode::normal_disconnection,
+                  fleet_.plan.connection.properties.disconnect);
 }
 
 void BenchClient::on_connected(const Connected& event) {

@@ -319,7 +319,7 @@ std::optional<ConnectionLoss> ToolClient::loss() const {
 }
 
 void ToolClient::disconnect() {
-  client_->stop(ReasonCode::normal_disconnection, disconnect_properties_);
+  client_->stop(discard, ReasonCode::normal_disconnection, disconnect_properties_);
 }
 
 }  // namespace portmqtt::tools

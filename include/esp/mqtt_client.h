@@ -69,15 +69,20 @@ typedef enum esp_mqtt_event_id_t {
                                 for a code the specification does not list for the packet
                                 (mosquitto's PUBACK 0x95 for a message above its
                                 message_size_limit). A QoS 2 message that a broker answers with
-                                PUBACK (RabbitMQ 3.x) is PUBLISHED at that PUBACK. */
+                                PUBACK (RabbitMQ 3.x) is PUBLISHED at that PUBACK.
+                                The message is never PUBLISHED without that answer: a QoS 2
+                                message already at PUBREC when the broker lost the session is
+                                reported by MQTT_EVENT_DELETED (its outcome is unknown). */
   MQTT_EVENT_DATA,         /*!< A message, or one fragment of a message larger than buffer.size:
                                 topic (first fragment only unless configured otherwise), data,
                                 data_len, current_data_offset, total_data_len, msg_id, qos,
                                 retain, dup. */
   MQTT_EVENT_BEFORE_CONNECT, /*!< Before every connection attempt; the handler may still change
                                   the configuration for that attempt. */
-  MQTT_EVENT_DELETED,        /*!< An unacknowledged outbox entry expired and was dropped (only when
-                                  enabled); msg_id is its id, 0 for a stored QoS 0 message. */
+  MQTT_EVENT_DELETED,        /*!< An unacknowledged outbox entry was dropped (only when enabled):
+                                  it expired, the broker lost the session (a QoS 2 message at
+                                  PUBREC: outcome unknown), or a later broker cannot take it;
+                                  msg_id is its id, 0 for a stored QoS 0 message. */
   MQTT_USER_EVENT,           /*!< Posted by esp_mqtt_dispatch_custom_event(); carries what the
                                   caller put in the event. */
 } esp_mqtt_event_id_t;
@@ -409,8 +414,13 @@ int esp_mqtt_client_unsubscribe(esp_mqtt_client_handle_t client, const char* top
  * @param len    payload length; 0 or less means strlen(data)
  * @param qos    0, 1 or 2
  * @param retain non-zero to retain
+ * The msg_id is the packet id, taken when the message is accepted, so at most 65,535 QoS 1/2
+ * messages can wait at once: with all of them taken, this waits for an acknowledgement to free
+ * one, like for send-queue room (at most network.timeout_ms, not in a handler), then returns
+ * -2. A full outbox (outbox_limit) returns -2 at once, as in ESP-MQTT.
+ *
  * @return message id (> 0) for QoS 1/2; 0 for QoS 0 sent; -1 on error or QoS 0 while
- *         disconnected; -2 if the outbox is full
+ *         disconnected; -2 if the outbox is full or no message id is free
  */
 int esp_mqtt_client_publish(esp_mqtt_client_handle_t client, const char* topic, const char* data,
                             int len, int qos, int retain);
@@ -421,7 +431,7 @@ int esp_mqtt_client_publish(esp_mqtt_client_handle_t client, const char* topic, 
  *
  * @param store  also keep QoS 0 messages (otherwise QoS 0 returns -1)
  * @return message id (> 0) for QoS 1/2; 0 for a stored QoS 0 message; -1 on error; -2 if the
- *         outbox is full
+ *         outbox is full or all 65,535 message ids are taken (never waits)
  */
 int esp_mqtt_client_enqueue(esp_mqtt_client_handle_t client, const char* topic, const char* data,
                             int len, int qos, int retain, bool store);

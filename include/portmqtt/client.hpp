@@ -8,28 +8,42 @@
 /// a time per client. Every member function is thread-safe and may be called from any thread,
 /// handlers included; stop() and the destructor behave differently on a loop thread (see
 /// there). Commands (publish, subscribe, ...) take a short lock around the protocol state,
-/// return their packet id at once, and wake the loop, which writes everything queued since its
-/// last write in one gather write.
+/// return at once, and wake the loop, which writes everything queued since its last write in
+/// one gather write.
+///
+/// Completions
+/// -----------
+/// publish, subscribe, unsubscribe, disconnect and drain take a completion token as their last
+/// argument (a callback, portmqtt::use_future, portmqtt::use_awaitable; see completion.hpp):
+///
+///   client.publish("t", "21.5", {.qos = QoS::exactly_once}, portmqtt::use_future).get();
+///
+/// Each completes exactly once and says how the operation ended. The global handlers
+/// (on_published, on_deleted, ...) keep receiving the same outcomes as events.
 ///
 /// Life cycle
 /// ----------
 ///   Client c{config};  c.on_message(...);  c.start();
 ///   ... connected / reconnecting on its own ...
-///   c.stop();   // or just destroy it
+///   c.stop();   // delivers what is queued first (bounded), then disconnects; or destroy it
 ///
 /// After start() the client connects, and reconnects after every loss (ReconnectConfig) until
 /// stop(). Every attempt emits BeforeConnect first; a failed attempt or a lost connection emits
 /// Disconnected (preceded by Error when something failed).
 #pragma once
 
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <system_error>
 
+#include "portmqtt/completion.hpp"
 #include "portmqtt/config.hpp"
 #include "portmqtt/error.hpp"
 #include "portmqtt/event.hpp"
@@ -70,6 +84,51 @@ struct Handlers {
   std::function<void(const Event&)> on_event;
 };
 
+/// What publish() hands back when it accepted a message.
+struct PublishAccepted {
+  /// Identifies the message in Published and Deleted events and its completion; 0 for a QoS 0
+  /// message written at once.
+  MessageHandle handle = 0;
+  /// The packet id, when the message already has one: always with
+  /// OutboxConfig::packet_id_on_accept (the ESP facade), otherwise only when it went in flight
+  /// during the call. 0 for QoS 0 and for a message that waits for the in-flight window.
+  PacketId packet_id = 0;
+};
+
+/// Counters and gauges of one client (Client::stats()). Counters run from construction.
+struct Stats {
+  std::uint64_t messages_out = 0;  ///< publishes accepted (publish/enqueue returned a handle)
+  std::uint64_t messages_in = 0;   ///< application messages received (whole, not fragments)
+  std::uint64_t bytes_out = 0;     ///< bytes written to the transport
+  std::uint64_t bytes_in = 0;      ///< bytes read from the transport
+  std::uint64_t reconnects = 0;    ///< connection attempts after the first of each start()
+  std::size_t in_flight = 0;       ///< QoS 1/2 messages sent, not yet acknowledged
+  std::size_t outbox_messages = 0;
+  std::size_t outbox_bytes = 0;
+  /// Bytes waiting to be written, the write in flight included (commands count topic and
+  /// payload plus a small header: an estimate until the loop encodes them).
+  std::size_t send_queue_bytes = 0;
+  /// The last acknowledged QoS 1/2 message: time from its (last) send to its PUBACK/PUBCOMP.
+  std::optional<std::chrono::nanoseconds> last_round_trip;
+};
+
+/// Selects stop(discard): drop what is queued instead of delivering it first.
+struct discard_t {
+  explicit discard_t() = default;
+};
+inline constexpr discard_t discard{};
+
+/// A type that is a completion token for operations of signature `Signature`.
+template <class Token, class Signature>
+concept CompletionToken = requires {
+  typename async_result<std::decay_t<Token>, Signature>::return_type;
+};
+
+using PublishSignature = void(std::error_code, PublishResult);
+using SubscribeSignature = void(std::error_code, SubscribeResult);
+using UnsubscribeSignature = void(std::error_code, UnsubscribeResult);
+using VoidSignature = void(std::error_code);
+
 /// An MQTT client connection to one broker: its threading and life cycle are described at
 /// the top of this file (client.hpp).
 class Client {
@@ -78,10 +137,12 @@ class Client {
   explicit Client(Config config);
   /// A client on a shared loop, which must outlive the client.
   Client(EventLoop& loop, Config config);
-  /// Stops the client (as stop(): DISCONNECT when connected) and releases it. From another
-  /// thread: blocks until the loop no longer uses the client. From a loop thread (inside a
-  /// handler): does not block; the shutdown finishes on the loop after the handler returns,
-  /// and no further handler of this client runs. Never deadlocks.
+  /// Stops the client and releases it. From another thread: as stop() — what is queued is
+  /// delivered first, for up to OutboxConfig::stop_drain_timeout (no handler runs meanwhile,
+  /// completions do), then DISCONNECT — and blocks until the loop no longer uses the client.
+  /// From a loop thread (inside a handler): as stop(discard), without blocking; the shutdown
+  /// finishes on the loop after the handler returns, and no further handler of this client
+  /// runs. Operations still pending complete with delivery_errc::stopped. Never deadlocks.
   ~Client();
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
@@ -118,16 +179,27 @@ class Client {
   /// created. Any thread, handlers included.
   std::error_code start();
 
-  /// Stops the client: sends DISCONNECT when connected (MQTT 5: with `reason` and
-  /// `properties`), closes the connection, drops the whole outbox (ESP-MQTT), and ends the
-  /// loop thread. Emits no event.
+  /// Stops the client gracefully: first waits until everything accepted so far has ended
+  /// (as drain(), for up to OutboxConfig::stop_drain_timeout; the connection keeps working
+  /// meanwhile), then as stop(discard). So a program that publishes and stops delivers its
+  /// messages when the broker is reachable within that time.
+  /// From a loop thread: returns errc::stop_pending at once; the drain and the stop continue
+  /// on the loop (events are delivered until the drain ends).
+  /// Fails with not_started when the client is not running.
+  std::error_code stop(ReasonCode reason = ReasonCode::normal_disconnection,
+                       const Properties& properties = {});
+
+  /// Stops the client at once (ESP-MQTT's esp_mqtt_client_stop): sends DISCONNECT when
+  /// connected (MQTT 5: with `reason` and `properties`), closes the connection, drops the
+  /// whole outbox, and ends the loop thread. Emits no event; every operation still pending
+  /// completes with delivery_errc::stopped.
   /// From a thread that is not a loop thread: returns when all of that is done (the DISCONNECT
   /// write is bounded by network.timeout).
   /// From a loop thread (a handler of this or another client on the same loop): does not
   /// wait; returns errc::stop_pending and the stop completes after the handler returns. Later
   /// events of this client are not delivered.
   /// Fails with not_started when the client is not running.
-  std::error_code stop(ReasonCode reason = ReasonCode::normal_disconnection,
+  std::error_code stop(discard_t, ReasonCode reason = ReasonCode::normal_disconnection,
                        const Properties& properties = {});
 
   /// Ends the wait between attempts and connects now. Works with auto-reconnect on or off.
@@ -140,6 +212,30 @@ class Client {
   /// offline). Fails with not_connected unless connected; not_started when stopped.
   std::error_code disconnect(ReasonCode reason = ReasonCode::normal_disconnection,
                              const Properties& properties = {});
+  /// Same, completing (void(std::error_code)) when the connection has closed: empty error,
+  /// or the error of the call (not_connected, not_started), or delivery_errc::stopped.
+  template <CompletionToken<VoidSignature> Token>
+  auto disconnect(ReasonCode reason, const Properties& properties, Token&& token) {
+    return async_initiate<VoidSignature>(
+        [&](detail::Callback<VoidSignature> done) {
+          start_disconnect(reason, properties, std::move(done));
+        },
+        std::forward<Token>(token));
+  }
+
+  /// Waits until every publish accepted before the call has ended (acknowledged, refused or
+  /// dropped) and everything queued has been written, for up to `timeout`. Completes
+  /// (void(std::error_code)) with an empty error, or delivery_errc::timed_out, or
+  /// delivery_errc::stopped. Any thread; completes at once when nothing is pending.
+  template <CompletionToken<VoidSignature> Token>
+  auto drain(Milliseconds timeout, Token&& token) {
+    return async_initiate<VoidSignature>(
+        [&](detail::Callback<VoidSignature> done) { start_drain(timeout, std::move(done)); },
+        std::forward<Token>(token));
+  }
+  /// drain() that blocks the calling thread. On a loop thread it would wait for itself:
+  /// fails at once with errc::invalid_state there (use the completion form).
+  std::error_code drain(Milliseconds timeout);
 
   /// Drops the connection without DISCONNECT (the broker publishes the will) and connects
   /// again at once, without the reconnect delay (ESP refresh_connection_after, on demand).
@@ -167,31 +263,71 @@ class Client {
 
   /// Publishes a message. QoS 0: sent when connected, else fails with not_connected (or is
   /// stored with options.store_when_offline). QoS 1/2: stored in the outbox and sent when the
-  /// broker's Receive Maximum allows, now or after the next connect; the completion is
-  /// reported by Published with the returned id. `properties` (MQTT 5) belong to this message
+  /// broker's Receive Maximum allows, now or after the next connect; the outcome is reported
+  /// by Published (or Deleted) with the returned handle. The packet id is bound when the
+  /// message goes in flight (OutboxConfig::packet_id_on_accept changes that), so the outbox
+  /// holds as many messages as its limits allow. `properties` (MQTT 5) belong to this message
   /// only: there is no one-shot state shared between calls.
   ///
-  /// Backpressure: when more than buffer.send_queue_limit bytes are waiting to be written,
-  /// waits for room up to network.timeout (not on a loop thread: there it fails at once).
-  /// Before start() and after stop() it behaves as offline (QoS 1/2 are kept; stop() and
-  /// start() clear the in-memory outbox, while a durable store keeps its messages). With a
-  /// durable store (OutboxConfig::store_path) the message is in the store when this returns,
-  /// committed to disk with StoreDurability::per_message. Returns the packet id (0 for QoS 0).
-  /// Fails with: not_connected, invalid_topic, invalid_qos, retain_not_available,
-  /// packet_too_large, topic_alias_invalid, not_supported_by_version, invalid_argument,
-  /// outbox_full, send_queue_full, store_full or store_failed (the message was not accepted;
-  /// what was accepted before is kept), or the error of opening the configured store.
-  /// The topic may be empty only with a Topic Alias property (MQTT 5) that a publish on this
-  /// connection, of any QoS, gave a topic; automatic aliases: SessionConfig::auto_topic_aliases.
-  Result<PacketId> publish(std::string_view topic, std::string_view payload,
-                           PublishOptions options = {}, const Properties& properties = {});
+  /// Back-pressure: when more than buffer.send_queue_limit bytes are waiting to be written, or
+  /// the outbox is at a limit (OutboxConfig::limit_bytes / limit_messages, with
+  /// wait_when_full), waits for room up to network.timeout, then fails with send_queue_full /
+  /// outbox_full. On a loop thread it never waits: it fails at once.
+  /// Before start() and after stop() it behaves as offline (QoS 1/2 are kept; a durable
+  /// store keeps its messages across stop() and start()). With a durable store
+  /// (OutboxConfig::store_path) the message is in the store when this returns, committed to
+  /// disk with StoreDurability::per_message. Fails with: not_connected, invalid_topic,
+  /// invalid_qos, retain_not_available, packet_too_large, topic_alias_invalid,
+  /// not_supported_by_version, invalid_argument, outbox_full, send_queue_full, store_full or
+  /// store_failed (the message was not accepted; what was accepted before is kept), or the
+  /// error of opening the configured store. The topic may be empty only with a Topic Alias
+  /// property (MQTT 5) that a publish on this connection, of any QoS, gave a topic; automatic
+  /// aliases: SessionConfig::auto_topic_aliases.
+  Result<PublishAccepted> publish(std::string_view topic, std::string_view payload,
+                                  PublishOptions options = {}, const Properties& properties = {});
   /// Same, taking the message's topic, payload, QoS, retain and properties.
-  Result<PacketId> publish(const Message& message);
+  Result<PublishAccepted> publish(const Message& message);
 
-  /// Like publish() but never waits: a full send queue fails at once with send_queue_full.
-  /// (ESP's enqueue additionally requires store=true for QoS 0; the facade does that.)
-  Result<PacketId> enqueue(std::string_view topic, std::string_view payload,
-                           PublishOptions options = {}, const Properties& properties = {});
+  /// publish() with a completion (void(std::error_code, PublishResult)): it runs once the
+  /// message has ended — acknowledged (empty error; QoS 0: written to the connection or handed
+  /// to it), refused by the broker, expired, dropped with a lost session, outcome unknown,
+  /// not deliverable, stopped — or at once, inside the call, when publish() fails (with the
+  /// same errors as above). Waits for room like publish().
+  template <CompletionToken<PublishSignature> Token>
+  auto publish(std::string_view topic, std::string_view payload, PublishOptions options,
+               const Properties& properties, Token&& token) {
+    return async_initiate<PublishSignature>(
+        [&](detail::Callback<PublishSignature> done) {
+          start_publish(topic, payload, options, properties, true, std::move(done));
+        },
+        std::forward<Token>(token));
+  }
+  template <CompletionToken<PublishSignature> Token>
+  auto publish(std::string_view topic, std::string_view payload, PublishOptions options,
+               Token&& token) {
+    return publish(topic, payload, options, Properties{}, std::forward<Token>(token));
+  }
+  template <CompletionToken<PublishSignature> Token>
+  auto publish(const Message& message, Token&& token) {
+    return publish(message.topic, message.payload, {message.qos, message.retain, false},
+                   message.properties, std::forward<Token>(token));
+  }
+
+  /// Like publish() but never waits: a full send queue fails at once with send_queue_full, a
+  /// full outbox with outbox_full. (ESP's enqueue additionally requires store=true for QoS 0;
+  /// the facade does that.)
+  Result<PublishAccepted> enqueue(std::string_view topic, std::string_view payload,
+                                  PublishOptions options = {}, const Properties& properties = {});
+  /// enqueue() with a completion, as publish() has.
+  template <CompletionToken<PublishSignature> Token>
+  auto enqueue(std::string_view topic, std::string_view payload, PublishOptions options,
+               const Properties& properties, Token&& token) {
+    return async_initiate<PublishSignature>(
+        [&](detail::Callback<PublishSignature> done) {
+          start_publish(topic, payload, options, properties, false, std::move(done));
+        },
+        std::forward<Token>(token));
+  }
 
   /// Subscribes to one filter. Needs a connection. Subscribed follows with the returned id.
   /// A shared subscription is the filter `$share/<group>/<filter>`: the broker gives each
@@ -205,6 +341,25 @@ class Client {
   /// Subscribes to several filters in one SUBSCRIBE (non-empty span).
   Result<PacketId> subscribe(std::span<const Subscription> subscriptions,
                              const Properties& properties = {});
+  /// subscribe() with a completion (void(std::error_code, SubscribeResult)): runs with the
+  /// SUBACK (delivery_errc::refused when it refuses a filter), with delivery_errc::session_lost
+  /// when the connection ends first, stopped, or at once with the errors above.
+  template <CompletionToken<SubscribeSignature> Token>
+  auto subscribe(std::string_view filter, SubscribeOptions options, const Properties& properties,
+                 Token&& token) {
+    const Subscription one{filter, options};
+    return subscribe(std::span<const Subscription>{&one, 1}, properties,
+                     std::forward<Token>(token));
+  }
+  template <CompletionToken<SubscribeSignature> Token>
+  auto subscribe(std::span<const Subscription> subscriptions, const Properties& properties,
+                 Token&& token) {
+    return async_initiate<SubscribeSignature>(
+        [&](detail::Callback<SubscribeSignature> done) {
+          start_subscribe(subscriptions, properties, std::move(done));
+        },
+        std::forward<Token>(token));
+  }
 
   /// Unsubscribes from one filter. Needs a connection. Unsubscribed follows.
   /// Fails with: not_connected, invalid_topic, not_supported_by_version.
@@ -212,6 +367,21 @@ class Client {
   /// Unsubscribes from several filters in one UNSUBSCRIBE (non-empty span).
   Result<PacketId> unsubscribe(std::span<const std::string_view> filters,
                                const Properties& properties = {});
+  /// unsubscribe() with a completion (void(std::error_code, UnsubscribeResult)), as subscribe.
+  template <CompletionToken<UnsubscribeSignature> Token>
+  auto unsubscribe(std::string_view filter, const Properties& properties, Token&& token) {
+    return unsubscribe(std::span<const std::string_view>{&filter, 1}, properties,
+                       std::forward<Token>(token));
+  }
+  template <CompletionToken<UnsubscribeSignature> Token>
+  auto unsubscribe(std::span<const std::string_view> filters, const Properties& properties,
+                   Token&& token) {
+    return async_initiate<UnsubscribeSignature>(
+        [&](detail::Callback<UnsubscribeSignature> done) {
+          start_unsubscribe(filters, properties, std::move(done));
+        },
+        std::forward<Token>(token));
+  }
 
   /// MQTT 5: sends AUTH (continue authentication, or re-authenticate when connected).
   /// Fails with not_connected, not_supported_by_version, invalid_argument.
@@ -237,6 +407,8 @@ class Client {
   ServerCapabilities server() const;
   /// Protocol version of the current configuration.
   ProtocolVersion protocol_version() const;
+  /// A snapshot of the counters and gauges (takes the client's lock briefly). Any thread.
+  Stats stats() const;
 
   // --- the durable outbox store -------------------------------------------------------------
 
@@ -251,6 +423,17 @@ class Client {
   std::string store_status() const;
 
  private:
+  void start_publish(std::string_view topic, std::string_view payload, PublishOptions options,
+                     const Properties& properties, bool may_wait,
+                     detail::Callback<PublishSignature> done);
+  void start_subscribe(std::span<const Subscription> subscriptions, const Properties& properties,
+                       detail::Callback<SubscribeSignature> done);
+  void start_unsubscribe(std::span<const std::string_view> filters, const Properties& properties,
+                         detail::Callback<UnsubscribeSignature> done);
+  void start_disconnect(ReasonCode reason, const Properties& properties,
+                        detail::Callback<VoidSignature> done);
+  void start_drain(Milliseconds timeout, detail::Callback<VoidSignature> done);
+
   struct Impl;
   std::shared_ptr<Impl> impl_;
 };

@@ -9,7 +9,9 @@
 ///   };
 ///
 /// Defaults follow ESP-MQTT where it has one (keep-alive 120 s, network timeout 10 s,
-/// reconnect every 10 s, outbox expiry 30 s, retransmit 1 s on MQTT 3.x).
+/// retransmit 1 s on MQTT 3.x), except where ESP's would lose messages or time silently: the
+/// outbox never expires (ESP: 30 s) and reconnecting starts after 100 ms and backs off with
+/// jitter up to 500 ms (ESP: every 10 s). The ESP facade sets ESP's own values.
 #pragma once
 
 #include <chrono>
@@ -152,16 +154,19 @@ struct SessionConfig {
   bool resubscribe_on_session_lost = true;
 };
 
-/// When to try again after a connection ends.
+/// When to try again after a connection ends. The defaults come back fast: 100 ms after a
+/// loss, then doubling with +-20 % jitter up to 500 ms, so a client is back within about half a
+/// second of its broker (ESP-MQTT: a fixed 10 s, which the ESP facade keeps).
 struct ReconnectConfig {
   bool enabled = true;  ///< false: stay in waiting_reconnect until Client::reconnect()
   /// Delay before the next attempt (the first delay when back-off is on).
-  Milliseconds interval{10'000};
+  Milliseconds interval{100};
   /// Grow the delay after every failed attempt: interval * multiplier^n, capped at
-  /// max_interval, each delay randomised by +-jitter. Reset by a successful CONNACK.
-  bool exponential_backoff = false;
+  /// max_interval, each delay randomised by +-jitter (never above max_interval). Reset by a
+  /// successful CONNACK.
+  bool exponential_backoff = true;
   double multiplier = 2.0;
-  Milliseconds max_interval{300'000};
+  Milliseconds max_interval{500};
   double jitter = 0.2;  ///< fraction of the delay, 0..1
   /// A CONNACK refusal that retrying cannot fix (is_fatal_refusal(): bad user name or
   /// password, not authorized, client id not valid, banned, unsupported protocol version, bad
@@ -182,7 +187,7 @@ struct TcpKeepAliveConfig {
 /// How the connection is made and kept: timeouts, reconnects, TCP options, the local address.
 struct NetworkConfig {
   /// Bounds the TCP connect (DNS included), the CONNACK wait, and how long publish() waits
-  /// for room in a full send queue.
+  /// for room in a full send queue or outbox.
   Milliseconds timeout{10'000};
   ReconnectConfig reconnect;
   /// Non-zero: after the connection has been up this long, drop it without DISCONNECT (the
@@ -246,7 +251,8 @@ enum class StoreDurability : std::uint8_t {
 };
 
 /// The outbox holds QoS 1/2 publishes until they are acknowledged, and QoS 0 ones stored
-/// while offline.
+/// while offline. Without limits it holds as many messages as memory allows (set a limit for
+/// bounded memory: publish() then waits for room instead of failing).
 ///
 /// With store_path set it is kept in an SQLite file as well, and a client started again with
 /// the same file (and client id, with a persistent session: SessionConfig::clean_start false)
@@ -254,10 +260,24 @@ enum class StoreDurability : std::uint8_t {
 /// acknowledged with PUBREC) and what was queued, in order. The file is locked while the client
 /// exists; stop() keeps its records (the in-memory outbox is dropped by stop()).
 struct OutboxConfig {
-  std::size_t limit_bytes = 0;     ///< 0: unlimited; beyond it commands fail with outbox_full
-  std::size_t limit_messages = 0;  ///< 0: unlimited
-  /// Items older than this are dropped and reported with a Deleted event. Zero: never.
-  Milliseconds expiry{30'000};
+  /// 0: unlimited. At the limit publish() waits for room (wait_when_full) and enqueue() fails
+  /// at once with outbox_full.
+  std::size_t limit_bytes = 0;
+  std::size_t limit_messages = 0;  ///< 0: unlimited; as limit_bytes
+  /// Whether publish() waits (up to network.timeout) for room in a full outbox. False: it
+  /// fails at once with outbox_full (ESP-MQTT's -2).
+  bool wait_when_full = true;
+  /// Items older than this are dropped and reported with a Deleted event (and their
+  /// completion, delivery_errc::expired). Zero: never (the default; ESP-MQTT: 30 s).
+  Milliseconds expiry{0};
+  /// True: a QoS 1/2 publish takes its packet id when publish() accepts it (ESP-MQTT's msg_id
+  /// contract, used by the ESP facade); then at most 65,535 such messages wait at once, and
+  /// publish() waits for an id like for room. False (default): the id is bound when the
+  /// message goes in flight, and only the limits above bound the outbox.
+  bool packet_id_on_accept = false;
+  /// How long stop() (and the destructor) waits for what is queued to be delivered before it
+  /// disconnects and drops the rest.
+  Milliseconds stop_drain_timeout{10'000};
   /// When the broker reports no session after a reconnect: true resends what is queued as
   /// new messages (ESP-MQTT), false drops it with Deleted events.
   bool resend_after_lost_session = true;

@@ -118,6 +118,7 @@ class [[nodiscard]] Result {
     return value_;
   }
   const T& operator*() const noexcept { return value_; }
+  const T* operator->() const noexcept { return &value_; }
   T value_or(T fallback) const { return error_ ? std::move(fallback) : value_; }
   /// Empty when this holds a value.
   std::error_code error() const noexcept { return error_; }

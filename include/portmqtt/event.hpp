@@ -17,6 +17,7 @@
 #include <variant>
 #include <vector>
 
+#include "portmqtt/completion.hpp"
 #include "portmqtt/message.hpp"
 #include "portmqtt/properties.hpp"
 #include "portmqtt/reason_code.hpp"
@@ -96,6 +97,7 @@ struct Disconnected {
 /// never the connection, and it is not resent. A failure code the specification does not
 /// list for PUBACK/PUBREC counts the same (mosquitto answers a PUBLISH above its
 /// message_size_limit with PUBACK 0x95, Packet too large). See README "Broker deviations".
+/// Never without the broker's answer on this session (a QoS 2 message whose outcome became unknown is reported by Deleted).
 struct Published {
   PacketId packet_id = 0;
   QoS qos = QoS::at_least_once;
@@ -104,6 +106,7 @@ struct Published {
   /// True for a QoS 2 message the broker acknowledged with PUBACK, as RabbitMQ 3.x does: it
   /// took the message at QoS 1, so it has it at least once, not exactly once.
   bool downgraded = false;
+  MessageHandle handle = 0;  ///< what publish() returned (PublishAccepted::handle)
 };
 
 /// SUBACK for a subscribe() call.
@@ -196,15 +199,24 @@ struct Error {
 /// What kind of outbox item a Deleted event reports.
 enum class DeletedKind : std::uint8_t { publish, subscribe, unsubscribe };
 
-/// An outbox item expired (OutboxConfig::expiry) before it was acknowledged, or was dropped
-/// because the broker lost the session (OutboxConfig::resend_after_lost_session = false), or
-/// its outcome cannot be known (see outcome_unknown).
+/// Why an item was deleted (the completion carries the matching delivery_errc).
+enum class DeletedReason : std::uint8_t {
+  expired,          ///< older than OutboxConfig::expiry
+  session_lost,     ///< the broker lost the session (resend_after_lost_session = false), or
+                    ///< the connection ended before a SUBACK/UNSUBACK
+  not_deliverable,  ///< the broker of a later connection cannot take it
+  outcome_unknown,  ///< QoS 2 at PUBREC when the broker lost the session: fate unknown
+};
+
+/// An outbox item ended without an acknowledgement: it expired (OutboxConfig::expiry), the
+/// broker lost the session (OutboxConfig::resend_after_lost_session = false, or a QoS 2
+/// message already at PUBREC), a later broker cannot take it, or a SUBSCRIBE/UNSUBSCRIBE lost
+/// its connection before the ack.
 struct Deleted {
-  PacketId packet_id = 0;  ///< 0 for a stored QoS 0 message
+  PacketId packet_id = 0;  ///< 0 for a stored QoS 0 message or one that never went out
   DeletedKind kind = DeletedKind::publish;
-  /// A QoS 2 message the broker had acknowledged with PUBREC when it lost the session: it may
-  /// or may not have been delivered. Never reported as Published.
-  bool outcome_unknown = false;
+  DeletedReason reason = DeletedReason::expired;
+  MessageHandle handle = 0;  ///< publishes: what publish() returned; 0 otherwise
 };
 
 /// MQTT 5 AUTH from the broker (enhanced authentication). Answer with Client::auth().

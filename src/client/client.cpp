@@ -1,6 +1,8 @@
 // portmqtt::Client: the public face, forwarding to Client::Impl.
 #include "portmqtt/client.hpp"
 
+#include <future>
+
 #include <boost/asio/post.hpp>
 
 #include "client/convert.hpp"
@@ -46,6 +48,10 @@ std::error_code Client::start() {
 }
 
 std::error_code Client::stop(ReasonCode reason, const Properties& properties) {
+  return impl_->stop_gracefully(reason, properties);
+}
+
+std::error_code Client::stop(discard_t, ReasonCode reason, const Properties& properties) {
   return impl_->stop(reason, properties);
 }
 
@@ -74,19 +80,63 @@ Config Client::config() const {
   return impl_->config;
 }
 
-Result<PacketId> Client::publish(std::string_view topic, std::string_view payload,
-                                 PublishOptions options, const Properties& properties) {
+Result<PublishAccepted> Client::publish(std::string_view topic, std::string_view payload,
+                                        PublishOptions options, const Properties& properties) {
   return impl_->publish(topic, payload, options, properties, true);
 }
 
-Result<PacketId> Client::publish(const Message& message) {
+Result<PublishAccepted> Client::publish(const Message& message) {
   return impl_->publish(message.topic, message.payload, {message.qos, message.retain, false},
                         message.properties, true);
 }
 
-Result<PacketId> Client::enqueue(std::string_view topic, std::string_view payload,
-                                 PublishOptions options, const Properties& properties) {
+Result<PublishAccepted> Client::enqueue(std::string_view topic, std::string_view payload,
+                                        PublishOptions options, const Properties& properties) {
   return impl_->publish(topic, payload, options, properties, false);
+}
+
+void Client::start_publish(std::string_view topic, std::string_view payload, PublishOptions options,
+                           const Properties& properties, bool may_wait,
+                           detail::Callback<PublishSignature> done) {
+  auto accepted = impl_->publish(topic, payload, options, properties, may_wait, &done);
+  if (!accepted) {
+    PublishResult result;
+    result.qos = options.qos;
+    return done(accepted.error(), std::move(result));
+  }
+  // Still here: nothing waits for it (QoS 0 written at once), so it has ended.
+  if (done) done(std::error_code{}, PublishResult{.handle = accepted->handle, .qos = options.qos});
+}
+
+void Client::start_subscribe(std::span<const Subscription> subscriptions,
+                             const Properties& properties,
+                             detail::Callback<SubscribeSignature> done) {
+  auto id = impl_->subscribe(subscriptions, properties, &done);
+  if (!id) done(id.error(), SubscribeResult{});
+}
+
+void Client::start_unsubscribe(std::span<const std::string_view> filters,
+                               const Properties& properties,
+                               detail::Callback<UnsubscribeSignature> done) {
+  auto id = impl_->unsubscribe(filters, properties, &done);
+  if (!id) done(id.error(), UnsubscribeResult{});
+}
+
+void Client::start_disconnect(ReasonCode reason, const Properties& properties,
+                              detail::Callback<VoidSignature> done) {
+  if (auto ec = impl_->disconnect(reason, properties, &done)) done(ec);
+}
+
+void Client::start_drain(Milliseconds timeout, detail::Callback<VoidSignature> done) {
+  impl_->drain(timeout, std::move(done));
+}
+
+std::error_code Client::drain(Milliseconds timeout) {
+  if (impl_->on_loop_thread()) return errc::invalid_state;
+  std::promise<std::error_code> promise;
+  auto result = promise.get_future();
+  impl_->drain(timeout, [&promise](std::error_code ec) { promise.set_value(ec); });
+  return result.get();
 }
 
 Result<PacketId> Client::subscribe(std::string_view filter, SubscribeOptions options,
@@ -148,6 +198,17 @@ std::string Client::client_id() const {
 ServerCapabilities Client::server() const {
   std::lock_guard lock(impl_->mutex);
   return detail::from_session(impl_->session.server());
+}
+
+Stats Client::stats() const {
+  std::lock_guard lock(impl_->mutex);
+  Stats s = impl_->counters;
+  s.in_flight = impl_->session.in_flight();
+  s.outbox_messages = impl_->session.outbox_messages();
+  s.outbox_bytes = impl_->session.outbox_bytes();
+  s.send_queue_bytes = impl_->writing_bytes + impl_->queued_estimate;
+  s.last_round_trip = impl_->session.last_ack_rtt();
+  return s;
 }
 
 ProtocolVersion Client::protocol_version() const {

@@ -1,4 +1,5 @@
 // API commands: run one session command under the lock, then wake the loop.
+#include <optional>
 #include <vector>
 
 #include "client/config_map.hpp"
@@ -9,9 +10,17 @@
 
 namespace portmqtt {
 
-Result<PacketId> Client::Impl::publish(std::string_view topic, std::string_view payload,
-                                       PublishOptions options, const Properties& props,
-                                       bool may_wait) {
+namespace {
+
+bool is_outbox_full(std::error_code ec) {
+  return ec == session::errc::outbox_full || ec == session::errc::no_free_packet_id;
+}
+
+}  // namespace
+
+Result<PublishAccepted> Client::Impl::publish(std::string_view topic, std::string_view payload,
+                                              PublishOptions options, const Properties& props,
+                                              bool may_wait, detail::PublishDone* done) {
   codec::Publish message;
   message.topic = topic;
   message.payload = payload;
@@ -22,24 +31,55 @@ Result<PacketId> Client::Impl::publish(std::string_view topic, std::string_view 
   if (!props.empty() && session.config().version != codec::ProtocolVersion::v5)
     return errc::not_supported_by_version;
   if (store_error) return store_error;  // the configured store is not open: keep nothing
+  // Waiting on a loop thread would stop the very writes and acks that make room.
+  auto can_wait = [&] { return may_wait && !on_loop_thread(); };
+  // Read the clock for a deadline only when there is something to wait for: the hot path
+  // reads it once, for the session.
+  std::optional<Clock::time_point> deadline;
+  auto wait_deadline = [&] {
+    if (!deadline) deadline = Clock::now() + config.network.timeout;
+    return *deadline;
+  };
   if (state == ConnectionState::connected && over_send_limit_locked()) {
-    // Waiting on a loop thread would stop the very writes that make room.
-    if (!may_wait || on_loop_thread()) return errc::send_queue_full;
-    bool room = changed.wait_for(lock, config.network.timeout, [&] {
+    if (!can_wait()) return errc::send_queue_full;
+    bool room = changed.wait_until(lock, wait_deadline(), [&] {
       return !over_send_limit_locked() || state != ConnectionState::connected;
     });
     if (!room) return errc::send_queue_full;
   }
-  auto result = session.publish(message, Clock::now(), {options.store_when_offline});
-  if (!result) return detail::to_public_error(result.error);
+  session::CommandResult result;
+  for (;;) {
+    result = session.publish(message, Clock::now(), {options.store_when_offline});
+    // A full outbox waits for acks (when asked to); running out of packet ids always does.
+    if (!result.error) break;  // the hot path: no error_code comparisons
+    const bool full = result.error == session::errc::no_free_packet_id ||
+                      (result.error == session::errc::outbox_full && config.outbox.wait_when_full);
+    if (!full || !can_wait()) break;
+    ++room_waiters;
+    const bool timed_out = changed.wait_until(lock, wait_deadline()) == std::cv_status::timeout;
+    --room_waiters;
+    if (timed_out) {
+      result = session.publish(message, Clock::now(), {options.store_when_offline});
+      break;
+    }
+  }
+  if (!result) {
+    if (is_outbox_full(result.error)) return errc::outbox_full;
+    return detail::to_public_error(result.error);
+  }
+  if (done && result.handle != 0) {
+    completions.publishes.emplace(result.handle, std::move(*done));
+    *done = {};
+  }
   queued_estimate += topic.size() + payload.size() + 8;
+  ++counters.messages_out;
   lock.unlock();
   wake();
-  return result.packet_id;
+  return PublishAccepted{result.handle, result.packet_id};
 }
 
 Result<PacketId> Client::Impl::subscribe(std::span<const Subscription> subs,
-                                         const Properties& props) {
+                                         const Properties& props, detail::SubscribeDone* done) {
   if (subs.empty()) return errc::invalid_argument;
   const std::vector<codec::Subscription> list = detail::to_codec_subscriptions(subs);
   const codec::Properties codec_props = detail::to_codec_view(props);
@@ -47,34 +87,102 @@ Result<PacketId> Client::Impl::subscribe(std::span<const Subscription> subs,
   auto result = session.subscribe(list, codec_props, Clock::now());
   if (!result) return detail::to_public_error(result.error);
   subscriptions.subscribed(subs, props);
+  if (done) completions.subscribes.insert_or_assign(result.packet_id, std::move(*done));
   lock.unlock();
   wake();
   return result.packet_id;
 }
 
 Result<PacketId> Client::Impl::unsubscribe(std::span<const std::string_view> filters,
-                                           const Properties& props) {
+                                           const Properties& props, detail::UnsubscribeDone* done) {
   if (filters.empty()) return errc::invalid_argument;
   const codec::Properties codec_props = detail::to_codec_view(props);
   std::unique_lock lock(mutex);
   auto result = session.unsubscribe(filters, codec_props, Clock::now());
   if (!result) return detail::to_public_error(result.error);
   subscriptions.unsubscribed(filters);
+  if (done) completions.unsubscribes.insert_or_assign(result.packet_id, std::move(*done));
   lock.unlock();
   wake();
   return result.packet_id;
 }
 
-std::error_code Client::Impl::disconnect(ReasonCode reason, const Properties& props) {
+std::error_code Client::Impl::disconnect(ReasonCode reason, const Properties& props,
+                                         detail::VoidDone* done) {
   const codec::Properties codec_props = detail::to_codec_view(props);
   std::unique_lock lock(mutex);
   if (!running || stopping) return errc::not_started;
   if (state != ConnectionState::connected) return errc::not_connected;
   if (auto ec = session.disconnect(detail::to_codec(reason), codec_props, Clock::now()))
     return detail::to_public_error(ec);
+  if (done) completions.disconnects.push_back(std::move(*done));
   lock.unlock();
   wake();
   return {};
+}
+
+// --- drain ------------------------------------------------------------------------------------
+
+bool Client::Impl::drained_locked() const {
+  return !write_in_flight && !session.has_output();
+}
+
+void Client::Impl::drain(Milliseconds timeout, detail::VoidDone done) {
+  std::unique_lock lock(mutex);
+  const std::uint64_t through = session.last_handle();
+  if (session.settled_through(through) && drained_locked()) {
+    lock.unlock();
+    return done(std::error_code{});
+  }
+  detail::DrainWaiter& waiter = completions.drains.emplace_back();
+  waiter.id = completions.next_drain_id++;
+  waiter.through = through;
+  waiter.done = std::move(done);
+  waiter.timer = std::make_unique<boost::asio::steady_timer>(strand);
+  waiter.timer->expires_after(timeout);
+  waiter.timer->async_wait([weak = weak_from_this(), id = waiter.id](boost::system::error_code ec) {
+    if (ec) return;
+    if (auto self = weak.lock()) self->on_drain_timeout(id);
+  });
+}
+
+void Client::Impl::check_drains_locked() {
+  if (completions.drains.empty()) return;
+  const bool written = drained_locked();
+  std::erase_if(completions.drains, [&](detail::DrainWaiter& waiter) {
+    if (!written || !session.settled_through(waiter.through)) return false;
+    waiter.timer->cancel();
+    ready.emplace_back([done = std::move(waiter.done)]() mutable { done(std::error_code{}); });
+    return true;
+  });
+}
+
+void Client::Impl::on_drain_timeout(std::uint64_t id) {
+  {
+    std::lock_guard lock(mutex);
+    std::erase_if(completions.drains, [&](detail::DrainWaiter& waiter) {
+      if (waiter.id != id) return false;
+      ready.emplace_back([done = std::move(waiter.done)]() mutable {
+        done(make_error_code(delivery_errc::timed_out));
+      });
+      return true;
+    });
+  }
+  run_ready();
+}
+
+void Client::Impl::run_ready() {
+  // A completion may call the client again and make more completions due.
+  while (!ready.empty()) {
+    std::vector<detail::Ready> batch = std::move(ready);
+    ready.clear();
+    for (detail::Ready& done : batch) {
+      try {
+        done();
+      } catch (...) {  // a throwing completion must not end the loop thread
+      }
+    }
+  }
 }
 
 std::error_code Client::Impl::auth(ReasonCode reason, const Properties& props) {

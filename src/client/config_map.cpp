@@ -117,6 +117,7 @@ session::Config to_session_config(const Config& config, const Target& target) {
   if (s.max_inflight == 0)
     s.max_inflight = config.session.protocol_version == ProtocolVersion::v5 ? 65535 : 20;
   s.outbox_expiry = config.outbox.expiry;
+  s.packet_id_on_accept = config.outbox.packet_id_on_accept;
   s.outbox_limit_bytes = config.outbox.limit_bytes;
   s.outbox_limit_messages = config.outbox.limit_messages;
   s.lost_session_policy = config.outbox.resend_after_lost_session

@@ -93,6 +93,8 @@ errc from_session_errc(session::errc e) {
       return errc::connection_refused;
     case S::server_disconnected:
       return errc::server_disconnected;
+    case S::no_free_packet_id:
+      return errc::outbox_full;
   }
   return errc::protocol_error;
 }

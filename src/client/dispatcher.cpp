@@ -79,6 +79,21 @@ DeletedKind deleted_kind(codec::PacketType type) {
   }
 }
 
+DeletedReason deleted_reason(session::DropReason why) {
+  switch (why) {
+    case session::DropReason::expired:
+      return DeletedReason::expired;
+    case session::DropReason::session_lost:
+    case session::DropReason::connection_lost:
+      return DeletedReason::session_lost;
+    case session::DropReason::not_deliverable:
+      return DeletedReason::not_deliverable;
+    case session::DropReason::outcome_unknown:
+      return DeletedReason::outcome_unknown;
+  }
+  return DeletedReason::expired;
+}
+
 }  // namespace
 
 std::shared_ptr<const Handlers> Client::Impl::current_handlers() const {
@@ -107,8 +122,7 @@ void Client::Impl::emit(const UserEvent& e) {
 }
 
 void Client::Impl::dispatch(std::vector<PendingEvent>& events) {
-  if (events.empty()) return;
-  if (delivering()) {
+  if (!events.empty() && delivering()) {
     auto hs = current_handlers();
     for (PendingEvent& p : events) {
       if (!delivering()) break;  // a handler stopped or destroyed the client
@@ -116,6 +130,7 @@ void Client::Impl::dispatch(std::vector<PendingEvent>& events) {
     }
   }
   events.clear();
+  run_ready();  // completions run even when handlers no longer do (stop, destruction)
 }
 
 void Client::Impl::dispatch_one(PendingEvent& p, const Handlers& hs) {
@@ -142,14 +157,15 @@ void Client::Impl::dispatch_one(PendingEvent& p, const Handlers& hs) {
         } else if constexpr (std::is_same_v<E, session::MessageReceived>) {
           dispatch_message(e, props, hs);
         } else if constexpr (std::is_same_v<E, session::PublishCompleted>) {
+          if (e.qos == codec::QoS::at_most_once) return;  // a stored QoS 0 message went out
           deliver(hs, Published{e.packet_id, detail::from_codec(e.qos),
-                                detail::from_codec(e.reason), props, e.downgraded});
+                                detail::from_codec(e.reason), props, e.downgraded, e.handle});
         } else if constexpr (std::is_same_v<E, session::SubscribeCompleted>) {
           deliver(hs, Subscribed{e.packet_id, to_public_reasons(e.reasons), props});
         } else if constexpr (std::is_same_v<E, session::UnsubscribeCompleted>) {
           deliver(hs, Unsubscribed{e.packet_id, to_public_reasons(e.reasons), props});
         } else if constexpr (std::is_same_v<E, session::MessageExpired>) {
-          deliver(hs, Deleted{e.packet_id, deleted_kind(e.type), e.outcome_unknown});
+          deliver(hs, Deleted{e.packet_id, deleted_kind(e.type), deleted_reason(e.why), e.handle});
         } else if constexpr (std::is_same_v<E, session::AuthReceived>) {
           deliver(hs, AuthReceived{detail::from_codec(e.reason), props});
         } else if constexpr (std::is_same_v<E, session::ErrorOccurred>) {

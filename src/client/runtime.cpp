@@ -2,6 +2,8 @@
 #include "client/runtime.hpp"
 
 #include <cerrno>
+#include <future>
+#include <string>
 
 #include <boost/asio/post.hpp>
 
@@ -94,6 +96,7 @@ std::error_code Client::Impl::start() {
     }
   }
   running = true;
+  first_attempt = true;
   stopping = false;
   stopping_flag = false;
   state = ConnectionState::connecting;
@@ -128,9 +131,46 @@ std::error_code Client::Impl::stop(ReasonCode reason, const Properties& props) {
   return {};
 }
 
+std::error_code Client::Impl::stop_gracefully(ReasonCode reason, const Properties& props) {
+  Milliseconds timeout;
+  {
+    std::lock_guard lock(mutex);
+    if (!running) return errc::not_started;
+    timeout = config.outbox.stop_drain_timeout;
+  }
+  if (stopping_flag) return stop(reason, props);  // a stop is under way: join it
+  if (on_loop_thread()) {
+    // A handler cannot wait for the loop it runs on: the stop follows the drain there.
+    drain(timeout, [weak = weak_from_this(), reason, props](std::error_code) {
+      if (auto self = weak.lock()) (void)self->stop(reason, props);
+    });
+    return errc::stop_pending;
+  }
+  std::promise<void> drained;
+  std::future<void> done = drained.get_future();
+  drain(timeout, [&drained](std::error_code) { drained.set_value(); });
+  done.wait();
+  return stop(reason, props);
+}
+
 void Client::Impl::release_from_destructor() {
   destroyed = true;
-  (void)stop(ReasonCode::normal_disconnection, {});
+  if (on_loop_thread()) {
+    (void)stop(ReasonCode::normal_disconnection, {});
+  } else {
+    (void)stop_gracefully(ReasonCode::normal_disconnection, {});
+  }
+  {
+    // A client that never ran still owes completions for what it accepted.
+    std::unique_lock lock(mutex);
+    if (!running && !completions.empty()) {
+      std::vector<detail::Ready> owed;
+      completions.fail_all(make_error_code(delivery_errc::stopped), owed);
+      lock.unlock();
+      for (detail::Ready& done : owed)
+        done();
+    }
+  }
   if (own_loop && !on_loop_thread()) {
     std::lock_guard life(lifecycle_mutex);
     core->work.reset();
@@ -148,17 +188,21 @@ void Client::Impl::begin_stop() {
 }
 
 void Client::Impl::finish_stop() {
-  std::lock_guard lock(mutex);
-  // A durable store keeps its messages across stop() and start(), as across a restart.
-  if (!session.durable()) session.clear_outbox();
-  subscriptions.clear();
-  armed_deadline.reset();
-  session_timer.cancel();
-  running = false;
-  stopping = false;
-  state = ConnectionState::stopped;
-  if (own_loop) core->work.reset();
-  changed.notify_all();
+  {
+    std::lock_guard lock(mutex);
+    // A durable store keeps its messages across stop() and start(), as across a restart.
+    if (!session.durable()) session.clear_outbox();
+    subscriptions.clear();
+    completions.fail_all(make_error_code(delivery_errc::stopped), ready);
+    armed_deadline.reset();
+    session_timer.cancel();
+    running = false;
+    stopping = false;
+    state = ConnectionState::stopped;
+    if (own_loop) core->work.reset();
+    changed.notify_all();
+  }
+  run_ready();
 }
 
 std::error_code Client::Impl::reconnect() {
@@ -201,6 +245,7 @@ void Client::Impl::begin_attempt() {
     brokers.configure(config);
     detail::Target announced;
     (void)brokers.resolve(config, announced);
+    if (!std::exchange(first_attempt, false)) ++counters.reconnects;
   }
   ++generation;
   reconnect_timer.cancel();
@@ -296,6 +341,7 @@ void Client::Impl::on_read(std::uint64_t gen, std::error_code ec, std::size_t n)
   std::size_t consumed = 0;
   {
     std::lock_guard lock(mutex);
+    counters.bytes_in += n;
     consumed = session.receive(rx.data(), Clock::now());
     drain_events_locked(pending);
   }
@@ -383,13 +429,16 @@ void Client::Impl::on_write(std::uint64_t gen, std::error_code ec) {
   tracer.sent(writing.buffers());  // `writing` stays ours until write_in_flight is cleared
   {
     std::lock_guard lock(mutex);
+    counters.bytes_out += writing_bytes;
     write_in_flight = false;
     writing_bytes = 0;
     session.recycle(std::move(writing));
     writing = {};
     start_write_locked();
+    check_drains_locked();
     changed.notify_all();
   }
+  run_ready();
   close_if_requested();
 }
 
@@ -449,6 +498,9 @@ void Client::Impl::end_connection(std::error_code reason, bool reconnect_at_once
       state = fatal_refusal ? ConnectionState::stopped : ConnectionState::waiting_reconnect;
     if (fatal_refusal && !stopping) running = false;  // start() may be called from now on
     drain_events_locked(events);
+    for (detail::VoidDone& done : completions.disconnects)
+      ready.emplace_back([done = std::move(done), reason]() mutable { done(reason); });
+    completions.disconnects.clear();
     arm_session_timer_locked();
     changed.notify_all();
   }
@@ -518,13 +570,104 @@ void Client::Impl::on_connected_locked(const session::Connected& connected) {
       });
 }
 
+namespace {
+
+std::string reason_string_of(const Properties& props) {
+  auto text = props.text(PropertyId::reason_string);
+  return text ? std::string{*text} : std::string{};
+}
+
+std::error_code refused_if(bool failed) {
+  return failed ? make_error_code(delivery_errc::refused) : std::error_code{};
+}
+
+template <class Reasons>
+std::vector<ReasonCode> public_reasons(const Reasons& reasons, bool& any_failure) {
+  std::vector<ReasonCode> out;
+  out.reserve(reasons.size());
+  for (codec::ReasonCode r : reasons) {
+    any_failure = any_failure || codec::is_failure(r);
+    out.push_back(detail::from_codec(r));
+  }
+  return out;
+}
+
+}  // namespace
+
+template <class E>
+void Client::Impl::complete_locked(const E& e, const Properties& props) {
+  if constexpr (std::is_same_v<E, session::PublishCompleted>) {
+    auto it = completions.publishes.find(e.handle);
+    if (it == completions.publishes.end()) return;
+    PublishResult result{.handle = e.handle,
+                         .packet_id = e.packet_id,
+                         .qos = detail::from_codec(e.qos),
+                         .reason = detail::from_codec(e.reason),
+                         .reason_string = reason_string_of(props),
+                         .properties = props};
+    ready.emplace_back([done = std::move(it->second), ec = refused_if(codec::is_failure(e.reason)),
+                        result = std::move(result)]() mutable { done(ec, std::move(result)); });
+    completions.publishes.erase(it);
+  } else if constexpr (std::is_same_v<E, session::MessageExpired>) {
+    const std::error_code ec = detail::error_of(e.why);
+    if (e.type == codec::PacketType::subscribe) {
+      auto it = completions.subscribes.find(e.packet_id);
+      if (it == completions.subscribes.end()) return;
+      ready.emplace_back([done = std::move(it->second), ec, id = e.packet_id]() mutable {
+        done(ec, SubscribeResult{.packet_id = id});
+      });
+      completions.subscribes.erase(it);
+    } else if (e.type == codec::PacketType::unsubscribe) {
+      auto it = completions.unsubscribes.find(e.packet_id);
+      if (it == completions.unsubscribes.end()) return;
+      ready.emplace_back([done = std::move(it->second), ec, id = e.packet_id]() mutable {
+        done(ec, UnsubscribeResult{.packet_id = id});
+      });
+      completions.unsubscribes.erase(it);
+    } else {
+      auto it = completions.publishes.find(e.handle);
+      if (it == completions.publishes.end()) return;
+      ready.emplace_back(
+          [done = std::move(it->second), ec, handle = e.handle, id = e.packet_id]() mutable {
+            done(ec, PublishResult{.handle = handle, .packet_id = id});
+          });
+      completions.publishes.erase(it);
+    }
+  } else if constexpr (std::is_same_v<E, session::SubscribeCompleted>) {
+    auto it = completions.subscribes.find(e.packet_id);
+    if (it == completions.subscribes.end()) return;
+    bool failed = false;
+    SubscribeResult result{.packet_id = e.packet_id,
+                           .reasons = public_reasons(e.reasons, failed),
+                           .reason_string = reason_string_of(props),
+                           .properties = props};
+    ready.emplace_back([done = std::move(it->second), ec = refused_if(failed),
+                        result = std::move(result)]() mutable { done(ec, std::move(result)); });
+    completions.subscribes.erase(it);
+  } else if constexpr (std::is_same_v<E, session::UnsubscribeCompleted>) {
+    auto it = completions.unsubscribes.find(e.packet_id);
+    if (it == completions.unsubscribes.end()) return;
+    bool failed = false;
+    UnsubscribeResult result{.packet_id = e.packet_id,
+                             .reasons = public_reasons(e.reasons, failed),
+                             .reason_string = reason_string_of(props),
+                             .properties = props};
+    ready.emplace_back([done = std::move(it->second), ec = refused_if(failed),
+                        result = std::move(result)]() mutable { done(ec, std::move(result)); });
+    completions.unsubscribes.erase(it);
+  }
+}
+
 void Client::Impl::drain_events_locked(std::vector<PendingEvent>& out) {
+  bool room = false;
+  const bool owed = !completions.empty();  // the common case: nothing to look up
   while (auto event = session.next_event()) {
     PendingEvent& p = out.emplace_back(PendingEvent{std::move(*event), {}});
     std::visit(
         [&](auto& e) {
           using E = std::decay_t<decltype(e)>;
           if constexpr (std::is_same_v<E, session::MessageReceived>) {
+            ++counters.messages_in;
             if (!e.publish.props.empty()) detail::copy_from_codec(e.publish.props, p.properties);
           } else if constexpr (requires { e.props; }) {
             if (!e.props.empty()) detail::copy_from_codec(e.props, p.properties);
@@ -543,9 +686,16 @@ void Client::Impl::drain_events_locked(std::vector<PendingEvent>& out) {
                         std::is_same_v<E, session::ConnectRefused>) {
             brokers.note_server_reason(detail::from_codec(e.reason), p.properties);
           }
+          if constexpr (std::is_same_v<E, session::PublishCompleted> ||
+                        std::is_same_v<E, session::MessageExpired>) {
+            room = true;
+          }
+          if (owed) complete_locked(e, p.properties);
         },
         p.event);
   }
+  if (room && room_waiters != 0) changed.notify_all();
+  check_drains_locked();
 }
 
 }  // namespace portmqtt

@@ -24,6 +24,7 @@
 #include <boost/asio/strand.hpp>
 
 #include "client/broker_list.hpp"
+#include "client/completions.hpp"
 #include "client/loop_core.hpp"
 #include "client/packet_trace.hpp"
 #include "client/receive_buffer.hpp"
@@ -53,17 +54,34 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   // --- life cycle (runtime.cpp) ----------------------------------------------------------
   std::error_code start();
   std::error_code stop(ReasonCode reason, const Properties& props);
+  /// stop() after a drain bounded by outbox.stop_drain_timeout.
+  std::error_code stop_gracefully(ReasonCode reason, const Properties& props);
   void release_from_destructor();
   std::error_code reconnect();
   std::error_code refresh();
   bool on_loop_thread() const noexcept { return core->running_in_this_thread(); }
 
   // --- commands (commands.cpp) -----------------------------------------------------------
-  Result<PacketId> publish(std::string_view topic, std::string_view payload, PublishOptions options,
-                           const Properties& props, bool may_wait);
-  Result<PacketId> subscribe(std::span<const Subscription> subs, const Properties& props);
-  Result<PacketId> unsubscribe(std::span<const std::string_view> filters, const Properties& props);
-  std::error_code disconnect(ReasonCode reason, const Properties& props);
+  /// With `done`, registers it under the same lock that accepted the message; a failure is
+  /// returned and not reported through `done` (the caller does that).
+  Result<PublishAccepted> publish(std::string_view topic, std::string_view payload,
+                                  PublishOptions options, const Properties& props, bool may_wait,
+                                  detail::PublishDone* done = nullptr);
+  Result<PacketId> subscribe(std::span<const Subscription> subs, const Properties& props,
+                             detail::SubscribeDone* done = nullptr);
+  Result<PacketId> unsubscribe(std::span<const std::string_view> filters, const Properties& props,
+                               detail::UnsubscribeDone* done = nullptr);
+  std::error_code disconnect(ReasonCode reason, const Properties& props,
+                             detail::VoidDone* done = nullptr);
+  void drain(Milliseconds timeout, detail::VoidDone done);
+  bool drained_locked() const;
+  void check_drains_locked();
+  /// Moves the completion an event ends (if one waits) into `ready`.
+  template <class E>
+  void complete_locked(const E& event, const Properties& props);
+  void on_drain_timeout(std::uint64_t id);
+  /// Runs the completions that became due (strand, without the lock).
+  void run_ready();
   std::error_code auth(ReasonCode reason, const Properties& props);
   std::error_code set_config(Config config);
   std::error_code set_uri(std::string_view uri);
@@ -129,6 +147,11 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   bool write_in_flight = false;
   bool transport_ready = false;  // connected at TCP level, writes allowed
 
+  detail::Completions completions;  // guarded by `mutex`
+  unsigned room_waiters = 0;        // publish() calls waiting for room in the outbox
+  Stats counters;                   // the counter part of stats()
+  bool first_attempt = true;        // of this start(): later attempts count as reconnects
+
   std::atomic<bool> wake_posted{false};
   std::atomic<bool> destroyed{false};
   std::atomic<bool> stopping_flag{false};
@@ -144,6 +167,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   session::OutputBatch writing;
   std::vector<transport::ConstByteSpan> gather;
   std::vector<PendingEvent> pending;
+  std::vector<detail::Ready> ready;  // completions due, run after the lock is released
   boost::asio::steady_timer session_timer;
   std::optional<Clock::time_point> armed_deadline;
   boost::asio::steady_timer reconnect_timer;

@@ -265,6 +265,7 @@ NetworkConfig network_config(const Settings& s, const esp_mqtt_client_ext_config
   // ESP-MQTT retries a refused CONNECT like any other failure, wrong password included.
   net.reconnect.retry_after_fatal_refusal = true;
   net.reconnect.interval = Milliseconds{s.reconnect_timeout_ms};
+  net.reconnect.exponential_backoff = false;  // ESP-MQTT: a fixed interval unless asked
   if (ext.reconnect_backoff.max_ms > 0) {
     net.reconnect.exponential_backoff = true;
     net.reconnect.multiplier = 2.0;
@@ -319,6 +320,11 @@ Config to_config(const Settings& s, const esp_mqtt_client_ext_config_t& ext) {
 
   config.outbox.limit_bytes = static_cast<std::size_t>(s.outbox_limit);
   config.outbox.limit_messages = ext.outbox_message_limit;
+  // ESP-MQTT's contract: publish() returns the msg_id of the message at once, and a full
+  // outbox is -2 at once. Ids run out only with 65,535 messages waiting: publish() then waits
+  // for one up to the network timeout, enqueue() returns -2.
+  config.outbox.packet_id_on_accept = true;
+  config.outbox.wait_when_full = false;
   int expiry = ext.outbox_expired_timeout_ms == 0 ? kDefaultOutboxExpiryMs
                                                   : std::max(ext.outbox_expired_timeout_ms, 0);
   config.outbox.expiry = Milliseconds{expiry};

@@ -219,11 +219,15 @@ int send_message(esp_mqtt_client_handle_t handle, const char* topic, const char*
   }
   PublishOptions options{static_cast<QoS>(qos), retain != 0, mode == SendMode::enqueue_and_store};
   std::string_view payload = payload_of(data, len);
-  Result<PacketId> result = mode == SendMode::publish
-                                ? handle->client->publish(topic, payload, options, properties)
+  // The facade binds packet ids on accept (config_map), so the id is the msg_id ESP returns.
+  Result<PublishAccepted> result =
+      mode == SendMode::publish ? handle->client->publish(topic, payload, options, properties)
                                 : handle->client->enqueue(topic, payload, options, properties);
-  if (!result) ESP_LOGD(kTag, "publish to %s failed: %s", topic, result.error().message().c_str());
-  int msg_id = to_msg_id(result);
+  if (!result) {
+    ESP_LOGD(kTag, "publish to %s failed: %s", topic, result.error().message().c_str());
+    return to_msg_id(Result<PacketId>{result.error()});
+  }
+  const int msg_id = result->packet_id;
   if (handle->custom_outbox && qos > 0 && msg_id > 0) {
     handle->custom_outbox->enqueue(topic, payload, qos, retain != 0, msg_id,
                                    handle->client->protocol_version() == ProtocolVersion::v5);
@@ -330,7 +334,9 @@ esp_err_t esp_mqtt_client_stop(esp_mqtt_client_handle_t client) {
     return ESP_FAIL;
   }
   DisconnectRequest request = pending_disconnect(*client);
-  if (std::error_code ec = client->client->stop(request.reason, request.properties)) {
+  // ESP-MQTT's stop drops the outbox at once.
+  if (std::error_code ec =
+          client->client->stop(portmqtt::discard, request.reason, request.properties)) {
     ESP_LOGE(kTag, "stop failed: %s", ec.message().c_str());
     return ESP_FAIL;
   }
@@ -346,7 +352,7 @@ esp_err_t esp_mqtt_client_destroy(esp_mqtt_client_handle_t client) {
   }
   if (is_running(client->client->state())) {
     DisconnectRequest request = pending_disconnect(*client);
-    (void)client->client->stop(request.reason, request.properties);
+    (void)client->client->stop(portmqtt::discard, request.reason, request.properties);
   }
   client->client.reset();  // waits until the client's thread no longer runs handlers
   delete client;

@@ -25,9 +25,9 @@ struct WillConfig {
 /// What to do with queued QoS>0 messages when the broker reports no session after a reconnect.
 enum class LostSessionPolicy : std::uint8_t {
   /// Keep them and send them again as new messages (DUP=0); ESP-MQTT does this. A QoS 2
-  /// message already at PUBREL is reported as MessageExpired with outcome_unknown: the broker
-  /// had acknowledged receipt with PUBREC, and whether it delivered before losing its session
-  /// cannot be known (resending it could deliver it twice).
+  /// message already at PUBREL is reported as MessageExpired (outcome_unknown): the broker had
+  /// acknowledged receipt with PUBREC, but with its session gone nobody can say whether it
+  /// reached subscribers, and there is nothing left to release.
   resend_as_new,
   /// Drop the messages the broker had seen (sent at least once), each reported with
   /// MessageExpired; PUBRELs end as above. Messages never sent are not part of the
@@ -74,6 +74,12 @@ struct Config {
   std::size_t outbox_limit_bytes = 0;
   std::size_t outbox_limit_messages = 0;
   LostSessionPolicy lost_session_policy = LostSessionPolicy::resend_as_new;
+  /// True: a QoS 1/2 publish takes its packet id when publish() accepts it (ESP-MQTT's msg_id
+  /// contract), so at most 65,535 such messages can wait at once (errc::no_free_packet_id
+  /// beyond). False: the id is bound when the message goes in flight; the outbox then holds as
+  /// many messages as its limits allow and CommandResult::packet_id is 0 for a message that
+  /// waits.
+  bool packet_id_on_accept = true;
   /// Our own cap on QoS 1/2 PUBLISHes in flight; the broker's Receive Maximum applies too.
   std::uint16_t max_inflight = 65535;
   /// MQTT 5: give PUBLISHes without a Topic Alias of their own an alias automatically, using

@@ -49,6 +49,8 @@ class SessionCategory final : public std::error_category {
         return "connection refused by the broker";
       case errc::server_disconnected:
         return "broker sent DISCONNECT";
+      case errc::no_free_packet_id:
+        return "all 65535 packet ids are in use";
     }
     return "unknown session error";
   }

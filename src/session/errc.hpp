@@ -28,6 +28,9 @@ enum class errc {
   connack_timeout,           ///< no CONNACK within the connect timeout
   connection_refused,        ///< CONNACK with a failure reason code
   server_disconnected,       ///< broker sent DISCONNECT
+  // --- local, continued ---
+  /// All 65,535 packet ids are taken (Config::packet_id_on_accept); room comes back with acks.
+  no_free_packet_id,
 };
 
 const std::error_category& session_category() noexcept;

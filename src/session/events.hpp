@@ -52,14 +52,16 @@ struct MessageReceived {
 /// A QoS 1/2 publish finished: PUBACK, PUBCOMP, or a PUBREC with a failure reason code.
 /// A failure code (>= 0x80, on PUBACK or PUBREC, listed for the packet or not) means the
 /// broker refused the message; it is not resent.
+/// Also a QoS 0 message stored while offline, once it is written out (qos 0, reason success).
 struct PublishCompleted {
-  std::uint16_t packet_id = 0;
+  std::uint16_t packet_id = 0;  ///< 0 for a stored QoS 0 message
   codec::QoS qos{};
   codec::ReasonCode reason{};
   codec::Properties props;
   /// A QoS 2 message the broker answered with PUBACK (RabbitMQ 3.x): it took the message as
   /// QoS 1, so it has it at least once, without the exactly-once guarantee.
   bool downgraded = false;
+  std::uint64_t handle = 0;  ///< CommandResult::handle of the publish
 };
 
 struct SubscribeCompleted {
@@ -74,15 +76,23 @@ struct UnsubscribeCompleted {
   codec::Properties props;
 };
 
-/// An outbox item was dropped before it was acknowledged (ESP DELETED): it expired, the lost
-/// session policy discarded it, a new broker cannot take it, or (SUBSCRIBE/UNSUBSCRIBE) its
-/// ack was lost with the connection.
+/// Why an outbox item ended without an acknowledgement.
+enum class DropReason : std::uint8_t {
+  expired,          ///< older than Config::outbox_expiry
+  session_lost,     ///< the broker lost the session and the lost-session policy discarded it
+  not_deliverable,  ///< the broker of a later connection cannot take it (QoS, size, version)
+  /// The broker had it (QoS 2, PUBREC received) when it lost the session: whether it reached
+  /// subscribers is unknown, and there is nothing left to release.
+  outcome_unknown,
+  connection_lost,  ///< SUBSCRIBE/UNSUBSCRIBE whose ack was lost with the connection
+};
+
+/// An outbox item was dropped before it was acknowledged (ESP DELETED): see DropReason.
 struct MessageExpired {
-  std::uint16_t packet_id = 0;  ///< 0 for a stored QoS 0 message
+  std::uint16_t packet_id = 0;  ///< 0 for a stored QoS 0 message or one never in flight
   codec::PacketType type{};     ///< PUBLISH, SUBSCRIBE or UNSUBSCRIBE
-  /// The broker may have delivered it: a QoS 2 message at the PUBREL stage when the broker
-  /// lost the session. Neither delivered nor dropped for sure.
-  bool outcome_unknown = false;
+  DropReason why = DropReason::expired;
+  std::uint64_t handle = 0;  ///< publishes: CommandResult::handle; 0 for requests
 };
 
 /// The broker sent DISCONNECT (MQTT 5). A CloseConnection event follows.

@@ -120,15 +120,16 @@ CommandResult Session::Impl::publish(const codec::Publish& message, TimePoint no
   }
   if (auto error = check_outbox_room(message.payload.size())) return {0, error};
   std::uint16_t id = 0;
-  if (message.qos != QoS::at_most_once) {
+  if (message.qos != QoS::at_most_once && config.packet_id_on_accept) {
     id = ids.allocate();
-    if (id == 0) return {0, make_error_code(errc::outbox_full)};
+    if (id == 0) return {0, make_error_code(errc::no_free_packet_id)};
   }
   // Encoded once, here: the record's bytes are what every (re)send puts on the wire. The full
-  // topic always goes with an alias, so the record stays valid on any later connection.
+  // topic always goes with an alias, so the record stays valid on any later connection. A
+  // message that waits for its packet id carries a placeholder, overwritten when it is bound.
   codec::Publish packet = message;
   packet.topic = topic;
-  packet.packet_id = id;
+  packet.packet_id = message.qos == QoS::at_most_once ? 0 : (id != 0 ? id : 1);
   packet.dup = false;
   std::shared_ptr<codec::Buffer> bytes = outbox.fresh_buffer();
   std::error_code error = codec::encode(packet, version, *bytes);
@@ -148,15 +149,18 @@ CommandResult Session::Impl::publish(const codec::Publish& message, TimePoint no
   entry.created = now;
   // With a durable store the message is accepted only once the store has it.
   std::error_code stored;
-  if (outbox.try_add(std::move(entry), stored) == nullptr) {
+  const OutboxEntry* added = outbox.try_add(std::move(entry), stored);
+  if (added == nullptr) {
     if (id != 0) ids.release(id);
     return {0, stored};
   }
+  const std::uint64_t handle = added->sequence;
   if (const std::uint16_t alias = is_v5() ? topic_alias_of(message) : 0; alias != 0) {
     aliases_out.remember(alias, topic);
   }
   if (online) send_pending(now);
-  return {id, {}};
+  if (const OutboxEntry* added = outbox.at(handle)) id = added->packet_id;
+  return {id, {}, handle};
 }
 
 void Session::Impl::send_pending(TimePoint now, bool every_pubrel) {
@@ -169,8 +173,9 @@ void Session::Impl::send_pending(TimePoint now, bool every_pubrel) {
     if (entry.sent) return true;
     if (entry.type == PacketType::pubrel) {
       send_entry(entry, now);  // the broker holds the message already: no quota check
-    } else if (first_waiting || (entry.uses_quota() && !quota.available())) {
-      // Order is kept: nothing overtakes a message waiting for the window.
+    } else if (first_waiting || (entry.uses_quota() && !quota.available()) ||
+               !bind_packet_id(entry)) {
+      // Order is kept: nothing overtakes a message waiting for the window (or for an id).
       if (!first_waiting) first_waiting = entry.sequence;
       return every_pubrel;
     } else {
@@ -181,9 +186,18 @@ void Session::Impl::send_pending(TimePoint now, bool every_pubrel) {
   outbox.set_unsent_hint(first_waiting ? *first_waiting : outbox.end_sequence());
 }
 
+bool Session::Impl::bind_packet_id(OutboxEntry& entry) {
+  if (entry.packet_id != 0 || !entry.uses_quota()) return true;
+  const std::uint16_t id = ids.allocate();
+  if (id == 0) return false;  // every id in flight: the next ack frees one
+  outbox.bind_packet_id(entry, id);
+  return true;
+}
+
 void Session::Impl::send_entry(OutboxEntry& entry, TimePoint now) {
   if (entry.type == PacketType::publish && !fits_this_broker(entry)) {
-    events.emplace_back(MessageExpired{entry.packet_id, PacketType::publish});
+    events.emplace_back(MessageExpired{entry.packet_id, PacketType::publish,
+                                       DropReason::not_deliverable, entry.sequence});
     if (entry.packet_id != 0) ids.release(entry.packet_id);
     outbox.erase(entry);
     return;
@@ -198,6 +212,8 @@ void Session::Impl::send_entry(OutboxEntry& entry, TimePoint now) {
   entry.ever_sent = true;
   entry.last_sent = now;
   if (!entry.uses_quota()) {
+    events.emplace_back(
+        PublishCompleted{0, QoS::at_most_once, codec::ReasonCode::success, {}, entry.sequence});
     outbox.erase(entry);  // a stored QoS 0 message is done
     return;
   }
@@ -223,7 +239,9 @@ bool Session::Impl::fits_this_broker(OutboxEntry& entry) {
 
 void Session::Impl::complete(OutboxEntry& entry, codec::ReasonCode reason,
                              const codec::Properties& props, TimePoint now, bool downgraded) {
-  events.emplace_back(PublishCompleted{entry.packet_id, entry.qos, reason, props, downgraded});
+  events.emplace_back(
+      PublishCompleted{entry.packet_id, entry.qos, reason, props, downgraded, entry.sequence});
+  last_ack_rtt = now - entry.last_sent;
   quota.give_back();
   ids.release(entry.packet_id);
   outbox.erase(entry);

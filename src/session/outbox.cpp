@@ -121,6 +121,41 @@ void Outbox::replace(OutboxEntry& entry, codec::PacketType type,
   recycle(std::move(old));
 }
 
+namespace {
+
+// Where the packet id sits in an encoded QoS>0 PUBLISH: after the fixed header byte, the
+// Remaining Length varint and the length-prefixed topic (§3.3.2).
+std::size_t packet_id_offset(const codec::Buffer& bytes) {
+  const std::uint8_t* data = bytes.data();
+  std::size_t at = 1;
+  while (at < bytes.size() && (data[at] & 0x80) != 0)
+    ++at;
+  ++at;  // the last varint byte
+  const std::size_t topic_length = (std::size_t{data[at]} << 8) | data[at + 1];
+  return at + 2 + topic_length;
+}
+
+}  // namespace
+
+void Outbox::bind_packet_id(OutboxEntry& entry, std::uint16_t packet_id) {
+  entry.packet_id = packet_id;
+  if (!by_id_.insert(packet_id, entry.sequence)) *by_id_.find(packet_id) = entry.sequence;
+  // Written in place when the entry holds the only reference to a buffer it made (no store,
+  // not yet written anywhere); otherwise a copy, as a write in flight may read the old one.
+  std::shared_ptr<codec::Buffer> bytes;
+  if (!store_ && entry.bytes.use_count() == 1) {
+    bytes = std::const_pointer_cast<codec::Buffer>(entry.bytes);
+  } else {
+    bytes = std::make_shared<codec::Buffer>(*entry.bytes);
+  }
+  const std::size_t at = packet_id_offset(*bytes);
+  bytes->data()[at] = static_cast<std::uint8_t>(packet_id >> 8);
+  bytes->data()[at + 1] = static_cast<std::uint8_t>(packet_id & 0xFF);
+  if (bytes != entry.bytes) {
+    replace(entry, entry.type, std::move(bytes));
+  }
+}
+
 void Outbox::erase(OutboxEntry& entry) {
   if (store_) note(store_->erase(entry.store_key));
   forget(entry);

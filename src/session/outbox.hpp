@@ -88,6 +88,9 @@ class Outbox {
   /// Replaces an entry's packet (PUBLISH -> PUBREL, DUP changed) and tells the store.
   void replace(OutboxEntry& entry, codec::PacketType type,
                std::shared_ptr<const codec::Buffer> bytes);
+  /// Gives an entry that waited without a packet id the id it goes in flight with: writes it
+  /// into the encoded PUBLISH and makes the entry findable by it.
+  void bind_packet_id(OutboxEntry& entry, std::uint16_t packet_id);
   /// Removes the entry; references to other entries stay valid.
   void erase(OutboxEntry& entry);
   void clear();

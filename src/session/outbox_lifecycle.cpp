@@ -23,15 +23,15 @@ void Session::Impl::resume_outbox(bool session_present, TimePoint now) {
     if (session_present) {
       if (entry.type == PacketType::publish) set_dup(entry, true);
     } else if (entry.type == PacketType::pubrel) {
-      // The broker had acknowledged receipt with PUBREC, but its session is gone before the
-      // release: whether it delivered the message is unknown (mosquitto may have released
-      // it, or dropped it with the session). Never reported as delivered.
-      events.emplace_back(
-          MessageExpired{entry.packet_id, PacketType::publish, /*outcome_unknown=*/true});
+      // The broker had acknowledged receipt with PUBREC, but its session is gone: whether the
+      // message reached subscribers nobody can tell, and there is nothing left to release.
+      events.emplace_back(MessageExpired{entry.packet_id, PacketType::publish,
+                                         DropReason::outcome_unknown, entry.sequence});
       ids.release(entry.packet_id);
       outbox.erase(entry);
     } else if (config.lost_session_policy == LostSessionPolicy::discard) {
-      events.emplace_back(MessageExpired{entry.packet_id, PacketType::publish});
+      events.emplace_back(MessageExpired{entry.packet_id, PacketType::publish,
+                                         DropReason::session_lost, entry.sequence});
       ids.release(entry.packet_id);
       outbox.erase(entry);
     } else {
@@ -69,7 +69,8 @@ void Session::Impl::expire(TimePoint now) {
   outbox.for_each_from(outbox.unsent_hint(), [&](OutboxEntry& entry) {
     if (!expirable(entry)) return true;
     if (now - entry.created < config.outbox_expiry) return false;
-    events.emplace_back(MessageExpired{entry.packet_id, PacketType::publish});
+    events.emplace_back(
+        MessageExpired{entry.packet_id, PacketType::publish, DropReason::expired, entry.sequence});
     if (entry.packet_id != 0) ids.release(entry.packet_id);
     outbox.erase(entry);
     return true;
@@ -105,13 +106,14 @@ void Session::Impl::load_store() {
         const auto& publish = std::get<codec::Publish>(decoded.packet);
         entry.type = PacketType::publish;
         entry.qos = publish.qos;
-        entry.packet_id = publish.packet_id;
+        // A record stored without a packet id never went in flight; its id is a placeholder.
+        entry.packet_id = record.packet_id == 0 ? 0 : publish.packet_id;
         if (auto alias = publish.props.number(codec::PropertyId::topic_alias)) {
           entry.topic_alias = static_cast<std::uint16_t>(*alias);
         }
         // Whether it went out before the process ended is unknown: assume it did, so it is
         // resent with DUP and a QoS 2 id is not given up early.
-        entry.ever_sent = publish.qos != QoS::at_most_once;
+        entry.ever_sent = publish.qos != QoS::at_most_once && entry.packet_id != 0;
       } else if (usable && std::holds_alternative<codec::Pubrel>(decoded.packet)) {
         entry.type = PacketType::pubrel;
         entry.qos = QoS::exactly_once;
@@ -147,7 +149,8 @@ void Session::Impl::reencode_outbox(codec::ProtocolVersion from) {
       error = codec::encode(decoded.packet, version, *bytes);
     }
     if (error) {
-      events.emplace_back(MessageExpired{entry.packet_id, PacketType::publish});
+      events.emplace_back(MessageExpired{entry.packet_id, PacketType::publish,
+                                         DropReason::not_deliverable, entry.sequence});
       if (entry.packet_id != 0) ids.release(entry.packet_id);
       outbox.erase(entry);
       return;

@@ -271,6 +271,18 @@ std::size_t Session::outbox_bytes() const {
 std::size_t Session::outbox_messages() const {
   return impl_->outbox.messages();
 }
+std::size_t Session::in_flight() const {
+  return impl_->quota.in_flight();
+}
+std::optional<std::chrono::nanoseconds> Session::last_ack_rtt() const {
+  return impl_->last_ack_rtt;
+}
+std::uint64_t Session::last_handle() const {
+  return impl_->outbox.end_sequence() - 1;
+}
+bool Session::settled_through(std::uint64_t handle) const {
+  return impl_->outbox.empty() || impl_->outbox.first_sequence() > handle;
+}
 void Session::clear_outbox() {
   impl_->clear_outbox();
 }

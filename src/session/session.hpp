@@ -40,8 +40,14 @@ enum class State : std::uint8_t {
 
 /// Result of a command that allocates a packet identifier.
 struct CommandResult {
-  std::uint16_t packet_id = 0;  ///< 0 for QoS 0 publishes
-  std::error_code error;        ///< session::errc or codec::errc
+  /// 0 for QoS 0 publishes, and for a QoS 1/2 publish that waits for its packet id
+  /// (Config::packet_id_on_accept false).
+  std::uint16_t packet_id = 0;
+  std::error_code error;  ///< session::errc or codec::errc
+  /// Publishes kept in the outbox: the message's number, unique for the life of the session
+  /// and increasing; PublishCompleted and MessageExpired carry it. 0 for a QoS 0 message
+  /// written at once.
+  std::uint64_t handle = 0;
   explicit operator bool() const { return !error; }
 };
 
@@ -144,6 +150,16 @@ class Session {
   /// holds: outbox records and inbound QoS 2 ids. What the outbox held in memory is dropped
   /// without events; an earlier durable store keeps its records in its own file.
   bool use_store(std::unique_ptr<Store> store);
+  /// QoS 1/2 PUBLISHes sent on this connection and not yet acknowledged (PUBREL stage too).
+  std::size_t in_flight() const;
+  /// Time from the last send of the most recently acknowledged QoS 1/2 message to its PUBACK
+  /// or PUBCOMP (nothing before the first).
+  std::optional<std::chrono::nanoseconds> last_ack_rtt() const;
+  /// The handle of the last publish accepted into the outbox (0 when none yet).
+  std::uint64_t last_handle() const;
+  /// True when every outbox item with a handle up to `handle` has ended (acknowledged or
+  /// dropped).
+  bool settled_through(std::uint64_t handle) const;
   /// Drops every outbox item without events (ESP stop() behaviour). Ids of messages in flight on
   /// the live connection stay reserved until their acks arrive; those acks are absorbed.
   void clear_outbox();

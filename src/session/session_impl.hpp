@@ -119,6 +119,8 @@ struct Session::Impl {
   /// Sends what the in-flight window allows, in queue order. With `every_pubrel`, keeps
   /// scanning past a full window so that every PUBREL goes out (after a reconnect).
   void send_pending(TimePoint now, bool every_pubrel = false);
+  /// Gives a waiting QoS 1/2 entry its packet id; false when all ids are in use.
+  bool bind_packet_id(OutboxEntry& entry);
   /// Sends one entry of the outbox; a PUBLISH this broker cannot take expires instead.
   void send_entry(OutboxEntry& entry, TimePoint now);
   /// Queues an entry's packet (shared bytes, or a PUBREL encoded from its id).
@@ -187,7 +189,8 @@ struct Session::Impl {
   std::uint16_t receive_maximum = 65535;  // inbound: our Receive Maximum
   std::optional<TimePoint> connack_deadline;
   std::optional<TimePoint> retransmit_due;  // lower bound; exact after retransmit()
-  bool loaded_unstamped = false;            // records from the store wait for a `now`
+  std::optional<std::chrono::nanoseconds> last_ack_rtt;
+  bool loaded_unstamped = false;  // records from the store wait for a `now`
 
   OutputQueue output;
   EventQueue events;

@@ -131,7 +131,7 @@ void Session::Impl::on_unsuback(codec::Unsuback& unsuback, TimePoint now) {
 void Session::Impl::drop_requests() {
   // Their acks cannot come on another connection; the application hears they are gone.
   for (const auto& r : requests) {
-    events.emplace_back(MessageExpired{r.packet_id, r.type});
+    events.emplace_back(MessageExpired{r.packet_id, r.type, DropReason::connection_lost, 0});
     ids.release(r.packet_id);
   }
   requests.clear();

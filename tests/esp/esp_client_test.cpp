@@ -379,6 +379,26 @@ TEST_F(EspClientTest, OutboxByteLimitReturnsMinusTwo) {
   EXPECT_GT(esp_mqtt_client_publish(client.get(), "esp/limit", payload.c_str(), 60, 1, 0), 0);
 }
 
+TEST_F(EspClientTest, MessageIdsRunningOutIsMinusTwoAfterWaitingAndAtOnceForEnqueue) {
+  esp_mqtt_client_config_t c = config("ids-out");
+  c.network.timeout_ms = 300;
+  ClientPtr client{esp_mqtt_client_init(&c)};
+  ASSERT_TRUE(client);
+  // Offline (not started): every QoS 1 message keeps its msg_id until acknowledged.
+  std::vector<int> ids;
+  for (int i = 0; i < 65'535; ++i) {
+    const int id = esp_mqtt_client_enqueue(client.get(), "esp/ids", "x", 1, 1, 0, true);
+    ASSERT_GT(id, 0) << i;
+    ids.push_back(id);
+  }
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(std::unique(ids.begin(), ids.end()), ids.end());  // all distinct
+  EXPECT_EQ(esp_mqtt_client_enqueue(client.get(), "esp/ids", "x", 1, 1, 0, true), -2);
+  const auto began = std::chrono::steady_clock::now();
+  EXPECT_EQ(esp_mqtt_client_publish(client.get(), "esp/ids", "x", 1, 1, 0), -2);
+  EXPECT_GE(std::chrono::steady_clock::now() - began, std::chrono::milliseconds(300));
+}
+
 TEST_F(EspClientTest, ExpiredOutboxEntriesAreReportedAsDeleted) {
   // A port where nothing listens: the client keeps trying while the message ages.
   Mosquitto gone;

@@ -201,7 +201,7 @@ TEST_P(DurabilityTest, BrokerKilledMidStreamLosesNothingItHadNotAcknowledged) {
   Recorder out{source};
   ASSERT_NO_FATAL_FAILURE(start_connected(source, out));
   constexpr int kCount = 300;
-  std::map<PacketId, int> index_of_id;
+  std::map<MessageHandle, int> index_of_handle;
   std::set<int> acked_before_kill;
   for (int i = 0; i < kCount; ++i) {
     if (i == kCount / 2) {
@@ -211,13 +211,13 @@ TEST_P(DurabilityTest, BrokerKilledMidStreamLosesNothingItHadNotAcknowledged) {
       // Every acknowledgement the dead broker sent has been read once the loss is seen.
       ASSERT_TRUE(out.wait([&] { return !out.disconnects.empty(); }));
       std::lock_guard lock(out.mutex);
-      for (PacketId id : out.published)
-        acked_before_kill.insert(index_of_id.at(id));
+      for (MessageHandle handle : out.published)
+        acked_before_kill.insert(index_of_handle.at(handle));
     }
     if (i == kCount / 2 + 30) broker.start();
     auto id = source.publish("k/t", std::to_string(i), {.qos = QoS::at_least_once});
     ASSERT_TRUE(id) << id.error().message();
-    index_of_id[*id] = i;
+    index_of_handle[id->handle] = i;
   }
   ASSERT_TRUE(out.wait([&] { return out.published.size() >= kCount; }, 30s))
       << out.published.size();

@@ -66,7 +66,7 @@ class Recorder {
         .on_published =
             [this](const Published& e) {
               record([&] {
-                published.push_back(e.packet_id);
+                published.push_back(e.handle);
                 publish_results.push_back({e.packet_id, e.reason, e.downgraded});
               });
             },
@@ -129,7 +129,7 @@ class Recorder {
   bool session_present = false;
   ServerCapabilities server;
   std::vector<RecordedDisconnect> disconnects;
-  std::vector<PacketId> published;
+  std::vector<MessageHandle> published;  // handles, as publish() returned them
   std::vector<PublishResult> publish_results;
   std::vector<std::vector<ReasonCode>> subacks;
   int unsubacks = 0;

@@ -426,14 +426,14 @@ TEST(TlsTest, ReconnectsAfterBrokerRestartAndDeliversTheOutbox) {
   ASSERT_TRUE(rec.wait([&] { return rec.subacks.size() == 1; }));
   tls.broker.stop();
   ASSERT_TRUE(rec.wait([&] { return !rec.disconnects.empty(); }));
-  Result<PacketId> id = client.publish("tls/restart", "kept", {.qos = QoS::at_least_once});
+  Result<PublishAccepted> id = client.publish("tls/restart", "kept", {.qos = QoS::at_least_once});
   ASSERT_TRUE(id.has_value()) << id.error().message();
   tls.broker.start();
   ASSERT_TRUE(rec.wait_connected(2));
   ASSERT_TRUE(rec.wait([&] { return !rec.published.empty(); }));
   ASSERT_TRUE(rec.wait_messages(1));
   std::lock_guard lock(rec.mutex);
-  EXPECT_EQ(rec.published[0], *id);
+  EXPECT_EQ(rec.published[0], id->handle);
   EXPECT_EQ(rec.messages[0].payload, "kept");
   EXPECT_TRUE(rec.session_present);
 }

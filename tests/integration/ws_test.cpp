@@ -163,8 +163,9 @@ void expect_outbox_survives_a_restart(bool secure) {
   ASSERT_TRUE(rec.wait_connected());
   broker.stop();
   ASSERT_TRUE(rec.wait([&] { return !rec.disconnects.empty(); }));
-  Result<PacketId> qos1 = client.publish("ws/restart", "kept-1", {.qos = QoS::at_least_once});
-  Result<PacketId> qos2 = client.publish("ws/restart", "kept-2", {.qos = QoS::exactly_once});
+  Result<PublishAccepted> qos1 =
+      client.publish("ws/restart", "kept-1", {.qos = QoS::at_least_once});
+  Result<PublishAccepted> qos2 = client.publish("ws/restart", "kept-2", {.qos = QoS::exactly_once});
   ASSERT_TRUE(qos1.has_value() && qos2.has_value());
   broker.start();
   ASSERT_TRUE(rec.wait_connected(2));

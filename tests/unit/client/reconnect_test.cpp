@@ -8,11 +8,26 @@ namespace {
 
 using std::chrono::milliseconds;
 
-TEST(ReconnectBackoff, FixedIntervalByDefault) {
+TEST(ReconnectBackoff, FixedIntervalWithoutBackoff) {
   ReconnectBackoff backoff{1};
-  ReconnectConfig config;  // 10 s, no back-off
+  ReconnectConfig config{.interval = milliseconds(10'000), .exponential_backoff = false};  // ESP
   for (int i = 0; i < 5; ++i)
     EXPECT_EQ(backoff.next_delay(config), milliseconds(10'000));
+}
+
+TEST(ReconnectBackoff, DefaultStartsFastAndStaysWithinHalfASecond) {
+  ReconnectBackoff backoff{1};
+  ReconnectConfig config;
+  const auto first = backoff.next_delay(config);
+  EXPECT_GE(first, milliseconds(80));  // 100 ms +-20 %
+  EXPECT_LE(first, milliseconds(120));
+  for (int i = 0; i < 20; ++i) {
+    const auto next = backoff.next_delay(config);
+    EXPECT_LE(next, milliseconds(500));
+    EXPECT_GE(next, milliseconds(80));
+  }
+  backoff.reset();
+  EXPECT_LE(backoff.next_delay(config), milliseconds(120));
 }
 
 TEST(ReconnectBackoff, ExponentialWithoutJitterDoublesUpToTheCap) {

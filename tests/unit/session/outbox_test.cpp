@@ -16,10 +16,10 @@ using codec::QoS;
 class RecordingStore final : public Store {
  public:
   explicit RecordingStore(std::vector<std::string>* log) : log_(log) {}
-  void preload(std::uint64_t sequence, Bytes bytes) {
+  void preload(std::uint64_t sequence, Bytes bytes, std::uint16_t packet_id = 0) {
     auto buffer = std::make_shared<codec::Buffer>();
     buffer->append(view_of(bytes));
-    records_[sequence] = Record{sequence, 0, PacketType::publish, buffer};
+    records_[sequence] = Record{sequence, packet_id, PacketType::publish, buffer};
   }
   std::error_code put(const Record& r) override {
     log_->push_back("put " + std::to_string(r.sequence) + " id " + std::to_string(r.packet_id));
@@ -165,10 +165,10 @@ TEST(OutboxStore, EveryChangeIsMirrored) {
 TEST(OutboxStore, SessionResumesRecordsLeftInTheStore) {
   std::vector<std::string> log;
   auto store = std::make_unique<RecordingStore>(&log);
-  store->preload(5, {0x32, 0x06, 0x00, 0x01, 't', 0x00, 0x07, 'a'});  // PUBLISH QoS 1 id 7
-  store->preload(6, {0x62, 0x02, 0x00, 0x09});                        // PUBREL id 9
-  store->preload(7, {0xFF, 0x00});                                    // unreadable: dropped
-  store->preload(8, {0x32, 0x06, 0x00, 0x01, 't', 0x00, 0x01, 'b'});  // PUBLISH QoS 1 id 1
+  store->preload(5, {0x32, 0x06, 0x00, 0x01, 't', 0x00, 0x07, 'a'}, 7);  // PUBLISH QoS 1 id 7
+  store->preload(6, {0x62, 0x02, 0x00, 0x09}, 9);                        // PUBREL id 9
+  store->preload(7, {0xFF, 0x00});                                       // unreadable: dropped
+  store->preload(8, {0x32, 0x06, 0x00, 0x01, 't', 0x00, 0x01, 'b'}, 1);  // PUBLISH QoS 1 id 1
   Config c = config_for(ProtocolVersion::v3_1_1);
   c.clean_start = false;
   Harness h(c, std::move(store));
