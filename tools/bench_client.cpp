@@ -33,7 +33,7 @@ std::string FleetContext::first_error() const {
   return first_error_;
 }
 
-std::optional<std::uint64_t> InFlightTimes::take(PacketId id) {
+std::optional<std::uint64_t> InFlightTimes::take(MessageHandle id) {
   for (auto it = entries_.begin(); it != entries_.end(); ++it) {
     if (it->id != id) continue;
     const auto sent = it->sent_ns;
@@ -148,7 +148,7 @@ void BenchClient::on_error(const Error& event) {
 void BenchClient::on_published(const Published& event) {
   auto& counters = fleet_.counters;
   const auto now = steady_ns();
-  if (const auto sent = in_flight_.take(event.packet_id)) {
+  if (const auto sent = in_flight_.take(event.handle)) {
     counters.ack_latency.record(micros_since(*sent, now));
     counters.in_flight.fetch_sub(1, std::memory_order_relaxed);
   }
@@ -265,7 +265,7 @@ void BenchClient::pump() {
     counters.sent.fetch_add(1, std::memory_order_relaxed);
     counters.send_span.mark(sent_ns);
     if (acknowledged) {
-      in_flight_.add(*id, sent_ns);
+      in_flight_.add(id->handle, sent_ns);
       counters.in_flight.fetch_add(1, std::memory_order_relaxed);
     }
   }

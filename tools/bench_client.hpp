@@ -49,15 +49,15 @@ struct FleetContext {
 /// oldest entry. (A per-call completion will carry the send time instead.)
 class InFlightTimes {
  public:
-  void add(PacketId id, std::uint64_t sent_ns) { entries_.push_back({id, sent_ns}); }
+  void add(MessageHandle id, std::uint64_t sent_ns) { entries_.push_back({id, sent_ns}); }
   /// The send time of `id`, removed; nothing when unknown.
-  std::optional<std::uint64_t> take(PacketId id);
+  std::optional<std::uint64_t> take(MessageHandle id);
   std::size_t size() const { return entries_.size(); }
   void clear() { entries_.clear(); }
 
  private:
   struct Entry {
-    PacketId id;
+    MessageHandle id;
     std::uint64_t sent_ns;
   };
   std::deque<Entry> entries_;

@@ -149,12 +149,12 @@ CommandResult Session::Impl::publish(const codec::Publish& message, TimePoint no
   entry.created = now;
   // With a durable store the message is accepted only once the store has it.
   std::error_code stored;
-  const OutboxEntry* added = outbox.try_add(std::move(entry), stored);
-  if (added == nullptr) {
+  const OutboxEntry* accepted = outbox.try_add(std::move(entry), stored);
+  if (accepted == nullptr) {
     if (id != 0) ids.release(id);
     return {0, stored};
   }
-  const std::uint64_t handle = added->sequence;
+  const std::uint64_t handle = accepted->sequence;
   if (const std::uint16_t alias = is_v5() ? topic_alias_of(message) : 0; alias != 0) {
     aliases_out.remember(alias, topic);
   }
@@ -213,7 +213,7 @@ void Session::Impl::send_entry(OutboxEntry& entry, TimePoint now) {
   entry.last_sent = now;
   if (!entry.uses_quota()) {
     events.emplace_back(
-        PublishCompleted{0, QoS::at_most_once, codec::ReasonCode::success, {}, entry.sequence});
+        PublishCompleted{0, QoS::at_most_once, codec::ReasonCode::success, {}, false, entry.sequence});
     outbox.erase(entry);  // a stored QoS 0 message is done
     return;
   }

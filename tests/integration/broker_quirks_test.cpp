@@ -60,10 +60,10 @@ TEST_P(MessageSizeLimit, AMessageAboveTheLimitEndsThatMessageNotTheConnection) {
   // MQTT 5: PUBACK / PUBREC 0x95. MQTT 3.1.1 has no way to say it: mosquitto sends a plain
   // PUBACK / PUBREC and drops the message, so the client cannot know.
   ASSERT_EQ(rec.publish_results.size(), 3u);
-  auto reason_of = [&](PacketId id) {
-    for (const PublishResult& r : rec.publish_results)
-      if (r.packet_id == id) return r.reason;
-    ADD_FAILURE() << "no Published for id " << id;
+  auto reason_of = [&](const PublishAccepted& accepted) {
+    for (const PublishAck& r : rec.publish_results)
+      if (r.handle == accepted.handle) return r.reason;
+    ADD_FAILURE() << "no Published for handle " << accepted.handle;
     return ReasonCode::unspecified_error;
   };
   EXPECT_EQ(reason_of(*q1), refused);
@@ -226,7 +226,7 @@ TEST(RabbitMqQuirks, Qos2IsAcknowledgedWithPubackAndCompletesAsDowngraded) {
   std::lock_guard lock(rec.mutex);
   EXPECT_EQ(rec.subacks[0], std::vector<ReasonCode>{ReasonCode::granted_qos_1});
   ASSERT_EQ(rec.publish_results.size(), 1u);
-  EXPECT_EQ(rec.publish_results[0].packet_id, *id);
+  EXPECT_EQ(rec.publish_results[0].handle, id->handle);
   EXPECT_EQ(rec.publish_results[0].reason, ReasonCode::success);
   EXPECT_TRUE(rec.publish_results[0].downgraded);
   EXPECT_EQ(rec.messages.size(), 1u);
@@ -269,7 +269,7 @@ TEST(ScriptedQuirks, PubackForQos2CompletesTheMessageAsDowngraded) {
   ASSERT_TRUE(rec.wait([&] { return !rec.publish_results.empty(); }));
   std::this_thread::sleep_for(1700ms);  // past the 1 s retransmit interval and the script
   std::lock_guard lock(rec.mutex);
-  EXPECT_EQ(rec.publish_results[0].packet_id, *id);
+  EXPECT_EQ(rec.publish_results[0].handle, id->handle);
   EXPECT_EQ(rec.publish_results[0].reason, ReasonCode::success);
   EXPECT_TRUE(rec.publish_results[0].downgraded);
   EXPECT_FALSE(saw_pubrel);

@@ -35,7 +35,9 @@ struct RecordedError {
   std::string text;  ///< Error::message()
 };
 
-struct PublishResult {
+/// One Published event as the broker's acknowledgement described it.
+struct PublishAck {
+  MessageHandle handle = 0;
   PacketId packet_id = 0;
   ReasonCode reason{};
   bool downgraded = false;
@@ -67,7 +69,7 @@ class Recorder {
             [this](const Published& e) {
               record([&] {
                 published.push_back(e.handle);
-                publish_results.push_back({e.packet_id, e.reason, e.downgraded});
+                publish_results.push_back({e.handle, e.packet_id, e.reason, e.downgraded});
               });
             },
         .on_subscribed =
@@ -130,7 +132,7 @@ class Recorder {
   ServerCapabilities server;
   std::vector<RecordedDisconnect> disconnects;
   std::vector<MessageHandle> published;  // handles, as publish() returned them
-  std::vector<PublishResult> publish_results;
+  std::vector<PublishAck> publish_results;
   std::vector<std::vector<ReasonCode>> subacks;
   int unsubacks = 0;
   std::vector<ReceivedMessage> messages;

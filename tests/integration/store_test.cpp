@@ -33,7 +33,7 @@ TEST(DurableOutbox, MessagesAcceptedByOneClientAreSentByTheNextInOrderWithTheirI
   ASSERT_TRUE(sub.wait_subscribed());
   TempDir dir;
   const std::string store = (dir.path() / "outbox.db").string();
-  std::vector<PacketId> ids;
+  std::vector<MessageHandle> ids;
   {
     // Never started: everything waits in the outbox, and so in the store.
     Client first{store_config(broker, store)};
@@ -43,7 +43,7 @@ TEST(DurableOutbox, MessagesAcceptedByOneClientAreSentByTheNextInOrderWithTheirI
       auto id = first.publish("store/t", (qos1 ? "a" : "b") + std::to_string(i / 2),
                               {.qos = qos1 ? QoS::at_least_once : QoS::exactly_once});
       ASSERT_TRUE(id) << id.error().message();
-      ids.push_back(*id);
+      ids.push_back(id->handle);
     }
   }
   Client second{store_config(broker, store)};
@@ -59,7 +59,7 @@ TEST(DurableOutbox, MessagesAcceptedByOneClientAreSentByTheNextInOrderWithTheirI
   EXPECT_LT(out.find("a1"), out.find("a2")) << out;
   EXPECT_LT(out.find("b0"), out.find("b1")) << out;
   EXPECT_LT(out.find("b1"), out.find("b2")) << out;
-  std::vector<PacketId> completed = rec.published;
+  std::vector<MessageHandle> completed = rec.published;
   std::sort(completed.begin(), completed.end());
   std::sort(ids.begin(), ids.end());
   EXPECT_EQ(completed, ids);
