@@ -4,8 +4,10 @@
 #   runtime      libportmqtt<SONAME ver>  the shared library (libportmqtt.so.0.2)
 #   development  libportmqtt-dev          headers, libportmqtt.so, CMake package, portmqtt.pc
 #   tools        portmqtt-tools           the portmqtt program and its man pages
-#   idf          portmqtt-idf             the optional ESP-IDF platform layer (src/idf), when
-#                                         it has install(... COMPONENT idf) rules
+#   idf_runtime  libportmqtt-idf<ver>     the ESP-IDF platform layer's shared library
+#   idf          portmqtt-idf             the optional ESP-IDF platform layer (src/idf): its
+#                                         headers, libportmqtt_idf.so, main() archive, CMake
+#                                         and pkg-config files
 #
 #   cmake --build build && (cd build && cpack -G DEB)
 #
@@ -89,9 +91,29 @@ the same meanings and exit codes; bench drives many clients from one
 event loop and reports rates and latencies. MQTT 3.1, 3.1.1 and 5.0
 over TCP, TLS, WebSocket and secure WebSocket.")
 
+# The platform layer's shared library in a package named after its SONAME, with its own shlibs
+# and ldconfig trigger, as the main library's; portmqtt-idf holds what builds against it.
+set(portmqtt_deb_idf_runtime libportmqtt-idf${portmqtt_soversion})
+set(CPACK_DEBIAN_IDF_RUNTIME_PACKAGE_NAME ${portmqtt_deb_idf_runtime})
+set(CPACK_DEBIAN_IDF_RUNTIME_PACKAGE_SECTION libs)
+set(portmqtt_deb_idf_control ${PROJECT_BINARY_DIR}/debian/idf_runtime)
+file(WRITE ${portmqtt_deb_idf_control}/shlibs
+     "libportmqtt_idf ${portmqtt_soversion} ${portmqtt_deb_idf_runtime} (>= ${PROJECT_VERSION})\n")
+file(WRITE ${portmqtt_deb_idf_control}/triggers "activate-noawait ldconfig\n")
+set(CPACK_DEBIAN_IDF_RUNTIME_PACKAGE_CONTROL_EXTRA ${portmqtt_deb_idf_control}/shlibs
+    ${portmqtt_deb_idf_control}/triggers)
+set(CPACK_DEBIAN_IDF_RUNTIME_PACKAGE_CONTROL_STRICT_PERMISSION ON)
+set(CPACK_DEBIAN_IDF_RUNTIME_DESCRIPTION "ESP-IDF platform layer for portmqtt - shared library
+FreeRTOS tasks, queues and semaphores on POSIX threads, nvs_flash,
+esp_netif, esp_system and example_connect(), so that ESP-IDF MQTT
+applications run on Linux with portmqtt.
+.
+This package contains the shared library.")
+
 set(CPACK_DEBIAN_IDF_PACKAGE_NAME portmqtt-idf)
 set(CPACK_DEBIAN_IDF_PACKAGE_SECTION libdevel)
-set(CPACK_DEBIAN_IDF_PACKAGE_DEPENDS "libportmqtt-dev (= ${portmqtt_deb_version})")
+set(CPACK_DEBIAN_IDF_PACKAGE_DEPENDS
+    "libportmqtt-dev (= ${portmqtt_deb_version}), ${portmqtt_deb_idf_runtime} (= ${portmqtt_deb_version})")
 set(CPACK_DEBIAN_IDF_DESCRIPTION "ESP-IDF platform layer for portmqtt
 The ESP-IDF headers that MQTT applications include besides
 mqtt_client.h (FreeRTOS tasks, queues and semaphores on POSIX threads,
@@ -102,7 +124,7 @@ portmqtt.")
 # Packages only for the components this build installs, in this order.
 get_cmake_property(portmqtt_installed_components COMPONENTS)
 set(CPACK_COMPONENTS_ALL "")
-foreach(component runtime development tools idf)
+foreach(component runtime development tools idf_runtime idf)
   if(component IN_LIST portmqtt_installed_components)
     list(APPEND CPACK_COMPONENTS_ALL ${component})
   endif()

@@ -15,7 +15,7 @@ target_include_directories(portmqtt_idf PUBLIC
   $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}/portmqtt/idf>)
 
 install(TARGETS portmqtt_idf portmqtt_idf_main portmqtt_idf_api EXPORT portmqttIdfTargets
-  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT idf NAMELINK_COMPONENT idf
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT idf_runtime NAMELINK_COMPONENT idf
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT idf)
 install(EXPORT portmqttIdfTargets NAMESPACE portmqtt:: DESTINATION ${portmqtt_cmake_dir}
         COMPONENT idf)
