@@ -97,7 +97,8 @@ struct Disconnected {
 /// never the connection, and it is not resent. A failure code the specification does not
 /// list for PUBACK/PUBREC counts the same (mosquitto answers a PUBLISH above its
 /// message_size_limit with PUBACK 0x95, Packet too large). See README "Broker deviations".
-/// Never without the broker's answer on this session (a QoS 2 message whose outcome became unknown is reported by Deleted).
+/// Never without the broker's answer on this session (a QoS 2 message whose outcome became unknown
+/// is reported by Deleted).
 struct Published {
   PacketId packet_id = 0;
   QoS qos = QoS::at_least_once;

@@ -43,7 +43,9 @@ int portmqtt_version_number(void);
 namespace portmqtt {
 
 /** The version of the library the program runs with, as "MAJOR.MINOR.PATCH". */
-inline std::string_view version() noexcept { return ::portmqtt_version(); }
+inline std::string_view version() noexcept {
+  return ::portmqtt_version();
+}
 
 }  // namespace portmqtt
 #endif

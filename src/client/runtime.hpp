@@ -182,10 +182,10 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   std::vector<ReasonCode> reason_scratch;
   std::size_t fragment_size = 0;
   std::uint32_t max_packet_size = 0;
-  std::string attempt_where;   // "host:port" of the current attempt, for Error::where
-  bool fatal_refusal = false;  // the CONNACK refusal being handled stops the client
+  std::string attempt_where;        // "host:port" of the current attempt, for Error::where
+  bool fatal_refusal = false;       // the CONNACK refusal being handled stops the client
   std::string inbound_error_cause;  // Error::cause of an inbound packet_too_large
-  detail::PacketTracer tracer;  // Config::packet_trace of this connection
+  detail::PacketTracer tracer;      // Config::packet_trace of this connection
 
   store::SqliteStore* sqlite = nullptr;  // owned by `session`; null without a store
   std::error_code store_error;           // why the configured store could not be opened

@@ -41,7 +41,7 @@ struct esp_mqtt_client {
   std::vector<std::string> broker_uris;          // ext.broker_uris, copied
   std::vector<const char*> broker_uri_pointers;  // what the stored ext.broker_uris points to
   std::string proxy_uri;                         // ext.proxy_uri, copied
-  std::string outbox_store_path;  // ext.outbox_store_path points here
+  std::string outbox_store_path;                 // ext.outbox_store_path points here
   PendingProperties pending;
   std::string response_info;  // MQTT 5 Response Information of the last CONNACK
   // Read on every publish without the mutex: the common case (no one-shot properties, the

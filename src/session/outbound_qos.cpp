@@ -212,8 +212,8 @@ void Session::Impl::send_entry(OutboxEntry& entry, TimePoint now) {
   entry.ever_sent = true;
   entry.last_sent = now;
   if (!entry.uses_quota()) {
-    events.emplace_back(
-        PublishCompleted{0, QoS::at_most_once, codec::ReasonCode::success, {}, false, entry.sequence});
+    events.emplace_back(PublishCompleted{
+        0, QoS::at_most_once, codec::ReasonCode::success, {}, false, entry.sequence});
     outbox.erase(entry);  // a stored QoS 0 message is done
     return;
   }
