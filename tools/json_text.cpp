@@ -238,7 +238,7 @@ void print_value(const Value& value, bool pretty, int depth, std::string& out) {
       out += '[';
       for (std::size_t i = 0; i < value.items.size(); ++i) {
         if (i > 0) out += pretty ? ", " : ",";
-        print_value(value.items[i].second, pretty, depth + 1, out);
+        print_value(value.items[i].value, pretty, depth + 1, out);
       }
       out += ']';
       return;
@@ -246,9 +246,9 @@ void print_value(const Value& value, bool pretty, int depth, std::string& out) {
       out += pretty ? "{\n" : "{";
       for (std::size_t i = 0; i < value.items.size(); ++i) {
         if (pretty) out.append(static_cast<std::size_t>(depth + 1), '\t');
-        print_string(value.items[i].first, out);
+        print_string(value.items[i].name, out);
         out += pretty ? ":\t" : ":";
-        print_value(value.items[i].second, pretty, depth + 1, out);
+        print_value(value.items[i].value, pretty, depth + 1, out);
         if (i + 1 < value.items.size()) out += ',';
         if (pretty) out += '\n';
       }
@@ -282,7 +282,7 @@ Value Value::object() {
 
 Value& Value::add(std::string name, Value value) {
   items.emplace_back(std::move(name), std::move(value));
-  return items.back().second;
+  return items.back().value;
 }
 
 std::optional<Value> parse(std::string_view text) {

@@ -13,6 +13,8 @@
 
 namespace portmqtt::tools::json {
 
+struct Member;
+
 /// A JSON value. Strings hold raw bytes (UTF-8 as received); objects keep member order and
 /// duplicate names.
 struct Value {
@@ -21,14 +23,23 @@ struct Value {
   bool boolean = false;
   double number = 0.0;
   std::string text;
-  /// Object members as (name, value); array items with empty names.
-  std::vector<std::pair<std::string, Value>> items;
+  /// Object members in order; array items with empty names. (A vector of a type declared
+  /// later: std::vector allows an incomplete element type, std::pair does not.)
+  std::vector<Member> items;
 
   static Value of_number(double value);
   static Value of_string(std::string_view value);
   static Value object();
   /// Appends a member to an object.
   Value& add(std::string name, Value value);
+};
+
+/// One object member or array item of a Value.
+struct Member {
+  Member(std::string member_name, Value member_value)
+      : name(std::move(member_name)), value(std::move(member_value)) {}
+  std::string name;
+  Value value;
 };
 
 /// Parses a whole document (white space around it allowed) with the leniency of cJSON, which
