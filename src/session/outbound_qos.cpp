@@ -169,12 +169,16 @@ void Session::Impl::send_pending(TimePoint now, bool every_pubrel) {
   // hint stays valid, as later entries get higher sequences.
   if (outbox.unsent_hint() >= outbox.end_sequence()) return;
   std::optional<std::uint64_t> first_waiting;  // set: the window is full from here on
+  // A durable store learns a QoS 2 message's new packet id before the PUBLISH can reach the
+  // broker (Store::sync): one sync for the whole pass, after the binds, before the runtime
+  // takes the bytes.
+  bool bound_qos2 = false;
   outbox.for_each_from(outbox.unsent_hint(), [&](OutboxEntry& entry) {
     if (entry.sent) return true;
     if (entry.type == PacketType::pubrel) {
       send_entry(entry, now);  // the broker holds the message already: no quota check
     } else if (first_waiting || (entry.uses_quota() && !quota.available()) ||
-               !bind_packet_id(entry)) {
+               !bind_packet_id(entry, bound_qos2)) {
       // Order is kept: nothing overtakes a message waiting for the window (or for an id).
       if (!first_waiting) first_waiting = entry.sequence;
       return every_pubrel;
@@ -183,14 +187,16 @@ void Session::Impl::send_pending(TimePoint now, bool every_pubrel) {
     }
     return true;
   });
+  if (bound_qos2) outbox.sync_store();
   outbox.set_unsent_hint(first_waiting ? *first_waiting : outbox.end_sequence());
 }
 
-bool Session::Impl::bind_packet_id(OutboxEntry& entry) {
+bool Session::Impl::bind_packet_id(OutboxEntry& entry, bool& bound_qos2) {
   if (entry.packet_id != 0 || !entry.uses_quota()) return true;
   const std::uint16_t id = ids.allocate();
   if (id == 0) return false;  // every id in flight: the next ack frees one
   outbox.bind_packet_id(entry, id);
+  if (entry.qos == QoS::exactly_once) bound_qos2 = true;
   return true;
 }
 

@@ -107,6 +107,10 @@ class Outbox {
   OutboxEntry& adopt(OutboxEntry&& entry);
   /// Whether packets must be kept encoded for a store (otherwise a PUBREL needs no bytes).
   bool durable() const { return store_ != nullptr; }
+  /// Store::sync(): every change so far made durable.
+  void sync_store() {
+    if (store_) note(store_->sync());
+  }
 
   /// An empty buffer to encode a new entry's packet into: one of a completed entry when
   /// there is one. The publishing thread allocates what the loop thread would free on the

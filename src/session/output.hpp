@@ -58,6 +58,11 @@ class Store {
   virtual std::error_code clear() = 0;
   /// Every record, in sequence order (used when a session starts on an existing store).
   virtual std::vector<Record> load() = 0;
+  /// Makes every change told so far durable before returning. The session calls it before a
+  /// QoS 2 PUBLISH with a newly bound packet id goes out: were that id lost in a crash while
+  /// the broker holds the message, a later message given the same id would be taken by the
+  /// broker for a resend of the first and lost.
+  virtual std::error_code sync() { return {}; }
 
   // Ids of the broker's QoS 2 messages we received and sent PUBREC for, awaiting PUBREL: kept
   // so that a copy the broker sends again after our restart is not delivered twice. A store

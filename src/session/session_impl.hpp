@@ -120,7 +120,8 @@ struct Session::Impl {
   /// scanning past a full window so that every PUBREL goes out (after a reconnect).
   void send_pending(TimePoint now, bool every_pubrel = false);
   /// Gives a waiting QoS 1/2 entry its packet id; false when all ids are in use.
-  bool bind_packet_id(OutboxEntry& entry);
+  /// Gives a waiting QoS 1/2 entry its packet id; sets `bound_qos2` when it bound a QoS 2 one.
+  bool bind_packet_id(OutboxEntry& entry, bool& bound_qos2);
   /// Sends one entry of the outbox; a PUBLISH this broker cannot take expires instead.
   void send_entry(OutboxEntry& entry, TimePoint now);
   /// Queues an entry's packet (shared bytes, or a PUBREL encoded from its id).

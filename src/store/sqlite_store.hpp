@@ -101,6 +101,7 @@ class SqliteStore final : public session::Store {
   /// Commits what is pending: every record put before the call is durable when it returns
   /// without error. Any thread.
   std::error_code flush();
+  std::error_code sync() override { return flush(); }
   /// Every record with a sequence up to this one is committed. Any thread.
   std::uint64_t durable_through() const;
   /// Commits so far (for measurements).

@@ -43,6 +43,10 @@ class RecordingStore final : public Store {
     records_.clear();
     return {};
   }
+  std::error_code sync() override {
+    log_->push_back("sync");
+    return {};
+  }
   std::error_code put_inbound(std::uint16_t id) override {
     log_->push_back("put_inbound " + std::to_string(id));
     inbound_.push_back(id);
@@ -184,6 +188,24 @@ TEST(OutboxStore, SessionResumesRecordsLeftInTheStore) {
   h.feed({0x70, 0x02, 0x00, 0x09});  // PUBCOMP id 9
   auto events = h.events();
   EXPECT_EQ(take<PublishCompleted>(events).packet_id, 9);
+}
+
+TEST(OutboxStore, AQos2PacketIdIsDurableBeforeItsPublishGoesOut) {
+  // With ids bound as messages go in flight, a QoS 2 id must be in the store before the broker
+  // can hold a message under it: lost in a crash, the id could be given to a later message,
+  // which the broker would take for a resend of the first and drop.
+  std::vector<std::string> log;
+  Config c = config_for(ProtocolVersion::v3_1_1);
+  c.packet_id_on_accept = false;
+  Harness h(c, std::make_unique<RecordingStore>(&log));
+  h.connect_with(connack_v311());
+  ASSERT_TRUE(h.publish("t", "a", QoS::exactly_once));
+  EXPECT_EQ(log, (std::vector<std::string>{"put 1 id 0", "update 1 PUBLISH", "sync"}));
+  EXPECT_EQ(h.output(), (Bytes{0x34, 0x06, 0x00, 0x01, 't', 0x00, 0x01, 'a'}));  // QoS 2 id 1
+  // QoS 1 needs no such care (the broker does not match QoS 1 resends by id): no sync.
+  log.clear();
+  ASSERT_TRUE(h.publish("t", "b", QoS::at_least_once));
+  EXPECT_EQ(log, (std::vector<std::string>{"put 2 id 0", "update 2 PUBLISH"}));
 }
 
 TEST(OutboxStore, APutTheStoreRefusesFailsThePublishAndKeepsNothing) {
