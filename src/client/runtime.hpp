@@ -24,6 +24,7 @@
 #include <boost/asio/strand.hpp>
 
 #include "client/broker_list.hpp"
+#include "client/client_log.hpp"
 #include "client/completions.hpp"
 #include "client/loop_core.hpp"
 #include "client/packet_trace.hpp"
@@ -182,10 +183,17 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   std::vector<ReasonCode> reason_scratch;
   std::size_t fragment_size = 0;
   std::uint32_t max_packet_size = 0;
-  std::string attempt_where;   // "host:port" of the current attempt, for Error::where
-  bool fatal_refusal = false;  // the CONNACK refusal being handled stops the client
+  std::string attempt_where;        // "host:port" of the current attempt, for Error::where
+  bool fatal_refusal = false;       // the CONNACK refusal being handled stops the client
   std::string inbound_error_cause;  // Error::cause of an inbound packet_too_large
-  detail::PacketTracer tracer;  // Config::packet_trace of this connection
+  detail::PacketTracer tracer;      // Config::packet_trace of this connection
+  detail::ClientLog logger;         // Config::log, used on the loop
+
+  // A record for Config::log; `make_text` runs only when the level is enabled.
+  template <class MakeText>
+  void log(LogLevel level, std::string_view category, MakeText&& make_text) const {
+    if (logger.enabled(level)) logger.write(level, category, make_text());
+  }
 
   store::SqliteStore* sqlite = nullptr;  // owned by `session`; null without a store
   std::error_code store_error;           // why the configured store could not be opened
