@@ -15,6 +15,7 @@
 #include "mosquitto.hpp"
 #include "portmqtt/client.hpp"
 #include "portmqtt/log.hpp"
+#include "process.hpp"
 #include "recorder.hpp"
 #include "tls_certs.hpp"
 
@@ -126,6 +127,31 @@ TEST_F(LogSinkTest, ARefusedConnectionNamesHostAndPort) {
     EXPECT_LE(l.level, LogLevel::warning) << l.text;  // info is below the default threshold
     EXPECT_EQ(l.category, "connection");
   }
+}
+
+TEST_F(LogSinkTest, AFatalRefusalIsAnErrorRecordThatSaysTheClientStopped) {
+  TempDir dir;
+  const auto passwords = dir.path() / "passwords";
+  Process passwd({"/usr/bin/mosquitto_passwd", "-c", "-b", passwords.string(), "alice", "secret"},
+                 dir.path() / "passwd.out", dir.path() / "passwd.err");
+  ASSERT_EQ(passwd.wait(10s), 0);
+  Mosquitto broker{
+      {.extra_config = "allow_anonymous false\npassword_file " + passwords.string() + "\n"}};
+  LogCapture capture;
+  Config config;
+  config.broker.uri = broker.uri();
+  config.credentials = {.client_id = "logged-refusal", .username = "alice", .password = "wrong"};
+  config.log.sink = capture.sink();
+  Client client{config};
+  ASSERT_FALSE(client.start());
+  const std::string where = "127.0.0.1:" + std::to_string(broker.port());
+  ASSERT_TRUE(capture.wait_for(LogLevel::error, where)) << capture.dump();
+  std::this_thread::sleep_for(300ms);  // three reconnect intervals: no retry may be logged
+  EXPECT_EQ(client.state(), ConnectionState::stopped);
+  const auto lines = capture.lines();
+  ASSERT_EQ(lines.size(), 1u) << capture.dump();  // no warning-level retries follow
+  EXPECT_EQ(lines[0].category, "connection");
+  EXPECT_NE(lines[0].text.find("client stopped"), std::string::npos) << lines[0].text;
 }
 
 TEST_F(LogSinkTest, TheProcessWideThresholdFiltersRecords) {
