@@ -154,6 +154,40 @@ TEST_F(LogSinkTest, AFatalRefusalIsAnErrorRecordThatSaysTheClientStopped) {
   EXPECT_NE(lines[0].text.find("client stopped"), std::string::npos) << lines[0].text;
 }
 
+TEST_F(LogSinkTest, ATlsFailureIsATlsRecordWithItsCause) {
+  const TlsFiles& certs = test_certificates();
+  const std::uint16_t port = free_port();
+  Mosquitto broker{
+      {.extra_config = tls_listener_config(port, certs.expired_cert, certs.expired_key)}};
+  LogCapture capture;
+  Config config;
+  config.broker.uri = "mqtts://localhost:" + std::to_string(port);
+  config.tls.ca_certificate = read_file(certs.ca_cert);
+  config.log.sink = capture.sink();
+  Client client{config};
+  ASSERT_FALSE(client.start());
+  ASSERT_TRUE(capture.wait_for(LogLevel::warning, "certificate has expired")) << capture.dump();
+  ASSERT_FALSE(client.stop());
+  const Line first = capture.lines().front();
+  EXPECT_EQ(first.category, "tls");
+  EXPECT_NE(first.text.find("localhost:" + std::to_string(port)), std::string::npos) << first.text;
+}
+
+TEST_F(LogSinkTest, AStoreThatCannotOpenIsAnErrorRecordNamingTheFile) {
+  LogCapture capture;
+  Config config;
+  config.broker.uri = refused_uri(free_port());
+  config.outbox.store_path = "/nonexistent/portmqtt-log/outbox.db";
+  config.log.sink = capture.sink();
+  Client client{config};
+  const auto lines = capture.lines();
+  ASSERT_EQ(lines.size(), 1u) << capture.dump();  // made by the constructor, on this thread
+  EXPECT_EQ(lines[0].level, LogLevel::error);
+  EXPECT_EQ(lines[0].category, "store");
+  EXPECT_NE(lines[0].text.find("/nonexistent/portmqtt-log/outbox.db"), std::string::npos)
+      << lines[0].text;
+}
+
 TEST_F(LogSinkTest, TheProcessWideThresholdFiltersRecords) {
   EXPECT_EQ(log_level(), LogLevel::warning);  // the documented default
   LogCapture capture;
