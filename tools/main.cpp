@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "options.hpp"
+#include "portmqtt/log.hpp"
 #include "portmqtt/version.h"
 #include "tool_client.hpp"
 
@@ -63,6 +64,9 @@ int handle_first_argument(CLI::App& app, int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // The commands report failures in their own words (as mosquitto_pub does); the library's
+  // default log lines on stderr would repeat them.
+  portmqtt::set_log_level(portmqtt::LogLevel::none);
   CLI::App app{"portmqtt: publish, subscribe, request and benchmark MQTT 3.1/3.1.1/5.0 brokers."};
   app.name("portmqtt");
   app.set_help_flag("--help", "Print this help and exit.");

@@ -6,6 +6,15 @@
  * ms = milliseconds since the process started), as ESP-IDF does, if the level is enabled for
  * the tag. The run-time default level is ESP_LOG_INFO; esp_log_level_set() changes it.
  *
+ * portmqtt's C++ API shares this log: when the application installed a sink with
+ * portmqtt::set_log_sink() (include/portmqtt/log.hpp), every line written here (ESP_LOGx,
+ * esp_log_write, the buffer dumps) goes to that sink instead, as a record whose level is the
+ * ESP level (the values are the same), whose category is the tag and whose text is the
+ * message without prefix or newline. The per-tag levels below still decide which lines are
+ * made. The MQTT client of this facade logs with ESP_LOGx under the tag "mqtt_client", as
+ * ESP-MQTT does (connection errors with host:port and cause), so its lines take the same
+ * way.
+ *
  * Compile-time filter: define LOG_LOCAL_LEVEL (e.g. to ESP_LOG_WARN) before including this
  * header to remove more verbose calls from a file entirely. The default keeps every level and
  * leaves the decision to the run-time level.
@@ -90,6 +99,7 @@ typedef int (*vprintf_like_t)(const char* format, va_list args);
 
 /**
  * Redirects all log output (lines and buffer dumps) to func instead of stderr. Thread-safe.
+ * A sink installed with portmqtt::set_log_sink() takes precedence: func then sees nothing.
  *
  * @param func the new writer; NULL restores the default (vfprintf to stderr)
  * @return the writer in effect before the call (never NULL)

@@ -24,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#include "portmqtt/log.hpp"
 #include "portmqtt/message.hpp"
 #include "portmqtt/packet_trace.hpp"
 #include "portmqtt/properties.hpp"
@@ -384,6 +385,9 @@ struct Config {
   /// Debugging: called with every packet sent and received (see packet_trace.hpp). Empty:
   /// no tracing, no cost. Taken at each connection attempt.
   PacketTraceHandler packet_trace;
+  /// This client's log sink and threshold (see log.hpp); unset: the process-wide ones. Taken
+  /// when the client is made and at each connection attempt.
+  LogConfig log;
 };
 
 }  // namespace portmqtt

@@ -145,15 +145,22 @@ void Client::Impl::dispatch_one(PendingEvent& p, const Handlers& hs) {
       [&](const auto& e) {
         using E = std::decay_t<decltype(e)>;
         if constexpr (std::is_same_v<E, session::Connected>) {
+          log(LogLevel::info, "connection", [&] {
+            return "connected to " + attempt_where + " (" + std::string{brokers.description()} +
+                   (e.session_present ? ", session present)" : ", new session)");
+          });
           deliver(hs, Connected{e.session_present, detail::from_session(e.server),
                                 e.assigned_client_id, props, brokers.description(), resubscribed});
         } else if constexpr (std::is_same_v<E, session::ConnectRefused>) {
-          deliver(hs, Error{.kind = ErrorKind::connection_refused,
-                            .error = make_error_code(errc::connection_refused),
-                            .connect_reason = detail::from_codec(e.reason),
-                            .where = attempt_where,
-                            .cause = refusal_cause(props, fatal_refusal),
-                            .fatal = fatal_refusal});
+          const Error refused{.kind = ErrorKind::connection_refused,
+                              .error = make_error_code(errc::connection_refused),
+                              .connect_reason = detail::from_codec(e.reason),
+                              .where = attempt_where,
+                              .cause = refusal_cause(props, fatal_refusal),
+                              .fatal = fatal_refusal};
+          log(fatal_refusal ? LogLevel::error : LogLevel::warning, "connection",
+              [&] { return refused.message(); });
+          deliver(hs, refused);
         } else if constexpr (std::is_same_v<E, session::MessageReceived>) {
           dispatch_message(e, props, hs);
         } else if constexpr (std::is_same_v<E, session::PublishCompleted>) {
@@ -165,6 +172,10 @@ void Client::Impl::dispatch_one(PendingEvent& p, const Handlers& hs) {
         } else if constexpr (std::is_same_v<E, session::UnsubscribeCompleted>) {
           deliver(hs, Unsubscribed{e.packet_id, to_public_reasons(e.reasons), props});
         } else if constexpr (std::is_same_v<E, session::MessageExpired>) {
+          log(LogLevel::debug, "session", [&] {
+            return "outbox item " + std::to_string(e.handle) + " (packet id " +
+                   std::to_string(e.packet_id) + ") deleted without an acknowledgement";
+          });
           deliver(hs, Deleted{e.packet_id, deleted_kind(e.type), deleted_reason(e.why), e.handle});
         } else if constexpr (std::is_same_v<E, session::AuthReceived>) {
           deliver(hs, AuthReceived{detail::from_codec(e.reason), props});
@@ -176,10 +187,16 @@ void Client::Impl::dispatch_one(PendingEvent& p, const Handlers& hs) {
             cause = !e.rule.empty() ? std::string{e.rule}
                     : e.cause       ? e.cause.message()
                                     : std::string{};
-          deliver(hs, Error{.kind = detail::error_kind_of(error),
-                            .error = error,
-                            .where = attempt_where,
-                            .cause = std::move(cause)});
+          const Error failure{.kind = detail::error_kind_of(error),
+                              .error = error,
+                              .where = attempt_where,
+                              .cause = std::move(cause)};
+          log(LogLevel::warning,
+              failure.kind == ErrorKind::protocol ? "protocol"
+              : failure.kind == ErrorKind::store  ? "store"
+                                                  : "connection",
+              [&] { return failure.message(); });
+          deliver(hs, failure);
         }
         // ServerDisconnected and CloseConnection are reported by Disconnected.
       },

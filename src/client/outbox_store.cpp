@@ -44,8 +44,17 @@ std::error_code Client::Impl::open_store_locked() {
   if (!opened.store) {
     store_error = detail::to_public_error(opened.error);
     store_message = std::move(opened.message);
+    // Config::log of the configuration being applied (`logger` belongs to the loop).
+    detail::ClientLog store_log;
+    store_log.configure(config.log);
+    if (store_log.enabled(LogLevel::error))
+      store_log.write(LogLevel::error, "store", "cannot open the outbox store: " + store_message);
     return store_error;
   }
+  detail::ClientLog store_log;
+  store_log.configure(config.log);
+  if (store_log.enabled(LogLevel::info))
+    store_log.write(LogLevel::info, "store", "outbox store " + outbox.store_path + " opened");
   sqlite = opened.store.get();
   session.use_store(std::move(opened.store));
   return {};

@@ -59,6 +59,7 @@ Client::Impl::Impl(std::shared_ptr<detail::LoopCore> loop_core, bool own, Config
       write_timer(strand),
       refresh_timer(strand),
       handlers(std::make_shared<const Handlers>()) {
+  logger.configure(config.log);
   (void)open_store_locked();  // a failure is kept for start() and store_status()
 }
 
@@ -265,10 +266,16 @@ void Client::Impl::begin_attempt() {
       fragment_size = config.buffer.fragment_size;
       max_packet_size = config.buffer.max_packet_size;
       tracer.configure(config);
+      logger.configure(config.log);
       read_limit = std::max<std::size_t>(config.buffer.receive_size, 64);
       read_size = std::min(kFirstReadSize, read_limit);
       quiet_reads = 0;
     }
+  }
+  if (!ec) {
+    log(LogLevel::info, "connection", [&] {
+      return "connecting to " + attempt_where + " (" + std::string{brokers.description()} + ")";
+    });
   }
   std::string cause;
   if (!ec)
@@ -463,14 +470,18 @@ void Client::Impl::fail_connection(std::error_code error, std::string cause) {
   const transport::TlsDiagnostics tls =
       transport ? transport->tls_diagnostics() : transport::TlsDiagnostics{};
   if (cause.empty()) cause = tls.detail;
-  if (!stopping_flag)
-    emit(Error{.kind = detail::error_kind_of(public_error),
-               .error = public_error,
-               .system_errno = transport::errno_of(error),
-               .tls_stack_error = tls.stack_error,
-               .tls_verify_result = tls.verify_result,
-               .where = attempt_where,
-               .cause = std::move(cause)});
+  if (!stopping_flag) {
+    Error e{.kind = detail::error_kind_of(public_error),
+            .error = public_error,
+            .system_errno = transport::errno_of(error),
+            .tls_stack_error = tls.stack_error,
+            .tls_verify_result = tls.verify_result,
+            .where = attempt_where,
+            .cause = std::move(cause)};
+    log(LogLevel::warning, e.kind == ErrorKind::tls ? "tls" : "connection",
+        [&] { return e.message(); });
+    emit(e);
+  }
   end_connection(public_error, false);
 }
 
@@ -506,6 +517,17 @@ void Client::Impl::end_connection(std::error_code reason, bool reconnect_at_once
   }
   close_requested.reset();  // draining may not ask to close what is already closed
   dispatch(events);
+  if (was_connected) {
+    const bool stopped = stopping_flag;
+    log(reason && !stopped ? LogLevel::warning : LogLevel::info, "connection", [&] {
+      std::string text = "disconnected from " + attempt_where;
+      if (stopped) return text + ": the client was stopped";
+      if (server_reason)
+        text += ": the broker sent DISCONNECT " + std::string{to_string(*server_reason)};
+      if (reason) text += ": " + reason.message();
+      return text;
+    });
+  }
   if (stopping_flag) return finish_stop();
   if (brokers.attempt_ended(was_connected)) reconnect_at_once = true;
   emit(Disconnected{.error = reason,
@@ -542,9 +564,15 @@ void Client::Impl::schedule_reconnect(bool at_once) {
     state = ConnectionState::waiting_reconnect;
     policy = config.network.reconnect;
   }
-  if (!at_once && !policy.enabled) return;  // reconnect() ends the wait
-  reconnect_timer.expires_after(at_once ? std::chrono::milliseconds{0}
-                                        : backoff.next_delay(policy));
+  if (!at_once && !policy.enabled) {
+    log(LogLevel::info, "connection",
+        [] { return std::string{"automatic reconnection is off: waiting for reconnect()"}; });
+    return;  // reconnect() ends the wait
+  }
+  const auto delay = at_once ? std::chrono::milliseconds{0} : backoff.next_delay(policy);
+  log(LogLevel::info, "connection",
+      [&] { return "next connection attempt in " + std::to_string(delay.count()) + " ms"; });
+  reconnect_timer.expires_after(delay);
   reconnect_timer.async_wait([self = shared_from_this()](boost::system::error_code ec) {
     if (!ec) self->reconnect_now();
   });

@@ -24,6 +24,7 @@
 #include <boost/asio/strand.hpp>
 
 #include "client/broker_list.hpp"
+#include "client/client_log.hpp"
 #include "client/completions.hpp"
 #include "client/loop_core.hpp"
 #include "client/packet_trace.hpp"
@@ -186,6 +187,13 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   bool fatal_refusal = false;       // the CONNACK refusal being handled stops the client
   std::string inbound_error_cause;  // Error::cause of an inbound packet_too_large
   detail::PacketTracer tracer;      // Config::packet_trace of this connection
+  detail::ClientLog logger;         // Config::log, used on the loop
+
+  // A record for Config::log; `make_text` runs only when the level is enabled.
+  template <class MakeText>
+  void log(LogLevel level, std::string_view category, MakeText&& make_text) const {
+    if (logger.enabled(level)) logger.write(level, category, make_text());
+  }
 
   store::SqliteStore* sqlite = nullptr;  // owned by `session`; null without a store
   std::error_code store_error;           // why the configured store could not be opened

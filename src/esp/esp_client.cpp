@@ -204,7 +204,11 @@ std::string uri_problem(const std::string& uri) {
 }  // namespace
 
 Config current_config(const esp_mqtt_client& handle) {
-  return to_config(handle.settings, handle.ext);
+  Config config = to_config(handle.settings, handle.ext);
+  // The facade logs what ESP-MQTT logs, with ESP_LOGx under its tag (log_connection_error);
+  // the client's own records would say the same twice.
+  config.log.level = LogLevel::none;
+  return config;
 }
 
 int send_message(esp_mqtt_client_handle_t handle, const char* topic, const char* data, int len,

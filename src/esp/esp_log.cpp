@@ -1,5 +1,6 @@
 // esp_log.h: ESP-IDF's log output ("L (ms) tag: message") on stderr, with a level per tag
-// that can be changed at run time.
+// that can be changed at run time. When the application installed a sink with
+// portmqtt::set_log_sink(), the lines go there instead, as records with the tag as category.
 #include "esp_log.h"
 
 #include <array>
@@ -9,6 +10,8 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+
+#include "client/client_log.hpp"
 
 namespace {
 
@@ -62,6 +65,36 @@ char letter(esp_log_level_t level) {
   return kLetters[static_cast<std::size_t>(clamp(level))];
 }
 
+// The ESP levels are portmqtt::LogLevel's values (log.hpp).
+static_assert(static_cast<int>(portmqtt::LogLevel::error) == ESP_LOG_ERROR &&
+              static_cast<int>(portmqtt::LogLevel::warning) == ESP_LOG_WARN &&
+              static_cast<int>(portmqtt::LogLevel::info) == ESP_LOG_INFO &&
+              static_cast<int>(portmqtt::LogLevel::debug) == ESP_LOG_DEBUG &&
+              static_cast<int>(portmqtt::LogLevel::verbose) == ESP_LOG_VERBOSE);
+
+void to_sink(esp_log_level_t level, const char* tag, std::string_view text) {
+  portmqtt::detail::send_to_process_sink(
+      portmqtt::LogRecord{.level = static_cast<portmqtt::LogLevel>(clamp(level)),
+                          .category = tag != nullptr ? tag : "",
+                          .text = text});
+}
+
+// The text of a printf-style call, however long.
+__attribute__((format(printf, 1, 0))) std::string format_text(const char* format, va_list args) {
+  std::array<char, 512> buffer{};
+  va_list copy;
+  va_copy(copy, args);
+  const int n = std::vsnprintf(buffer.data(), buffer.size(), format, copy);
+  va_end(copy);
+  if (n < 0) return {};
+  if (n < static_cast<int>(buffer.size()))
+    return std::string(buffer.data(), static_cast<std::size_t>(n));
+  std::string text(static_cast<std::size_t>(n) + 1, '\0');
+  std::vsnprintf(text.data(), text.size(), format, args);
+  text.resize(static_cast<std::size_t>(n));
+  return text;
+}
+
 }  // namespace
 
 extern "C" {
@@ -94,7 +127,12 @@ uint32_t esp_log_timestamp(void) {
 }
 
 void esp_log_writev(esp_log_level_t level, const char* tag, const char* format, va_list args) {
-  if (enabled(level, tag)) emitv(format, args);
+  if (!enabled(level, tag)) return;
+  if (!portmqtt::detail::process_sink_installed()) return emitv(format, args);
+  std::string text = format_text(format, args);
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
+    text.pop_back();  // a record is one line without its newline
+  if (!text.empty()) to_sink(level, tag, text);
 }
 
 void esp_log_write(esp_log_level_t level, const char* tag, const char* format, ...) {
@@ -106,23 +144,14 @@ void esp_log_write(esp_log_level_t level, const char* tag, const char* format, .
 
 void esp_log_line(esp_log_level_t level, const char* tag, const char* format, ...) {
   if (!enabled(level, tag)) return;
-  std::array<char, 512> message{};
   va_list args;
   va_start(args, format);
-  int n = std::vsnprintf(message.data(), message.size(), format, args);
+  const std::string text = format_text(format, args);
   va_end(args);
-  std::string longer;
-  const char* text = message.data();
-  if (n >= static_cast<int>(message.size())) {
-    longer.resize(static_cast<std::size_t>(n) + 1);
-    va_start(args, format);
-    std::vsnprintf(longer.data(), longer.size(), format, args);
-    va_end(args);
-    text = longer.c_str();
-  }
+  if (portmqtt::detail::process_sink_installed()) return to_sink(level, tag, text);
   // One call per line, so that lines of different threads do not interleave.
   emit("%c (%u) %s: %s\n", letter(level), static_cast<unsigned>(esp_log_timestamp()),
-       tag != nullptr ? tag : "", text);
+       tag != nullptr ? tag : "", text.c_str());
 }
 
 vprintf_like_t esp_log_set_vprintf(vprintf_like_t func) {

@@ -5,10 +5,12 @@
 #include <cstdio>
 #include <regex>
 #include <string>
+#include <vector>
 
 #include "esp_err.h"
 #include "esp_log.h"
 #include "esp_transport.h"
+#include "portmqtt/log.hpp"
 
 namespace {
 
@@ -99,6 +101,39 @@ TEST_F(EspLogTest, SetVprintfRedirectsEveryLineAndGivesBackThePreviousWriter) {
   EXPECT_EQ(esp_log_set_vprintf(before), record);
   EXPECT_EQ(testing::internal::GetCapturedStderr(), "");
   EXPECT_TRUE(std::regex_match(redirected, std::regex("I \\([0-9]+\\) redir: value 42\n")))
+      << redirected;
+}
+
+// With a sink installed through the C++ API, ESP_LOGx lines become its records: the ESP level
+// as LogLevel, the tag as category, the message without prefix or newline.
+TEST_F(EspLogTest, LinesGoToTheSinkOfTheCppApiWhenOneIsInstalled) {
+  std::vector<std::string> records;
+  portmqtt::set_log_sink([&records](const portmqtt::LogRecord& r) {
+    records.push_back(std::string{portmqtt::to_string(r.level)} + "|" + std::string{r.category} +
+                      "|" + std::string{r.text});
+  });
+  redirected.clear();
+  vprintf_like_t before = esp_log_set_vprintf(record);  // the sink takes precedence
+  esp_log_level_set("sunk", ESP_LOG_VERBOSE);
+  testing::internal::CaptureStderr();
+  ESP_LOGE("sunk", "lost %d", 3);
+  ESP_LOGW("sunk", "slow");
+  ESP_LOGI("sunk", "plain");
+  ESP_LOGD("sunk", "detail");
+  ESP_LOGV("sunk", "everything");
+  ESP_LOGD("other", "hidden: the tag level still decides");
+  esp_log_write(ESP_LOG_INFO, "raw", "raw text %s\n", "here");
+  ESP_LOG_BUFFER_HEX("hex", "AB", 2);
+  portmqtt::set_log_sink({});
+  ESP_LOGI("after", "back on stderr");
+  esp_log_set_vprintf(before);
+  const std::string out = testing::internal::GetCapturedStderr();
+  EXPECT_EQ(records,
+            (std::vector<std::string>{"error|sunk|lost 3", "warning|sunk|slow", "info|sunk|plain",
+                                      "debug|sunk|detail", "verbose|sunk|everything",
+                                      "info|raw|raw text here", "info|hex|41 42"}));
+  EXPECT_EQ(out, "");
+  EXPECT_TRUE(std::regex_match(redirected, std::regex("I \\([0-9]+\\) after: back on stderr\n")))
       << redirected;
 }
 
