@@ -160,10 +160,13 @@ class Publisher {
  private:
   // Runs on the loop thread under the tool's lock.
   void on_published(const Published& event) {
+    // As mosquitto_pub: a refusal is a warning naming the reason, and the run goes on (the
+    // exit status stays 0; the message was answered, not lost).
     if (is_failure(event.reason)) {
-      std::fprintf(stderr, "Warning: Publish %u failed: reason code %d.\n",
-                   static_cast<unsigned>(event.packet_id), static_cast<int>(event.reason));
-      failed_ = true;
+      const std::string_view why = to_string(event.reason);
+      std::fprintf(stderr, "Warning: Publish %u failed: %.*s.\n",
+                   static_cast<unsigned>(event.packet_id), static_cast<int>(why.size()),
+                   why.data());
     }
     if (in_flight_ > 0) --in_flight_;
   }

@@ -122,6 +122,21 @@ class PropertiesOnV311Test(BrokerTest):
         self.assertEqual(peer.result()[:2], (0, b"x\nx\n"))
 
 
+class RefusedPublishTest(BrokerTest):
+    # mosquitto 2.0.11 answers an MQTT 5 PUBLISH above message_size_limit with PUBACK/PUBREC
+    # reason 0x95, a code the specification does not list for them.
+    broker_config = "allow_anonymous true\nmessage_size_limit 100\n"
+
+    def test_a_refused_publish_is_a_warning_as_with_mosquitto_pub(self):
+        big = b"x" * 300
+        for qos in ("1", "2"):
+            args = ["-p", self.port, "-V", "5", "-q", qos, "-t", "big", "-s"]
+            theirs = mosquitto("mosquitto_pub", args, stdin=big)
+            ours = run(["pub"] + args, stdin=big)
+            self.assertEqual(theirs, (0, b"", "Warning: Publish 1 failed: Packet too large.\n"))
+            self.assertEqual(ours, theirs)
+
+
 class DebugLinesTest(BrokerTest):
     def sub_debug(self, command, round_number):
         sub = subprocess.Popen(command + ["-p", self.port, "-i", "same-id", "-t", "dq", "-q", "2",
