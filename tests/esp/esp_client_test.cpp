@@ -172,9 +172,11 @@ TEST_F(EspClientTest, DefaultClientIdsDifferBetweenProcessesAndClients) {
     std::this_thread::sleep_for(1500ms);
     ::_exit(ok ? 0 : 1);
   }
+  // The recorders go first (declared last): each unregisters from its client when destroyed.
+  ClientPtr first, second;
   std::unique_ptr<EspRecorder> first_rec, second_rec;
-  ClientPtr first = connect_default(first_rec);
-  ClientPtr second = connect_default(second_rec);
+  first = connect_default(first_rec);
+  second = connect_default(second_rec);
   ASSERT_TRUE(first && second);
   ASSERT_TRUE(first_rec->wait_for(MQTT_EVENT_CONNECTED));
   ASSERT_TRUE(second_rec->wait_for(MQTT_EVENT_CONNECTED));
