@@ -174,7 +174,12 @@ void Client::Impl::release_from_destructor() {
   }
   if (own_loop && !on_loop_thread()) {
     std::lock_guard life(lifecycle_mutex);
-    core->work.reset();
+    {
+      // The loop thread resets the work guard under `mutex` too (a fatal refusal stops the
+      // client from there), so this one may not run beside it.
+      std::lock_guard lock(mutex);
+      core->work.reset();
+    }
     for (auto& thread : core->threads)
       thread->join();
     core->threads.clear();
