@@ -588,10 +588,10 @@ typedef struct esp_mqtt_client_ext_config_t {
                               wait in the outbox. 0: automatic (the broker's Receive Maximum
                               for MQTT 5, 20 for MQTT 3.x, whose brokers drop QoS 2 messages
                               beyond their own window). */
-  uint16_t auto_topic_aliases; /*!< MQTT 5: give publishes without a Topic Alias of their own one
-                                    automatically, at most this many and at most the broker's
-                                    Topic Alias Maximum; the least recently used is replaced.
-                                    0: off. See portmqtt::SessionConfig::auto_topic_aliases. */
+  uint16_t auto_topic_aliases;    /*!< MQTT 5: give publishes without a Topic Alias of their own one
+                                       automatically, at most this many and at most the broker's
+                                       Topic Alias Maximum; the least recently used is replaced.
+                                       0: off. See portmqtt::SessionConfig::auto_topic_aliases. */
   const char* const* broker_uris; /*!< Failover: NULL, or a NULL-terminated array of further
                                        broker URIs tried after broker.address.uri when it cannot
                                        be reached or refuses (at once; the reconnect wait comes

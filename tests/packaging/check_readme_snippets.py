@@ -16,8 +16,9 @@ comment naming a wrapper:
   ```
 
 The wrapper is readme_snippets/<name>.c or .cpp beside this script. The block's leading
-#include lines replace the wrapper's line "@includes" and the rest of the block replaces the
-line "@body". Each wrapper says which README blocks it serves and what it adds.
+#include lines replace the wrapper's line "// @includes" and the rest of the block replaces the
+line "// @body" (comments, so that the wrappers stay valid C and C++ for clang-format). Each
+wrapper says which README blocks it serves and what it adds.
 """
 import os
 import pathlib
@@ -57,9 +58,9 @@ def wrap(code, wrapper_path):
         includes.append(body.pop(0))
     out = []
     for line in wrapper_path.read_text(encoding="utf-8").splitlines():
-        if line.strip() == "@includes":
+        if line.strip() == "// @includes":
             out.extend(includes)
-        elif line.strip() == "@body":
+        elif line.strip() == "// @body":
             out.extend(body)
         else:
             out.append(line)

@@ -7,9 +7,9 @@
 #include <string>
 
 #include "portmqtt/client.hpp"
-@includes
+// @includes
 
 int main() {
   portmqtt::Client client{portmqtt::Config{}};
-@body
+  // @body
 }

@@ -6,7 +6,7 @@
 #include <exception>
 
 #include "portmqtt/client.hpp"
-@includes
+// @includes
 
 namespace {
 struct Task {
@@ -20,7 +20,7 @@ struct Task {
 };
 
 Task body(portmqtt::Client& client) {
-@body
+  // @body
   co_return;
 }
 }  // namespace

@@ -5,11 +5,11 @@
 #include <cstdio>
 
 #include "portmqtt/client.hpp"
-@includes
+// @includes
 
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
 int main() {
-@body
+  // @body
   (void)config;
 }

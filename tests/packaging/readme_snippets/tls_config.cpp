@@ -6,7 +6,7 @@
 #include <string>
 
 #include "portmqtt/client.hpp"
-@includes
+// @includes
 
 namespace {
 std::string read_file(const char* path) {
@@ -16,6 +16,6 @@ std::string read_file(const char* path) {
 }  // namespace
 
 int main() {
-@body
+  // @body
   portmqtt::Client client{config};
 }
