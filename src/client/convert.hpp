@@ -1,6 +1,7 @@
 // Translations between the public vocabulary (include/portmqtt) and the core's (codec,
-// session, transport). The enums share their numeric values, so most of this is casts; the
-// error mapping is the one place that decides which public errc a core error becomes.
+// session, transport). The enums share their numeric values (vocabulary_checks.cpp proves it
+// at compile time), so most of this is casts; the error mapping is the one place that decides
+// which public errc a core error becomes.
 #pragma once
 
 #include <system_error>
