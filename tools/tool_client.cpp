@@ -238,6 +238,7 @@ void ToolClient::on_attempt(const BeforeConnect& event) {
   std::lock_guard lock(mutex_);
   attempt_index_ = event.broker_index;
   attempt_redirected_ = event.redirected;
+  last_error_.reset();  // what failed belongs to this attempt
   if (broker_count_ < 2) return;
   std::string line = "connecting to " + std::string(event.broker) + " (broker " +
                      std::to_string(event.broker_index + 1) + " of " +
