@@ -205,9 +205,10 @@ struct NetworkConfig {
   /// tunnel): `http://[user[:password]@]host[:port]` for HTTP CONNECT with Basic
   /// authentication (port 8080 by default), `socks5://` or `socks5h://` with the same parts
   /// for SOCKS5 with username/password (port 1080). http:// and socks5h:// let the proxy
-  /// resolve the broker's name; socks5:// resolves it here and gives the proxy the address. network.timeout bounds the proxy handshake too. Failures are Error events of
-  /// ErrorKind::transport whose code is in the "portmqtt.proxy" category (refused,
-  /// authentication failed, host unreachable, not a proxy). Checked by start() and
+  /// resolve the broker's name; socks5:// resolves it here and gives the proxy an address
+  /// (IPv4 when there is one). network.timeout bounds the proxy handshake too. Failures are
+  /// Error events of ErrorKind::transport whose code is in the "portmqtt.proxy" category
+  /// (refused, authentication failed, host unreachable, not a proxy). Checked by start() and
   /// set_config() (invalid_uri). Empty: connect directly.
   std::string proxy;
 };
