@@ -1,5 +1,6 @@
 #include "options.hpp"
 
+#include "proxy_url.hpp"
 #include "url.hpp"
 
 #include <arpa/inet.h>
@@ -274,40 +275,85 @@ void check_bind_address(const std::string& address) {
   throw UsageError("-A needs a local IP address (e.g. 127.0.0.2 or ::1), not '" + address + "'.");
 }
 
+// One broker of the -h / -L list, before it becomes part of the configuration.
+struct BrokerEntry {
+  TransportKind transport = TransportKind::tcp;
+  std::string host;
+  int port = 0;  // 0: the transport's default
+  std::optional<std::string> username, password;
+};
+
+// The brokers in the order given: every -L, or else every -h (localhost when none). A single
+// one is exactly mosquitto's -h or -L; -p and the TLS options apply to each of them.
+std::vector<BrokerEntry> broker_entries(const ConnectionOptions& options, ConnectionPlan& plan) {
+  std::vector<BrokerEntry> entries;
+  for (const auto& url : options.urls) {
+    auto parts = parse_url(url);
+    if (entries.empty())
+      plan.url_topic = parts.topic;
+    else if (parts.topic != plan.url_topic)
+      throw UsageError("Every -L of a broker list must name the same topic ('" + plan.url_topic +
+                       "' and '" + parts.topic + "').");
+    entries.push_back({parts.transport, parts.host, parts.port, parts.username, parts.password});
+  }
+  if (entries.empty())
+    for (const auto& host : options.hosts)
+      entries.push_back({.host = host});
+  if (entries.empty()) entries.push_back({.host = "localhost"});
+  for (auto& entry : entries) {
+    if (entry.host.empty()) throw UsageError("-h needs a host name.");
+    if (wants_tls(options.tls) && entry.transport == TransportKind::tcp)
+      entry.transport = TransportKind::tls;
+    if (wants_tls(options.tls) && entry.transport == TransportKind::websocket)
+      entry.transport = TransportKind::websocket_secure;
+    if (options.port) entry.port = *options.port;
+  }
+  return entries;
+}
+
+void apply_proxy(const ConnectionOptions& options, ConnectionPlan& plan) {
+  if (options.proxy.empty()) return;
+  if (!options.unix_path.empty()) throw UsageError("--proxy and --unix cannot be used together.");
+  plan.config.network.proxy = proxy_uri(parse_proxy_url(options.proxy));
+}
+
 void apply_broker(const ConnectionOptions& options, ConnectionPlan& plan) {
   auto& broker = plan.config.broker;
   if (!options.bind_address.empty()) {
     check_bind_address(options.bind_address);
     plan.config.network.bind_address = options.bind_address;
   }
+  if (options.port && (*options.port < 1 || *options.port > 65535))
+    throw UsageError("Invalid port " + std::to_string(*options.port) + ": use 1..65535 (-p).");
+  apply_proxy(options, plan);
   if (!options.unix_path.empty()) {
-    if (!options.url.empty()) throw UsageError("--unix and -L cannot be used together.");
+    if (!options.urls.empty()) throw UsageError("--unix and -L cannot be used together.");
+    if (options.hosts.size() > 1)
+      throw UsageError("--unix and a list of -h cannot be used together.");
     if (wants_tls(options.tls))
       throw UsageError("--unix connects without TLS: leave out the TLS options.");
     broker.transport = TransportKind::unix_socket;
     broker.path = options.unix_path;
     return;
   }
-  broker.host = options.host;
-  if (!options.url.empty()) {
-    auto parts = parse_url(options.url);
-    broker.transport = parts.transport;
-    broker.host = parts.host;
-    broker.port = static_cast<std::uint16_t>(parts.port);
-    plan.config.credentials.username = parts.username;
-    plan.config.credentials.password = parts.password;
-    plan.url_topic = parts.topic;
+  const auto entries = broker_entries(options, plan);
+  const auto& first = entries.front();
+  broker.transport = first.transport;
+  broker.host = first.host;
+  broker.port = static_cast<std::uint16_t>(first.port);
+  if (!options.urls.empty()) {
+    plan.config.credentials.username = first.username;
+    plan.config.credentials.password = first.password;
   }
-  if (wants_tls(options.tls) && broker.transport == TransportKind::tcp)
-    broker.transport = TransportKind::tls;
-  if (wants_tls(options.tls) && broker.transport == TransportKind::websocket)
-    broker.transport = TransportKind::websocket_secure;
-  if (options.port) {
-    if (*options.port < 1 || *options.port > 65535)
-      throw UsageError("Invalid port " + std::to_string(*options.port) + ": use 1..65535 (-p).");
-    broker.port = static_cast<std::uint16_t>(*options.port);
+  bool any_tls = broker.transport != TransportKind::tcp;
+  for (std::size_t i = 1; i < entries.size(); ++i) {
+    const auto& entry = entries[i];
+    broker.failover_uris.push_back(
+        broker_uri(entry.transport, entry.host, entry.port, entry.username, entry.password));
+    any_tls = any_tls || entry.transport != TransportKind::tcp;
   }
-  if (broker.transport != TransportKind::tcp) map_tls(options.tls, plan.config.tls);
+  plan.broker_count = entries.size();
+  if (any_tls) map_tls(options.tls, plan.config.tls);
 }
 
 }  // namespace
@@ -320,10 +366,16 @@ QoS parse_qos(int value, const char* flag) {
 
 void add_connection_options(CLI::App& app, ConnectionOptions& o) {
   app.set_help_flag("--help", "Print this help and exit.");
-  app.add_option("-h,--host", o.host, "Broker host (default localhost).");
-  app.add_option("-p,--port", o.port, "Broker port (default 1883, or 8883 with TLS).");
-  app.add_option("-L,--url", o.url,
-                 "scheme://[user[:pass]@]host[:port]/topic (mqtt, mqtts, ws, wss).");
+  app.add_option("-h,--host", o.hosts,
+                 "Broker host (default localhost). Repeat for a broker list tried in order "
+                 "(failover).")
+      ->allow_extra_args(false);
+  app.add_option("-p,--port", o.port,
+                 "Broker port (default 1883, or 8883 with TLS), for every -h and -L.");
+  app.add_option("-L,--url", o.urls,
+                 "scheme://[user[:pass]@]host[:port]/topic (mqtt, mqtts, ws, wss). Repeat for a "
+                 "broker list (same topic); -h is then ignored.")
+      ->allow_extra_args(false);
   app.add_option("-i,--id", o.client_id,
                  "Client id (default: generated; MQTT 5: assigned by the broker).");
   app.add_option("-I,--id-prefix", o.id_prefix, "Client id prefix; the process id is appended.");
@@ -359,6 +411,10 @@ void add_connection_options(CLI::App& app, ConnectionOptions& o) {
   app.add_option("-A", o.bind_address, "Local address to bind to.");
   app.add_flag("--nodelay", o.nodelay, "Disable Nagle's algorithm (always on in portmqtt).");
   app.add_option("--unix", o.unix_path, "Unix socket path of the broker.");
+  app.add_option("--proxy", o.proxy,
+                 "Proxy: socks5h://[user[:pass]@]host[:port] (SOCKS5, port 1080, the proxy "
+                 "resolves the broker), socks5:// (resolved here) or http:// (HTTP CONNECT, "
+                 "port 8080).");
   app.add_flag("-d,--debug", o.debug, "Print the packets sent and received.");
   app.add_flag("--quiet", o.quiet, "Do not print errors at run time.");
 }

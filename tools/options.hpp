@@ -35,9 +35,12 @@ struct WillOptions {
 
 /// Everything a connection needs, before validation.
 struct ConnectionOptions {
-  std::string host = "localhost";
+  /// -h, in the order given; empty: localhost. More than one is a broker list (failover).
+  std::vector<std::string> hosts;
   std::optional<int> port;  ///< -p; unset: 1883, or 8883 with TLS (or the -L port)
-  std::string url;
+  /// -L, in the order given. More than one is a broker list; -h is then ignored.
+  std::vector<std::string> urls;
+  std::string proxy;  ///< --proxy URL as typed
   std::string client_id;
   std::string id_prefix;
   std::optional<std::string> username;
@@ -57,8 +60,8 @@ struct ConnectionOptions {
 };
 
 /// Registers the connection options on `app` (-h, -p, -L, -i, -I, -u, -P, -k, -V, -c, -x, -D,
-/// will, TLS, -A, --nodelay, --unix, -d, --quiet). `-h` is the host, as in mosquitto; help is
-/// --help only.
+/// will, TLS, -A, --nodelay, --unix, --proxy, -d, --quiet). `-h` is the host, as in mosquitto;
+/// help is --help only. -h and -L may be repeated: a broker list tried in order.
 void add_connection_options(CLI::App& app, ConnectionOptions& options);
 
 /// The -D properties of one command (connect, publish, subscribe, ...), parsed.
@@ -73,6 +76,8 @@ struct ConnectionPlan {
   ParsedProperties properties;
   std::string url_topic;
   std::string client_id;  ///< for -d output ("Client <id> sending ...")
+  /// Brokers in the list (1 without failover): the tools report each attempt when above 1.
+  std::size_t broker_count = 1;
 };
 
 /// Builds the client configuration. `tool` names the generated client id prefix. Throws

@@ -2,6 +2,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <string_view>
 
 namespace portmqtt::tools {
 namespace {
@@ -115,6 +116,12 @@ bool is_protocol_violation(const std::optional<Error>& error) {
          (error->error == errc::malformed_packet || error->error == errc::protocol_error);
 }
 
+// The proxy refused our credentials or wanted some ("portmqtt.proxy" category, code 3:
+// authentication failed), which mosquitto's tools report as MOSQ_ERR_AUTH.
+bool is_proxy_authentication_failure(const std::error_code& error) {
+  return std::string_view{error.category().name()} == "portmqtt.proxy" && error.value() == 3;
+}
+
 }  // namespace
 
 ToolClient::ToolClient(const ConnectionPlan& plan, const ConnectionOptions& options, bool reconnect)
@@ -125,7 +132,8 @@ ToolClient::ToolClient(const ConnectionPlan& plan, const ConnectionOptions& opti
       reconnects_(reconnect),
       disconnect_properties_(plan.properties.disconnect),
       client_(std::make_unique<Client>(
-          traced_config(plan, reconnect, [this](const PacketTrace& p) { trace(p); }))) {}
+          traced_config(plan, reconnect, [this](const PacketTrace& p) { trace(p); }))),
+      broker_count_(plan.broker_count) {}
 
 ToolClient::~ToolClient() {
   client_.reset();
@@ -224,8 +232,39 @@ void ToolClient::record_loss(const Disconnected& event) {
   loss_ = loss;
 }
 
+// Only a list says which broker each attempt goes to: a single broker prints what
+// mosquitto's -d prints.
+void ToolClient::on_attempt(const BeforeConnect& event) {
+  std::lock_guard lock(mutex_);
+  attempt_index_ = event.broker_index;
+  attempt_redirected_ = event.redirected;
+  last_error_.reset();  // what failed belongs to this attempt
+  if (broker_count_ < 2) return;
+  std::string line = "connecting to " + std::string(event.broker) + " (broker " +
+                     std::to_string(event.broker_index + 1) + " of " +
+                     std::to_string(broker_count_);
+  debug_line(line + (event.redirected ? ", redirected)" : ")"));
+}
+
+void ToolClient::on_attempt_failed(const Disconnected& event) {
+  std::lock_guard lock(mutex_);
+  if (broker_count_ > 1 && !event.was_connected) {
+    std::string cause = last_error_ ? describe_error(last_error_->error) : "no CONNACK";
+    if (last_error_ && last_error_->kind == ErrorKind::connection_refused)
+      cause = describe_refusal(last_error_->connect_reason, version_);
+    debug_line("connection to " + std::string(event.broker) + " failed: " + cause);
+  }
+  // A broker that sent us elsewhere, or a server it named, has not failed as a list entry.
+  if (!event.was_connected && event.redirect.empty() && !attempt_redirected_)
+    failed_brokers_.insert(attempt_index_);
+  const bool fatal = last_error_ && last_error_->fatal;  // the client stopped
+  if (event.was_connected || fatal || failed_brokers_.size() >= broker_count_)
+    finished_attempt_ = true;
+}
+
 void ToolClient::install_handlers() {
   Handlers wrapped = handlers;
+  wrapped.on_before_connect = [this](const BeforeConnect& event) { on_attempt(event); };
   const auto tool_connected = handlers.on_connected;
   wrapped.on_connected = [this, tool_connected](const Connected& event) {
     std::lock_guard lock(mutex_);
@@ -241,8 +280,8 @@ void ToolClient::install_handlers() {
   const auto tool_disconnected = handlers.on_disconnected;
   wrapped.on_disconnected = [this, tool_disconnected](const Disconnected& event) {
     record_loss(event);
+    on_attempt_failed(event);
     std::lock_guard lock(mutex_);
-    finished_attempt_ = true;
     if (tool_disconnected) tool_disconnected(event);
   };
   // Every event wakes the main thread, after the tool's own handler ran under the lock.
@@ -297,6 +336,7 @@ int ToolClient::connect() {
   }
   report(describe_error(error.error));
   if (error.kind == ErrorKind::tls) return kExitTls;
+  if (is_proxy_authentication_failure(error.error)) return kExitAuth;
   if (is_protocol_violation(error)) return kExitProtocol;
   return kExitFailure;
 }

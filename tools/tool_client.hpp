@@ -8,6 +8,7 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "options.hpp"
@@ -27,6 +28,7 @@ enum ExitCode : int {
   kExitProtocol = 2,        ///< MOSQ_ERR_PROTOCOL: the broker sent a malformed packet
   kExitConnectionLost = 7,  ///< MOSQ_ERR_CONN_LOST
   kExitTls = 8,             ///< MOSQ_ERR_TLS
+  kExitAuth = 11,           ///< MOSQ_ERR_AUTH: the SOCKS5 proxy refused the credentials
   kExitTimedOut = 27,       ///< MOSQ_ERR_TIMEOUT: -W expired
 };
 
@@ -49,8 +51,9 @@ class ToolClient {
   /// -d line was printed; set before connect(). Also wakes wait().
   std::function<void(const PacketTrace&)> on_packet;
 
-  /// Connects and waits for CONNACK (bounded by the network timeout). 0 when connected;
-  /// otherwise the error is printed (unless --quiet) and the exit code returned.
+  /// Connects and waits for CONNACK (bounded by the network timeout). With a broker list it
+  /// waits until one broker accepted or each failed once. 0 when connected; otherwise the
+  /// (last) error is printed (unless --quiet) and the exit code returned.
   int connect();
 
   /// Waits until `done()` holds (checked under the lock after every event), the connection
@@ -78,6 +81,8 @@ class ToolClient {
 
  private:
   void install_handlers();
+  void on_attempt(const BeforeConnect& event);
+  void on_attempt_failed(const Disconnected& event);
   void record_loss(const Disconnected& event);
   void trace(const PacketTrace& packet);
   void print_packet(const PacketTrace& packet);
@@ -93,6 +98,12 @@ class ToolClient {
   std::condition_variable changed_;
   bool connected_ = false;
   bool finished_attempt_ = false;
+  // Broker lists (-h/-L repeated): each attempt is reported with -d, and the first connect
+  // ends when every broker failed once.
+  std::size_t broker_count_ = 1;
+  std::size_t attempt_index_ = 0;
+  bool attempt_redirected_ = false;
+  std::set<std::size_t> failed_brokers_;
   std::optional<ConnectionLoss> loss_;
   std::optional<Error> last_error_;
 };

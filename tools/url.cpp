@@ -1,5 +1,6 @@
 #include "url.hpp"
 
+#include <cctype>
 #include <charconv>
 
 #include "options.hpp"
@@ -22,7 +23,8 @@ std::string lower(std::string text) {
 
 }  // namespace
 
-std::string percent_decode(const std::string& text, const std::string& what) {
+std::string percent_decode(const std::string& text, const std::string& what,
+                           const std::string& flag) {
   std::string out;
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (text[i] != '%') {
@@ -32,12 +34,49 @@ std::string percent_decode(const std::string& text, const std::string& what) {
     const int high = i + 1 < text.size() ? hex_digit(text[i + 1]) : -1;
     const int low = i + 2 < text.size() ? hex_digit(text[i + 2]) : -1;
     if (high < 0 || low < 0)
-      throw UsageError("Invalid percent-encoding in the " + what + " of -L '" + text.substr(i, 3) +
-                       "': '%' must be followed by two hexadecimal digits.");
+      throw UsageError("Invalid percent-encoding in the " + what + " of " + flag + " '" +
+                       text.substr(i, 3) + "': '%' must be followed by two hexadecimal digits.");
     out.push_back(static_cast<char>(high * 16 + low));
     i += 2;
   }
   return out;
+}
+
+std::string percent_encode(const std::string& text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) != 0 || c == '-' || c == '.' || c == '_' || c == '~') {
+      out.push_back(c);
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[byte >> 4]);
+      out.push_back(kHex[byte & 0x0F]);
+    }
+  }
+  return out;
+}
+
+std::string host_port(const std::string& host, int port) {
+  const bool ipv6 = host.find(':') != std::string::npos;
+  return (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+std::string broker_uri(TransportKind transport, const std::string& host, int port,
+                       const std::optional<std::string>& username,
+                       const std::optional<std::string>& password) {
+  std::string uri = transport == TransportKind::tls                ? "mqtts://"
+                    : transport == TransportKind::websocket        ? "ws://"
+                    : transport == TransportKind::websocket_secure ? "wss://"
+                                                                   : "mqtt://";
+  if (username) {
+    uri += percent_encode(*username);
+    if (password) uri += ":" + percent_encode(*password);
+    uri += "@";
+  }
+  if (port != 0) return uri + host_port(host, port);
+  return uri + (host.find(':') != std::string::npos ? "[" + host + "]" : host);
 }
 
 UrlParts parse_url(const std::string& url) {

@@ -17,9 +17,22 @@ struct UrlParts {
   std::string topic;
 };
 
-/// Decodes %XX escapes. Throws UsageError naming `what` on a '%' not followed by two
-/// hexadecimal digits.
-std::string percent_decode(const std::string& text, const std::string& what);
+/// Decodes %XX escapes. Throws UsageError naming `what` (and the option, `flag`) on a '%' not
+/// followed by two hexadecimal digits.
+std::string percent_decode(const std::string& text, const std::string& what,
+                           const std::string& flag = "-L");
+
+/// Escapes every byte but RFC 3986's unreserved characters as %XX (for a URI's user info).
+std::string percent_encode(const std::string& text);
+
+/// `host:port`, with an IPv6 literal in brackets.
+std::string host_port(const std::string& host, int port);
+
+/// A broker of a list in the form BrokerConfig::failover_uris takes:
+/// scheme://[user[:password]@]host[:port] (no port when `port` is 0).
+std::string broker_uri(TransportKind transport, const std::string& host, int port,
+                       const std::optional<std::string>& username,
+                       const std::optional<std::string>& password);
 
 /// Splits a -L URL; throws UsageError with the reason on anything else.
 UrlParts parse_url(const std::string& url);

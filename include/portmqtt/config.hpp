@@ -204,10 +204,11 @@ struct NetworkConfig {
   /// Connect through a proxy (mqtt, mqtts, ws and wss alike; TLS runs end to end inside the
   /// tunnel): `http://[user[:password]@]host[:port]` for HTTP CONNECT with Basic
   /// authentication (port 8080 by default), `socks5://` or `socks5h://` with the same parts
-  /// for SOCKS5 with username/password (port 1080); both let the proxy resolve the broker's
-  /// name. network.timeout bounds the proxy handshake too. Failures are Error events of
-  /// ErrorKind::transport whose code is in the "portmqtt.proxy" category (refused,
-  /// authentication failed, host unreachable, not a proxy). Checked by start() and
+  /// for SOCKS5 with username/password (port 1080). http:// and socks5h:// let the proxy
+  /// resolve the broker's name; socks5:// resolves it here and gives the proxy an address
+  /// (IPv4 when there is one). network.timeout bounds the proxy handshake too. Failures are
+  /// Error events of ErrorKind::transport whose code is in the "portmqtt.proxy" category
+  /// (refused, authentication failed, host unreachable, not a proxy). Checked by start() and
   /// set_config() (invalid_uri). Empty: connect directly.
   std::string proxy;
 };

@@ -247,6 +247,7 @@ std::error_code parse_proxy_uri(std::string_view text, Proxy& out) {
   } else if (scheme == "socks5" || scheme == "socks5h") {
     proxy.kind = Proxy::Kind::socks5;
     proxy.port = 1080;
+    proxy.remote_dns = scheme == "socks5h";
   } else {
     return proxy_errc::invalid_proxy_uri;
   }

@@ -34,11 +34,14 @@ struct Proxy {
   std::uint16_t port = 0;
   std::optional<std::string> username;  ///< percent-decoded
   std::optional<std::string> password;
+  /// socks5h:// and http://: the proxy resolves the broker's name. socks5://: it is resolved
+  /// here and the proxy is given the address (curl's convention for the two SOCKS5 schemes).
+  bool remote_dns = true;
 };
 
 /// Parses `http://[user[:password]@]host[:port]` (port 8080 when absent) or
-/// `socks5://...` / `socks5h://...` (port 1080; both let the proxy resolve the broker's
-/// name). Fails with proxy_errc::invalid_proxy_uri.
+/// `socks5://...` / `socks5h://...` (port 1080; socks5h lets the proxy resolve the broker's
+/// name, socks5 resolves it here). Fails with proxy_errc::invalid_proxy_uri.
 std::error_code parse_proxy_uri(std::string_view text, Proxy& out);
 
 /// Turns `socket`, connected to the proxy, into a tunnel to host:port. No deadline of its own:

@@ -85,6 +85,43 @@ void TcpConnector::async_connect(tcp::socket& socket, const Endpoint& endpoint,
     boost::system::error_code ignored;
     socket_->close(ignored);
   });
+  boost::system::error_code not_literal;
+  (void)asio::ip::make_address(target_host_, not_literal);
+  if (proxy_.kind == Proxy::Kind::socks5 && !proxy_.remote_dns && not_literal)
+    return resolve_target_locally(std::move(host), port, std::move(owner));
+  resolve_and_connect(host, port, std::move(owner));
+}
+
+namespace {
+
+// An IPv4 address when there is one: what any proxy can reach, and not "::1" for "localhost"
+// when the broker listens on 127.0.0.1.
+std::string preferred_address(const tcp::resolver::results_type& results) {
+  for (const auto& entry : results) {
+    if (entry.endpoint().address().is_v4()) return entry.endpoint().address().to_string();
+  }
+  return results.begin()->endpoint().address().to_string();
+}
+
+}  // namespace
+
+// socks5://: the broker's name becomes an address here, and the proxy is asked for that
+// address; then the proxy itself is resolved and connected.
+void TcpConnector::resolve_target_locally(std::string proxy_host, std::uint16_t proxy_port,
+                                          std::shared_ptr<void> owner) {
+  auto resolved = [owner, this, proxy_host = std::move(proxy_host), proxy_port](
+                      boost::system::error_code ec, tcp::resolver::results_type results) {
+    if (ec) return complete(to_std_error(ec));
+    if (results.empty()) return complete(errc::host_not_found);
+    target_host_ = preferred_address(results);
+    resolve_and_connect(proxy_host, proxy_port, owner);
+  };
+  resolver_.async_resolve(target_host_, std::to_string(target_port_),
+                          tcp::resolver::numeric_service, std::move(resolved));
+}
+
+void TcpConnector::resolve_and_connect(const std::string& host, std::uint16_t port,
+                                       std::shared_ptr<void> owner) {
   resolver_.async_resolve(
       host, std::to_string(port), tcp::resolver::numeric_service,
       [owner, this](boost::system::error_code ec, tcp::resolver::results_type results) {

@@ -31,7 +31,8 @@ class TcpConnector {
 
   /// Starts the deadline (options.connect_timeout), resolves `endpoint` and connects
   /// `socket`, trying every address in turn. With options.proxy_uri it connects to the proxy
-  /// instead and has it open a tunnel to `endpoint` (the proxy resolves the name). `owner` (the
+  /// instead and has it open a tunnel to `endpoint` (the proxy resolves the name, except with
+  /// socks5://, where it is resolved here first). `owner` (the
   /// transport) is held by every pending handler. The deadline keeps running after the handler
   /// until finish(): when it fires it closes `socket`, which ends any handshake running on it.
   void async_connect(boost::asio::ip::tcp::socket& socket, const Endpoint& endpoint,
@@ -44,6 +45,10 @@ class TcpConnector {
   bool timed_out() const { return timed_out_; }
 
  private:
+  void resolve_target_locally(std::string proxy_host, std::uint16_t proxy_port,
+                              std::shared_ptr<void> owner);
+  void resolve_and_connect(const std::string& host, std::uint16_t port,
+                           std::shared_ptr<void> owner);
   void try_next_endpoint(const std::shared_ptr<void>& owner);
   std::error_code open_socket(const boost::asio::ip::tcp::endpoint& endpoint);
   void complete(std::error_code error);

@@ -1,9 +1,9 @@
 // The command-line parsing of the tools: arbitrary argument lists through the connection
-// options (CLI11 + make_plan: -L URLs, -D properties, TLS flags, versions, ids), -L URLs
-// alone, and topic filters. Whatever the input, the
+// options (CLI11 + make_plan: repeated -h and -L broker lists, --proxy, -D properties, TLS
+// flags, versions, ids), -L and --proxy URLs alone, and topic filters. Whatever the input, the
 // only way out is a result or a UsageError/CLI11 error; anything else escaping is a crash.
 // The input is the arguments separated by NUL bytes. Run:
-//   fuzz_options corpus/options -max_total_time=60
+//   fuzz_options corpus/options -dict=options.dict -max_total_time=60
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 
 #include "options.hpp"
+#include "proxy_url.hpp"
 #include "topics.hpp"
 #include "url.hpp"
 
@@ -64,12 +65,26 @@ void parse_url_alone(const std::string& text) {
   }
 }
 
+// A proxy URL that parses is usable and means the same once written for the library.
+void parse_proxy_alone(const std::string& text) {
+  try {
+    const auto proxy = parse_proxy_url(text);
+    if (proxy.host.empty() || proxy.port < 1 || proxy.port > 65535) std::abort();
+    const auto again = parse_proxy_url(proxy_uri(proxy));
+    if (again.scheme != proxy.scheme || again.host != proxy.host || again.port != proxy.port ||
+        again.username != proxy.username || again.password != proxy.password)
+      std::abort();
+  } catch (const UsageError&) {
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const auto args = split_arguments(data, size);
   if (!names_special_files(args)) parse_connection_options(args);
   parse_url_alone(args.front());
+  parse_proxy_alone(args.front());
   if (valid_filter(args.front()) && args.size() > 1) (void)topic_matches(args[0], args[1]);
   return 0;
 }

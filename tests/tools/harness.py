@@ -17,31 +17,39 @@ MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
 TIMEOUT = 20
 
 
-def free_port():
-    """A random free port below Linux's ephemeral range (32768-60999), so that no outgoing
-    connection of a test running in parallel can take it as its source port."""
+def free_port(addresses=("127.0.0.1",)):
+    """A random port below Linux's ephemeral range (32768-60999), free on every one of
+    `addresses`, so that no outgoing connection of a test running in parallel can take it as
+    its source port."""
     rng = random.Random(os.getpid() ^ time.monotonic_ns())
     for _ in range(100):
         port = rng.randint(20000, 32767)
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
+        probes = []
+        try:
+            for address in addresses:
+                probe = socket.socket()
+                probes.append(probe)
+                probe.bind((address, port))
+        except OSError:
+            continue
+        finally:
+            for probe in probes:
+                probe.close()
+        return port
     raise RuntimeError("no free port")
 
 
 class Broker:
     """mosquitto with a generated config, every log type on, stopped by pid."""
 
-    def __init__(self, extra=""):
+    def __init__(self, extra="", address="127.0.0.1", port=None):
         self.dir = tempfile.mkdtemp(prefix="portmqtt-tools-")
-        self.port = free_port()
+        self.address = address
+        self.port = port or free_port((address,))
         self.log_path = os.path.join(self.dir, "mosquitto.log")
         config = self.config = os.path.join(self.dir, "mosquitto.conf")
         with open(config, "w") as out:
-            out.write(f"listener {self.port} 127.0.0.1\n")
+            out.write(f"listener {self.port} {address}\n")
             out.write(f"log_dest file {self.log_path}\nlog_type all\nconnection_messages true\n")
             if os.geteuid() == 0:
                 out.write("user root\n")
@@ -61,7 +69,7 @@ class Broker:
             raise RuntimeError(f"mosquitto exited: {self.log() if os.path.exists(self.log_path) else ''}")
         while time.monotonic() < deadline:
             with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
+                if probe.connect_ex((self.address, self.port)) == 0:
                     return
             time.sleep(0.02)
         raise RuntimeError("mosquitto did not start")
@@ -77,6 +85,12 @@ class Broker:
                 return True
             time.sleep(0.02)
         return False
+
+    def kill(self):
+        """SIGKILL: the broker vanishes without a word, keeping the directory."""
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
 
     def halt(self):
         """SIGTERM (mosquitto saves its persistence database), keeping the directory."""
@@ -205,7 +219,8 @@ class Peer:
         self.broker = broker
         self.client_id = client_id or f"peer-{free_port()}"
         self.process = subprocess.Popen(
-            ["mosquitto_sub", "-p", str(broker.port), "-i", self.client_id, "-t", topic]
+            ["mosquitto_sub", "-h", broker.address, "-p", str(broker.port), "-i", self.client_id,
+             "-t", topic]
             + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         if not broker.wait_for_log(f"Sending SUBACK to {self.client_id}"):
             raise RuntimeError("peer did not subscribe")

@@ -1,15 +1,17 @@
 """`portmqtt rr` side by side with mosquitto_rr 2.0.11: a paho responder answers every request
 on its Response Topic; both tools must print the same and exit the same."""
 
+import socket
 import subprocess
 import threading
+import time
 import unittest
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
-from harness import PORTMQTT, TIMEOUT, BrokerTest
+from harness import PORTMQTT, TIMEOUT, BrokerTest, free_port
 
 
 class Responder:
@@ -99,6 +101,35 @@ class RrTest(BrokerTest):
         theirs, ours = self.both(["-V", "311", "-t", "req/x", "-e", "fallback", "-m", "old"])
         self.assertEqual(ours, theirs)
         self.assertEqual(ours[:2], (0, b"answer to old\n"))
+
+    def test_broker_list_skips_a_broker_that_is_down(self):
+        down = free_port()
+        done = subprocess.run([PORTMQTT, "rr", "-d", "-h", "127.0.0.1", "-L",
+                               f"mqtt://127.0.0.1:{down}/req/x", "-L",
+                               f"mqtt://127.0.0.1:{self.port}/req/x", "-e", "resp/x", "-m", "l"],
+                              capture_output=True, timeout=TIMEOUT)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertIn(f"connecting to mqtt://127.0.0.1:{down} (broker 1 of 2)".encode(),
+                      done.stdout)
+        self.assertIn(b"\nanswer to l\n", done.stdout)
+
+    def test_through_a_socks5_proxy(self):
+        port = free_port()
+        proxy = subprocess.Popen(["microsocks", "-i", "127.0.0.1", "-p", str(port)],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            for _ in range(500):
+                with socket.socket() as probe:
+                    if probe.connect_ex(("127.0.0.1", port)) == 0:
+                        break
+                time.sleep(0.01)
+            theirs, ours = self.both(["--proxy", f"socks5h://127.0.0.1:{port}", "-t", "req/x",
+                                      "-e", "resp/x", "-m", "p"])
+            self.assertEqual(ours, theirs)
+            self.assertEqual(ours[:2], (0, b"answer to p\n"))
+        finally:
+            proxy.terminate()
+            proxy.wait(10)
 
 
 if __name__ == "__main__":

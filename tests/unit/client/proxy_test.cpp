@@ -227,13 +227,27 @@ TEST_F(ProxyHandshakeTest, Socks5WithoutCredentialsAndAnIpv4Target) {
   EXPECT_EQ(request, (Bytes{0x05, 0x01, 0x00, 0x01, 10, 1, 2, 3, 0x22, 0xB3}));
 }
 
+TEST_F(ProxyHandshakeTest, Socks5WithoutHResolvesTheNameHere) {
+  Bytes request;
+  ScriptedProxy proxy([&](tcp::socket& s) {
+    read_n(s, 3);
+    write(s, {0x05, 0x00});
+    request = read_n(s, 4 + 4 + 2);
+    write(s, {0x05, 0x00, 0x00, 0x01, 127, 0, 0, 1, 0x12, 0x34});
+  });
+  ASSERT_FALSE(connect("socks5://127.0.0.1:" + std::to_string(proxy.port()), "localhost", 1883));
+  proxy.join();
+  // An IPv4 address (ATYP 1) in place of the name "localhost".
+  EXPECT_EQ(request, (Bytes{0x05, 0x01, 0x00, 0x01, 127, 0, 0, 1, 0x07, 0x5B}));
+}
+
 TEST_F(ProxyHandshakeTest, Socks5FailuresMapToProxyErrors) {
   {
     ScriptedProxy proxy([&](tcp::socket& s) {
       read_n(s, 4);
       write(s, {0x05, 0xFF});  // no acceptable method
     });
-    EXPECT_EQ(connect("socks5://u:p@127.0.0.1:" + std::to_string(proxy.port()), "b", 1),
+    EXPECT_EQ(connect("socks5h://u:p@127.0.0.1:" + std::to_string(proxy.port()), "b", 1),
               proxy_errc::proxy_authentication_failed);
   }
   {
@@ -243,7 +257,7 @@ TEST_F(ProxyHandshakeTest, Socks5FailuresMapToProxyErrors) {
       read_n(s, 4 + 1 + 1 + 2);
       write(s, {0x05, 0x05, 0x00, 0x01, 0, 0, 0, 0, 0, 0});  // connection refused by the target
     });
-    EXPECT_EQ(connect("socks5://127.0.0.1:" + std::to_string(proxy.port()), "b", 1),
+    EXPECT_EQ(connect("socks5h://127.0.0.1:" + std::to_string(proxy.port()), "b", 1),
               proxy_errc::proxy_host_unreachable);
   }
   {
@@ -251,7 +265,7 @@ TEST_F(ProxyHandshakeTest, Socks5FailuresMapToProxyErrors) {
       read_n(s, 3);
       write(s, {0x04, 0x5A});  // a SOCKS4 answer
     });
-    EXPECT_EQ(connect("socks5://127.0.0.1:" + std::to_string(proxy.port()), "b", 1),
+    EXPECT_EQ(connect("socks5h://127.0.0.1:" + std::to_string(proxy.port()), "b", 1),
               proxy_errc::proxy_protocol_error);
   }
 }
@@ -270,8 +284,10 @@ TEST(ProxyUri, ParsesTheThreeSchemes) {
   EXPECT_FALSE(p.username);
   ASSERT_FALSE(parse_proxy_uri("socks5h://s:1", p));
   EXPECT_EQ(p.kind, Proxy::Kind::socks5);
+  EXPECT_TRUE(p.remote_dns);
   ASSERT_FALSE(parse_proxy_uri("socks5://s", p));
   EXPECT_EQ(p.port, 1080);
+  EXPECT_FALSE(p.remote_dns);
   for (const char* bad : {"", "s:1", "https://s:1", "socks4://s", "http://", "http://s:0",
                           "http://s:70000", "http://s:1/x"}) {
     EXPECT_EQ(parse_proxy_uri(bad, p), proxy_errc::invalid_proxy_uri) << bad;
