@@ -292,6 +292,37 @@ TEST(EnhancedAuth, ReauthenticationNeedsAnAuthenticatorAndAConnection) {
             errc::invalid_auth_state);  // the authenticator runs it: reauthenticate()
 }
 
+TEST(EnhancedAuth, WithoutAnAuthenticatorTheCallerRunsTheExchange) {
+  Config c = config_for(ProtocolVersion::v5);
+  c.connect_props.add(PropertyId::authentication_method, "M");
+  Harness h(c);
+  h.session.connection_opened(h.now());
+  h.output();
+  EXPECT_EQ(h.session.state(), State::authenticating);
+  h.feed(kConnackWithFinal);  // the method is checked, the data left to the caller
+  auto connected = h.events();
+  ASSERT_EQ(connected.size(), 1u);
+  EXPECT_EQ(take<Connected>(connected).props.text(PropertyId::authentication_data), "s2");
+  codec::Properties props;
+  props.add(PropertyId::authentication_method, "M");
+  ASSERT_FALSE(h.session.auth(ReasonCode::re_authenticate, props, h.now()));
+  EXPECT_EQ(h.output(), (Bytes{0xF0, 0x06, 0x19, 0x04,    // AUTH re-authenticate, 4 bytes
+                               0x15, 0x00, 0x01, 'M'}));  // method "M"
+  EXPECT_EQ(h.session.auth(ReasonCode::success, props, h.now()), errc::invalid_argument);
+  h.feed(auth_in(0x18, "s1"));
+  auto step = h.events();
+  ASSERT_EQ(step.size(), 1u);
+  EXPECT_EQ(take<AuthReceived>(step).props.text(PropertyId::authentication_data), "s1");
+  ASSERT_FALSE(h.session.auth(ReasonCode::continue_authentication, props, h.now()));
+  h.output();
+  h.feed(auth_in(0x00, "ok"));
+  auto done = h.events();
+  ASSERT_EQ(done.size(), 2u);
+  EXPECT_EQ(take<AuthReceived>(done, 0).reason, ReasonCode::success);
+  EXPECT_FALSE(take<ReauthenticationEnded>(done, 1).error);
+  EXPECT_EQ(h.session.state(), State::connected);
+}
+
 TEST(EnhancedAuth, TheTableAllowsAuthOnlyInsideAnExchange) {
   using In = ConnectionInput;
   EXPECT_EQ(next_state(State::connecting, In::auth_continue), std::nullopt);
