@@ -383,9 +383,35 @@ class Client {
         std::forward<Token>(token));
   }
 
-  /// MQTT 5: sends AUTH (continue authentication, or re-authenticate when connected).
-  /// Fails with not_connected, not_supported_by_version, invalid_argument.
+  /// MQTT 5: sends AUTH when the application runs enhanced authentication itself (an
+  /// Authentication Method in SessionConfig::connect_properties and no
+  /// Credentials::authenticator): Continue authentication (0x18) in answer to the broker's
+  /// AuthReceived, or Re-authenticate (0x19) when connected; `properties` carry the method and
+  /// data. Fails with not_connected, not_supported_by_version, invalid_argument (another
+  /// reason code), invalid_state (CONNECT named no method [MQTT-4.12.0-7], an authenticator is
+  /// configured, or the step does not fit the exchange), packet_too_large.
   std::error_code auth(ReasonCode reason, const Properties& properties);
+
+  // --- enhanced authentication (auth.hpp) ---------------------------------------------------
+
+  /// MQTT 5: re-authenticates on the live connection with Credentials::authenticator (MQTT 5
+  /// §4.12.1): sends AUTH Re-authenticate with its initial_data(true), answers the broker's
+  /// AUTH Continue steps, and checks its AUTH Success with finish(). Publishing, subscribing
+  /// and receiving go on meanwhile. Completes (void(std::error_code)) with an empty error when
+  /// the broker accepted; errc::authentication_failed when the authenticator refused the
+  /// broker (the connection is then closed with DISCONNECT 0x80, Error and Disconnected
+  /// follow); errc::server_disconnected when the broker refused with DISCONNECT;
+  /// errc::not_connected when the connection ended first; delivery_errc::stopped by stop().
+  /// Fails at once (the completion runs inside the call, nothing sent, connection kept) with
+  /// not_started, not_connected, not_supported_by_version, invalid_state (no authenticator,
+  /// or a re-authentication is already running), packet_too_large, or the error of the
+  /// authenticator's initial_data(true). Any thread.
+  template <CompletionToken<VoidSignature> Token>
+  auto reauthenticate(Token&& token) {
+    return async_initiate<VoidSignature>(
+        [&](detail::Callback<VoidSignature> done) { start_reauthenticate(std::move(done)); },
+        std::forward<Token>(token));
+  }
 
   /// Delivers `event` to on_user_event / on_event on the loop thread, soon. Never blocks.
   /// Queued events of a client that is not running are delivered once it runs (own-loop
@@ -433,6 +459,7 @@ class Client {
   void start_disconnect(ReasonCode reason, const Properties& properties,
                         detail::Callback<VoidSignature> done);
   void start_drain(Milliseconds timeout, detail::Callback<VoidSignature> done);
+  void start_reauthenticate(detail::Callback<VoidSignature> done);
 
   struct Impl;
   std::shared_ptr<Impl> impl_;

@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "portmqtt/auth.hpp"
 #include "portmqtt/log.hpp"
 #include "portmqtt/message.hpp"
 #include "portmqtt/packet_trace.hpp"
@@ -108,6 +110,13 @@ struct Credentials {
   std::string client_id;
   std::optional<std::string> username;
   std::optional<std::string> password;  ///< binary allowed
+  /// MQTT 5 enhanced authentication (auth.hpp): its method and data go into CONNECT and it
+  /// answers the broker's AUTH steps; Client::reauthenticate() runs it again while connected.
+  /// It replaces any Authentication Method/Data in SessionConfig::connect_properties. Null:
+  /// none (an Authentication Method in connect_properties then leaves the AUTH exchange to
+  /// the application: AuthReceived events answered with Client::auth()). start() fails with
+  /// not_supported_by_version when it is set on an MQTT 3.x configuration.
+  std::shared_ptr<Authenticator> authenticator;
 };
 
 /// What MQTT session we ask for.

@@ -91,6 +91,11 @@ enum class errc {
   store_full,
   /// A read or write of the store failed (I/O error).
   store_failed,
+  // --- enhanced authentication (auth.hpp) ------------------------------------------------
+  /// The authenticator (Credentials::authenticator) refused to go on: it could not answer the
+  /// broker's data, or the broker failed its final check (a SCRAM server signature that does
+  /// not prove the password). Error::cause holds the authenticator's own error.
+  authentication_failed,
 };
 
 /// The category of portmqtt::errc ("portmqtt").

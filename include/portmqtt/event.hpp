@@ -220,7 +220,10 @@ struct Deleted {
   MessageHandle handle = 0;  ///< publishes: what publish() returned; 0 otherwise
 };
 
-/// MQTT 5 AUTH from the broker (enhanced authentication). Answer with Client::auth().
+/// MQTT 5 AUTH from the broker (enhanced authentication) when the application runs the
+/// exchange itself (an Authentication Method in connect_properties, no
+/// Credentials::authenticator): answer with Client::auth(). Not emitted while an authenticator
+/// answers (auth.hpp).
 struct AuthReceived {
   ReasonCode reason = ReasonCode::success;
   const Properties& properties;

@@ -163,6 +163,10 @@ std::error_code Client::auth(ReasonCode reason, const Properties& properties) {
   return impl_->auth(reason, properties);
 }
 
+void Client::start_reauthenticate(detail::Callback<VoidSignature> done) {
+  impl_->reauthenticate(std::move(done));
+}
+
 void Client::dispatch(UserEvent event) {
   boost::asio::post(impl_->strand, [weak = std::weak_ptr<Impl>(impl_), event = std::move(event)] {
     if (auto self = weak.lock()) self->emit(event);

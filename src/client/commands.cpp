@@ -195,6 +195,23 @@ std::error_code Client::Impl::auth(ReasonCode reason, const Properties& props) {
   return {};
 }
 
+void Client::Impl::reauthenticate(detail::VoidDone done) {
+  std::unique_lock lock(mutex);
+  std::error_code ec;
+  if (!running || stopping) {
+    ec = errc::not_started;
+  } else if (auto failed = session.reauthenticate(Clock::now())) {
+    ec = detail::to_public_error(failed);
+  }
+  if (ec) {
+    lock.unlock();
+    return done(ec);
+  }
+  completions.reauthentications.push_back(std::move(done));
+  lock.unlock();
+  wake();
+}
+
 std::error_code Client::Impl::set_config(Config next) {
   if (!next.broker.uri.empty()) {
     transport::Uri uri;

@@ -88,6 +88,10 @@ void Completions::fail_all(std::error_code error, std::vector<Ready>& ready) {
     ready.emplace_back([done = std::move(done), error]() mutable { done(error); });
   }
   disconnects.clear();
+  for (VoidDone& done : reauthentications) {
+    ready.emplace_back([done = std::move(done), error]() mutable { done(error); });
+  }
+  reauthentications.clear();
 }
 
 }  // namespace detail

@@ -41,10 +41,11 @@ struct Completions {
   std::vector<DrainWaiter> drains;
   std::vector<VoidDone> disconnects;
   std::uint64_t next_drain_id = 1;
+  std::vector<VoidDone> reauthentications;  // at most one runs at a time
 
   bool empty() const {
     return publishes.empty() && subscribes.empty() && unsubscribes.empty() && drains.empty() &&
-           disconnects.empty();
+           disconnects.empty() && reauthentications.empty();
   }
   /// Every completion, ended with `error` (stop, destruction), moved into `ready`.
   void fail_all(std::error_code error, std::vector<Ready>& ready);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "client/auth_port.hpp"
 #include "client/convert.hpp"
 #include "portmqtt/error.hpp"
 #include "transport/uri.hpp"
@@ -114,6 +115,8 @@ session::Config to_session_config(const Config& config, const Target& target) {
   s.retransmit_interval = config.session.retransmit_interval;
   s.max_inflight = config.session.max_inflight;
   s.auto_topic_aliases = config.session.auto_topic_aliases;
+  if (config.session.protocol_version == ProtocolVersion::v5)
+    s.authenticator = auth_port(config.credentials.authenticator);
   if (s.max_inflight == 0)
     s.max_inflight = config.session.protocol_version == ProtocolVersion::v5 ? 65535 : 20;
   s.outbox_expiry = config.outbox.expiry;

@@ -95,6 +95,10 @@ errc from_session_errc(session::errc e) {
       return errc::server_disconnected;
     case S::no_free_packet_id:
       return errc::outbox_full;
+    case S::authentication_failed:
+      return errc::authentication_failed;
+    case S::invalid_auth_state:
+      return errc::invalid_state;
   }
   return errc::protocol_error;
 }

@@ -187,10 +187,13 @@ void Client::Impl::dispatch_one(PendingEvent& p, const Handlers& hs) {
             cause = !e.rule.empty() ? std::string{e.rule}
                     : e.cause       ? e.cause.message()
                                     : std::string{};
+          const bool fatal = error == errc::authentication_failed && fatal_refusal;
+          if (fatal) cause += "; " + refusal_cause({}, true);
           const Error failure{.kind = detail::error_kind_of(error),
                               .error = error,
                               .where = attempt_where,
-                              .cause = std::move(cause)};
+                              .cause = std::move(cause),
+                              .fatal = fatal};
           log(LogLevel::warning,
               failure.kind == ErrorKind::protocol ? "protocol"
               : failure.kind == ErrorKind::store  ? "store"

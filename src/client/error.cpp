@@ -103,6 +103,8 @@ const char* describe(errc e) {
       return "outbox store cannot be opened";
     case errc::store_full:
       return "disk full: outbox store cannot grow";
+    case errc::authentication_failed:
+      return "enhanced authentication failed";
     case errc::store_failed:
       return "outbox store read or write failed";
   }

@@ -78,6 +78,8 @@ std::error_code Client::Impl::start() {
     detail::Target target;
     if (auto ec = detail::resolve_target(config, target)) return ec;
     if (auto ec = detail::BrokerList::check(config)) return ec;
+    if (config.credentials.authenticator && config.session.protocol_version != ProtocolVersion::v5)
+      return errc::not_supported_by_version;  // enhanced authentication is MQTT 5 only
   }
   if (own_loop && !loop) {
     // The previous run's thread has finished (or is about to); reuse the io_context.
@@ -711,6 +713,18 @@ void Client::Impl::drain_events_locked(std::vector<PendingEvent>& out) {
                             !config.network.reconnect.retry_after_fatal_refusal;
           if constexpr (std::is_same_v<E, session::CloseConnection>)
             close_requested = detail::to_public_error(e.reason);
+          if constexpr (std::is_same_v<E, session::ErrorOccurred>) {
+            // An authenticator that refuses will refuse again: as a fatal CONNACK refusal.
+            if (e.error == session::errc::authentication_failed)
+              fatal_refusal = !config.network.reconnect.retry_after_fatal_refusal;
+          }
+          if constexpr (std::is_same_v<E, session::ReauthenticationEnded>) {
+            if (!completions.reauthentications.empty()) {
+              ready.emplace_back([done = std::move(completions.reauthentications.front()),
+                                  ec = detail::to_public_error(e.error)]() mutable { done(ec); });
+              completions.reauthentications.erase(completions.reauthentications.begin());
+            }
+          }
           if constexpr (std::is_same_v<E, session::ServerDisconnected>) {
             server_reason = detail::from_codec(e.reason);
             server_disconnect_props = p.properties;

@@ -84,6 +84,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   /// Runs the completions that became due (strand, without the lock).
   void run_ready();
   std::error_code auth(ReasonCode reason, const Properties& props);
+  void reauthenticate(detail::VoidDone done);
   std::error_code set_config(Config config);
   std::error_code set_uri(std::string_view uri);
   void wake();

@@ -4,11 +4,13 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "codec/properties.hpp"
 #include "codec/types.hpp"
+#include "session/auth_method.hpp"
 
 namespace portmqtt::session {
 
@@ -85,6 +87,12 @@ struct Config {
   /// MQTT 5: give PUBLISHes without a Topic Alias of their own an alias automatically, using
   /// at most this many (and at most the broker's Topic Alias Maximum). 0: off.
   std::uint16_t auto_topic_aliases = 0;
+
+  /// MQTT 5 enhanced authentication (§4.12) run by the session: its name goes into CONNECT as
+  /// the Authentication Method (replacing one in connect_props) and it answers every AUTH 0x18.
+  /// Without it, an Authentication Method in connect_props leaves the AUTH exchange to the
+  /// caller (AuthReceived events answered with Session::auth()).
+  std::shared_ptr<AuthMethod> authenticator;
 };
 
 }  // namespace portmqtt::session

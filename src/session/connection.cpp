@@ -1,4 +1,4 @@
-// Connection flows: CONNECT out, CONNACK in, DISCONNECT and AUTH in both directions, and what
+// Connection flows: CONNECT out, CONNACK in, DISCONNECT in both directions, and what
 // a new or lost transport does to the session's state.
 #include <algorithm>
 #include <limits>
@@ -81,9 +81,9 @@ void Session::Impl::connection_opened(TimePoint now) {
     apply_config(std::move(*next_config));
     next_config.reset();
   }
-  move_to(ConnectionInput::transport_opened);
+  const codec::Properties connect_props = config.connect_props.view();
+  move_to(begin_authentication(connect_props));
   output.clear();
-  const codec::Properties props = config.connect_props.view();
   // Receive Maximum and Topic Alias Maximum are MQTT 5 properties: a 3.x broker never learns
   // them, so enforcing them there would only break connections. The packet size limit bounds
   // our memory, so it holds in every version; MQTT 5 announces it.
@@ -94,9 +94,11 @@ void Session::Impl::connection_opened(TimePoint now) {
   std::uint16_t alias_maximum = 0;
   if (is_v5()) {
     limits.maximum_packet_size =
-        number_or(props, PropertyId::maximum_packet_size, limits.maximum_packet_size);
-    receive_maximum = narrow<std::uint16_t>(number_or(props, PropertyId::receive_maximum, 65535));
-    alias_maximum = narrow<std::uint16_t>(number_or(props, PropertyId::topic_alias_maximum, 0));
+        number_or(connect_props, PropertyId::maximum_packet_size, limits.maximum_packet_size);
+    receive_maximum =
+        narrow<std::uint16_t>(number_or(connect_props, PropertyId::receive_maximum, 65535));
+    alias_maximum =
+        narrow<std::uint16_t>(number_or(connect_props, PropertyId::topic_alias_maximum, 0));
   }
   aliases_in.reset(alias_maximum);
   aliases_out.reset(0);
@@ -106,6 +108,15 @@ void Session::Impl::connection_opened(TimePoint now) {
 
   std::error_code error;
   if (config.will) error = codec::check_topic_name(config.will->topic);
+  codec::Properties props = connect_props;
+  if (!error && config.authenticator && !auth_method.empty()) {
+    if (auto failure = config.authenticator->start(false, auth_data)) {
+      // Nothing went out yet: no DISCONNECT before a CONNECT.
+      fail(make_error_code(errc::authentication_failed), failure, std::nullopt, now);
+      return;
+    }
+    props = auth_properties(connect_props);
+  }
   if (!error) {
     codec::Properties will_props;
     if (config.will) will_props = config.will->props.view();
@@ -133,7 +144,7 @@ void Session::Impl::connection_lost(TimePoint now) {
 }
 
 void Session::Impl::on_connack(codec::Connack& connack, TimePoint now) {
-  if (state != State::connecting) {
+  if (!awaits_connack(state)) {
     violation(errc::protocol_error, codec::ReasonCode::protocol_error, now,
               "a second CONNACK on one connection (§3.2)");
     return;
@@ -151,6 +162,7 @@ void Session::Impl::on_connack(codec::Connack& connack, TimePoint now) {
               "Session Present set in answer to a clean start (§3.2.2.1.1)");
     return;
   }
+  if (!finish_authentication(connack, now)) return;
   server = capabilities_from(connack.props, config, is_v5());
   std::string_view assigned;
   if (auto id = connack.props.text(PropertyId::assigned_client_identifier); id && is_v5()) {
@@ -178,10 +190,6 @@ void Session::Impl::on_disconnect(codec::Disconnect& disconnect) {
   keepalive.stop();
 }
 
-void Session::Impl::on_auth(codec::Auth& auth) {
-  events.emplace_back(AuthReceived{auth.reason, auth.props});
-}
-
 std::error_code Session::Impl::disconnect(codec::ReasonCode reason, const codec::Properties& props,
                                           TimePoint now) {
   begin_input(now);
@@ -191,7 +199,7 @@ std::error_code Session::Impl::disconnect(codec::ReasonCode reason, const codec:
     return make_error_code(errc::not_supported_by_version);
   }
   // Before CONNACK there is no session to say goodbye to: the transport just closes.
-  if (state == State::connected) {
+  if (is_live(state)) {
     if (auto error = send_limited(codec::Disconnect{reason, props}, now)) return error;
   }
   events.emplace_back(CloseConnection{});
@@ -199,16 +207,6 @@ std::error_code Session::Impl::disconnect(codec::ReasonCode reason, const codec:
   connack_deadline.reset();
   keepalive.stop();
   return {};
-}
-
-std::error_code Session::Impl::auth(codec::ReasonCode reason, const codec::Properties& props,
-                                    TimePoint now) {
-  begin_input(now);
-  if (!is_v5()) return make_error_code(errc::not_supported_by_version);
-  if (state != State::connecting && state != State::connected) {
-    return make_error_code(errc::not_connected);
-  }
-  return send_limited(codec::Auth{reason, props}, now);
 }
 
 }  // namespace portmqtt::session

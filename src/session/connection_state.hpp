@@ -18,15 +18,26 @@ enum class ConnectionInput : std::uint8_t {
   disconnect_request,  ///< the application asked to disconnect
   server_disconnect,   ///< the broker sent DISCONNECT
   transport_lost,      ///< connection_lost()
+  // --- MQTT 5 enhanced authentication (§4.12) ---
+  transport_opened_with_auth,  ///< connection_opened() with an Authentication Method in CONNECT
+  auth_continue,               ///< the broker sent AUTH 0x18 (Continue authentication)
+  auth_success,                ///< the broker sent AUTH 0x00 (Success)
+  reauth_request,              ///< we send AUTH 0x19 (Re-authenticate)
 };
 
 /// The next state, or nothing when `input` is not legal in `from` (the caller decides whether
 /// that is a local misuse or a broker violation).
 std::optional<State> next_state(State from, ConnectionInput input);
 
-/// True when the broker may send us packets other than CONNACK/AUTH in this state.
+/// True when the broker may send us packets other than CONNACK/AUTH in this state, and our
+/// commands (publish, subscribe, ...) may go out.
 constexpr bool is_live(State s) {
-  return s == State::connected;
+  return s == State::connected || s == State::reauthenticating;
+}
+
+/// True while CONNECT is out and CONNACK has not come yet.
+constexpr bool awaits_connack(State s) {
+  return s == State::connecting || s == State::authenticating;
 }
 
 }  // namespace portmqtt::session

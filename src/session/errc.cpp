@@ -51,6 +51,10 @@ class SessionCategory final : public std::error_category {
         return "broker sent DISCONNECT";
       case errc::no_free_packet_id:
         return "all 65535 packet ids are in use";
+      case errc::authentication_failed:
+        return "enhanced authentication failed";
+      case errc::invalid_auth_state:
+        return "AUTH does not fit the authentication state";
     }
     return "unknown session error";
   }

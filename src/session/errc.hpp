@@ -31,6 +31,13 @@ enum class errc {
   // --- local, continued ---
   /// All 65,535 packet ids are taken (Config::packet_id_on_accept); room comes back with acks.
   no_free_packet_id,
+  // --- enhanced authentication (MQTT 5 §4.12) ---
+  /// The authenticator refused to go on (it could not answer the broker's data, or the broker
+  /// failed to prove itself at the end); ErrorOccurred::cause holds the authenticator's error.
+  authentication_failed,
+  /// The command does not fit the authentication state: AUTH without an Authentication Method
+  /// in CONNECT (§4.12.0-7), a re-authentication already running, AUTH 0x18 outside one.
+  invalid_auth_state,
 };
 
 const std::error_category& session_category() noexcept;

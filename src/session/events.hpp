@@ -107,6 +107,14 @@ struct AuthReceived {
   codec::Properties props;
 };
 
+/// A re-authentication (AUTH 0x19) ended: `error` is empty when the broker accepted it (AUTH
+/// 0x00 and, with an authenticator, its final check passed); otherwise authentication_failed,
+/// server_disconnected (the broker refused with DISCONNECT) or not_connected (the connection
+/// ended first).
+struct ReauthenticationEnded {
+  std::error_code error;
+};
+
 /// Something went wrong that the application should hear about: a protocol violation by the
 /// broker, a keep-alive timeout, a CONNACK timeout. Usually followed by CloseConnection.
 struct ErrorOccurred {
@@ -125,8 +133,9 @@ struct CloseConnection {
   std::error_code reason;  ///< empty for a normal, requested disconnect
 };
 
-using Event = std::variant<Connected, ConnectRefused, MessageReceived, PublishCompleted,
-                           SubscribeCompleted, UnsubscribeCompleted, MessageExpired,
-                           ServerDisconnected, AuthReceived, ErrorOccurred, CloseConnection>;
+using Event =
+    std::variant<Connected, ConnectRefused, MessageReceived, PublishCompleted, SubscribeCompleted,
+                 UnsubscribeCompleted, MessageExpired, ServerDisconnected, AuthReceived,
+                 ErrorOccurred, CloseConnection, ReauthenticationEnded>;
 
 }  // namespace portmqtt::session

@@ -32,7 +32,7 @@ std::error_code Session::Impl::check_publish(const codec::Publish& message,
     }
     if (topic.empty()) {
       auto known = aliases_out.lookup(static_cast<std::uint16_t>(alias->number));
-      if (!known || state != State::connected) return make_error_code(errc::topic_alias_invalid);
+      if (!known || !is_live(state)) return make_error_code(errc::topic_alias_invalid);
       topic = *known;
     }
   }
@@ -113,7 +113,7 @@ CommandResult Session::Impl::publish(const codec::Publish& message, TimePoint no
   begin_input(now);
   std::string_view topic = message.topic;
   if (auto error = check_publish(message, topic)) return {0, error};
-  const bool online = state == State::connected;
+  const bool online = is_live(state);
   if (message.qos == QoS::at_most_once) {
     if (online) return {0, send_qos0(message, topic, now)};
     if (!options.store_qos0_when_offline) return {0, make_error_code(errc::not_connected)};
@@ -164,7 +164,7 @@ CommandResult Session::Impl::publish(const codec::Publish& message, TimePoint no
 }
 
 void Session::Impl::send_pending(TimePoint now, bool every_pubrel) {
-  if (state != State::connected) return;
+  if (!is_live(state)) return;
   // Nothing at or after the hint: every entry was sent. The common case after an ack; the
   // hint stays valid, as later entries get higher sequences.
   if (outbox.unsent_hint() >= outbox.end_sequence()) return;

@@ -71,18 +71,22 @@ void Session::Impl::begin_input(TimePoint now) {
   if (loaded_unstamped) stamp_loaded(now);
 }
 
-void Session::Impl::move_to(ConnectionInput input) {
+void Session::Impl::move_to(ConnectionInput input, std::error_code why) {
   // Inputs that are illegal in the current state leave it unchanged; callers only feed
   // inputs the table allows, so this is a guard, not a path.
-  if (auto next = next_state(state, input)) state = *next;
+  auto next = next_state(state, input);
+  if (!next) return;
+  const State from = std::exchange(state, *next);
+  if ((from == State::authenticating || from == State::reauthenticating) && *next != from)
+    left_auth_state(from, input, why);
 }
 
 std::size_t Session::Impl::receive(codec::ByteView bytes, TimePoint now) {
   begin_input(now);
   // Once the session asked for the connection to be closed, whatever else arrives is moot.
-  if (state != State::connecting && state != State::connected) return bytes.size();
+  if (!awaits_connack(state) && !is_live(state)) return bytes.size();
   std::size_t used = 0;
-  while (used < bytes.size() && (state == State::connecting || state == State::connected)) {
+  while (used < bytes.size() && (awaits_connack(state) || is_live(state))) {
     codec::DecodeResult result = codec::decode(bytes.subspan(used), version, limits);
     if (result.status == codec::DecodeStatus::need_more) break;
     if (result.status == codec::DecodeStatus::error) {
@@ -97,7 +101,7 @@ std::size_t Session::Impl::receive(codec::ByteView bytes, TimePoint now) {
 }
 
 void Session::Impl::dispatch(codec::Packet& packet, TimePoint now) {
-  if (state == State::connecting && !std::holds_alternative<codec::Connack>(packet) &&
+  if (awaits_connack(state) && !std::holds_alternative<codec::Connack>(packet) &&
       !std::holds_alternative<codec::Auth>(packet) &&
       !std::holds_alternative<codec::Disconnect>(packet)) {
     violation(errc::protocol_error, codec::ReasonCode::protocol_error, now,
@@ -116,7 +120,7 @@ void Session::Impl::dispatch(codec::Packet& packet, TimePoint now) {
           [&](codec::Unsuback& p) { on_unsuback(p, now); },
           [&](codec::Pingresp&) { on_pingresp(); },
           [&](codec::Disconnect& p) { on_disconnect(p); },
-          [&](codec::Auth& p) { on_auth(p); },
+          [&](codec::Auth& p) { on_auth(p, now); },
           // CONNECT, SUBSCRIBE, UNSUBSCRIBE and PINGREQ only ever travel to a server.
           [&](auto&) {
             violation(errc::protocol_error, codec::ReasonCode::protocol_error, now,
@@ -129,11 +133,11 @@ void Session::Impl::dispatch(codec::Packet& packet, TimePoint now) {
 void Session::Impl::fail(std::error_code error, std::error_code cause,
                          std::optional<codec::ReasonCode> reason, TimePoint now,
                          std::string_view rule) {
-  if (state != State::connecting && state != State::connected) return;
+  if (!awaits_connack(state) && !is_live(state)) return;
   if (reason && is_v5()) send(codec::Disconnect{*reason, {}}, now);
   events.emplace_back(ErrorOccurred{error, cause, rule});
   events.emplace_back(CloseConnection{error});
-  move_to(ConnectionInput::fatal_error);
+  move_to(ConnectionInput::fatal_error, error);
   connack_deadline.reset();
   keepalive.stop();
 }
@@ -157,11 +161,11 @@ void Session::Impl::send_shared(const std::shared_ptr<const codec::Buffer>& byte
 void Session::Impl::tick(TimePoint now) {
   begin_input(now);
   expire(now);
-  if (state == State::connecting && connack_deadline && now >= *connack_deadline) {
+  if (awaits_connack(state) && connack_deadline && now >= *connack_deadline) {
     fail(make_error_code(errc::connack_timeout), {}, std::nullopt, now);
     return;
   }
-  if (state != State::connected) return;
+  if (!is_live(state)) return;
   switch (keepalive.poll(now)) {
     case KeepAlive::Action::none:
       break;
@@ -179,8 +183,8 @@ void Session::Impl::tick(TimePoint now) {
 
 std::optional<TimePoint> Session::Impl::next_deadline() const {
   std::optional<TimePoint> when = expiry_deadline();
-  if (state == State::connecting) when = earliest(when, connack_deadline);
-  if (state == State::connected) {
+  if (awaits_connack(state)) when = earliest(when, connack_deadline);
+  if (is_live(state)) {
     when = earliest(when, keepalive.deadline());
     when = earliest(when, retransmit_due);
   }
@@ -231,6 +235,9 @@ std::error_code Session::disconnect(codec::ReasonCode reason, const codec::Prope
 std::error_code Session::auth(codec::ReasonCode reason, const codec::Properties& props,
                               TimePoint now) {
   return impl_->auth(reason, props, now);
+}
+std::error_code Session::reauthenticate(TimePoint now) {
+  return impl_->reauthenticate(now);
 }
 
 OutputBatch Session::take_output() {

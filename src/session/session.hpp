@@ -36,6 +36,12 @@ enum class State : std::uint8_t {
   connecting,    ///< CONNECT queued, waiting for CONNACK
   connected,     ///< CONNACK accepted
   closing,       ///< DISCONNECT queued or a fatal error seen; waiting for the transport to close
+  /// MQTT 5 enhanced authentication: CONNECT carried an Authentication Method; AUTH 0x18
+  /// exchanges may come before CONNACK (§4.12).
+  authenticating,
+  /// Connected, and a re-authentication (our AUTH 0x19) waits for the broker's AUTH 0x00;
+  /// other traffic goes on meanwhile (§4.12.1).
+  reauthenticating,
 };
 
 /// Result of a command that allocates a packet identifier.
@@ -116,8 +122,19 @@ class Session {
   /// closed (CloseConnection with an empty reason).
   std::error_code disconnect(codec::ReasonCode reason, const codec::Properties& props,
                              TimePoint now);
-  /// Sends AUTH (MQTT 5 enhanced authentication / re-authentication).
+  /// Sends AUTH when the caller runs the enhanced authentication itself (an Authentication
+  /// Method in connect_props, no Config::authenticator): Continue authentication (0x18) while
+  /// authenticating or re-authenticating, Re-authenticate (0x19) when connected. `props` must
+  /// carry the method. Fails with not_supported_by_version, not_connected, invalid_argument
+  /// (another reason code), invalid_auth_state (no method in CONNECT [MQTT-4.12.0-7], an
+  /// authenticator configured, or the step does not fit the state), packet_too_large.
   std::error_code auth(codec::ReasonCode reason, const codec::Properties& props, TimePoint now);
+  /// Starts a re-authentication with Config::authenticator: AUTH 0x19 with its data; the
+  /// session answers the broker's AUTH 0x18 steps and reports the end with
+  /// ReauthenticationEnded. Fails (nothing sent) with not_supported_by_version, not_connected,
+  /// invalid_auth_state (no authenticator, or one already running), the authenticator's error,
+  /// packet_too_large.
+  std::error_code reauthenticate(TimePoint now);
 
   // --- outputs --------------------------------------------------------------------------
 

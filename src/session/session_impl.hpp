@@ -1,6 +1,7 @@
 // The session's state and the declarations of its flows. Each flow lives in its own file:
 //   session.cpp          façade, receive loop, dispatch, timers, protocol-violation handling
-//   connection.cpp       CONNECT/CONNACK, DISCONNECT and AUTH in both directions
+//   connection.cpp       CONNECT/CONNACK, DISCONNECT in both directions
+//   enhanced_auth.cpp    AUTH: enhanced authentication and re-authentication (MQTT 5 §4.12)
 //   outbound_qos.cpp     publish() and the QoS 1/2 sender flows
 //   inbound_qos.cpp      the QoS 1/2 receiver flows and QoS 2 duplicate suppression
 //   outbox_lifecycle.cpp resend after reconnect, lost sessions, expiry, resuming a store
@@ -53,14 +54,16 @@ struct Session::Impl {
                             const codec::Properties& props, TimePoint now);
   std::error_code disconnect(codec::ReasonCode reason, const codec::Properties& props,
                              TimePoint now);
-  std::error_code auth(codec::ReasonCode reason, const codec::Properties& props, TimePoint now);
+  std::error_code auth(codec::ReasonCode reason, const codec::Properties& props,
+                       TimePoint now);            // enhanced_auth.cpp
+  std::error_code reauthenticate(TimePoint now);  // enhanced_auth.cpp
   void clear_outbox();
 
   // --- incoming packets: one handler each ------------------------------------------------
   void dispatch(codec::Packet& packet, TimePoint now);
   void on_connack(codec::Connack& connack, TimePoint now);     // connection.cpp
   void on_disconnect(codec::Disconnect& disconnect);           // connection.cpp
-  void on_auth(codec::Auth& auth);                             // connection.cpp
+  void on_auth(codec::Auth& auth, TimePoint now);              // enhanced_auth.cpp
   void on_publish(codec::Publish& publish, TimePoint now);     // inbound_qos.cpp
   void on_pubrel(const codec::Pubrel& pubrel, TimePoint now);  // inbound_qos.cpp
   void on_puback(codec::Puback& puback, TimePoint now);        // outbound_qos.cpp
@@ -160,9 +163,23 @@ struct Session::Impl {
   std::optional<PendingRequest> take_request(codec::PacketType type, std::uint16_t packet_id);
   void drop_requests();
 
+  // --- enhanced authentication (enhanced_auth.cpp) ---------------------------------------------
+  /// Picks the Authentication Method of this connection; the input that opens it.
+  ConnectionInput begin_authentication(const codec::Properties& connect_props);
+  /// `base` without Authentication Method/Data, then ours (auth_method, auth_data).
+  codec::Properties auth_properties(const codec::Properties& base) const;
+  /// False (and the connection failed) when `props` name another method than CONNECT did.
+  bool check_auth_method(const codec::Properties& props, bool required, TimePoint now);
+  /// CONNACK success: the method check and the authenticator's final check.
+  bool finish_authentication(const codec::Connack& connack, TimePoint now);
+  void authentication_failed(std::error_code cause, TimePoint now);
+  /// move_to() left authenticating or reauthenticating through `input`.
+  void left_auth_state(State from, ConnectionInput input, std::error_code why);
+
   // --- helpers --------------------------------------------------------------------------------
   void begin_input(TimePoint now);
-  void move_to(ConnectionInput input);
+  /// `why`: the error that ends the connection (fatal_error), for a re-authentication it ends.
+  void move_to(ConnectionInput input, std::error_code why = {});
   bool is_v5() const { return version == codec::ProtocolVersion::v5; }
   void apply_config(Config next);
 
@@ -197,6 +214,8 @@ struct Session::Impl {
   EventQueue events;
   codec::Publish outgoing;       // reused for QoS 0 so its property vector keeps its capacity
   std::string last_valid_topic;  // the last topic name check_publish() accepted
+  std::string auth_method;       // the Authentication Method CONNECT named; empty: none
+  std::string auth_data;         // the Authentication Data we sent last
 };
 
 }  // namespace portmqtt::session

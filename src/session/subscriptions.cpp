@@ -47,7 +47,7 @@ std::error_code Session::Impl::check_subscription(const codec::Subscription& s) 
 CommandResult Session::Impl::subscribe(std::span<const codec::Subscription> subscriptions,
                                        const codec::Properties& props, TimePoint now) {
   begin_input(now);
-  if (state != State::connected) return {0, make_error_code(errc::not_connected)};
+  if (!is_live(state)) return {0, make_error_code(errc::not_connected)};
   if (subscriptions.empty()) return {0, make_error_code(errc::invalid_argument)};
   if (!is_v5() && !props.empty()) return {0, make_error_code(errc::not_supported_by_version)};
   if (props.find(codec::PropertyId::subscription_identifier) &&
@@ -71,7 +71,7 @@ CommandResult Session::Impl::subscribe(std::span<const codec::Subscription> subs
 CommandResult Session::Impl::unsubscribe(std::span<const std::string_view> filters,
                                          const codec::Properties& props, TimePoint now) {
   begin_input(now);
-  if (state != State::connected) return {0, make_error_code(errc::not_connected)};
+  if (!is_live(state)) return {0, make_error_code(errc::not_connected)};
   if (filters.empty()) return {0, make_error_code(errc::invalid_argument)};
   if (!is_v5() && !props.empty()) return {0, make_error_code(errc::not_supported_by_version)};
   for (auto filter : filters) {

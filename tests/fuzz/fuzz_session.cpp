@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <memory>
+#include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
@@ -77,6 +79,30 @@ void drain(Session& s) {
   }
 }
 
+/// An enhanced-authentication method whose answers fail now and then, so that the AUTH paths
+/// (steps, final checks, re-authentication) run on whatever the broker bytes say.
+class FuzzAuth final : public session::AuthMethod {
+ public:
+  std::string_view name() const override { return "F"; }
+  std::error_code start(bool, std::string& data) override {
+    data = "first";
+    return {};
+  }
+  std::error_code next(std::string_view server_data, std::string& data) override {
+    data.assign(server_data);
+    return fails() ? std::make_error_code(std::errc::permission_denied) : std::error_code{};
+  }
+  std::error_code finish(std::string_view server_data) override {
+    touch(server_data);
+    return fails() ? std::make_error_code(std::errc::permission_denied) : std::error_code{};
+  }
+  void abort() override {}
+
+ private:
+  bool fails() { return ++calls_ % 3 == 0; }
+  unsigned calls_ = 0;
+};
+
 session::Config make_config(Input& in) {
   const std::uint8_t bits = in.byte();
   session::Config c;
@@ -85,7 +111,9 @@ session::Config make_config(Input& in) {
   c.version = kVersions[bits % 3];
   c.client_id = "fuzz";
   c.clean_start = (bits & 0x04) != 0;
-  c.keep_alive_s = static_cast<std::uint16_t>(in.byte() % 8);
+  const std::uint8_t keep_alive = in.byte();
+  c.keep_alive_s = static_cast<std::uint16_t>(keep_alive % 8);
+  if (keep_alive & 0x80) c.authenticator = std::make_shared<FuzzAuth>();
   c.retransmit_interval = std::chrono::milliseconds{(bits & 0x08) ? 500 : 0};
   c.outbox_expiry = std::chrono::milliseconds{(bits & 0x10) ? 3000 : 0};
   c.outbox_limit_messages = (bits & 0x20) ? 8 : 0;
@@ -216,7 +244,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       case 7: {
         const std::uint8_t what = in.byte() % 4;
         if (what == 0) s.disconnect(codec::ReasonCode::normal_disconnection, {}, now);
-        if (what == 1) s.auth(codec::ReasonCode::re_authenticate, {}, now);
+        if (what == 1) {
+          s.auth(codec::ReasonCode::re_authenticate, {}, now);
+          s.reauthenticate(now);
+        }
         if (what == 2) s.clear_outbox();
         if (what == 3 && s.state() == session::State::closing) {
           s.connection_lost(now);

@@ -320,6 +320,7 @@ TEST(ServerDisconnect, ReportedThenClosed) {
 
 TEST(Auth, ReceivedDuringConnectAndAnswered) {
   Config c = config_for(ProtocolVersion::v5);
+  c.connect_props.add(PropertyId::authentication_method, "SCRM");  // the caller runs it
   Harness h(c);
   h.session.connection_opened(h.now());
   h.output();
