@@ -325,7 +325,8 @@ void EventDispatch::on_error(const Error& e) {
   if (e.error == errc::keepalive_timeout || e.error == errc::server_disconnected) return;
   EventProperties none;
   esp_mqtt_event_t event = make_event(MQTT_EVENT_ERROR);
-  fill_error_codes(e, !connected_, client_->protocol_version(), error_codes_);
+  fill_error_codes(e, !connected_, client_->protocol_version(), tls_refusal(*handle_, e, false),
+                   error_codes_);
   event.property = none.get();
   deliver(event);
 }
