@@ -62,8 +62,8 @@ esp_err_t store_ext(esp_mqtt_client& handle, const esp_mqtt_client_ext_config_t&
   handle.skip_publish_if_disconnected = ext.skip_publish_if_disconnected;
   handle.events.report_deleted = ext.report_deleted_messages;
   handle.events.topic_on_all_fragments = ext.topic_on_all_data_events;
-  handle.events.user_queue_capacity =
-      ext.event_queue_size > 0 ? ext.event_queue_size : kDefaultEventQueueSize;
+  handle.events.handlers.set_queue_capacity(ext.event_queue_size > 0 ? ext.event_queue_size
+                                                                     : kDefaultEventQueueSize);
   return ESP_OK;
 }
 
