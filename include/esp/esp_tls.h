@@ -77,6 +77,23 @@ void esp_tls_free_global_ca_store(void);
  */
 void esp_tls_set_skip_server_cert_verify_default(bool skip);
 
+/**
+ * Returns the last ESP-TLS error recorded in `h` and clears it, as ESP-IDF does. An MQTT
+ * ERROR event's error_handle starts with the same three fields, so
+ * `esp_tls_get_and_clear_last_error((esp_tls_error_handle_t)event->error_handle, &code,
+ * &flags)` reads (and clears) its esp_tls_last_esp_err, esp_tls_stack_err and
+ * esp_tls_cert_verify_flags. Call it from the handler of that event: the handle is valid
+ * only there.
+ *
+ * @param h             the error handle; NULL gives ESP_ERR_INVALID_STATE
+ * @param esp_tls_code  if not NULL, receives the TLS library's error (the OpenSSL error code)
+ * @param esp_tls_flags if not NULL, receives the certificate verification result
+ *                      (X509_V_ERR_*)
+ * @return the ESP-TLS code (ESP_OK when none was recorded)
+ */
+esp_err_t esp_tls_get_and_clear_last_error(esp_tls_error_handle_t h, int* esp_tls_code,
+                                           int* esp_tls_flags);
+
 #ifdef __cplusplus
 }
 #endif

@@ -13,12 +13,21 @@
  *   TCP connect refused / unreachable         ESP_ERR_ESP_TLS_FAILED_CONNECT_TO_HOST (+ errno
  *                                             in esp_transport_sock_errno)
  *   connect or handshake timed out            ESP_ERR_ESP_TLS_CONNECTION_TIMEOUT
- *   CA, client certificate, key, key password, ESP_ERR_MBEDTLS_SSL_SETUP_FAILED
- *   cipher list or PSK not usable; no trust
- *   source configured ("No server verification
- *   option set")
- *   handshake failed (alert, no common cipher, ESP_ERR_MBEDTLS_SSL_HANDSHAKE_FAILED
- *   peer not TLS)
+ *   CA certificate unreadable (not PEM/DER)   ESP_ERR_MBEDTLS_X509_CRT_PARSE_FAILED
+ *   client certificate unreadable             ESP_ERR_MBEDTLS_X509_CRT_PARSE_FAILED
+ *   client key unreadable, or key_password    ESP_ERR_MBEDTLS_PK_PARSE_KEY_FAILED
+ *   does not open it
+ *   client key not the certificate's key      ESP_ERR_MBEDTLS_SSL_CONF_OWN_CERT_FAILED (*)
+ *   use_global_ca_store with an empty store   ESP_ERR_INVALID_STATE
+ *   no trust source ("No server verification  ESP_ERR_MBEDTLS_SSL_SETUP_FAILED
+ *   option set"), failing crt_bundle_attach
+ *   (*), no usable cipher suite, PSK unusable
+ *   handshake failed (alert, no common cipher ESP_ERR_MBEDTLS_SSL_HANDSHAKE_FAILED
+ *   or version, PSK refused, peer not TLS,
+ *   client certificate required but none
+ *   given: in TLS 1.2 and in TLS 1.3, where
+ *   the server's refusal comes after the
+ *   client's side of the handshake)
  *   server certificate did not verify, or is  ESP_ERR_MBEDTLS_SSL_HANDSHAKE_FAILED, with
  *   not for the host name                     esp_tls_cert_verify_flags != 0 (as mbedTLS
  *                                             fails the handshake on verification)
@@ -26,6 +35,12 @@
  *   the broker closed the connection          ESP_ERR_ESP_TLS_TCP_CLOSED_FIN
  *   WebSocket upgrade refused, WebSocket      ESP_OK (ESP-IDF's WebSocket transport records
  *   protocol error                            no ESP-TLS code either; the log says why)
+ *
+ * (*) Deliberate differences. mbedTLS accepts a key that does not match the certificate and
+ * the handshake fails once the server checks the signature (ESP_ERR_MBEDTLS_SSL_HANDSHAKE_FAILED;
+ * a server that asks for no certificate never notices); OpenSSL refuses the pair before
+ * connecting. ESP-TLS ignores a failing crt_bundle_attach and the handshake then fails for want
+ * of a trust anchor; portmqtt refuses the attempt before connecting.
  *
  * esp_tls_stack_err holds the OpenSSL error code (ERR_get_error(), where mbedTLS would give
  * its negative error number) and esp_tls_cert_verify_flags the OpenSSL X509 verify result

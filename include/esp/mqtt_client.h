@@ -456,8 +456,12 @@ esp_err_t esp_mqtt_set_config(esp_mqtt_client_handle_t client,
                               const esp_mqtt_client_config_t* config);
 
 /**
- * Registers a handler for one event id, or for all with MQTT_EVENT_ANY. Handlers run on the
- * client's thread in registration order; event_data is an esp_mqtt_event_handle_t.
+ * Registers a handler for one event id, or for all with MQTT_EVENT_ANY (= ESP_EVENT_ANY_ID),
+ * on the client's own esp_event loop under MQTT_EVENTS, as ESP-MQTT does. Handlers run on the
+ * client's thread: those for MQTT_EVENT_ANY first, then those for the exact id, each in
+ * registration order; event_data is an esp_mqtt_event_handle_t. Registering the same handler
+ * for the same id again only replaces its argument. May be called from any thread, handlers
+ * included; the change applies from the next event.
  *
  * @return ESP_OK; ESP_ERR_INVALID_ARG for NULL or an unknown id; ESP_ERR_NO_MEM
  */
@@ -466,7 +470,9 @@ esp_err_t esp_mqtt_client_register_event(esp_mqtt_client_handle_t client, esp_mq
                                          void* event_handler_arg);
 
 /**
- * Removes a handler registered for the same event id.
+ * Removes a handler registered for the same event id. A handler removed while an event is
+ * being dispatched is not called for it any more. Called outside an event handler, it returns
+ * once a dispatch in progress has finished, so that the handler's argument may be freed.
  *
  * @return ESP_OK (also if it was not registered); ESP_ERR_INVALID_ARG for NULL or an unknown id
  */
@@ -482,11 +488,12 @@ esp_err_t esp_mqtt_client_unregister_event(esp_mqtt_client_handle_t client,
 int esp_mqtt_client_get_outbox_size(esp_mqtt_client_handle_t client);
 
 /**
- * Posts a copy of *event as MQTT_USER_EVENT to the client's handlers; they run on the client's
- * thread. Never blocks. Pointers inside the event are copied as pointers, not followed.
+ * Posts a copy of *event as MQTT_USER_EVENT to the client's esp_event loop; its handlers run
+ * on the client's thread (once the client runs). Never blocks. Pointers inside the event are
+ * copied as pointers, not followed.
  *
- * @return ESP_OK; ESP_ERR_INVALID_ARG for NULL; ESP_ERR_TIMEOUT if the queue of custom events
- *         is full
+ * @return ESP_OK; ESP_ERR_INVALID_ARG for NULL; ESP_ERR_TIMEOUT if the loop's queue
+ *         (event_queue_size events, CONFIG_MQTT_EVENT_QUEUE_SIZE, default 1) is full
  */
 esp_err_t esp_mqtt_dispatch_custom_event(esp_mqtt_client_handle_t client, esp_mqtt_event_t* event);
 

@@ -53,10 +53,13 @@ enum class errc {
   // --- TLS and WebSocket (Error::kind is ErrorKind::tls) ---------------------------------
   /// A CA certificate, client certificate, private key, key password, cipher list or PSK
   /// given in TlsConfig cannot be loaded or used; no connection was attempted with it.
+  /// Error::tls_setup_failure names the part, Error::tls_stack_error the OpenSSL error.
   tls_configuration_invalid,
   /// The TLS handshake failed: an alert from the broker (e.g. it wants a client
   /// certificate), no common protocol version or cipher, or a peer that does not speak TLS.
-  /// Error::tls_stack_error holds the OpenSSL error.
+  /// Error::tls_stack_error holds the OpenSSL error. A TLS 1.3 broker that requires a client
+  /// certificate refuses one that is missing after the client's side of the handshake; that
+  /// refusal, on the first read or write, is reported here too.
   tls_handshake_failed,
   /// The broker's certificate chain did not verify against the trust sources (unknown CA,
   /// expired, not yet valid, ...). Error::tls_verify_result holds the X509_V_ERR_* value.
@@ -64,8 +67,7 @@ enum class errc {
   /// The broker's certificate is valid but not for the host name (or TlsConfig::server_name)
   /// (X509_V_ERR_HOSTNAME_MISMATCH or X509_V_ERR_IP_ADDRESS_MISMATCH in tls_verify_result).
   hostname_mismatch,
-  /// A TLS error on an established connection (an alert, a corrupt record). TLS 1.3 may
-  /// report a client certificate the broker refused this way, on the first read.
+  /// A TLS error on an established connection (an alert, a corrupt record).
   tls_connection_failed,
   /// The HTTP upgrade to WebSocket was refused: a status other than 101, or the server did
   /// not select the "mqtt" subprotocol.

@@ -164,6 +164,16 @@ enum class ErrorKind : std::uint8_t {
   store,
 };
 
+/// Which part of TlsConfig could not be used, for errc::tls_configuration_invalid.
+enum class TlsSetupFailure : std::uint8_t {
+  none,                ///< not a TLS setup failure
+  trust,               ///< ca_certificate, ca_file, ca_directory or the system store unusable
+  client_certificate,  ///< client_certificate holds no usable certificate
+  client_key,          ///< client_key is not a private key, or key_password does not open it
+  key_mismatch,        ///< client_key does not belong to client_certificate
+  other,               ///< versions, cipher lists, ALPN, PSK or server name not usable
+};
+
 /// Something failed. A lost connection reports Error first and then Disconnected.
 /// message() puts everything below into one line for a log.
 struct Error {
@@ -178,6 +188,9 @@ struct Error {
   /// TLS failures: the X509 verify result (X509_V_ERR_*) when the server certificate did not
   /// verify, else 0 (ESP esp_tls_cert_verify_flags).
   int tls_verify_result = 0;
+  /// errc::tls_configuration_invalid: the TlsConfig part that could not be used (the OpenSSL
+  /// error, when there is one, is in tls_stack_error).
+  TlsSetupFailure tls_setup_failure = TlsSetupFailure::none;
   /// Where it failed: "host:port" of the broker for connection failures (the socket file for
   /// a Unix-domain socket); empty when there is no place to name.
   std::string where;

@@ -241,4 +241,22 @@ ErrorKind error_kind_of(std::error_code error) {
   }
 }
 
+TlsSetupFailure from_transport(transport::TlsSetupStep step) {
+  switch (step) {
+    case transport::TlsSetupStep::none:
+      return TlsSetupFailure::none;
+    case transport::TlsSetupStep::trust:
+      return TlsSetupFailure::trust;
+    case transport::TlsSetupStep::client_certificate:
+      return TlsSetupFailure::client_certificate;
+    case transport::TlsSetupStep::client_key:
+      return TlsSetupFailure::client_key;
+    case transport::TlsSetupStep::key_mismatch:
+      return TlsSetupFailure::key_mismatch;
+    case transport::TlsSetupStep::other:
+      break;
+  }
+  return TlsSetupFailure::other;
+}
+
 }  // namespace portmqtt::detail

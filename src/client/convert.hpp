@@ -14,6 +14,7 @@
 #include "portmqtt/properties.hpp"
 #include "portmqtt/reason_code.hpp"
 #include "session/events.hpp"
+#include "transport/transport.hpp"
 
 namespace portmqtt::detail {
 
@@ -43,6 +44,9 @@ ServerCapabilities from_session(const session::ServerCapabilities& server);
 
 /// Maps session, codec and transport errors onto portmqtt::errc; system errors pass through.
 std::error_code to_public_error(std::error_code error);
+
+/// The transport's TLS setup step as the public TlsSetupFailure.
+TlsSetupFailure from_transport(transport::TlsSetupStep step);
 
 /// Which ErrorKind a failure that ends a connection belongs to.
 ErrorKind error_kind_of(std::error_code public_error);

@@ -284,11 +284,11 @@ void Client::Impl::begin_attempt() {
       return "connecting to " + attempt_where + " (" + std::string{brokers.description()} + ")";
     });
   }
-  std::string cause;
+  transport::TlsDiagnostics setup;
   if (!ec)
     ec = detail::to_public_error(
-        transport::make_transport(target.endpoint.scheme, strand, options, transport, &cause));
-  if (ec) return fail_connection(ec, std::move(cause));
+        transport::make_transport(target.endpoint.scheme, strand, options, transport, &setup));
+  if (ec) return fail_connection(ec, &setup);
   transport->async_connect(target.endpoint,
                            [self = shared_from_this(), gen = generation](std::error_code e) {
                              self->on_transport_connected(gen, e);
@@ -472,19 +472,20 @@ void Client::Impl::close_if_requested() {
   end_connection(*close_requested, false);
 }
 
-void Client::Impl::fail_connection(std::error_code error, std::string cause) {
+void Client::Impl::fail_connection(std::error_code error, const transport::TlsDiagnostics* setup) {
   const std::error_code public_error = detail::to_public_error(error);
   const transport::TlsDiagnostics tls =
-      transport ? transport->tls_diagnostics() : transport::TlsDiagnostics{};
-  if (cause.empty()) cause = tls.detail;
+      setup != nullptr ? *setup
+                       : (transport ? transport->tls_diagnostics() : transport::TlsDiagnostics{});
   if (!stopping_flag) {
     Error e{.kind = detail::error_kind_of(public_error),
             .error = public_error,
             .system_errno = transport::errno_of(error),
             .tls_stack_error = tls.stack_error,
             .tls_verify_result = tls.verify_result,
+            .tls_setup_failure = detail::from_transport(tls.setup_step),
             .where = attempt_where,
-            .cause = std::move(cause)};
+            .cause = tls.detail};
     log(LogLevel::warning, e.kind == ErrorKind::tls ? "tls" : "connection",
         [&] { return e.message(); });
     emit(e);

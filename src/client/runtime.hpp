@@ -104,7 +104,9 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   void on_write(std::uint64_t generation, std::error_code ec);
   void arm_session_timer_locked();
   void drain_events_locked(std::vector<PendingEvent>& out);
-  void fail_connection(std::error_code error, std::string cause = {});
+  /// `setup`: what make_transport() found wrong with the TLS options, when it failed there;
+  /// otherwise the transport's diagnostics are reported.
+  void fail_connection(std::error_code error, const transport::TlsDiagnostics* setup = nullptr);
   void stop_after_fatal_refusal();
   void end_connection(std::error_code reason, bool reconnect_at_once);
   void schedule_reconnect(bool at_once);

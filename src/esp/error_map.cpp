@@ -16,14 +16,34 @@ namespace {
 
 constexpr const char* kTag = "mqtt_client";
 
+// The code ESP-TLS reports when it cannot set up the TLS session: by the step that failed.
+// `refusal` is the code of a refusal made from the ESP options (tls_map.hpp), if any.
+esp_err_t setup_code(const Error& error, esp_err_t refusal) {
+  switch (error.tls_setup_failure) {
+    case TlsSetupFailure::trust:
+    case TlsSetupFailure::client_certificate:
+      return ESP_ERR_MBEDTLS_X509_CRT_PARSE_FAILED;
+    case TlsSetupFailure::client_key:
+      return ESP_ERR_MBEDTLS_PK_PARSE_KEY_FAILED;
+    case TlsSetupFailure::key_mismatch:
+      // mbedTLS pairs any key with the certificate and the handshake fails later; OpenSSL
+      // refuses the pair here, as the own certificate being refused.
+      return ESP_ERR_MBEDTLS_SSL_CONF_OWN_CERT_FAILED;
+    case TlsSetupFailure::none:
+    case TlsSetupFailure::other:
+      break;
+  }
+  return refusal != ESP_OK ? refusal : ESP_ERR_MBEDTLS_SSL_SETUP_FAILED;
+}
+
 // ESP-TLS code ESP-IDF's TCP/TLS transport records for a failure, where one applies (see
 // the table in esp_tls_errors.h).
-esp_err_t esp_tls_code(const Error& error, bool while_connecting) {
+esp_err_t esp_tls_code(const Error& error, bool while_connecting, esp_err_t refusal) {
   const std::error_code& ec = error.error;
   if (ec == errc::host_not_found) return ESP_ERR_ESP_TLS_CANNOT_RESOLVE_HOSTNAME;
   if (ec == errc::connect_timeout) return ESP_ERR_ESP_TLS_CONNECTION_TIMEOUT;
   if (ec == errc::connection_closed) return ESP_ERR_ESP_TLS_TCP_CLOSED_FIN;
-  if (ec == errc::tls_configuration_invalid) return ESP_ERR_MBEDTLS_SSL_SETUP_FAILED;
+  if (ec == errc::tls_configuration_invalid) return setup_code(error, refusal);
   // mbedTLS fails the handshake when verification fails; the flags tell the two apart.
   if (ec == errc::tls_handshake_failed || ec == errc::certificate_invalid ||
       ec == errc::hostname_mismatch)
@@ -183,7 +203,7 @@ esp_mqtt_connect_return_code_t to_connect_return_code(ReasonCode reason, Protoco
 }
 
 void fill_error_codes(const Error& error, bool while_connecting, ProtocolVersion version,
-                      esp_mqtt_error_codes_t& out) {
+                      esp_err_t refusal, esp_mqtt_error_codes_t& out) {
   out = esp_mqtt_error_codes_t{};
   if (error.kind == ErrorKind::connection_refused) {
     out.error_type = MQTT_ERROR_TYPE_CONNECTION_REFUSED;
@@ -193,17 +213,17 @@ void fill_error_codes(const Error& error, bool while_connecting, ProtocolVersion
   // ESP-MQTT has no separate type for protocol failures: every lost connection that is not a
   // CONNACK refusal is a transport error there.
   out.error_type = MQTT_ERROR_TYPE_TCP_TRANSPORT;
-  out.esp_tls_last_esp_err = esp_tls_code(error, while_connecting);
+  out.esp_tls_last_esp_err = esp_tls_code(error, while_connecting, refusal);
   out.esp_tls_stack_err = error.tls_stack_error;
   out.esp_tls_cert_verify_flags = error.tls_verify_result;
   out.esp_transport_sock_errno = error.system_errno;
 }
 
-void log_connection_error(const Error& error, bool while_connecting) {
+void log_connection_error(const Error& error, bool while_connecting, esp_err_t refusal) {
   if (error.kind == ErrorKind::connection_refused) return;  // the ERROR event says it all
   const char* stage = stage_of(error, while_connecting);
   const std::string reason = error.error.message();
-  const esp_err_t code = esp_tls_code(error, while_connecting);
+  const esp_err_t code = esp_tls_code(error, while_connecting, refusal);
   if (error.tls_verify_result != 0) {
     ESP_LOGE(kTag, "error in %s: %s (X509 verify result %d: %s), %s", stage, reason.c_str(),
              error.tls_verify_result, verify_result_text(error.tls_verify_result),

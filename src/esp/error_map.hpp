@@ -28,13 +28,15 @@ esp_mqtt_connect_return_code_t to_connect_return_code(ReasonCode reason, Protoco
 /// not reached CONNACK (ESP reports connect failures with their own ESP-TLS code). Transport
 /// and TLS failures get error_type TCP_TRANSPORT (= ESP_TLS), the ESP-TLS code of the table in
 /// esp_tls_errors.h, the OpenSSL error (esp_tls_stack_err) and the X509 verify result
-/// (esp_tls_cert_verify_flags).
+/// (esp_tls_cert_verify_flags). A TLS setup failure gets the code ESP-TLS gives its step
+/// (X509_CRT_PARSE_FAILED, PK_PARSE_KEY_FAILED, ...); `refusal` is the code of a refusal made
+/// from the ESP options themselves (to_tls_config()), or ESP_OK.
 void fill_error_codes(const Error& error, bool while_connecting, ProtocolVersion version,
-                      esp_mqtt_error_codes_t& out);
+                      esp_err_t refusal, esp_mqtt_error_codes_t& out);
 
 /// Logs a failure of the connection as one ESP_LOGE line: which step failed (DNS, TCP
 /// connect, TLS setup, TLS handshake, certificate, hostname, WebSocket upgrade, ...), why,
 /// the OpenSSL or X509 details and the ESP-TLS code. Silent for CONNACK refusals.
-void log_connection_error(const Error& error, bool while_connecting);
+void log_connection_error(const Error& error, bool while_connecting, esp_err_t refusal);
 
 }  // namespace portmqtt::esp

@@ -62,8 +62,8 @@ esp_err_t store_ext(esp_mqtt_client& handle, const esp_mqtt_client_ext_config_t&
   handle.skip_publish_if_disconnected = ext.skip_publish_if_disconnected;
   handle.events.report_deleted = ext.report_deleted_messages;
   handle.events.topic_on_all_fragments = ext.topic_on_all_data_events;
-  handle.events.user_queue_capacity =
-      ext.event_queue_size > 0 ? ext.event_queue_size : kDefaultEventQueueSize;
+  handle.events.handlers.set_queue_capacity(ext.event_queue_size > 0 ? ext.event_queue_size
+                                                                     : kDefaultEventQueueSize);
   return ESP_OK;
 }
 
@@ -97,15 +97,11 @@ void refresh_trust(esp_mqtt_client& handle, Client& client) {
 void on_connection_error(esp_mqtt_client& handle, const Client& client, const Error& e) {
   // ESP-MQTT reports these with DISCONNECTED alone, and logs them elsewhere.
   if (e.error == errc::keepalive_timeout || e.error == errc::server_disconnected) return;
-  log_connection_error(e, client.state() != ConnectionState::connected);
   // Building the TLS configuration again logs why it is unusable, when the reason lies in
   // the ESP options (no trust source, empty global CA store, failing bundle hook, no usable
   // cipher suite) rather than in a certificate or key OpenSSL refused.
-  if (e.error == errc::tls_configuration_invalid) {
-    std::lock_guard lock(handle.mutex);
-    const Settings& s = handle.settings;
-    (void)to_tls_config(s.tls, s.alpn, s.key_password, true);
-  }
+  const esp_err_t refusal = tls_refusal(handle, e, true);
+  log_connection_error(e, client.state() != ConnectionState::connected, refusal);
 }
 
 // Typed handlers of the client, beside the catch-all that feeds the ESP event handlers: they
@@ -209,6 +205,15 @@ Config current_config(const esp_mqtt_client& handle) {
   // the client's own records would say the same twice.
   config.log.level = LogLevel::none;
   return config;
+}
+
+esp_err_t tls_refusal(esp_mqtt_client& handle, const Error& error, bool log) {
+  if (error.error != errc::tls_configuration_invalid) return ESP_OK;
+  std::lock_guard lock(handle.mutex);
+  const Settings& s = handle.settings;
+  esp_err_t refusal = ESP_OK;
+  (void)to_tls_config(s.tls, s.alpn, s.key_password, log, &refusal);
+  return refusal;
 }
 
 int send_message(esp_mqtt_client_handle_t handle, const char* topic, const char* data, int len,

@@ -1,6 +1,16 @@
 // esp_event.h: event loops with a queue of posted events and handlers per (base, id),
-// dispatched on the loop's own thread or by esp_event_loop_run().
+// dispatched on the loop's own thread or by esp_event_loop_run(); and, for the MQTT clients'
+// own loops, a dispatch without the queue (event_loop_internal.hpp).
+//
+// The list of registrations is copy-on-write: a dispatch takes the current list under the
+// mutex and calls handlers without it, so handlers may register, unregister and post freely.
+// A dispatch holds `dispatching` while it calls handlers, so that an unregistration made
+// outside any handler returns only once the handler cannot run any more (as ESP-IDF's loop
+// mutex does).
+#include "esp/event_loop_internal.hpp"
+
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -20,15 +30,24 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 struct Registration {
+  Registration(esp_event_base_t b, int32_t i, esp_event_handler_t h, void* a, bool inst)
+      : base(b), id(i), handler(h), arg(a), instance(inst) {}
   esp_event_base_t base;
   int32_t id;
   esp_event_handler_t handler;
-  void* arg;
+  std::atomic<void*> arg;  // registering the same handler again replaces it
   bool instance;
-  // Cleared under the loop's mutex when unregistered, so that a dispatch that took its copy
-  // of the list before does not call it afterwards.
-  bool alive = true;
+  // Cleared when unregistered, so that a dispatch that took its copy of the list before does
+  // not call it afterwards.
+  std::atomic<bool> alive{true};
 };
+
+using RegistrationPtr = std::shared_ptr<Registration>;
+using Registrations = std::vector<RegistrationPtr>;
+
+// Dispatches running on this thread, of any loop: an unregistration made inside a handler
+// does not wait (the dispatch it would wait for may be its own or wait for it).
+thread_local int dispatch_depth = 0;
 
 struct Posted {
   esp_event_base_t base;
@@ -37,12 +56,15 @@ struct Posted {
   bool has_data;
 };
 
-// Matching group of a registration for an event: 0 any base, 1 any id, 2 exact; -1 none.
-int group_of(const Registration& r, esp_event_base_t base, int32_t id) {
+// The order esp_event calls handlers in: any base first, then any id, then the exact id.
+int rank_of(const Registration& r) {
   if (r.base == ESP_EVENT_ANY_BASE) return 0;
-  if (r.base != base) return -1;
-  if (r.id == ESP_EVENT_ANY_ID) return 1;
-  return r.id == id ? 2 : -1;
+  return r.id == ESP_EVENT_ANY_ID ? 1 : 2;
+}
+
+bool matches(const Registration& r, esp_event_base_t base, int32_t id) {
+  return r.base == ESP_EVENT_ANY_BASE ||
+         (r.base == base && (r.id == ESP_EVENT_ANY_ID || r.id == id));
 }
 
 Clock::time_point deadline_after(TickType_t ticks) {
@@ -56,10 +78,46 @@ struct EventLoop {
   std::condition_variable room;    // the queue has room again
   std::deque<Posted> queue;
   std::size_t capacity = 0;
-  std::vector<std::shared_ptr<Registration>> registrations;
+  std::shared_ptr<const Registrations> registrations = std::make_shared<const Registrations>();
   bool stopping = false;
   std::thread thread;
   std::thread::id dispatcher;
+  std::recursive_mutex dispatching;  // held while handlers run
+
+  // Replaces the registration list by `change` applied to a copy, kept in call order (by
+  // rank, then registration order), so that a dispatch is one pass. Caller holds `mutex`.
+  template <class Change>
+  void update_locked(Change change) {
+    auto next = std::make_shared<Registrations>(*registrations);
+    change(*next);
+    std::stable_sort(next->begin(), next->end(),
+                     [](const RegistrationPtr& a, const RegistrationPtr& b) {
+                       return rank_of(*a) < rank_of(*b);
+                     });
+    registrations = std::move(next);
+  }
+
+  // Runs `change` while no dispatch of this loop is calling a handler (as ESP-IDF takes the
+  // loop's mutex), so that a handler it unregisters cannot be running once it returns. Inside
+  // a dispatch (of any loop) it runs at once: the dispatch to wait for may be this one, or
+  // one waiting for this thread.
+  template <class Change>
+  esp_err_t exclusive(Change change) {
+    if (dispatch_depth > 0) return change();
+    std::lock_guard wait(dispatching);
+    return change();
+  }
+
+  // Calls the handlers of `list` (in call order) that match (base, id).
+  void call(const Registrations& list, esp_event_base_t base, int32_t id, void* data) {
+    std::lock_guard running(dispatching);
+    ++dispatch_depth;
+    for (const RegistrationPtr& r : list) {
+      if (matches(*r, base, id) && r->alive.load(std::memory_order_acquire))
+        r->handler(r->arg.load(std::memory_order_relaxed), base, id, data);
+    }
+    --dispatch_depth;
+  }
 
   // Waits for one event until `until`; dispatches it and returns true, or false on time-out
   // or stop.
@@ -75,25 +133,9 @@ struct EventLoop {
     Posted event = std::move(queue.front());
     queue.pop_front();
     room.notify_one();
-    std::vector<std::shared_ptr<Registration>> calls;
-    for (int group = 0; group <= 2; ++group) {
-      for (const auto& r : registrations) {
-        if (group_of(*r, event.base, event.id) == group) calls.push_back(r);
-      }
-    }
+    std::shared_ptr<const Registrations> list = registrations;
     lock.unlock();
-    void* data = event.has_data ? event.data.data() : nullptr;
-    for (const auto& r : calls) {
-      esp_event_handler_t handler = nullptr;
-      void* arg = nullptr;
-      {
-        std::lock_guard guard(mutex);
-        if (!r->alive) continue;
-        handler = r->handler;
-        arg = r->arg;
-      }
-      handler(arg, event.base, event.id, data);
-    }
+    call(*list, event.base, event.id, event.has_data ? event.data.data() : nullptr);
     return true;
   }
 
@@ -120,6 +162,42 @@ bool valid_key(esp_event_base_t base, int32_t id) {
 }
 
 }  // namespace
+
+namespace portmqtt::esp {
+
+esp_err_t dispatch_now(esp_event_loop_handle_t event_loop, esp_event_base_t base, int32_t id,
+                       void* data) {
+  EventLoop* loop = as_loop(event_loop);
+  if (loop == nullptr) return ESP_ERR_INVALID_ARG;
+  std::shared_ptr<const Registrations> list;
+  bool queued = false;
+  {
+    std::lock_guard lock(loop->mutex);
+    if (loop->stopping) return ESP_ERR_INVALID_STATE;
+    queued = !loop->queue.empty() && !loop->thread.joinable();
+    list = loop->registrations;
+  }
+  if (queued) {  // what was posted before goes first, as in a queue
+    while (loop->dispatch_one(Clock::now())) {
+    }
+    std::lock_guard lock(loop->mutex);
+    list = loop->registrations;
+  }
+  loop->call(*list, base, id, data);
+  return ESP_OK;
+}
+
+void set_queue_capacity(esp_event_loop_handle_t event_loop, std::size_t capacity) {
+  EventLoop* loop = as_loop(event_loop);
+  if (loop == nullptr) return;
+  {
+    std::lock_guard lock(loop->mutex);
+    loop->capacity = std::max<std::size_t>(capacity, 1);
+  }
+  loop->room.notify_all();
+}
+
+}  // namespace portmqtt::esp
 
 extern "C" {
 
@@ -153,7 +231,7 @@ esp_err_t esp_event_loop_delete(esp_event_loop_handle_t event_loop) {
   {
     std::lock_guard lock(loop->mutex);
     loop->stopping = true;
-    for (auto& r : loop->registrations)
+    for (const RegistrationPtr& r : *loop->registrations)
       r->alive = false;
   }
   loop->posted.notify_all();
@@ -205,15 +283,16 @@ esp_err_t esp_event_handler_register_with(esp_event_loop_handle_t event_loop,
     return ESP_ERR_INVALID_ARG;
   }
   std::lock_guard lock(loop->mutex);
-  for (auto& r : loop->registrations) {
+  for (const RegistrationPtr& r : *loop->registrations) {
     if (!r->instance && r->base == event_base && r->id == event_id && r->handler == event_handler) {
       r->arg = event_handler_arg;
       return ESP_OK;
     }
   }
   try {
-    loop->registrations.push_back(std::make_shared<Registration>(
-        Registration{event_base, event_id, event_handler, event_handler_arg, false}));
+    auto r = std::make_shared<Registration>(event_base, event_id, event_handler, event_handler_arg,
+                                            false);
+    loop->update_locked([&](Registrations& list) { list.push_back(std::move(r)); });
   } catch (const std::bad_alloc&) {
     return ESP_ERR_NO_MEM;
   }
@@ -239,9 +318,9 @@ esp_err_t esp_event_handler_instance_register_with(esp_event_loop_handle_t event
   }
   std::lock_guard lock(loop->mutex);
   try {
-    auto r = std::make_shared<Registration>(
-        Registration{event_base, event_id, event_handler, event_handler_arg, true});
-    loop->registrations.push_back(r);
+    auto r = std::make_shared<Registration>(event_base, event_id, event_handler, event_handler_arg,
+                                            true);
+    loop->update_locked([&](Registrations& list) { list.push_back(r); });
     if (instance != nullptr) *instance = r.get();
   } catch (const std::bad_alloc&) {
     return ESP_ERR_NO_MEM;
@@ -266,14 +345,22 @@ esp_err_t esp_event_handler_unregister_with(esp_event_loop_handle_t event_loop,
   if (loop == nullptr || event_handler == nullptr || !valid_key(event_base, event_id)) {
     return ESP_ERR_INVALID_ARG;
   }
-  std::lock_guard lock(loop->mutex);
-  std::erase_if(loop->registrations, [&](const std::shared_ptr<Registration>& r) {
-    bool match =
-        !r->instance && r->base == event_base && r->id == event_id && r->handler == event_handler;
-    if (match) r->alive = false;
-    return match;
+  return loop->exclusive([&]() -> esp_err_t {
+    try {
+      std::lock_guard lock(loop->mutex);
+      loop->update_locked([&](Registrations& list) {
+        std::erase_if(list, [&](const RegistrationPtr& r) {
+          bool match = !r->instance && r->base == event_base && r->id == event_id &&
+                       r->handler == event_handler;
+          if (match) r->alive = false;
+          return match;
+        });
+      });
+    } catch (const std::bad_alloc&) {
+      return ESP_ERR_NO_MEM;
+    }
+    return ESP_OK;
   });
-  return ESP_OK;
 }
 
 esp_err_t esp_event_handler_unregister(esp_event_base_t event_base, int32_t event_id,
@@ -290,15 +377,22 @@ esp_err_t esp_event_handler_instance_unregister_with(esp_event_loop_handle_t eve
   if (loop == nullptr || instance == nullptr || !valid_key(event_base, event_id)) {
     return ESP_ERR_INVALID_ARG;
   }
-  std::lock_guard lock(loop->mutex);
-  auto it = std::find_if(loop->registrations.begin(), loop->registrations.end(),
-                         [&](const std::shared_ptr<Registration>& r) {
-                           return r.get() == instance && r->base == event_base && r->id == event_id;
-                         });
-  if (it == loop->registrations.end()) return ESP_ERR_INVALID_ARG;
-  (*it)->alive = false;
-  loop->registrations.erase(it);
-  return ESP_OK;
+  return loop->exclusive([&]() -> esp_err_t {
+    try {
+      std::lock_guard lock(loop->mutex);
+      const Registrations& list = *loop->registrations;
+      auto it = std::find_if(list.begin(), list.end(), [&](const RegistrationPtr& r) {
+        return r.get() == instance && r->base == event_base && r->id == event_id;
+      });
+      if (it == list.end()) return ESP_ERR_INVALID_ARG;
+      (*it)->alive = false;
+      const std::ptrdiff_t index = it - list.begin();
+      loop->update_locked([&](Registrations& copy) { copy.erase(copy.begin() + index); });
+    } catch (const std::bad_alloc&) {
+      return ESP_ERR_NO_MEM;
+    }
+    return ESP_OK;
+  });
 }
 
 esp_err_t esp_event_handler_instance_unregister(esp_event_base_t event_base, int32_t event_id,

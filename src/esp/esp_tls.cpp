@@ -167,6 +167,16 @@ esp_err_t esp_crt_bundle_set(const uint8_t* x509_bundle, size_t bundle_size) {
   return ESP_OK;
 }
 
+esp_err_t esp_tls_get_and_clear_last_error(esp_tls_error_handle_t h, int* esp_tls_code,
+                                           int* esp_tls_flags) {
+  if (h == nullptr) return ESP_ERR_INVALID_STATE;
+  const esp_err_t last = h->last_error;
+  if (esp_tls_code != nullptr) *esp_tls_code = h->esp_tls_error_code;
+  if (esp_tls_flags != nullptr) *esp_tls_flags = h->esp_tls_flags;
+  *h = esp_tls_last_error_t{};
+  return last;
+}
+
 bool esp_crt_bundle_in_use(const void* ca_chain) {
   const auto* target = static_cast<const BundleAttachTarget*>(ca_chain);
   return target != nullptr && target->tag == BundleAttachTarget::kTag && target->system_store;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "esp/error_map.hpp"
+#include "esp/event_loop_internal.hpp"
 #include "esp/facade.hpp"
 #include "esp/mqtt5.hpp"
 
@@ -90,60 +91,52 @@ bool in_event_handler() noexcept {
   return handler_depth > 0;
 }
 
-// --- HandlerRegistry -----------------------------------------------------------------------
+// --- ClientEventLoop -----------------------------------------------------------------------
 
-esp_err_t HandlerRegistry::add(std::int32_t event_id, esp_event_handler_t handler, void* arg) {
-  if (handler == nullptr || !is_event_id(event_id)) return ESP_ERR_INVALID_ARG;
-  try {
-    std::lock_guard lock(mutex_);
-    auto next = std::make_shared<std::vector<Entry>>(*entries_);
-    auto same = std::find_if(next->begin(), next->end(), [&](const Entry& e) {
-      return e.event_id == event_id && e.handler == handler;
-    });
-    if (same != next->end()) {
-      same->arg = arg;
-    } else {
-      next->push_back({event_id, handler, arg});
-    }
-    entries_ = std::move(next);
-  } catch (const std::bad_alloc&) {
-    return ESP_ERR_NO_MEM;
-  }
-  return ESP_OK;
+ClientEventLoop::ClientEventLoop() {
+  // No task: the client's thread dispatches, as ESP-MQTT's task runs its loop.
+  esp_event_loop_args_t args{};
+  args.queue_size = kDefaultEventQueueSize;
+  args.task_name = nullptr;
+  if (esp_event_loop_create(&args, &loop_) != ESP_OK) loop_ = nullptr;
 }
 
-esp_err_t HandlerRegistry::remove(std::int32_t event_id, esp_event_handler_t handler) {
-  if (handler == nullptr || !is_event_id(event_id)) return ESP_ERR_INVALID_ARG;
-  try {
-    std::lock_guard lock(mutex_);
-    auto next = std::make_shared<std::vector<Entry>>(*entries_);
-    std::erase_if(*next,
-                  [&](const Entry& e) { return e.event_id == event_id && e.handler == handler; });
-    entries_ = std::move(next);
-  } catch (const std::bad_alloc&) {
-    return ESP_ERR_NO_MEM;
-  }
-  // A handler of any client must not wait here: the dispatch it would wait for may be its own.
-  if (!in_event_handler()) {
-    dispatching_.lock();  // returns once a dispatch in progress has finished
-    dispatching_.unlock();
-  }
-  return ESP_OK;
+ClientEventLoop::~ClientEventLoop() {
+  if (loop_ != nullptr) (void)esp_event_loop_delete(loop_);
 }
 
-void HandlerRegistry::call(std::int32_t event_id, esp_mqtt_event_t& event) const {
-  // Taken before the snapshot, so that remove() either changes what this call sees or waits.
-  std::lock_guard dispatching(dispatching_);
-  std::shared_ptr<const std::vector<Entry>> entries;
-  {
-    std::lock_guard lock(mutex_);
-    entries = entries_;
-  }
+esp_err_t ClientEventLoop::add(std::int32_t event_id, esp_event_handler_t handler, void* arg) {
+  if (handler == nullptr || !is_event_id(event_id)) return ESP_ERR_INVALID_ARG;
+  if (loop_ == nullptr) return ESP_ERR_NO_MEM;
+  return esp_event_handler_register_with(loop_, MQTT_EVENTS, event_id, handler, arg);
+}
+
+esp_err_t ClientEventLoop::remove(std::int32_t event_id, esp_event_handler_t handler) {
+  if (handler == nullptr || !is_event_id(event_id)) return ESP_ERR_INVALID_ARG;
+  if (loop_ == nullptr) return ESP_ERR_NO_MEM;
+  return esp_event_handler_unregister_with(loop_, MQTT_EVENTS, event_id, handler);
+}
+
+void ClientEventLoop::call(std::int32_t event_id, esp_mqtt_event_t& event) const {
+  if (loop_ == nullptr) return;
   HandlerScope scope;
-  for (const Entry& e : *entries) {
-    if (e.event_id == event_id || e.event_id == MQTT_EVENT_ANY)
-      e.handler(e.arg, MQTT_EVENTS, event_id, &event);
-  }
+  (void)dispatch_now(loop_, MQTT_EVENTS, event_id, &event);
+}
+
+esp_err_t ClientEventLoop::post(const esp_mqtt_event_t& event) const {
+  if (loop_ == nullptr) return ESP_ERR_NO_MEM;
+  return esp_event_post_to(loop_, MQTT_EVENTS, MQTT_USER_EVENT, &event, sizeof event, 0);
+}
+
+void ClientEventLoop::run_posted() const {
+  if (loop_ == nullptr) return;
+  HandlerScope scope;
+  (void)esp_event_loop_run(loop_, 0);
+}
+
+void ClientEventLoop::set_queue_capacity(int capacity) const {
+  if (loop_ != nullptr)
+    portmqtt::esp::set_queue_capacity(loop_, static_cast<std::size_t>(capacity));
 }
 
 // --- EventDispatch -------------------------------------------------------------------------
@@ -155,12 +148,8 @@ void EventDispatch::attach(esp_mqtt_client_handle_t handle, Client& client) {
 }
 
 esp_err_t EventDispatch::post_user_event(Client& client, const esp_mqtt_event_t& event) {
-  int capacity = std::max(user_queue_capacity.load(), 1);
-  int queued = queued_user_events_.load();
-  do {
-    if (queued >= capacity) return ESP_ERR_TIMEOUT;
-  } while (!queued_user_events_.compare_exchange_weak(queued, queued + 1));
-  client.dispatch(UserEvent{MQTT_USER_EVENT, event});
+  if (esp_err_t rc = handlers.post(event); rc != ESP_OK) return rc;
+  client.dispatch(UserEvent{MQTT_USER_EVENT, {}});  // the client's thread runs the loop
   return ESP_OK;
 }
 
@@ -325,7 +314,8 @@ void EventDispatch::on_error(const Error& e) {
   if (e.error == errc::keepalive_timeout || e.error == errc::server_disconnected) return;
   EventProperties none;
   esp_mqtt_event_t event = make_event(MQTT_EVENT_ERROR);
-  fill_error_codes(e, !connected_, client_->protocol_version(), error_codes_);
+  fill_error_codes(e, !connected_, client_->protocol_version(), tls_refusal(*handle_, e, false),
+                   error_codes_);
   event.property = none.get();
   deliver(event);
 }
@@ -341,11 +331,10 @@ void EventDispatch::on_deleted(const Deleted& e) {
 }
 
 void EventDispatch::on_user_event(const UserEvent& e) {
-  const auto* posted = std::any_cast<esp_mqtt_event_t>(&e.data);
-  if (posted == nullptr) return;
-  queued_user_events_.fetch_sub(1);
-  esp_mqtt_event_t event = *posted;  // the caller's copy, delivered as it was posted
-  handlers.call(MQTT_USER_EVENT, event);
+  // Only the facade's own wake-up (an empty UserEvent); the event itself waits in the loop's
+  // queue, as the caller's copy, delivered as it was posted.
+  if (e.id != MQTT_USER_EVENT || e.data.has_value()) return;
+  handlers.run_posted();
 }
 
 }  // namespace portmqtt::esp

@@ -13,47 +13,50 @@
 
 namespace portmqtt::esp {
 
-/// Registered handlers, called in registration order. Registering and unregistering are
-/// allowed from any thread, handlers included; a change applies to the next event.
-class HandlerRegistry {
+/// The client's own esp_event loop (no task, as ESP-MQTT creates it): the handlers of
+/// esp_mqtt_client_register_event() live there, under MQTT_EVENTS, and run on the client's
+/// thread in esp_event's order (ESP_EVENT_ANY_ID handlers before those of the exact id).
+class ClientEventLoop {
  public:
-  /// Adds a handler for `event_id` (MQTT_EVENT_ANY: every event). The same handler registered
-  /// again for the same id only gets the new argument (esp_event's rule).
+  ClientEventLoop();
+  ~ClientEventLoop();
+  ClientEventLoop(const ClientEventLoop&) = delete;
+  ClientEventLoop& operator=(const ClientEventLoop&) = delete;
+
+  /// esp_event_handler_register_with() on the loop; ESP_ERR_INVALID_ARG for an id that is no
+  /// MQTT event (MQTT_EVENT_ANY is ESP_EVENT_ANY_ID), ESP_ERR_NO_MEM when the loop could not
+  /// be created.
   esp_err_t add(std::int32_t event_id, esp_event_handler_t handler, void* arg);
-  /// Removes `handler` registered for exactly `event_id`. Outside a handler it also waits for
-  /// a dispatch in progress to finish (as esp_event does), so that the handler's argument may
-  /// be freed once this returns.
+  /// esp_event_handler_unregister_with(): outside a handler it also waits for a dispatch in
+  /// progress to finish, so that the handler's argument may be freed once this returns.
   esp_err_t remove(std::int32_t event_id, esp_event_handler_t handler);
-  /// Calls every handler registered for `event_id` or for MQTT_EVENT_ANY.
+  /// Calls the handlers of `event_id` with `event` as event_data, on this thread.
   void call(std::int32_t event_id, esp_mqtt_event_t& event) const;
+  /// esp_event_post_to() without waiting: ESP_ERR_TIMEOUT when the queue is full.
+  esp_err_t post(const esp_mqtt_event_t& event) const;
+  /// Dispatches what post() queued (esp_event_loop_run() for no time).
+  void run_posted() const;
+  void set_queue_capacity(int capacity) const;
 
  private:
-  struct Entry {
-    std::int32_t event_id;
-    esp_event_handler_t handler;
-    void* arg;
-  };
-  mutable std::mutex mutex_;
-  mutable std::mutex dispatching_;  // held while handlers run
-  // Copy-on-write, so that a dispatch needs no allocation and no lock while handlers run.
-  std::shared_ptr<const std::vector<Entry>> entries_ = std::make_shared<std::vector<Entry>>();
+  esp_event_loop_handle_t loop_ = nullptr;
 };
 
 /// The event side of a handle: registry, options that shape events, and the state that lives
 /// on the client's thread between events.
 class EventDispatch {
  public:
-  HandlerRegistry handlers;
+  ClientEventLoop handlers;
 
   /// Extended options read on the client's thread; written while it is not running.
   std::atomic<bool> report_deleted{false};
   std::atomic<bool> topic_on_all_fragments{false};
-  std::atomic<int> user_queue_capacity{1};
 
   /// Routes every event of `client` to the handlers, as events of `handle`.
   void attach(esp_mqtt_client_handle_t handle, Client& client);
-  /// esp_mqtt_dispatch_custom_event(): ESP_ERR_TIMEOUT when user_queue_capacity events are
-  /// already waiting.
+  /// esp_mqtt_dispatch_custom_event(): posts MQTT_USER_EVENT to the client's loop and wakes the
+  /// client's thread to dispatch it; ESP_ERR_TIMEOUT when the loop's queue (event_queue_size
+  /// events) is full.
   esp_err_t post_user_event(Client& client, const esp_mqtt_event_t& event);
 
  private:
@@ -76,7 +79,6 @@ class EventDispatch {
   Client* client_ = nullptr;
   esp_mqtt_error_codes_t error_codes_{};
   bool connected_ = false;
-  std::atomic<int> queued_user_events_{0};
 };
 
 /// True on a thread that is inside an ESP event handler of any client (stop and destroy

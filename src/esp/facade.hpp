@@ -61,6 +61,11 @@ namespace portmqtt::esp {
 /// The portmqtt::Config for the handle's current settings. Caller holds handle.mutex.
 Config current_config(const esp_mqtt_client& handle);
 
+/// For a TLS setup failure (errc::tls_configuration_invalid): the ESP-TLS code of the refusal
+/// the ESP options themselves cause (see to_tls_config()), or ESP_OK when the options are
+/// fine as far as ESP-TLS goes. `log` logs that reason. Takes handle.mutex.
+esp_err_t tls_refusal(esp_mqtt_client& handle, const Error& error, bool log);
+
 /// How a message leaves the facade: esp_mqtt_client_publish (may wait for room in the send
 /// queue) or esp_mqtt_client_enqueue (never waits; QoS 0 only with store).
 enum class SendMode { publish, enqueue, enqueue_and_store };

@@ -6,6 +6,7 @@
 
 #include "esp_log.h"
 #include "esp_tls.h"
+#include "esp_tls_errors.h"
 
 namespace portmqtt::esp {
 namespace {
@@ -162,54 +163,57 @@ void refuse(TlsConfig& tls) {
   tls.ciphers_tls12 = kRefusedCipherList;
 }
 
-// Picks the trust source by ESP-TLS's precedence; returns false when the attempt must fail.
-bool choose_trust(const TlsSettings& s, TlsConfig& tls, bool log) {
+// Picks the trust source by ESP-TLS's precedence; returns the ESP-TLS code of a refusal, or
+// ESP_OK.
+esp_err_t choose_trust(const TlsSettings& s, TlsConfig& tls, bool log) {
   if (s.use_global_ca_store) {
     std::optional<std::string> store = global_ca_store();
     if (!store || store->empty()) {
       if (log) ESP_LOGE(kTag, "use_global_ca_store is set, but the global CA store is empty");
-      return false;
+      return ESP_ERR_INVALID_STATE;  // what ESP-TLS's set_global_ca_store() returns
     }
     tls.ca_certificate = std::move(*store);
-    return true;
+    return ESP_OK;
   }
   if (s.crt_bundle_attach != nullptr) {
     BundleAttachTarget target;
     esp_err_t rc = s.crt_bundle_attach(&target);
+    // ESP-TLS ignores the hook's result and fails the handshake for want of a trust anchor;
+    // here the attempt stops before connecting, as for a configuration without trust.
     if (rc != ESP_OK) {
       if (log) ESP_LOGE(kTag, "crt_bundle_attach failed: %s", esp_err_to_name(rc));
-      return false;
+      return ESP_ERR_MBEDTLS_SSL_SETUP_FAILED;
     }
     if (target.custom_bundle) {
       tls.ca_certificate = std::move(*target.custom_bundle);
-      return true;
+      return ESP_OK;
     }
     if (target.system_store) {
       tls.use_system_trust_store = true;
-      return true;
+      return ESP_OK;
     }
     if (log) ESP_LOGE(kTag, "crt_bundle_attach left no certificate bundle attached");
-    return false;
+    return ESP_ERR_MBEDTLS_SSL_SETUP_FAILED;
   }
   if (s.ca_certificate) {
     tls.ca_certificate = *s.ca_certificate;
-    return true;
+    return ESP_OK;
   }
   if (s.psk) {
     tls.psk = s.psk;  // no certificate is involved: nothing to verify
-    return true;
+    return ESP_OK;
   }
   if (skip_server_cert_verify_default()) {
     if (log) ESP_LOGW(kTag, "no server verification option set: connecting WITHOUT verification");
     tls.skip_verification = true;
-    return true;
+    return ESP_OK;
   }
   if (log) {
     ESP_LOGE(kTag,
              "No server verification option set in esp_tls_cfg_t structure. Check esp_tls API "
              "reference");
   }
-  return false;
+  return ESP_ERR_MBEDTLS_SSL_SETUP_FAILED;
 }
 
 // Restricts the offered suites; returns false when none of the ids is known.
@@ -275,7 +279,8 @@ bool has_trust_source(const TlsSettings& tls) {
 }
 
 TlsConfig to_tls_config(const TlsSettings& s, const std::vector<std::string>& alpn,
-                        const std::optional<std::string>& key_password, bool log) {
+                        const std::optional<std::string>& key_password, bool log,
+                        esp_err_t* refusal) {
   TlsConfig tls;
   tls.client_certificate = s.client_certificate.value_or("");
   tls.client_key = s.client_key.value_or("");
@@ -283,7 +288,11 @@ TlsConfig to_tls_config(const TlsSettings& s, const std::vector<std::string>& al
   tls.server_name = s.common_name;
   tls.skip_hostname_check = s.skip_common_name_check;
   tls.alpn = alpn;
-  if (!choose_trust(s, tls, log) || !choose_ciphers(s.ciphersuites, tls, log)) refuse(tls);
+  esp_err_t code = choose_trust(s, tls, log);
+  if (code == ESP_OK && !choose_ciphers(s.ciphersuites, tls, log))
+    code = ESP_ERR_MBEDTLS_SSL_SETUP_FAILED;
+  if (code != ESP_OK) refuse(tls);
+  if (refusal != nullptr) *refusal = code;
   return tls;
 }
 

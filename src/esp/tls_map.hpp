@@ -54,8 +54,11 @@ bool has_trust_source(const TlsSettings& tls);
 /// configuration ESP-TLS would refuse (empty global store, failing bundle hook, no trust
 /// source, no usable cipher suite) comes back unusable: the transport then fails every
 /// attempt with errc::tls_configuration_invalid. `log` false keeps it quiet (non-TLS schemes).
+/// `refusal`, when given, gets the ESP-TLS code of such a refusal (ESP_ERR_INVALID_STATE for an
+/// empty global CA store, ESP_ERR_MBEDTLS_SSL_SETUP_FAILED for the others), or ESP_OK.
 TlsConfig to_tls_config(const TlsSettings& tls, const std::vector<std::string>& alpn,
-                        const std::optional<std::string>& key_password, bool log);
+                        const std::optional<std::string>& key_password, bool log,
+                        esp_err_t* refusal = nullptr);
 
 /// ESP's cipher suite ids (IANA numbers, as mbedTLS uses them) as OpenSSL cipher strings.
 struct CipherSelection {

@@ -48,19 +48,19 @@ std::shared_ptr<Transport> make_tcp_transport(asio::any_io_executor executor,
 
 std::error_code make_transport(Scheme scheme, asio::any_io_executor executor,
                                const Options& options, std::shared_ptr<Transport>& out,
-                               std::string* detail) {
+                               TlsDiagnostics* setup) {
   switch (scheme) {
     case Scheme::mqtt:
       out = make_tcp_transport(std::move(executor), options);
       return {};
     case Scheme::mqtts:
-      return make_tls_transport(std::move(executor), options, out, detail);
+      return make_tls_transport(std::move(executor), options, out, setup);
     case Scheme::ws:
       out = make_ws_transport(executor, options, make_tcp_transport(executor, options));
       return {};
     case Scheme::wss: {
       std::shared_ptr<Transport> tls;
-      if (auto ec = make_tls_transport(executor, options, tls, detail)) return ec;
+      if (auto ec = make_tls_transport(executor, options, tls, setup)) return ec;
       out = make_ws_transport(std::move(executor), options, std::move(tls));
       return {};
     }

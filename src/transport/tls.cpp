@@ -68,7 +68,8 @@ std::vector<X509Ptr> parse_certificates(const std::string& bytes) {
   }
   while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr))
     out.emplace_back(cert);
-  ERR_clear_error();  // the loop ends on a "no start line" error
+  // The loop ends on a "no start line" error; with nothing read, the error says why.
+  if (!out.empty()) ERR_clear_error();
   return out;
 }
 
@@ -190,15 +191,22 @@ bool load_trust(SSL_CTX* ctx, const TlsOptions& o, std::string& detail) {
   return true;
 }
 
-bool load_client_identity(SSL_CTX* ctx, const TlsOptions& o) {
-  if (o.client_certificate.empty() && o.client_key.empty()) return true;
+// The step that failed, or none. A key that does not belong to the certificate is refused
+// here, before any connection: OpenSSL will not pair them (mbedTLS would, and fail later).
+TlsSetupStep load_client_identity(SSL_CTX* ctx, const TlsOptions& o) {
+  if (o.client_certificate.empty() && o.client_key.empty()) return TlsSetupStep::none;
   std::vector<X509Ptr> chain = parse_certificates(o.client_certificate);
+  if (chain.empty()) return TlsSetupStep::client_certificate;
   PkeyPtr key = parse_private_key(o.client_key, o.key_password);
-  if (chain.empty() || !key) return false;
-  if (SSL_CTX_use_certificate(ctx, chain.front().get()) != 1) return false;
+  if (!key) return TlsSetupStep::client_key;
+  if (SSL_CTX_use_certificate(ctx, chain.front().get()) != 1)
+    return TlsSetupStep::client_certificate;
   for (std::size_t i = 1; i < chain.size(); ++i)
-    if (SSL_CTX_ctrl(ctx, SSL_CTRL_CHAIN_CERT, 1, chain[i].get()) != 1) return false;
-  return SSL_CTX_use_PrivateKey(ctx, key.get()) == 1 && SSL_CTX_check_private_key(ctx) == 1;
+    if (SSL_CTX_ctrl(ctx, SSL_CTRL_CHAIN_CERT, 1, chain[i].get()) != 1)
+      return TlsSetupStep::client_certificate;
+  if (SSL_CTX_use_PrivateKey(ctx, key.get()) != 1 || SSL_CTX_check_private_key(ctx) != 1)
+    return TlsSetupStep::key_mismatch;
+  return TlsSetupStep::none;
 }
 
 bool apply_protocol_settings(SSL_CTX* ctx, const TlsOptions& o) {
@@ -224,35 +232,66 @@ bool apply_protocol_settings(SSL_CTX* ctx, const TlsOptions& o) {
   return true;
 }
 
+const char* client_identity_problem(TlsSetupStep step) {
+  switch (step) {
+    case TlsSetupStep::client_certificate:
+      return "client_certificate: no usable PEM or DER certificate in it";
+    case TlsSetupStep::client_key:
+      return "client_key: not a private key, or key_password does not open it";
+    default:
+      return "client_key does not belong to client_certificate";
+  }
+}
+
+// The client certificate callback runs when the server asks for a certificate and none is
+// configured; it records that in the transport's flag (an ex-data slot of the SSL object).
+int requested_flag_index() {
+  static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+  return index;
+}
+
+int client_certificate_callback(SSL* ssl, X509** /*cert*/, EVP_PKEY** /*key*/) {
+  if (auto* requested = static_cast<bool*>(SSL_get_ex_data(ssl, requested_flag_index())))
+    *requested = true;
+  return 0;  // no certificate: the handshake goes on without one
+}
+
 // Everything but PSK, which is set on each SSL object (its callback reads the options).
-// `detail` names the option that failed and why.
-std::error_code configure_context(ssl::context& context, const TlsOptions& o, std::string& detail) {
+// `out` gets the step that failed, OpenSSL's error and the option in words. The steps run in
+// ESP-TLS's order: trust source, client identity, then versions and suites.
+std::error_code configure_context(ssl::context& context, const TlsOptions& o, TlsDiagnostics& out) {
   SSL_CTX* ctx = context.native_handle();
   ERR_clear_error();
-  auto invalid = [&](std::string what) -> std::error_code {
-    detail = std::move(what);
-    if (std::string reason = openssl_reason(); !reason.empty()) detail += ": " + reason;
+  auto invalid = [&](TlsSetupStep step, std::string what) -> std::error_code {
+    out.setup_step = step;
+    out.stack_error = static_cast<int>(ERR_peek_last_error());
+    out.detail = std::move(what);
+    if (std::string reason = openssl_reason(); !reason.empty()) out.detail += ": " + reason;
     return tls_errc::invalid_configuration;
   };
-  if (!apply_protocol_settings(ctx, o))
-    return invalid("protocol versions, cipher list, TLS 1.3 suites or ALPN");
-  if (!load_client_identity(ctx, o))
-    return invalid("client certificate, key or key password (or a key that does not match)");
-  if (!o.psk_identity.empty() && o.psk_key.empty()) return invalid("PSK identity without a key");
   if (verifies_peer(o)) {
     std::string where;
     if (!load_trust(ctx, o, where)) {
       // A file that cannot be read says so itself (path and errno text).
       if (where.find(": ") != std::string::npos) {
-        detail = std::move(where);
+        out.setup_step = TlsSetupStep::trust;
+        out.stack_error = static_cast<int>(ERR_peek_last_error());
+        out.detail = std::move(where);
         return tls_errc::invalid_configuration;
       }
-      return invalid(std::move(where));
+      return invalid(TlsSetupStep::trust, std::move(where));
     }
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
   } else {
     SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
   }
+  if (TlsSetupStep step = load_client_identity(ctx, o); step != TlsSetupStep::none)
+    return invalid(step, client_identity_problem(step));
+  if (o.client_certificate.empty()) SSL_CTX_set_client_cert_cb(ctx, client_certificate_callback);
+  if (!o.psk_identity.empty() && o.psk_key.empty())
+    return invalid(TlsSetupStep::other, "PSK identity without a key");
+  if (!apply_protocol_settings(ctx, o))
+    return invalid(TlsSetupStep::other, "protocol versions, cipher list, TLS 1.3 suites or ALPN");
   return {};
 }
 
@@ -264,6 +303,7 @@ class TlsTransport final : public Transport {
         context_(std::move(context)),
         stream_(executor, context_),
         connector_(executor, options) {
+    SSL_set_ex_data(stream_.native_handle(), requested_flag_index(), &certificate_requested_);
     if (options_.psk_identity.empty()) return;
     SSL_set_ex_data(stream_.native_handle(), psk_options_index(), &options_);
     SSL_set_psk_client_callback(stream_.native_handle(), psk_client_callback);
@@ -283,7 +323,10 @@ class TlsTransport final : public Transport {
     stream_.async_read_some(asio::buffer(buffer.data(), buffer.size()),
                             [self = shared_from_this(), this, handler = std::move(handler)](
                                 boost::system::error_code ec, std::size_t n) {
-                              if (!ec) acknowledge_promptly(stream_.next_layer());
+                              if (!ec) {
+                                acknowledge_promptly(stream_.next_layer());
+                                received_data_ = true;
+                              }
                               handler(to_io_error(ec), n);
                             });
   }
@@ -367,8 +410,31 @@ class TlsTransport final : public Transport {
     return tls_errc::handshake_failed;
   }
 
+  // TLS 1.3 ends the client's handshake before the server has checked the client's
+  // certificate: a server that requires one and got none sends its alert (certificate_required)
+  // after that, and it arrives on the first read or write. That is the handshake failing, as
+  // TLS 1.2 reports it. When the server's close meets data we sent, the reset may discard the
+  // alert: an unexplained end before any data, after a request for a certificate we did not
+  // have, is the same failure.
+  bool refused_for_missing_certificate(const boost::system::error_code& ec) {
+    if (ec.category() == asio::error::get_ssl_category())
+      return ERR_GET_REASON(static_cast<unsigned long>(ec.value())) ==
+             SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED;
+    if (!certificate_requested_ || received_data_ ||
+        SSL_version(stream_.native_handle()) != TLS1_3_VERSION)
+      return false;
+    return ec == ssl::error::stream_truncated || ec == asio::error::connection_reset ||
+           ec == asio::error::broken_pipe || ec == asio::error::eof;
+  }
+
   std::error_code to_io_error(const boost::system::error_code& ec) {
     if (!ec) return {};
+    if (refused_for_missing_certificate(ec)) {
+      record_stack_error(ec);
+      if (diagnostics_.detail.empty() || ec.category() != asio::error::get_ssl_category())
+        diagnostics_.detail = "the server requires a client certificate and none is configured";
+      return tls_errc::handshake_failed;
+    }
     if (ec == ssl::error::stream_truncated) return errc::end_of_stream;
     if (ec.category() == asio::error::get_ssl_category()) {
       record_stack_error(ec);
@@ -384,16 +450,18 @@ class TlsTransport final : public Transport {
   ConnectHandler on_connect_;
   std::vector<std::uint8_t> outgoing_;
   TlsDiagnostics diagnostics_;
+  bool certificate_requested_ = false;  // the server asked for a certificate we did not have
+  bool received_data_ = false;          // a read returned application data
 };
 
 }  // namespace
 
 std::error_code make_tls_transport(asio::any_io_executor executor, const Options& options,
-                                   std::shared_ptr<Transport>& out, std::string* detail) {
+                                   std::shared_ptr<Transport>& out, TlsDiagnostics* setup) {
   ssl::context context(ssl::context::tls_client);
-  std::string why;
+  TlsDiagnostics why;
   if (auto ec = configure_context(context, options.tls, why)) {
-    if (detail != nullptr) *detail = std::move(why);
+    if (setup != nullptr) *setup = std::move(why);
     return ec;
   }
   out = std::make_shared<TlsTransport>(std::move(executor), options, std::move(context));

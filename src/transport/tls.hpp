@@ -13,6 +13,7 @@ namespace portmqtt::transport {
 /// Builds the TLS context from options.tls (failing with tls_errc::invalid_configuration when
 /// a certificate, key, password, cipher list or PSK is not usable) and a transport using it.
 std::error_code make_tls_transport(boost::asio::any_io_executor executor, const Options& options,
-                                   std::shared_ptr<Transport>& out, std::string* detail = nullptr);
+                                   std::shared_ptr<Transport>& out,
+                                   TlsDiagnostics* setup = nullptr);
 
 }  // namespace portmqtt::transport

@@ -71,9 +71,20 @@ struct TlsOptions {
 
 /// What went wrong inside TLS, for diagnostics (ESP esp_tls_stack_err and
 /// esp_tls_cert_verify_flags).
+/// Which part of the TLS options could not be used (tls_errc::invalid_configuration).
+enum class TlsSetupStep : std::uint8_t {
+  none,                ///< not a setup failure
+  trust,               ///< a CA certificate, CA file/directory or the system store
+  client_certificate,  ///< the client certificate does not parse
+  client_key,          ///< the client key does not parse, or the password does not open it
+  key_mismatch,        ///< the client key does not belong to the client certificate
+  other,               ///< protocol versions, cipher lists, ALPN, PSK or server name
+};
+
 struct TlsDiagnostics {
   int stack_error = 0;    ///< the OpenSSL error code (ERR_get_error), 0 when none
   int verify_result = 0;  ///< the X509 verify result (X509_V_ERR_*), 0 when none or OK
+  TlsSetupStep setup_step = TlsSetupStep::none;
   /// The failure in words: X509_verify_cert_error_string() of verify_result, or OpenSSL's
   /// reason for stack_error; empty when there is neither.
   std::string detail;
@@ -116,10 +127,11 @@ class Transport : public std::enable_shared_from_this<Transport> {
 /// loaded (bad certificate, key or password).
 /// The object keeps itself alive while operations are pending, so the runtime may drop its
 /// pointer right after close().
-/// `detail`, when given, receives what was wrong with a TLS configuration in words (the
-/// option, the file path and errno text, OpenSSL's reason).
+/// `setup`, when given, receives what was wrong with a TLS configuration: the step, OpenSSL's
+/// error code and the failure in words (the option, the file path and errno text, OpenSSL's
+/// reason).
 std::error_code make_transport(Scheme scheme, boost::asio::any_io_executor executor,
                                const Options& options, std::shared_ptr<Transport>& out,
-                               std::string* detail = nullptr);
+                               TlsDiagnostics* setup = nullptr);
 
 }  // namespace portmqtt::transport

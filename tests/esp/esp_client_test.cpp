@@ -453,7 +453,7 @@ TEST_F(EspClientTest, CustomEventsAreQueuedUntilTheClientRuns) {
   ASSERT_EQ(esp_mqtt_client_register_event(client.get(), MQTT_USER_EVENT, record_user_thread,
                                            &seen_by_user_handler),
             ESP_OK);
-  EspRecorder rec{client.get()};  // registered last: runs after record_user_thread
+  EspRecorder rec{client.get()};  // ESP_EVENT_ANY_ID: runs before record_user_thread
   esp_mqtt_event_t mine{};
   mine.event_id = MQTT_USER_EVENT;
   mine.msg_id = 4242;
@@ -469,6 +469,9 @@ TEST_F(EspClientTest, CustomEventsAreQueuedUntilTheClientRuns) {
   EXPECT_EQ(got.msg_id, 4242);
   EXPECT_EQ(got.data, "user data");
   EXPECT_EQ(got.client, nullptr);  // not filled in for the caller, as in ESP-MQTT
+  // Unregistering waits for the dispatch in progress, so record_user_thread has run.
+  ASSERT_EQ(esp_mqtt_client_unregister_event(client.get(), MQTT_USER_EVENT, record_user_thread),
+            ESP_OK);
   EXPECT_EQ(seen_by_user_handler, 4242);
   // Delivered: the queue has room again.
   mine.msg_id = 7;
@@ -711,12 +714,13 @@ TEST_F(EspClientTest, SeveralHandlersAndUnregister) {
   EspRecorder rec{client.get()};
   ASSERT_EQ(esp_mqtt_client_start(client.get()), ESP_OK);
   ASSERT_TRUE(rec.wait_for(MQTT_EVENT_CONNECTED));
-  // The recorder was registered last, so the others already ran for CONNECTED.
-  EXPECT_EQ(calls_a, 1);
-  EXPECT_EQ(calls_b, 2);  // BEFORE_CONNECT and CONNECTED
+  // The recorder (any id) may have seen CONNECTED before handler_a (its exact id) ran;
+  // unregistering waits for that dispatch to finish, as esp_event's loop mutex does.
   ASSERT_EQ(esp_mqtt_client_unregister_event(client.get(), MQTT_EVENT_CONNECTED, handler_a),
             ESP_OK);
   ASSERT_EQ(esp_mqtt_client_unregister_event(client.get(), MQTT_EVENT_ANY, handler_b), ESP_OK);
+  EXPECT_EQ(calls_a, 1);
+  EXPECT_EQ(calls_b, 2);  // BEFORE_CONNECT and CONNECTED
   ASSERT_EQ(esp_mqtt_client_disconnect(client.get()), ESP_OK);
   ASSERT_TRUE(rec.wait_for(MQTT_EVENT_CONNECTED, 2));
   EXPECT_EQ(calls_a, 1);
