@@ -16,7 +16,8 @@ Scenarios (--scenarios, each at QoS 1 and 2, MQTT 3.1.1 and 5, --repetitions tim
                 subscriber
 
 The subscribers are paho-mqtt clients with persistent sessions that log every payload. The
-publisher is fault_network_publisher (memory outbox: its process survives these faults).
+publisher is fault_network_publisher with the memory outbox (its process survives these
+faults), and for broker-kill at QoS 2 once more with the SQLite outbox store.
 
   sent          messages published (publish returned a handle)
   acknowledged  Published events with success (PUBACK, or PUBCOMP at QoS 2)
@@ -361,13 +362,18 @@ def label(kind, qos, version):
 
 # --- scenarios --------------------------------------------------------------------------------
 
-def broker_kill(args, qos, version, rng, directory):
+def broker_kill(args, qos, version, rng, directory, store=False):
+    if store and qos != 2:
+        return []  # the store changes nothing for the broker's faults: checked once per version
     broker = Broker(args.mosquitto, directory, persistent=True, packets=True)
     sub = Subscriber(directory, broker.port, "fault-net-sub", qos, version)
     pub = None
     try:
         time.sleep(1.3)  # the subscriber's session is in an autosave before the broker dies
-        pub = Publisher(args.network_publisher, directory, broker.port, qos, version, rate=1000)
+        options = {"rate": 1000}
+        if store:
+            options["store"] = os.path.join(directory, "outbox.db")
+        pub = Publisher(args.network_publisher, directory, broker.port, qos, version, **options)
         pub.publish(3000, wait=False)
         # After the first autosave with our session in it: the broker keeps the session and
         # loses at most a second of messages. (A kill before it is the lost-session case,
@@ -401,8 +407,9 @@ def broker_kill(args, qos, version, rng, directory):
             # broker's, restored from an autosave older than the delivery (its log shows
             # "Sending PUBLISH to <subscriber> (d1, ...)" right after the restart).
             return acked_at.get(n, killed_at_line) < killed_at_line
-        return count(label("broker killed and restarted", qos, version), pub, received,
-                     lost_by_broker, duplicated_by_broker, reconnect=reconnect)
+        kind = "broker killed and restarted" + (", outbox store" if store else "")
+        return count(label(kind, qos, version), pub, received, lost_by_broker,
+                     duplicated_by_broker, reconnect=reconnect)
     finally:
         if pub:
             pub.quit()
@@ -603,7 +610,7 @@ def main():
     print(f"seed {seed} (--seed {seed} repeats the fault points)")
     rng = random.Random(seed)
     runs = {
-        "broker-kill": [broker_kill],
+        "broker-kill": [broker_kill, lambda *a: broker_kill(*a, store=True)],
         "blackhole": [lambda *a: blackhole(*a, in_flight=False),
                       lambda *a: blackhole(*a, in_flight=True)],
         # For comparison, once: the same cut without the option, left to the keep-alive.
