@@ -63,12 +63,14 @@ void acknowledge_promptly(tcp::socket& socket) {
 }
 
 TcpConnector::TcpConnector(asio::any_io_executor executor, const Options& options)
-    : resolver_(executor), timer_(executor), options_{options.connect_timeout,
-                                                      options.keep_alive,
-                                                      options.user_timeout,
-                                                      options.interface_name,
-                                                      options.bind_address,
-                                                      options.no_delay} {
+    : resolver_(executor),
+      timer_(executor),
+      options_{.connect_timeout = options.connect_timeout,
+               .keep_alive = options.keep_alive,
+               .user_timeout = options.user_timeout,
+               .interface_name = options.interface_name,
+               .bind_address = options.bind_address,
+               .no_delay = options.no_delay} {
   if (!options.proxy_uri.empty()) proxy_error_ = parse_proxy_uri(options.proxy_uri, proxy_);
 }
 
