@@ -4,8 +4,8 @@ subscriber.
 
 Scenarios (--scenarios, each at QoS 1 and 2, MQTT 3.1.1 and 5, --repetitions times):
   broker-kill   mosquitto (persistence true, autosave_interval 1) killed with SIGKILL
-                mid-stream and restarted 0.2-0.8 s later on the same port; the reconnect is
-                timed from the moment the port accepts again
+                1.2-2.5 s into a 3 s stream and restarted 0.2-0.8 s later on the same port;
+                the reconnect is timed from the moment the port accepts again
   blackhole     the link black-holed through fault_proxy.py: once while idle (detection by
                 the MQTT keep-alive, 5 s) and once with 1 KiB publishes in flight (detection
                 by TCP_USER_TIMEOUT, network.tcp_user_timeout = 1.5 s); then resumed
@@ -13,10 +13,11 @@ Scenarios (--scenarios, each at QoS 1 and 2, MQTT 3.1.1 and 5, --repetitions tim
   (broker-kill-store and blackhole-baseline run in scripts/soak, not in CI)
   reset         the link reset (RST both ways) twice mid-stream
   window        a stock mosquitto (max_inflight_messages 20, max_queued_messages 1000), a
-                burst as fast as the client's default window allows, a fast and a slow
-                subscriber
+                burst of 3,000 as fast as the client's default window allows (750/s when
+                the fast subscriber cannot keep up), a fast subscriber (mosquitto_sub) and a
+                slow one (paho, 2 ms per message)
 
-The subscribers are paho-mqtt clients with persistent sessions that log every payload. The
+The subscribers have persistent sessions and log every payload; paho-mqtt unless said. The
 publisher is fault_network_publisher with the memory outbox (its process survives these
 faults); broker-kill-store repeats the broker kill at QoS 2 with the SQLite outbox store.
 
@@ -28,7 +29,8 @@ faults); broker-kill-store repeats the broker kill at QoS 2 with the SQLite outb
                 before autosaving it) and a QoS 2 message was at PUBREC (outcome unknown)
   received      distinct messages the subscriber got
   lost by broker  missing messages the broker refused, or had acknowledged and then lost:
-                for broker-kill, acknowledged before the kill (not autosaved); for window,
+                for broker-kill, acknowledged before the kill (not autosaved), or logged by
+                the broker as refused on receipt (its packet log); for window,
                 those missing at the slow subscriber after the broker logged "Outgoing
                 messages are being dropped" for it (the fast subscriber proves it had them)
   lost by us    every other missing message
