@@ -10,6 +10,8 @@ Scenarios (--scenarios, each at QoS 1 and 2, MQTT 3.1.1 and 5, --repetitions tim
                 the MQTT keep-alive, 5 s) and once with 1 KiB publishes in flight (detection
                 by TCP_USER_TIMEOUT, network.tcp_user_timeout = 1.5 s); then resumed
   blackhole-baseline  the in-flight cut without tcp_user_timeout (the keep-alive finds it)
+  window-trap   its control: MQTT 3.1.1 QoS 2 with 100 in flight, where mosquitto
+                acknowledges what it drops; passes when the count shows those losses
   (broker-kill-store and blackhole-baseline run in scripts/soak, not in CI)
   reset         the link reset (RST both ways) twice mid-stream
   window        a stock mosquitto (max_inflight_messages 20, max_queued_messages 1000), a
@@ -529,7 +531,24 @@ def window(args, qos, version, rng, directory):
     raise RuntimeError("the fast subscriber could not keep up even at 750 messages/s")
 
 
-def window_attempt(args, qos, version, directory, rate):
+def window_trap(args, qos, version, rng, directory):
+    """The control of the window scenario: MQTT 3.1.1 QoS 2 with 100 in flight instead of the
+    default 20. mosquitto acknowledges with PUBREC what it then drops, so the count must show
+    messages lost by us; it passes when it does (the count can see the trap)."""
+    if qos != 2 or version == "5":
+        return []
+    for rate in (0, 750):
+        with tempfile.TemporaryDirectory(dir=directory) as attempt:
+            rows = window_attempt(args, qos, version, attempt, rate, max_inflight=100)
+        if rows:
+            for row in rows:
+                row["scenario"] = row["scenario"].replace("stock window", "control: 100 in flight")
+                row["expect loss"] = True
+            return rows
+    raise RuntimeError("the fast subscriber could not keep up even at 750 messages/s")
+
+
+def window_attempt(args, qos, version, directory, rate, max_inflight=0):
     # Stock limits: 20 in flight, 1000 queued.
     broker = Broker(args.mosquitto, directory, stock=True)
     fast = FastSubscriber(directory, broker.port, "fault-net-fast", qos, version)
@@ -539,7 +558,8 @@ def window_attempt(args, qos, version, directory, rate):
         if not wait_for(lambda: broker.logged(f"fault-net-fast {qos} fault/net"), 10):
             raise RuntimeError("mosquitto_sub did not subscribe")
         slow = Subscriber(directory, broker.port, "fault-net-slow", qos, version, slow_ms=2)
-        pub = Publisher(args.network_publisher, directory, broker.port, qos, version, rate=rate)
+        pub = Publisher(args.network_publisher, directory, broker.port, qos, version, rate=rate,
+                        max_inflight=max_inflight)
         if pub.publish(3000) != "ok" or pub.drain() != "ok":
             raise RuntimeError("the publisher did not finish")
         outcome, _, _ = pub.accounts()
@@ -585,6 +605,10 @@ def print_table(rows):
 
 def check(row, qos, failures):
     name = row["scenario"]
+    if row.get("expect loss"):
+        if row["lost by us"] == 0 and "fast" in name:
+            failures.append(f"{name}: the count did not see the broker drop messages")
+        return
     if row["lost by us"]:
         failures.append(f"{name}: {row['lost by us']} messages lost by us, e.g. "
                         f"{row['missing'][:10]}")
@@ -608,7 +632,7 @@ def main():
     parser.add_argument("--mosquitto", default="/usr/sbin/mosquitto")
     parser.add_argument("--scenarios",
                         default="broker-kill,broker-kill-store,blackhole,blackhole-baseline,"
-                        "reset,window")
+                        "reset,window,window-trap")
     parser.add_argument("--repetitions", type=int, default=1)
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--qos", default="1,2")
@@ -626,6 +650,7 @@ def main():
         "blackhole-baseline": [lambda *a: blackhole(*a, in_flight=True, user_timeout=False)],
         "reset": [reset],
         "window": [window],
+        "window-trap": [window_trap],
     }
     rows, failures = [], []
     for _ in range(args.repetitions):

@@ -40,6 +40,7 @@ struct Args {
   long user_timeout_ms = 0;
   double rate = 0;
   std::size_t payload_size = 0;
+  int max_inflight = 0;  // 0: the client's default
 };
 
 Args parse(int argc, char** argv) {
@@ -58,6 +59,7 @@ Args parse(int argc, char** argv) {
     if (key == "--user-timeout-ms") a.user_timeout_ms = std::stol(value);
     if (key == "--rate") a.rate = std::stod(value);
     if (key == "--payload-size") a.payload_size = std::stoul(value);
+    if (key == "--max-inflight") a.max_inflight = std::stoi(value);
   }
   return a;
 }
@@ -87,6 +89,7 @@ int main(int argc, char** argv) {
     config.session.protocol_version = portmqtt::ProtocolVersion::v5;
     config.session.connect_properties.add(portmqtt::PropertyId::session_expiry_interval, 3600);
   }
+  config.session.max_inflight = static_cast<std::uint16_t>(args.max_inflight);
   config.network.tcp_user_timeout = std::chrono::milliseconds(args.user_timeout_ms);
   config.outbox.expiry = portmqtt::Milliseconds{0};
   config.outbox.store_path = args.store;
