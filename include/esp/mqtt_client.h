@@ -622,6 +622,12 @@ typedef struct esp_mqtt_client_ext_config_t {
   bool outbox_store_start_fresh;    /*!< A corrupt or foreign outbox_store_path file is renamed
                                          to "<path>.unusable" and a new store made, instead of
                                          init/set_ext_config failing. */
+  int tcp_user_timeout_ms;          /*!< TCP_USER_TIMEOUT of the socket (mqtt, mqtts, ws, wss):
+                                         data unacknowledged this long drops the connection,
+                                         so a dead link with messages in flight is noticed
+                                         within about this time instead of one keep-alive.
+                                         0: the system's behaviour. See
+                                         portmqtt::NetworkConfig::tcp_user_timeout. */
 } esp_mqtt_client_ext_config_t;
 
 #include "mqtt_client_kconfig.h"
@@ -639,7 +645,7 @@ typedef struct esp_mqtt_client_ext_config_t {
     PORTMQTT_KCONFIG_OUTBOX_EXPIRY_, 0, NULL, PORTMQTT_KCONFIG_EVENT_QUEUE_SIZE_,          \
     PORTMQTT_KCONFIG_POLL_READ_TIMEOUT_, PORTMQTT_KCONFIG_BUFFER_SIZE_,                    \
     PORTMQTT_KCONFIG_TCP_PORT_, PORTMQTT_KCONFIG_SSL_PORT_, PORTMQTT_KCONFIG_WS_PORT_,     \
-    PORTMQTT_KCONFIG_WSS_PORT_, { 0, 0 }, 0, 0, NULL, 0, 0, 0, NULL, 0, false             \
+    PORTMQTT_KCONFIG_WSS_PORT_, { 0, 0 }, 0, 0, NULL, 0, 0, 0, NULL, 0, false, 0          \
   }
 // clang-format on
 

@@ -204,6 +204,20 @@ struct NetworkConfig {
   /// broker publishes the will) and reconnect at once (ESP refresh_connection_after_ms).
   Milliseconds refresh_connection_after{0};
   TcpKeepAliveConfig tcp_keep_alive;
+  /// TCP_USER_TIMEOUT: the longest that data we sent may stay unacknowledged by the peer's TCP
+  /// (including a closed window the peer never reopens) before the kernel drops the connection
+  /// and the client reconnects (the Disconnected event carries ETIMEDOUT). Applied to every
+  /// scheme over TCP (mqtt, mqtts, ws, wss), handshakes included. It shortens how long a dead
+  /// link with publishes in flight goes unnoticed: 1500 ms noticed a black-holed link within
+  /// 1.8-2.2 s in tests/fault, where the MQTT keep-alive alone takes up to one keep-alive (a
+  /// PINGREQ after half of it without traffic either way, then half of it for the PINGRESP),
+  /// and Linux's own limit is about 15 minutes of retransmissions. With TCP keep-alive on, it
+  /// also bounds the probes. An idle link has nothing unacknowledged: the keep-alive finds it.
+  /// 0 (the default): the system's behaviour. No default is set because the right value is the
+  /// longest stall the link may legitimately have (a cellular handover, a congested uplink),
+  /// which the library cannot know; a value below it turns every such stall into a reconnect.
+  /// The keep-alive already bounds detection on every link, with or without data in flight.
+  Milliseconds tcp_user_timeout{0};
   /// Bind the socket to this interface (SO_BINDTODEVICE; needs CAP_NET_RAW). Empty: any.
   std::string interface_name;
   /// Local IP address the socket binds to before connecting (mosquitto's -A), e.g.

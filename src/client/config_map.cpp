@@ -135,6 +135,7 @@ transport::Options to_transport_options(const Config& config) {
       .connect_timeout = net.timeout,
       .keep_alive = {net.tcp_keep_alive.enabled, net.tcp_keep_alive.idle,
                      net.tcp_keep_alive.interval, net.tcp_keep_alive.count},
+      .user_timeout = net.tcp_user_timeout,
       .interface_name = net.interface_name,
       .bind_address = net.bind_address,
       .no_delay = true,

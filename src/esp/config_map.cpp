@@ -309,6 +309,7 @@ Config to_config(const Settings& s, const esp_mqtt_client_ext_config_t& ext) {
   config.session.resubscribe_on_session_lost = ext.resubscribe_on_session_lost;
   config.network = network_config(s, ext);
   if (ext.proxy_uri != nullptr) config.network.proxy = ext.proxy_uri;
+  config.network.tcp_user_timeout = Milliseconds{ext.tcp_user_timeout_ms};
 
   int buffer = s.buffer_size > 0             ? s.buffer_size
                : ext.default_buffer_size > 0 ? ext.default_buffer_size
@@ -431,7 +432,8 @@ esp_err_t validate_ext_config(const esp_mqtt_client_ext_config_t& ext) {
   bool ok = ext.event_queue_size >= 0 && ext.poll_read_timeout_ms >= 0 &&
             ext.default_buffer_size >= 0 && ext.reconnect_backoff.max_ms >= 0 &&
             ext.reconnect_backoff.jitter_percent >= 0 &&
-            ext.reconnect_backoff.jitter_percent <= 100 && ext.outbox_store_group_commit_ms >= 0;
+            ext.reconnect_backoff.jitter_percent <= 100 && ext.outbox_store_group_commit_ms >= 0 &&
+            ext.tcp_user_timeout_ms >= 0;
   return ok ? ESP_OK : ESP_ERR_INVALID_ARG;
 }
 

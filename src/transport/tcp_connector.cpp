@@ -6,7 +6,9 @@
 
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <string>
 #include <utility>
 
@@ -37,6 +39,13 @@ std::error_code apply_keep_alive(int fd, const KeepAlive& keep_alive) {
   return set_int_option(fd, IPPROTO_TCP, TCP_KEEPCNT, keep_alive.count);
 }
 
+// Set before connect() so that the handshakes (TLS, WebSocket, proxy) are covered too.
+std::error_code apply_user_timeout(int fd, std::chrono::milliseconds timeout) {
+  if (timeout.count() <= 0) return {};
+  const auto ms = std::min<std::chrono::milliseconds::rep>(timeout.count(), INT_MAX);
+  return set_int_option(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, static_cast<int>(ms));
+}
+
 std::error_code bind_to_device(int fd, const std::string& name) {
   if (name.empty()) return {};
   if (::setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, name.c_str(),
@@ -56,8 +65,12 @@ void acknowledge_promptly(tcp::socket& socket) {
 TcpConnector::TcpConnector(asio::any_io_executor executor, const Options& options)
     : resolver_(executor),
       timer_(executor),
-      options_{options.connect_timeout, options.keep_alive, options.interface_name,
-               options.bind_address, options.no_delay} {
+      options_{.connect_timeout = options.connect_timeout,
+               .keep_alive = options.keep_alive,
+               .user_timeout = options.user_timeout,
+               .interface_name = options.interface_name,
+               .bind_address = options.bind_address,
+               .no_delay = options.no_delay} {
   if (!options.proxy_uri.empty()) proxy_error_ = parse_proxy_uri(options.proxy_uri, proxy_);
 }
 
@@ -185,6 +198,7 @@ std::error_code TcpConnector::open_socket(const tcp::endpoint& ep) {
     if (ec) return to_std_error(ec);
   }
   if (auto e = apply_keep_alive(fd, options_.keep_alive)) return e;
+  if (auto e = apply_user_timeout(fd, options_.user_timeout)) return e;
   if (options_.no_delay) return set_int_option(fd, IPPROTO_TCP, TCP_NODELAY, 1);
   return {};
 }

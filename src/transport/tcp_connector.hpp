@@ -58,6 +58,7 @@ class TcpConnector {
   struct SocketOptions {
     std::chrono::milliseconds connect_timeout;
     KeepAlive keep_alive;
+    std::chrono::milliseconds user_timeout;
     std::string interface_name;
     std::string bind_address;
     bool no_delay;

@@ -94,6 +94,8 @@ struct Options {
   /// Bounds name resolution, connect and handshakes together.
   std::chrono::milliseconds connect_timeout{10'000};
   KeepAlive keep_alive;
+  /// TCP_USER_TIMEOUT: longest time sent data may stay unacknowledged; 0: the system's.
+  std::chrono::milliseconds user_timeout{0};
   std::string interface_name;  ///< SO_BINDTODEVICE when not empty
   std::string bind_address;    ///< local IP address to bind before connect; empty: any
   bool no_delay = true;        ///< TCP_NODELAY

@@ -194,6 +194,7 @@ extern const size_t compat_c_layout_count;
   X(esp_mqtt_client_ext_config_t, resubscribe_on_session_lost)                 \
   X(esp_mqtt_client_ext_config_t, proxy_uri)                                   \
   X(esp_mqtt_client_ext_config_t, outbox_store_group_commit_ms)                \
-  X(esp_mqtt_client_ext_config_t, outbox_store_start_fresh)
+  X(esp_mqtt_client_ext_config_t, outbox_store_start_fresh)                    \
+  X(esp_mqtt_client_ext_config_t, tcp_user_timeout_ms)
 
 #endif /* PORTMQTT_TESTS_COMPAT_LAYOUT_FIELDS_H */

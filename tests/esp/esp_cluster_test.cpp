@@ -1,6 +1,9 @@
 // The ESP facade's cluster options (esp_mqtt_client_ext_config_t): a failover broker list,
 // automatic topic aliases and re-subscription, against mosquitto.
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
 #include <csignal>
 #include <string>
@@ -76,6 +79,39 @@ TEST(EspCluster, ExtConfigFromGetExtConfigCanBeSetAgain) {
   EXPECT_EQ(std::string{again.broker_uris[0]}, "mqtt://127.0.0.1:2");
   EXPECT_EQ(again.broker_uris[1], nullptr);
   EXPECT_EQ(std::string{again.proxy_uri}, "socks5h://127.0.0.1:3");
+}
+
+// The socket of this process connected to `port` on loopback, or -1.
+int socket_connected_to(int port) {
+  for (int fd = 0; fd < 1024; ++fd) {
+    sockaddr_in peer{};
+    socklen_t length = sizeof peer;
+    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &length) != 0) continue;
+    if (peer.sin_family == AF_INET && ntohs(peer.sin_port) == port) return fd;
+  }
+  return -1;
+}
+
+TEST(EspCluster, TcpUserTimeoutReachesTheSocketAndANegativeOneIsRefused) {
+  Mosquitto broker;
+  const std::string uri = broker.uri();
+  esp_mqtt_client_config_t c = config_for(uri, "esp-user-timeout");
+  esp_mqtt_client_ext_config_t ext = ESP_MQTT_CLIENT_EXT_CONFIG_DEFAULT();
+  EXPECT_EQ(ext.tcp_user_timeout_ms, 0);
+  ext.tcp_user_timeout_ms = -1;
+  EXPECT_EQ(esp_mqtt_client_init_with_ext_config(&c, &ext), nullptr);
+  ext.tcp_user_timeout_ms = 2500;
+  ClientPtr client{esp_mqtt_client_init_with_ext_config(&c, &ext)};
+  ASSERT_TRUE(client);
+  EspRecorder rec{client.get()};
+  ASSERT_EQ(esp_mqtt_client_start(client.get()), ESP_OK);
+  ASSERT_TRUE(rec.wait_for(MQTT_EVENT_CONNECTED));
+  const int fd = socket_connected_to(broker.port());
+  ASSERT_GE(fd, 0);
+  unsigned int value = 0;
+  socklen_t length = sizeof value;
+  ASSERT_EQ(::getsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &value, &length), 0);
+  EXPECT_EQ(value, 2500U);
 }
 
 TEST(EspCluster, ResubscribingIsOffByDefaultAndOnWhenAsked) {

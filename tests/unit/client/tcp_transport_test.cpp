@@ -1,10 +1,13 @@
 // The TCP transport against a loopback peer made with plain Asio in the test.
 #include "transport/tcp.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <cerrno>
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -205,6 +208,99 @@ TEST_F(TcpTransportTest, EverySchemeHasATransport) {
     EXPECT_FALSE(make_transport(scheme, io_.get_executor(), {}, t));
     EXPECT_NE(t, nullptr);
   }
+}
+
+// The socket of this process whose local port is `port`, found among our open descriptors
+// (the transport does not expose its socket).
+int socket_with_local_port(std::uint16_t port) {
+  for (int fd = 0; fd < 1024; ++fd) {
+    sockaddr_storage address{};
+    socklen_t length = sizeof address;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) continue;
+    if (address.ss_family != AF_INET) continue;
+    if (ntohs(reinterpret_cast<sockaddr_in*>(&address)->sin_port) == port) return fd;
+  }
+  return -1;
+}
+
+TEST_F(TcpTransportTest, UserTimeoutReachesTheSocketForEveryScheme) {
+  for (Scheme scheme : {Scheme::mqtt, Scheme::mqtts, Scheme::ws, Scheme::wss}) {
+    SCOPED_TRACE(static_cast<int>(scheme));
+    tcp::acceptor acceptor{io_, {asio::ip::make_address("127.0.0.1"), 0}};
+    Options options;
+    options.user_timeout = 1500ms;
+    options.tls.skip_verification = true;
+    std::shared_ptr<Transport> t;
+    ASSERT_FALSE(make_transport(scheme, io_.get_executor(), options, t));
+    tcp::socket peer{io_};
+    bool accepted = false;
+    acceptor.async_accept(peer, [&](boost::system::error_code ec) { accepted = !ec; });
+    // The TLS and WebSocket handshakes wait for a peer that never answers: the option is
+    // set before connect(), so it is on the socket while they wait.
+    t->async_connect({scheme, "127.0.0.1", acceptor.local_endpoint().port(), "/"},
+                     [](std::error_code) {});
+    run_until([&] { return accepted; });
+    const int fd = socket_with_local_port(peer.remote_endpoint().port());
+    ASSERT_GE(fd, 0);
+    unsigned int value = 0;
+    socklen_t length = sizeof value;
+    ASSERT_EQ(::getsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &value, &length), 0);
+    EXPECT_EQ(value, 1500U);
+    t->close();
+    io_.run_for(20ms);
+  }
+}
+
+TEST_F(TcpTransportTest, WithoutUserTimeoutTheSystemDefaultStays) {
+  tcp::acceptor acceptor{io_, {asio::ip::make_address("127.0.0.1"), 0}};
+  ASSERT_FALSE(connect_and_accept(acceptor, "127.0.0.1"));
+  const int fd = socket_with_local_port(peer_.remote_endpoint().port());
+  ASSERT_GE(fd, 0);
+  unsigned int value = 1;
+  socklen_t length = sizeof value;
+  ASSERT_EQ(::getsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &value, &length), 0);
+  EXPECT_EQ(value, 0U);
+}
+
+TEST_F(TcpTransportTest, UserTimeoutEndsAConnectionWhosePeerStopsReading) {
+  // A peer that accepts but never reads, with a small receive buffer: our writes fill its
+  // window, the kernel probes the closed window, and TCP_USER_TIMEOUT ends the connection
+  // with ETIMEDOUT, where Linux alone would keep probing for as long as the peer answers.
+  tcp::acceptor acceptor{io_};
+  acceptor.open(tcp::v4());
+  acceptor.set_option(asio::socket_base::receive_buffer_size(4096));
+  acceptor.bind({asio::ip::make_address("127.0.0.1"), 0});
+  acceptor.listen();
+  Options options;
+  options.user_timeout = 500ms;
+  ASSERT_FALSE(connect_and_accept(acceptor, "127.0.0.1", options));
+  std::vector<std::uint8_t> buffer(16);
+  std::optional<std::error_code> read_result;
+  transport_->async_read_some(buffer, [&](std::error_code ec, std::size_t) { read_result = ec; });
+  const std::string chunk(64 * 1024, 'x');
+  std::optional<std::error_code> write_error;
+  std::function<void()> write_more = [&] {
+    std::vector<ConstByteSpan> buffers{bytes_of(chunk)};
+    transport_->async_write(buffers, [&](std::error_code ec, std::size_t) {
+      if (ec)
+        write_error = ec;
+      else
+        write_more();
+    });
+  };
+  write_more();
+  // Bounded: the kernel gives up about 0.5 s after the window closed.
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (!(read_result || write_error) && std::chrono::steady_clock::now() < deadline) {
+    io_.run_for(10ms);
+    if (io_.stopped()) io_.restart();
+  }
+  const std::error_code timed_out(ETIMEDOUT, std::system_category());
+  ASSERT_TRUE(read_result || write_error) << "the connection was not dropped";
+  EXPECT_TRUE(read_result == timed_out || write_error == timed_out)
+      << (read_result ? read_result->message() : write_error->message());
+  transport_->close();
+  io_.run_for(20ms);
 }
 
 }  // namespace
