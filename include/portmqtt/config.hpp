@@ -208,8 +208,8 @@ struct NetworkConfig {
   /// (including a closed window the peer never reopens) before the kernel drops the connection
   /// and the client reconnects (the Disconnected event carries ETIMEDOUT). Applied to every
   /// scheme over TCP (mqtt, mqtts, ws, wss), handshakes included. It shortens how long a dead
-  /// link with publishes in flight goes unnoticed: 1500 ms noticed a black-holed link within
-  /// 1.8-2.2 s in tests/fault, where the MQTT keep-alive alone takes up to one keep-alive (a
+  /// link with publishes in flight goes unnoticed: 1500 ms noticed a black-holed link in about
+  /// 2 s (1.7-2.2) in tests/fault, where the MQTT keep-alive alone takes up to one keep-alive (a
   /// PINGREQ after half of it without traffic either way, then half of it for the PINGRESP),
   /// and Linux's own limit is about 15 minutes of retransmissions. With TCP keep-alive on, it
   /// also bounds the probes. An idle link has nothing unacknowledged: the keep-alive finds it.
