@@ -85,6 +85,10 @@ struct Config {
   /// MQTT 5: give PUBLISHes without a Topic Alias of their own an alias automatically, using
   /// at most this many (and at most the broker's Topic Alias Maximum). 0: off.
   std::uint16_t auto_topic_aliases = 0;
+  /// Inbound QoS 1/2 messages are acknowledged by Session::ack() instead of on arrival: their
+  /// PUBACK/PUBREC goes out when the application says so (in arrival order, as §4.6 requires).
+  /// Messages held count against our Receive Maximum. The PUBREL/PUBCOMP half stays automatic.
+  bool manual_ack = false;
 };
 
 }  // namespace portmqtt::session

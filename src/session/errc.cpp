@@ -51,6 +51,9 @@ class SessionCategory final : public std::error_category {
         return "broker sent DISCONNECT";
       case errc::no_free_packet_id:
         return "all 65535 packet ids are in use";
+      case errc::stale_ack:
+        return "no received message waits for this acknowledgement (acknowledged already, or "
+               "received on an earlier connection: the broker sends it again)";
     }
     return "unknown session error";
   }

@@ -31,6 +31,9 @@ enum class errc {
   // --- local, continued ---
   /// All 65,535 packet ids are taken (Config::packet_id_on_accept); room comes back with acks.
   no_free_packet_id,
+  /// Session::ack() with an id that no message waits under: acknowledged already, or from a
+  /// connection that has ended (the broker sends that message again).
+  stale_ack,
 };
 
 const std::error_category& session_category() noexcept;

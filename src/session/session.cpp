@@ -233,6 +233,11 @@ std::error_code Session::auth(codec::ReasonCode reason, const codec::Properties&
   return impl_->auth(reason, props, now);
 }
 
+std::error_code Session::ack(std::uint64_t ack_id, codec::ReasonCode reason,
+                             const codec::Properties& props, TimePoint now) {
+  return impl_->ack(ack_id, reason, props, now);
+}
+
 OutputBatch Session::take_output() {
   return impl_->output.take();
 }
