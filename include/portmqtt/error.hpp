@@ -91,6 +91,10 @@ enum class errc {
   store_full,
   /// A read or write of the store failed (I/O error).
   store_failed,
+  // --- application acknowledgement (InboundConfig::manual_ack) ---------------------------
+  /// Client::ack() with a handle no message waits under: acknowledged already, or received
+  /// on a connection that has ended (the broker sends that message again).
+  ack_handle_stale,
 };
 
 /// The category of portmqtt::errc ("portmqtt").

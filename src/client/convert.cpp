@@ -95,6 +95,8 @@ errc from_session_errc(session::errc e) {
       return errc::server_disconnected;
     case S::no_free_packet_id:
       return errc::outbox_full;
+    case S::stale_ack:
+      return errc::ack_handle_stale;
   }
   return errc::protocol_error;
 }
