@@ -109,7 +109,14 @@ void Client::Impl::request(std::string_view topic, std::string_view payload, Mil
   entry.sent = ready_to_send;
   auto& stored = requests.pending.emplace(correlation, std::move(entry)).first->second;
   if (!ready_to_send) {
-    subscribe_responses_locked();
+    if (auto ec = subscribe_responses_locked()) {
+      // `ready` belongs to the loop: these complete here, on the caller's thread.
+      std::vector<detail::Ready> failed;
+      fail_waiting_requests_locked(ec, failed);
+      lock.unlock();
+      for (detail::Ready& f : failed)
+        f();
+    }
     return;  // sent by the SUBACK
   }
   // Copies: the entry may end (timeout on the loop) as soon as the lock is released.
@@ -153,18 +160,15 @@ void Client::Impl::retire_timer(std::unique_ptr<boost::asio::steady_timer> timer
   });
 }
 
-void Client::Impl::subscribe_responses_locked() {
-  if (requests.subscribing || state != ConnectionState::connected) return;
+std::error_code Client::Impl::subscribe_responses_locked() {
+  if (requests.subscribing || state != ConnectionState::connected) return {};
   codec::Subscription subscription;
   subscription.filter = requests.topic;
   subscription.options.max_qos = detail::to_codec(config.request_response.response_qos);
   auto result = session.subscribe({&subscription, 1}, {}, Clock::now());
-  if (!result) {
-    // The topic is ours and valid, so this is a broker limit (or the connection is going):
-    // the requests waiting for it cannot go out.
-    fail_waiting_requests_locked(detail::to_public_error(result.error));
-    return;
-  }
+  // The topic is ours and valid, so a failure is a broker limit (or the connection is
+  // going): the requests waiting for it cannot go out.
+  if (!result) return detail::to_public_error(result.error);
   requests.subscribing = true;
   const std::string subscribed = requests.topic;
   completions.subscribes.insert_or_assign(
@@ -173,6 +177,7 @@ void Client::Impl::subscribe_responses_locked() {
         if (auto self = weak.lock()) self->on_responses_subscribed(subscribed, ec);
       }});
   wake();
+  return {};
 }
 
 void Client::Impl::on_responses_subscribed(const std::string& topic, std::error_code ec) {
@@ -187,12 +192,12 @@ void Client::Impl::on_responses_subscribed(const std::string& topic, std::error_
     requests.subscribing = false;
     if (topic != requests.topic) {
       // The connection changed the topic meanwhile: subscribe to the one in force.
-      subscribe_responses_locked();
+      if (auto failed = subscribe_responses_locked()) fail_waiting_requests_locked(failed, ready);
       return;
     }
     if (ec == delivery_errc::session_lost || ec == delivery_errc::stopped) return;  // CONNACK
     if (ec) {
-      fail_waiting_requests_locked(ec);
+      fail_waiting_requests_locked(ec, ready);
     } else {
       requests.subscribed_topic = topic;
       for (auto& [correlation, entry] : requests.pending) {
@@ -208,14 +213,15 @@ void Client::Impl::on_responses_subscribed(const std::string& topic, std::error_
     send_request(s.correlation, s.topic, s.payload, s.options, s.props);
 }
 
-void Client::Impl::fail_waiting_requests_locked(std::error_code error) {
+void Client::Impl::fail_waiting_requests_locked(std::error_code error,
+                                                std::vector<detail::Ready>& out) {
   for (auto it = requests.pending.begin(); it != requests.pending.end();) {
     if (it->second.sent) {
       ++it;
       continue;
     }
     retire_timer(std::move(it->second.timer));
-    ready.emplace_back(
+    out.emplace_back(
         [done = std::move(it->second.done), error]() mutable { done(error, Message{}); });
     it = requests.pending.erase(it);
   }
@@ -230,8 +236,9 @@ void Client::Impl::requests_connected_locked(const session::Connected& connected
   requests.topic = requests.topic_for(information, config.request_response.response_topic_prefix,
                                       session.client_id());
   if (!connected.session_present) requests.subscribed_topic.clear();
-  if (requests.in_use() && requests.subscribed_topic != requests.topic)
-    subscribe_responses_locked();
+  if (requests.in_use() && requests.subscribed_topic != requests.topic) {
+    if (auto failed = subscribe_responses_locked()) fail_waiting_requests_locked(failed, ready);
+  }
 }
 
 bool Client::Impl::take_response_locked(const session::MessageReceived& m,

@@ -123,9 +123,11 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
                     std::string_view payload, PublishOptions options, const Properties& props);
   /// Ends a pending request without a response (timeout, refused PUBLISH); no-op once ended.
   void end_request(const std::string& correlation, std::error_code error);
-  void subscribe_responses_locked();
+  /// SUBSCRIBE to the response topic unless one is on its way; the session's refusal.
+  std::error_code subscribe_responses_locked();
   void on_responses_subscribed(const std::string& topic, std::error_code ec);
-  void fail_waiting_requests_locked(std::error_code error);
+  /// Ends the requests still waiting for the subscription: completions into `out`.
+  void fail_waiting_requests_locked(std::error_code error, std::vector<detail::Ready>& out);
   void fail_requests_locked(std::error_code error);
   /// The response topic of a new connection, and its subscription when requests need it.
   void requests_connected_locked(const session::Connected& connected);

@@ -4,6 +4,7 @@
 // a scripted broker that returns Response Information (mosquitto never does).
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <future>
 #include <map>
 #include <mutex>
@@ -110,6 +111,26 @@ TEST(RequestResponse, AnIndependentResponderAnswersOnTheResponseTopic) {
   EXPECT_EQ(broker.count_in_log("Received SUBSCRIBE from rr-client"), 1u);
   std::lock_guard lock(rec.mutex);
   EXPECT_TRUE(rec.messages.empty());
+}
+
+TEST(RequestResponse, TheResponseSubscriptionIsMadeAgainWhenTheBrokerLostTheSession) {
+  Mosquitto broker;
+  Responder responder{broker};
+  ASSERT_TRUE(responder.wait_ready());
+  Config c = config_for(broker.uri(), "rr-lost");
+  c.session.resubscribe_on_session_lost = false;  // the response subscription is not in it
+  Client client{c};
+  Recorder rec{client};
+  ASSERT_FALSE(client.start());
+  ASSERT_TRUE(rec.wait_connected());
+  EXPECT_EQ(client.request("rr/service", "before", 10s, use_future).get().payload, "re:before");
+
+  broker.stop(SIGTERM);  // no persistence: every session and subscription is gone
+  broker.start();
+  ASSERT_TRUE(rec.wait_connected(2));
+  ASSERT_TRUE(broker.wait_for_log("Received SUBSCRIBE from rr-lost", 10s, 2));
+  ASSERT_TRUE(broker.wait_for_log("Sending SUBACK to rr-responder", 20s, 2));  // paho is back
+  EXPECT_EQ(client.request("rr/service", "after", 10s, use_future).get().payload, "re:after");
 }
 
 TEST(RequestResponse, NoAnswerEndsWithTimedOut) {
