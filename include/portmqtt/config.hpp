@@ -396,11 +396,13 @@ struct InboundConfig {
   /// Its PUBACK (QoS 1) or PUBREC (QoS 2) goes out then, in the order the messages arrived
   /// (MQTT §4.6: an early ack waits for the messages before it); PUBREL/PUBCOMP stay
   /// automatic. Messages not yet acknowledged count against this client's Receive Maximum
-  /// (MQTT 5: connect_properties, default 65,535; the broker sends no more beyond it). MQTT
-  /// 3.x has no such limit: the broker's own in-flight bound applies (mosquitto:
-  /// max_inflight_messages, default 20). When the connection ends, what was not
-  /// acknowledged is sent again by the broker (DUP) and delivered again with a new handle.
-  /// Off by default: messages are acknowledged after their on_message handler returned.
+  /// (MQTT 5: connect_properties, default 65,535; the broker sends no more beyond it; a
+  /// broker that goes beyond it is tolerated up to twice the limit, as mosquitto 2.0.11 keeps
+  /// one message too many in flight once acknowledgements lag). MQTT 3.x has no such limit:
+  /// the broker's own in-flight bound applies (mosquitto: max_inflight_messages, default 20). When
+  /// the connection ends, what was not acknowledged is sent again by the broker (DUP) and delivered
+  /// again with a new handle. Off by default: messages are acknowledged after their on_message
+  /// handler returned.
   bool manual_ack = false;
 };
 

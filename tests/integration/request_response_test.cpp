@@ -255,7 +255,7 @@ TEST(RequestResponse, ResponseInformationFromTheBrokerNamesTheResponseTopic) {
     std::string response_topic;
   };
   auto seen = std::make_shared<Seen>();
-  ScriptedBroker broker{[seen](ScriptedPeer& peer) {
+  auto broker = std::make_unique<ScriptedBroker>([seen](ScriptedPeer& peer) {
     auto connect = peer.read_packet();
     if (!connect) return;
     // CONNECT property Request Response Information (0x19) = 1 (§3.1.2.11.6).
@@ -301,14 +301,16 @@ TEST(RequestResponse, ResponseInformationFromTheBrokerNamesTheResponseTopic) {
     publish.insert(publish.end(), body.begin(), body.end());
     peer.write(publish);
     (void)peer.closed_within(10s);
-  }};
-  Client client{config_for(broker.uri(), "c1")};
+  });
+  Client client{config_for(broker->uri(), "c1")};
   Recorder rec{client};
   ASSERT_FALSE(client.start());
   ASSERT_TRUE(rec.wait_connected());
   auto future = client.request("svc", "ping", 10s, use_future);
   ASSERT_EQ(future.wait_for(10s), std::future_status::ready);
   const Message response = future.get();
+  client.stop();
+  broker.reset();  // joins the script's thread: what it saw is ours to read
   EXPECT_EQ(response.payload, "pong");
   EXPECT_TRUE(seen->asked_for_information);
   EXPECT_EQ(seen->filter.rfind("resp/c1/", 0), 0u) << seen->filter;
