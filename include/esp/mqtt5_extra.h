@@ -60,6 +60,18 @@ esp_err_t esp_mqtt5_event_get_extra(esp_mqtt_event_handle_t event, esp_mqtt5_eve
 esp_err_t esp_mqtt5_client_set_disconnect_session_expiry(esp_mqtt_client_handle_t client,
                                                          uint32_t seconds);
 
+/**
+ * portmqtt extension (MQTT 3.x and 5): closes the connection without DISCONNECT, as a broken
+ * link would, so the broker publishes the client's last will (esp_mqtt_client_disconnect()
+ * sends DISCONNECT, and the broker then discards the will). The client stays offline, with no
+ * automatic reconnect, until esp_mqtt_client_reconnect() (or _stop() and _start());
+ * MQTT_EVENT_DISCONNECTED follows when it was connected. Messages queued stay in the outbox.
+ * Any task; does not wait for the close.
+ *
+ * @return ESP_OK; ESP_ERR_INVALID_ARG for NULL; ESP_FAIL when the client is not started
+ */
+esp_err_t esp_mqtt_client_disconnect_abruptly(esp_mqtt_client_handle_t client);
+
 #ifdef __cplusplus
 }
 #endif

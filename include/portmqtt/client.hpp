@@ -128,6 +128,8 @@ using PublishSignature = void(std::error_code, PublishResult);
 using SubscribeSignature = void(std::error_code, SubscribeResult);
 using UnsubscribeSignature = void(std::error_code, UnsubscribeResult);
 using VoidSignature = void(std::error_code);
+/// Client::request(): the response message, or how the request ended without one.
+using RequestSignature = void(std::error_code, Message);
 
 /// An MQTT client connection to one broker: its threading and life cycle are described at
 /// the top of this file (client.hpp).
@@ -420,6 +422,75 @@ class Client {
   /// Runs `fn` on the client's loop (serialised with its handlers). Never blocks.
   void post(std::function<void()> fn);
 
+  // --- request/response, application acknowledgement, abrupt disconnect --------------------
+
+  /// MQTT 5 request/response (§4.10). Publishes `payload` to `topic` with a Response Topic
+  /// and a Correlation Data of its own, and completes (void(std::error_code, Message)) with
+  /// the first message that comes back on the response topic carrying that correlation data.
+  ///
+  /// The response topic is this client's (see RequestResponseConfig): built from the
+  /// broker's Response Information when CONNACK has one, else
+  /// `portmqtt/rr/<client id>/<random>`. Its subscription is made once, at the first request
+  /// (the request goes out after the SUBACK, so its response cannot be missed), and made again
+  /// at a CONNACK whose broker lost the session. Correlation data is 16 bytes, unique per
+  /// request. Any number of requests may be in flight. A message on the response topic that
+  /// matches no pending request (a response after its timeout, say) goes to on_message like
+  /// any other message, so nothing is dropped unseen.
+  ///
+  /// Ends with: an empty error and the response (its topic, payload, QoS, retain flag and
+  /// properties; user properties of the responder included); delivery_errc::timed_out when
+  /// no response came within `timeout` (counted from the call); delivery_errc::refused when
+  /// the broker refused the request's PUBLISH (PUBACK/PUBREC >= 0x80) or the response
+  /// subscription (SUBACK); delivery_errc::stopped by stop(); at once, inside the call:
+  /// not_supported_by_version (MQTT 3.x has no request/response), not_connected, not_started,
+  /// invalid_argument (`properties` holding a Response Topic or Correlation Data: the call
+  /// sets those), or any error of publish(). A request whose PUBLISH was lost with a session
+  /// (delivery_errc::session_lost and the like) ends with that error. Any thread; the
+  /// completion runs on the loop thread, as publish()'s does.
+  template <CompletionToken<RequestSignature> Token>
+  auto request(std::string_view topic, std::string_view payload, Milliseconds timeout,
+               Token&& token) {
+    return request(topic, payload, timeout, PublishOptions{}, Properties{},
+                   std::forward<Token>(token));
+  }
+  /// request() with the options (QoS, retain) and the other properties of the request's
+  /// PUBLISH (user properties, content type, message expiry, ...).
+  template <CompletionToken<RequestSignature> Token>
+  auto request(std::string_view topic, std::string_view payload, Milliseconds timeout,
+               PublishOptions options, const Properties& properties, Token&& token) {
+    return async_initiate<RequestSignature>(
+        [&](detail::Callback<RequestSignature> done) {
+          start_request(topic, payload, timeout, options, properties, std::move(done));
+        },
+        std::forward<Token>(token));
+  }
+
+  /// InboundConfig::manual_ack: acknowledges the received QoS 1/2 message `handle`
+  /// (MessageReceived::ack_handle) once the application has processed it. Emits PUBACK (QoS 1)
+  /// or PUBREC (QoS 2; PUBREL/PUBCOMP follow on their own) with `reason` and `properties`
+  /// (MQTT 5: a PUBACK/PUBREC reason code, e.g. success, no_matching_subscribers,
+  /// unspecified_error, implementation_specific_error; properties: Reason String and User
+  /// Properties; MQTT 3.x: the reason is ignored). The packet goes out when every message
+  /// received before this one is acknowledged too (MQTT §4.6 order): ack early or late, in
+  /// any order, but ack every message, or those behind it wait. A failure reason tells the
+  /// broker the message was not accepted; it is not sent again. Fails with
+  /// ack_handle_stale (acknowledged already, or received on a connection that has ended: the
+  /// broker sends it again, with DUP, and it arrives with a new handle), invalid_argument
+  /// (manual_ack off, handle 0, a reason or property PUBACK/PUBREC cannot carry),
+  /// not_supported_by_version (properties on MQTT 3.x), not_started. Any thread, handlers
+  /// included; never blocks.
+  std::error_code ack(AckHandle handle, ReasonCode reason = ReasonCode::success,
+                      const Properties& properties = {});
+
+  /// Closes the connection at once without DISCONNECT, as if the link had broken: the broker
+  /// publishes the will (if any; after its Will Delay Interval in MQTT 5). The client then
+  /// stays offline: no automatic reconnect until reconnect() (or stop() and start()). Emits
+  /// Disconnected (empty error) when it was connected; state() is then waiting_reconnect.
+  /// What is queued stays queued and goes out after reconnect(). While connecting: the attempt
+  /// is abandoned; while waiting to reconnect: the wait becomes indefinite. Fails with
+  /// not_started when the client is not running. Any thread; does not wait for the close.
+  std::error_code disconnect_abruptly();
+
   // --- inspection -------------------------------------------------------------------------
 
   ConnectionState state() const;
@@ -460,6 +531,9 @@ class Client {
                         detail::Callback<VoidSignature> done);
   void start_drain(Milliseconds timeout, detail::Callback<VoidSignature> done);
   void start_reauthenticate(detail::Callback<VoidSignature> done);
+  void start_request(std::string_view topic, std::string_view payload, Milliseconds timeout,
+                     PublishOptions options, const Properties& properties,
+                     detail::Callback<RequestSignature> done);
 
   struct Impl;
   std::shared_ptr<Impl> impl_;

@@ -396,6 +396,40 @@ struct WebSocketConfig {
 };
 
 /// Everything a Client needs. Copyable; Client::set_config() replaces it as a whole.
+// --- request/response and application acknowledgement ---------------------------------------
+
+/// Client::request() (MQTT 5 request/response, §4.10).
+struct RequestResponseConfig {
+  /// MQTT 5: CONNECT carries Request Response Information = 1 (unless connect_properties has
+  /// that property already), so a broker that offers Response Information returns it in
+  /// CONNACK. request() then uses `<Response Information>/<random>` as its response topic,
+  /// the place such a broker lets this client subscribe to; without it,
+  /// `<response_topic_prefix>/<client id>/<random>`. Brokers that offer nothing (mosquitto)
+  /// simply ignore the request. The ESP facade turns it off (ESP-MQTT does not send it).
+  bool request_response_information = true;
+  /// The first levels of the response topic when the broker gives no Response Information.
+  std::string response_topic_prefix = "portmqtt/rr";
+  /// QoS of the response subscription: the most a response is delivered with.
+  QoS response_qos = QoS::at_least_once;
+};
+
+/// What happens to received QoS 1/2 messages.
+struct InboundConfig {
+  /// The application acknowledges each QoS 1/2 message itself, with Client::ack() and
+  /// MessageReceived::ack_handle, once it has processed it ("at least once into my database").
+  /// Its PUBACK (QoS 1) or PUBREC (QoS 2) goes out then, in the order the messages arrived
+  /// (MQTT §4.6: an early ack waits for the messages before it); PUBREL/PUBCOMP stay
+  /// automatic. Messages not yet acknowledged count against this client's Receive Maximum
+  /// (MQTT 5: connect_properties, default 65,535; the broker sends no more beyond it; a
+  /// broker that goes beyond it is tolerated up to twice the limit, as mosquitto 2.0.11 keeps
+  /// one message too many in flight once acknowledgements lag). MQTT 3.x has no such limit:
+  /// the broker's own in-flight bound applies (mosquitto: max_inflight_messages, default 20). When
+  /// the connection ends, what was not acknowledged is sent again by the broker (DUP) and delivered
+  /// again with a new handle. Off by default: messages are acknowledged after their on_message
+  /// handler returned.
+  bool manual_ack = false;
+};
+
 struct Config {
   BrokerConfig broker;
   Credentials credentials;
@@ -412,6 +446,8 @@ struct Config {
   /// This client's log sink and threshold (see log.hpp); unset: the process-wide ones. Taken
   /// when the client is made and at each connection attempt.
   LogConfig log;
+  RequestResponseConfig request_response;  ///< Client::request()
+  InboundConfig inbound;                   ///< Client::ack()
 };
 
 }  // namespace portmqtt

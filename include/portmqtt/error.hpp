@@ -98,6 +98,10 @@ enum class errc {
   /// broker's data, or the broker failed its final check (a SCRAM server signature that does
   /// not prove the password). Error::cause holds the authenticator's own error.
   authentication_failed,
+  // --- application acknowledgement (InboundConfig::manual_ack) ---------------------------
+  /// Client::ack() with a handle no message waits under: acknowledged already, or received
+  /// on a connection that has ended (the broker sends that message again).
+  ack_handle_stale,
 };
 
 /// The category of portmqtt::errc ("portmqtt").

@@ -126,9 +126,13 @@ struct Unsubscribed {
   const Properties& properties;
 };
 
+/// Identifies a received QoS 1/2 message awaiting Client::ack() (InboundConfig::manual_ack):
+/// increasing, never reused for the life of the client. 0: nothing to acknowledge.
+using AckHandle = std::uint64_t;
+
 /// An application message arrived: QoS 0, the first arrival of QoS 1, QoS 2 exactly once.
 /// Topic aliases are already resolved. The acknowledgement (PUBACK/PUBREC) goes out after the
-/// handler of the last fragment returned.
+/// handler of the last fragment returned (InboundConfig::manual_ack: when Client::ack() says).
 ///
 /// Whole messages: offset == 0 and payload.size() == total_size. With
 /// BufferConfig::fragment_size set, a longer payload arrives as consecutive events, each with
@@ -145,6 +149,9 @@ struct MessageReceived {
   /// MQTT 5 PUBLISH properties (Payload Format Indicator, Content Type, Response Topic,
   /// Correlation Data, Subscription Identifiers, User Properties, Message Expiry Interval).
   const Properties& properties;
+  /// InboundConfig::manual_ack, QoS 1/2: what Client::ack() takes to acknowledge this message
+  /// (the same in every fragment). 0 otherwise.
+  AckHandle ack_handle = 0;
 
   bool is_first_fragment() const noexcept { return offset == 0; }
   bool is_last_fragment() const noexcept { return offset + payload.size() == total_size; }

@@ -63,6 +63,14 @@ std::error_code Client::disconnect(ReasonCode reason, const Properties& properti
   return impl_->disconnect(reason, properties);
 }
 
+std::error_code Client::ack(AckHandle handle, ReasonCode reason, const Properties& properties) {
+  return impl_->ack(handle, reason, properties);
+}
+
+std::error_code Client::disconnect_abruptly() {
+  return impl_->disconnect_abruptly();
+}
+
 std::error_code Client::refresh_connection() {
   return impl_->refresh();
 }

@@ -34,6 +34,9 @@ std::optional<session::WillConfig> to_will(const std::optional<Message>& will) {
 
 codec::OwnedProperties connect_properties(const Config& config) {
   Properties props = config.session.connect_properties;
+  if (config.request_response.request_response_information &&
+      !props.find(PropertyId::request_response_information))
+    props.add(PropertyId::request_response_information, 1);
   if (config.buffer.max_packet_size != 0 && !props.find(PropertyId::maximum_packet_size))
     props.add(PropertyId::maximum_packet_size, config.buffer.max_packet_size);
   return to_codec_owned(props);
@@ -117,6 +120,7 @@ session::Config to_session_config(const Config& config, const Target& target) {
   s.auto_topic_aliases = config.session.auto_topic_aliases;
   if (config.session.protocol_version == ProtocolVersion::v5)
     s.authenticator = auth_port(config.credentials.authenticator);
+  s.manual_ack = config.inbound.manual_ack;
   if (s.max_inflight == 0)
     s.max_inflight = config.session.protocol_version == ProtocolVersion::v5 ? 65535 : 20;
   s.outbox_expiry = config.outbox.expiry;

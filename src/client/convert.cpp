@@ -99,6 +99,8 @@ errc from_session_errc(session::errc e) {
       return errc::authentication_failed;
     case S::invalid_auth_state:
       return errc::invalid_state;
+    case S::stale_ack:
+      return errc::ack_handle_stale;
   }
   return errc::protocol_error;
 }

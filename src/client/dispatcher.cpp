@@ -217,7 +217,8 @@ void Client::Impl::dispatch_message(const session::MessageReceived& m, const Pro
                         .retain = pub.retain,
                         .dup = pub.dup,
                         .packet_id = pub.packet_id,
-                        .properties = props};
+                        .properties = props,
+                        .ack_handle = m.ack_id};
   if (fragment_size == 0 || pub.payload.size() <= fragment_size) return deliver(hs, event);
   for (std::size_t offset = 0; offset < pub.payload.size(); offset += fragment_size) {
     if (!delivering()) return;

@@ -107,6 +107,9 @@ const char* describe(errc e) {
       return "enhanced authentication failed";
     case errc::store_failed:
       return "outbox store read or write failed";
+    case errc::ack_handle_stale:
+      return "no received message waits for this acknowledgement (acknowledged already, or "
+             "received on an earlier connection: the broker sends it again)";
   }
   return "unknown portmqtt error";
 }

@@ -99,6 +99,7 @@ std::error_code Client::Impl::start() {
     }
   }
   running = true;
+  stay_offline = false;
   first_attempt = true;
   stopping = false;
   stopping_flag = false;
@@ -201,6 +202,7 @@ void Client::Impl::finish_stop() {
     // A durable store keeps its messages across stop() and start(), as across a restart.
     if (!session.durable()) session.clear_outbox();
     subscriptions.clear();
+    fail_requests_locked(make_error_code(delivery_errc::stopped));
     completions.fail_all(make_error_code(delivery_errc::stopped), ready);
     armed_deadline.reset();
     session_timer.cancel();
@@ -217,7 +219,27 @@ std::error_code Client::Impl::reconnect() {
   std::lock_guard lock(mutex);
   if (!running || stopping) return errc::not_started;
   if (state != ConnectionState::waiting_reconnect) return errc::invalid_state;
+  stay_offline = false;
   asio::post(strand, [self = shared_from_this()] { self->reconnect_now(); });
+  return {};
+}
+
+std::error_code Client::Impl::disconnect_abruptly() {
+  std::lock_guard lock(mutex);
+  if (!running || stopping) return errc::not_started;
+  stay_offline = true;
+  asio::post(strand, [self = shared_from_this()] {
+    bool linked;
+    {
+      std::lock_guard relock(self->mutex);
+      if (!self->stay_offline || self->stopping) return;  // reconnect() or stop() came first
+      linked =
+          self->state == ConnectionState::connected || self->state == ConnectionState::connecting;
+    }
+    self->reconnect_timer.cancel();
+    // No DISCONNECT: closing the transport is what a broken link looks like to the broker.
+    if (linked) self->end_connection({}, false);
+  });
   return {};
 }
 
@@ -240,7 +262,7 @@ std::error_code Client::Impl::refresh() {
 void Client::Impl::reconnect_now() {
   {
     std::lock_guard lock(mutex);
-    if (state != ConnectionState::waiting_reconnect || stopping) return;
+    if (state != ConnectionState::waiting_reconnect || stopping || stay_offline) return;
   }
   begin_attempt();
 }
@@ -560,17 +582,25 @@ void Client::Impl::stop_after_fatal_refusal() {
   refresh_timer.cancel();
   armed_deadline.reset();
   session_timer.cancel();
+  fail_requests_locked(make_error_code(delivery_errc::stopped));
   if (own_loop) core->work.reset();
   changed.notify_all();
 }
 
 void Client::Impl::schedule_reconnect(bool at_once) {
   ReconnectConfig policy;
+  bool offline;
   {
     std::lock_guard lock(mutex);
     if (stopping || !running) return;
     state = ConnectionState::waiting_reconnect;
     policy = config.network.reconnect;
+    offline = stay_offline;
+  }
+  if (offline) {
+    log(LogLevel::info, "connection",
+        [] { return std::string{"disconnected abruptly: offline until reconnect()"}; });
+    return;
   }
   if (!at_once && !policy.enabled) {
     log(LogLevel::info, "connection",
@@ -596,6 +626,7 @@ void Client::Impl::on_connected_locked(const session::Connected& connected) {
   resubscribed = 0;
   if (!connected.session_present && config.session.resubscribe_on_session_lost)
     resubscribe_locked();
+  requests_connected_locked(connected);
   const auto refresh_after = config.network.refresh_connection_after;
   if (refresh_after.count() <= 0) return;
   refresh_timer.expires_after(refresh_after);
@@ -705,6 +736,10 @@ void Client::Impl::drain_events_locked(std::vector<PendingEvent>& out) {
           if constexpr (std::is_same_v<E, session::MessageReceived>) {
             ++counters.messages_in;
             if (!e.publish.props.empty()) detail::copy_from_codec(e.publish.props, p.properties);
+            if (take_response_locked(e, p.properties)) {
+              out.pop_back();  // answered a request(): not for on_message
+              return;
+            }
           } else if constexpr (requires { e.props; }) {
             if (!e.props.empty()) detail::copy_from_codec(e.props, p.properties);
           }

@@ -30,6 +30,7 @@
 #include "client/packet_trace.hpp"
 #include "client/receive_buffer.hpp"
 #include "client/reconnect.hpp"
+#include "client/requests.hpp"
 #include "client/subscription_memory.hpp"
 #include "portmqtt/client.hpp"
 #include "session/session.hpp"
@@ -118,6 +119,27 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   bool over_send_limit_locked() const;
   void close_if_requested();
 
+  // --- request/response, application acknowledgement, abrupt disconnect (requests.cpp) ---
+  void request(std::string_view topic, std::string_view payload, Milliseconds timeout,
+               PublishOptions options, const Properties& props, detail::RequestDone done);
+  void send_request(const std::string& correlation, std::string_view topic,
+                    std::string_view payload, PublishOptions options, const Properties& props);
+  /// Ends a pending request without a response (timeout, refused PUBLISH); no-op once ended.
+  void end_request(const std::string& correlation, std::error_code error);
+  /// SUBSCRIBE to the response topic unless one is on its way; the session's refusal.
+  std::error_code subscribe_responses_locked();
+  void on_responses_subscribed(const std::string& topic, std::error_code ec);
+  /// Ends the requests still waiting for the subscription: completions into `out`.
+  void fail_waiting_requests_locked(std::error_code error, std::vector<detail::Ready>& out);
+  void fail_requests_locked(std::error_code error);
+  /// The response topic of a new connection, and its subscription when requests need it.
+  void requests_connected_locked(const session::Connected& connected);
+  /// A response to a pending request: completes it (into `ready`) and returns true.
+  bool take_response_locked(const session::MessageReceived& m, const Properties& props);
+  void retire_timer(std::unique_ptr<boost::asio::steady_timer> timer);
+  std::error_code ack(AckHandle handle, ReasonCode reason, const Properties& props);
+  std::error_code disconnect_abruptly();
+
   // --- dispatch (dispatcher.cpp) ---------------------------------------------------------
   void dispatch(std::vector<PendingEvent>& events);
   void dispatch_one(PendingEvent& pending, const Handlers& handlers);
@@ -152,6 +174,8 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   bool transport_ready = false;  // connected at TCP level, writes allowed
 
   detail::Completions completions;  // guarded by `mutex`
+  detail::Requests requests;        // guarded by `mutex`: Client::request()
+  bool stay_offline = false;        // disconnect_abruptly(): no reconnect until reconnect()
   unsigned room_waiters = 0;        // publish() calls waiting for room in the outbox
   Stats counters;                   // the counter part of stats()
   bool first_attempt = true;        // of this start(): later attempts count as reconnects

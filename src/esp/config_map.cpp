@@ -307,6 +307,9 @@ Config to_config(const Settings& s, const esp_mqtt_client_ext_config_t& ext) {
   config.session.max_inflight = ext.max_inflight;
   config.session.auto_topic_aliases = ext.auto_topic_aliases;
   config.session.resubscribe_on_session_lost = ext.resubscribe_on_session_lost;
+  // ESP-MQTT's CONNECT carries no Request Response Information; the application asks for it
+  // in its mqtt5 connect properties when it wants it.
+  config.request_response.request_response_information = false;
   config.network = network_config(s, ext);
   if (ext.proxy_uri != nullptr) config.network.proxy = ext.proxy_uri;
   config.network.tcp_user_timeout = Milliseconds{ext.tcp_user_timeout_ms};

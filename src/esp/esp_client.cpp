@@ -382,6 +382,11 @@ esp_err_t esp_mqtt_client_disconnect(esp_mqtt_client_handle_t client) {
   return ESP_OK;
 }
 
+esp_err_t esp_mqtt_client_disconnect_abruptly(esp_mqtt_client_handle_t client) {
+  if (client == nullptr) return ESP_ERR_INVALID_ARG;
+  return client->client->disconnect_abruptly() ? ESP_FAIL : ESP_OK;
+}
+
 int esp_mqtt_client_subscribe_single(esp_mqtt_client_handle_t client, const char* topic, int qos) {
   esp_mqtt_topic_t one{topic, qos};
   return subscribe(client, std::span(&one, 1));

@@ -93,6 +93,12 @@ struct Config {
   /// Without it, an Authentication Method in connect_props leaves the AUTH exchange to the
   /// caller (AuthReceived events answered with Session::auth()).
   std::shared_ptr<AuthMethod> authenticator;
+  /// Inbound QoS 1/2 messages are acknowledged by Session::ack() instead of on arrival: their
+  /// PUBACK/PUBREC goes out when the application says so (in arrival order, as §4.6 requires).
+  /// Messages held count against our Receive Maximum (a broker exceeding it is tolerated up
+  /// to twice the limit: mosquitto 2.0.11 keeps one too many in flight once acks lag). The
+  /// PUBREL/PUBCOMP half stays automatic.
+  bool manual_ack = false;
 };
 
 }  // namespace portmqtt::session

@@ -141,6 +141,7 @@ void Session::Impl::connection_lost(TimePoint now) {
   abandoned.clear();
   drop_requests();
   aliases_out.reset(0);
+  held_acks.clear();  // the broker resends them; their ack ids are stale from now on
 }
 
 void Session::Impl::on_connack(codec::Connack& connack, TimePoint now) {

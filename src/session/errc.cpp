@@ -55,6 +55,9 @@ class SessionCategory final : public std::error_category {
         return "enhanced authentication failed";
       case errc::invalid_auth_state:
         return "AUTH does not fit the authentication state";
+      case errc::stale_ack:
+        return "no received message waits for this acknowledgement (acknowledged already, or "
+               "received on an earlier connection: the broker sends it again)";
     }
     return "unknown session error";
   }

@@ -38,6 +38,9 @@ enum class errc {
   /// The command does not fit the authentication state: AUTH without an Authentication Method
   /// in CONNECT (§4.12.0-7), a re-authentication already running, AUTH 0x18 outside one.
   invalid_auth_state,
+  /// Session::ack() with an id that no message waits under: acknowledged already, or from a
+  /// connection that has ended (the broker sends that message again).
+  stale_ack,
 };
 
 const std::error_category& session_category() noexcept;

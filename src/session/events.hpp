@@ -47,6 +47,8 @@ struct ConnectRefused {
 /// The topic is resolved from a Topic Alias when the broker used one.
 struct MessageReceived {
   codec::Publish publish;
+  /// Config::manual_ack, QoS 1/2: what Session::ack() takes to acknowledge it. 0 otherwise.
+  std::uint64_t ack_id = 0;
 };
 
 /// A QoS 1/2 publish finished: PUBACK, PUBCOMP, or a PUBREC with a failure reason code.

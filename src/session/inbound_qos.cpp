@@ -32,6 +32,13 @@ void Session::Impl::on_publish(codec::Publish& publish, TimePoint now) {
     return;
   }
   const std::uint16_t id = publish.packet_id;
+  // Manual acknowledgement; a QoS 2 id awaiting PUBREL was acknowledged already and is
+  // answered below (PUBREC again, not delivered again).
+  if (config.manual_ack && (publish.qos == QoS::at_least_once ||
+                            (publish.qos == QoS::exactly_once && !inbound_qos2.contains(id)))) {
+    hold_for_application(publish, now);
+    return;
+  }
   switch (publish.qos) {
     case QoS::at_most_once:
       events.emplace_back(MessageReceived{std::move(publish)});

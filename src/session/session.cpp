@@ -240,6 +240,11 @@ std::error_code Session::reauthenticate(TimePoint now) {
   return impl_->reauthenticate(now);
 }
 
+std::error_code Session::ack(std::uint64_t ack_id, codec::ReasonCode reason,
+                             const codec::Properties& props, TimePoint now) {
+  return impl_->ack(ack_id, reason, props, now);
+}
+
 OutputBatch Session::take_output() {
   return impl_->output.take();
 }

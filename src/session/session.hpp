@@ -135,6 +135,15 @@ class Session {
   /// invalid_auth_state (no authenticator, or one already running), the authenticator's error,
   /// packet_too_large.
   std::error_code reauthenticate(TimePoint now);
+  /// Config::manual_ack: acknowledges the received message `ack_id` (MessageReceived::ack_id)
+  /// with `reason` and `props` (MQTT 5; on 3.x the reason is ignored and props must be empty).
+  /// Its PUBACK (QoS 1) or PUBREC (QoS 2) goes out once every message received before it is
+  /// acknowledged too (§4.6 order). A failure reason on PUBREC ends that QoS 2 flow.
+  /// Fails with errc::stale_ack (not held: acked already, or from an ended connection),
+  /// invalid_argument (ack id 0, manual_ack off, a reason or property PUBACK/PUBREC cannot
+  /// carry), not_supported_by_version (properties on 3.x).
+  std::error_code ack(std::uint64_t ack_id, codec::ReasonCode reason,
+                      const codec::Properties& props, TimePoint now);
 
   // --- outputs --------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@
 #include "session/connection_state.hpp"
 #include "session/errc.hpp"
 #include "session/event_queue.hpp"
+#include "session/held_acks.hpp"
 #include "session/id_table.hpp"
 #include "session/keepalive.hpp"
 #include "session/outbox.hpp"
@@ -57,6 +58,8 @@ struct Session::Impl {
   std::error_code auth(codec::ReasonCode reason, const codec::Properties& props,
                        TimePoint now);            // enhanced_auth.cpp
   std::error_code reauthenticate(TimePoint now);  // enhanced_auth.cpp
+  std::error_code ack(std::uint64_t ack_id, codec::ReasonCode reason,
+                      const codec::Properties& props, TimePoint now);  // inbound_ack.cpp
   void clear_outbox();
 
   // --- incoming packets: one handler each ------------------------------------------------
@@ -158,6 +161,13 @@ struct Session::Impl {
   /// Re-encodes a queued PUBLISH without its Topic Alias. False when that is impossible.
   bool strip_topic_alias(OutboxEntry& entry);
 
+  // --- application acknowledgement (inbound_ack.cpp) -----------------------------------------
+  /// Config::manual_ack: holds a QoS 1/2 message for Session::ack() and delivers it, unless a
+  /// copy is already held (the broker's DUP resend) or our Receive Maximum is exceeded.
+  void hold_for_application(codec::Publish& publish, TimePoint now);
+  /// Sends the PUBACK/PUBREC of every acknowledged message at the front of the queue.
+  void send_released(TimePoint now);
+
   // --- subscriptions (subscriptions.cpp) -----------------------------------------------------
   std::error_code check_subscription(const codec::Subscription& subscription) const;
   std::optional<PendingRequest> take_request(codec::PacketType type, std::uint16_t packet_id);
@@ -198,6 +208,7 @@ struct Session::Impl {
   Outbox outbox;
   IdSet inbound_qos2;  // broker's ids we sent PUBREC for and await PUBREL
   IdSet abandoned;     // our ids dropped by clear_outbox() while their acks may still come
+  HeldAcks held_acks;  // Config::manual_ack: inbound messages the application has to ack
   std::vector<PendingRequest> requests;
   InboundAliases aliases_in;
   OutboundAliases aliases_out;

@@ -1,6 +1,7 @@
 // portmqtt's MQTT 5 extensions of the ESP facade against mosquitto: the data an ESP event has
 // no field for (esp_mqtt5_event_get_extra) and a DISCONNECT that ends the session
-// (esp_mqtt5_client_set_disconnect_session_expiry).
+// (esp_mqtt5_client_set_disconnect_session_expiry); a close without DISCONNECT that makes the
+// broker publish the will and keeps the client offline (esp_mqtt_client_disconnect_abruptly).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -153,6 +154,36 @@ TEST(EspMqtt5Extra, DisconnectSessionExpiryIsRefusedForMqtt3) {
   ASSERT_TRUE(client);
   EXPECT_EQ(esp_mqtt5_client_set_disconnect_session_expiry(client.get(), 0), ESP_FAIL);
   EXPECT_EQ(esp_mqtt5_client_set_disconnect_session_expiry(nullptr, 0), ESP_ERR_INVALID_ARG);
+}
+
+TEST(EspMqtt5Extra, DisconnectAbruptlyPublishesTheWillAndStaysOffline) {
+  Mosquitto broker;
+  test::MosquittoSub watcher{
+      broker,
+      {.topic = "esp/abrupt/will", .count = 1, .timeout_s = 20, .client_id = "abrupt-watcher"}};
+  ASSERT_TRUE(watcher.wait_subscribed());
+  std::string uri = broker.uri();
+  esp_mqtt_client_config_t c{};
+  c.broker.address.uri = uri.c_str();
+  c.credentials.client_id = "esp-abrupt";
+  c.session.last_will.topic = "esp/abrupt/will";
+  c.session.last_will.msg = "gone";
+  c.network.reconnect_timeout_ms = 100;
+  ClientPtr client{esp_mqtt_client_init(&c)};
+  ASSERT_TRUE(client);
+  EspRecorder rec(client.get());
+  EXPECT_EQ(esp_mqtt_client_disconnect_abruptly(nullptr), ESP_ERR_INVALID_ARG);
+  EXPECT_EQ(esp_mqtt_client_disconnect_abruptly(client.get()), ESP_FAIL);  // not started
+  ASSERT_EQ(esp_mqtt_client_start(client.get()), ESP_OK);
+  ASSERT_TRUE(rec.wait_for(MQTT_EVENT_CONNECTED));
+  ASSERT_EQ(esp_mqtt_client_disconnect_abruptly(client.get()), ESP_OK);
+  ASSERT_EQ(watcher.wait(10s), 0);
+  EXPECT_EQ(watcher.output(), "gone");
+  ASSERT_TRUE(rec.wait_for(MQTT_EVENT_DISCONNECTED));
+  std::this_thread::sleep_for(500ms);  // five reconnect intervals
+  EXPECT_EQ(rec.count(MQTT_EVENT_CONNECTED), 1u);
+  ASSERT_EQ(esp_mqtt_client_reconnect(client.get()), ESP_OK);
+  EXPECT_TRUE(rec.wait_for(MQTT_EVENT_CONNECTED, 2));
 }
 
 }  // namespace

@@ -22,6 +22,7 @@ struct ReceivedMessage {
   std::size_t offset = 0;
   std::size_t total_size = 0;
   Properties properties;
+  AckHandle ack_handle = 0;  ///< InboundConfig::manual_ack
 };
 
 struct RecordedError {
@@ -81,7 +82,8 @@ class Recorder {
             [this](const MessageReceived& e) {
               record([&] {
                 messages.push_back({std::string{e.topic}, std::string{e.payload}, e.qos, e.retain,
-                                    e.dup, e.packet_id, e.offset, e.total_size, e.properties});
+                                    e.dup, e.packet_id, e.offset, e.total_size, e.properties,
+                                    e.ack_handle});
               });
             },
         .on_error =
