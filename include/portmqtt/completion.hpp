@@ -23,6 +23,9 @@
 // result() keeps the details). A coroutine awaiting use_awaitable resumes on the loop thread
 // (or at once when the operation had already ended).
 //
+// Asio's own tokens (asio::use_future, use_awaitable, deferred, detached, bind_executor, ...)
+// work after #include "portmqtt/asio.hpp", which needs Boost.Asio; nothing here includes it.
+//
 // Other tokens plug in by specialising portmqtt::async_result<Token, Signature> (the
 // customization point): `return_type`, and `static return_type initiate(Init, Token)` that
 // calls `init(handler)` with a move-only handler callable with the signature's arguments.
@@ -154,6 +157,33 @@ class Callback<R(Args...)> {
   std::unique_ptr<Concept> impl_;
 };
 
+/// A callable that a token takes as a plain callback: it returns void. A callable that names an
+/// executor or a cancellation slot (an Asio handler bound with bind_executor or
+/// bind_cancellation_slot) is not one: its bindings would be ignored, so it needs
+/// portmqtt/asio.hpp; neither are Asio's callable tokens (asio::use_future, asio::deferred),
+/// whose call returns something.
+template <class F, class... Args>
+concept PlainCallback = std::is_invocable_v<F&, Args...> &&
+    std::is_void_v<std::invoke_result_t<F&, Args...>> && !requires {
+  typename F::executor_type;
+}
+&&!requires {
+  typename F::cancellation_slot_type;
+};
+
+/// Marks the initiation of an operation that is only a wait (drain): giving up its completion
+/// changes nothing in the client, so a token that can cancel (portmqtt/asio.hpp) may do so.
+template <class F>
+struct CancellableWait {
+  F start;
+  template <class Handler>
+  void operator()(Handler&& handler) {
+    start(std::forward<Handler>(handler));
+  }
+};
+template <class F>
+CancellableWait(F) -> CancellableWait<F>;
+
 template <class T>
 std::exception_ptr delivery_exception(std::error_code ec, T&& result) {
   return std::make_exception_ptr(BasicDeliveryError<std::decay_t<T>>(ec, std::forward<T>(result)));
@@ -179,8 +209,8 @@ template <class Token, class Signature>
 struct async_result;
 
 template <class Token, class... Args>
-requires std::is_invocable_v < std::decay_t<Token>
-&, Args... > struct async_result<Token, void(Args...)> {
+requires detail::PlainCallback<std::decay_t<Token>, Args...>
+struct async_result<Token, void(Args...)> {
   using return_type = void;
   template <class Init, class T>
   static void initiate(Init&& init, T&& token) {
