@@ -15,6 +15,9 @@ CLIENTS = [
     ("paho_cpp", "paho_cpp"),
     ("raw_batch", "raw_batch"),
     ("portmqtt_cpp", "portmqtt_cpp"),
+    # The same publisher with a completion callback per message (scripts/bench puts the two
+    # side by side).
+    ("portmqtt_cpp_done", "portmqtt_cpp_done"),
     ("portmqtt_esp", "portmqtt_esp"),
 ]
 

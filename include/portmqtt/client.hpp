@@ -14,7 +14,8 @@
 /// Completions
 /// -----------
 /// publish, subscribe, unsubscribe, disconnect and drain take a completion token as their last
-/// argument (a callback, portmqtt::use_future, portmqtt::use_awaitable; see completion.hpp):
+/// argument (a callback, portmqtt::use_future, portmqtt::use_awaitable; see completion.hpp;
+/// with portmqtt/asio.hpp also every Asio completion token):
 ///
 ///   client.publish("t", "21.5", {.qos = QoS::exactly_once}, portmqtt::use_future).get();
 ///
@@ -232,7 +233,8 @@ class Client {
   template <CompletionToken<VoidSignature> Token>
   auto drain(Milliseconds timeout, Token&& token) {
     return async_initiate<VoidSignature>(
-        [&](detail::Callback<VoidSignature> done) { start_drain(timeout, std::move(done)); },
+        detail::CancellableWait{
+            [&](detail::Callback<VoidSignature> done) { start_drain(timeout, std::move(done)); }},
         std::forward<Token>(token));
   }
   /// drain() that blocks the calling thread. On a loop thread it would wait for itself:

@@ -23,6 +23,9 @@
 // result() keeps the details). A coroutine awaiting use_awaitable resumes on the loop thread
 // (or at once when the operation had already ended).
 //
+// Asio's own tokens (asio::use_future, use_awaitable, deferred, detached, bind_executor, ...)
+// work after #include "portmqtt/asio.hpp", which needs Boost.Asio; nothing here includes it.
+//
 // Other tokens plug in by specialising portmqtt::async_result<Token, Signature> (the
 // customization point): `return_type`, and `static return_type initiate(Init, Token)` that
 // calls `init(handler)` with a move-only handler callable with the signature's arguments.
@@ -31,11 +34,13 @@
 
 #include <atomic>
 #include <coroutine>
+#include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <future>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <string>
 #include <system_error>
@@ -125,34 +130,119 @@ using DeliveryError = BasicDeliveryError<PublishResult>;
 
 namespace detail {
 
-/// A move-only std::function (C++20 has none): holds promises and coroutine handles.
-template <class Signature>
+/// A move-only std::function (C++20 has none): holds promises and coroutine handles. A
+/// callable of up to InlineBytes that moves without throwing is kept inside (most completions
+/// capture a pointer or two: no allocation per operation); a larger one on the heap.
+template <class Signature, std::size_t InlineBytes = 4 * sizeof(void*)>
 class Callback;
-template <class R, class... Args>
-class Callback<R(Args...)> {
+template <class R, class... Args, std::size_t InlineBytes>
+class Callback<R(Args...), InlineBytes> {
  public:
   Callback() = default;
   template <class F>
   requires(!std::is_same_v<std::decay_t<F>, Callback> && std::is_invocable_v<F&, Args...>)
       Callback(F&& f)  // NOLINT(google-explicit-constructor)
-      : impl_(std::make_unique<Model<std::decay_t<F>>>(std::forward<F>(f))) {}
-  explicit operator bool() const noexcept { return impl_ != nullptr; }
-  R operator()(Args... args) { return impl_->call(std::forward<Args>(args)...); }
+  {
+    using D = std::decay_t<F>;
+    if constexpr (kInline<D>) {
+      ::new (static_cast<void*>(storage_)) D(std::forward<F>(f));
+      ops_ = &kInlineOps<D>;
+    } else {
+      ::new (static_cast<void*>(storage_)) D*(new D(std::forward<F>(f)));
+      ops_ = &kHeapOps<D>;
+    }
+  }
+  Callback(Callback&& other) noexcept { take(other); }
+  Callback& operator=(Callback&& other) noexcept {
+    if (this != &other) {
+      reset();
+      take(other);
+    }
+    return *this;
+  }
+  Callback(const Callback&) = delete;
+  Callback& operator=(const Callback&) = delete;
+  ~Callback() { reset(); }
+
+  explicit operator bool() const noexcept { return ops_ != nullptr; }
+  R operator()(Args... args) { return ops_->call(storage_, std::forward<Args>(args)...); }
 
  private:
-  struct Concept {
-    virtual ~Concept() = default;
-    virtual R call(Args... args) = 0;
+  struct Ops {
+    R (*call)(void* storage, Args&&... args);
+    void (*relocate)(void* from, void* to) noexcept;  // move into `to`, end the one in `from`
+    void (*destroy)(void* storage) noexcept;
   };
-  template <class F>
-  struct Model final : Concept {
-    explicit Model(F&& f) : fn(std::move(f)) {}
-    explicit Model(const F& f) : fn(f) {}
-    R call(Args... args) override { return fn(std::forward<Args>(args)...); }
-    F fn;
-  };
-  std::unique_ptr<Concept> impl_;
+  template <class D>
+  static constexpr bool kInline =
+      sizeof(D) <= InlineBytes &&
+      alignof(D) <= alignof(std::max_align_t) && std::is_nothrow_move_constructible_v<D>;
+  template <class D>
+  static D& inline_object(void* storage) noexcept {
+    return *std::launder(static_cast<D*>(storage));
+  }
+  template <class D>
+  static D*& heap_pointer(void* storage) noexcept {
+    return *std::launder(static_cast<D**>(storage));
+  }
+  template <class D>
+  static constexpr Ops kInlineOps{[](void* storage, Args&&... args) -> R {
+                                    return inline_object<D>(storage)(std::forward<Args>(args)...);
+                                  },
+                                  [](void* from, void* to) noexcept {
+                                    D& object = inline_object<D>(from);
+                                    ::new (to) D(std::move(object));
+                                    object.~D();
+                                  },
+                                  [](void* storage) noexcept { inline_object<D>(storage).~D(); }};
+  template <class D>
+  static constexpr Ops kHeapOps{
+      [](void* storage, Args&&... args) -> R {
+        return (*heap_pointer<D>(storage))(std::forward<Args>(args)...);
+      },
+      [](void* from, void* to) noexcept { ::new (to) D*(heap_pointer<D>(from)); },
+      [](void* storage) noexcept { delete heap_pointer<D>(storage); }};
+
+  void take(Callback& other) noexcept {
+    if (!other.ops_) return;
+    other.ops_->relocate(other.storage_, storage_);
+    ops_ = std::exchange(other.ops_, nullptr);
+  }
+  void reset() noexcept {
+    if (ops_) std::exchange(ops_, nullptr)->destroy(storage_);
+  }
+
+  alignas(std::max_align_t) unsigned char storage_[InlineBytes < sizeof(void*) ? sizeof(void*)
+                                                                               : InlineBytes];
+  const Ops* ops_ = nullptr;
 };
+
+/// A callable that a token takes as a plain callback: it returns void. A callable that names an
+/// executor or a cancellation slot (an Asio handler bound with bind_executor or
+/// bind_cancellation_slot) is not one: its bindings would be ignored, so it needs
+/// portmqtt/asio.hpp; neither are Asio's callable tokens (asio::use_future, asio::deferred),
+/// whose call returns something.
+template <class F, class... Args>
+concept PlainCallback = std::is_invocable_v<F&, Args...> &&
+    std::is_void_v<std::invoke_result_t<F&, Args...>> && !requires {
+  typename F::executor_type;
+}
+&&!requires {
+  typename F::cancellation_slot_type;
+};
+
+/// Marks the initiation of an operation that is only a wait (drain): giving up its completion
+/// changes nothing in the client, so a token that can cancel (portmqtt/asio.hpp) may do so.
+template <class F>
+struct CancellableWait {
+  F start;
+  template <class Handler>
+  void operator()(Handler&& handler) {
+    start(std::forward<Handler>(handler));
+  }
+};
+template <class F>
+CancellableWait(F) -> CancellableWait<F>;
 
 template <class T>
 std::exception_ptr delivery_exception(std::error_code ec, T&& result) {
@@ -179,8 +269,8 @@ template <class Token, class Signature>
 struct async_result;
 
 template <class Token, class... Args>
-requires std::is_invocable_v < std::decay_t<Token>
-&, Args... > struct async_result<Token, void(Args...)> {
+requires detail::PlainCallback<std::decay_t<Token>, Args...>
+struct async_result<Token, void(Args...)> {
   using return_type = void;
   template <class Init, class T>
   static void initiate(Init&& init, T&& token) {

@@ -68,8 +68,7 @@ Result<PublishAccepted> Client::Impl::publish(std::string_view topic, std::strin
     return detail::to_public_error(result.error);
   }
   if (done && result.handle != 0) {
-    completions.publishes.emplace(result.handle, std::move(*done));
-    *done = {};
+    completions.publishes.add(result.handle, std::move(*done));
   }
   queued_estimate += topic.size() + payload.size() + 8;
   ++counters.messages_out;
@@ -182,6 +181,9 @@ void Client::Impl::run_ready() {
       } catch (...) {  // a throwing completion must not end the loop thread
       }
     }
+    // Keep the room for the next batch: no allocation per batch of acknowledgements.
+    batch.clear();
+    if (ready.empty()) ready.swap(batch);
   }
 }
 

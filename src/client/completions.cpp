@@ -59,14 +59,13 @@ std::error_code error_of(session::DropReason why) {
 }
 
 void Completions::fail_all(std::error_code error, std::vector<Ready>& ready) {
-  for (auto& [handle, done] : publishes) {
-    ready.emplace_back([done = std::move(done), error, handle = handle]() mutable {
+  publishes.take_all([&](std::uint64_t handle, PublishDone done) {
+    ready.emplace_back([done = std::move(done), error, handle]() mutable {
       PublishResult result;
       result.handle = handle;
       done(error, std::move(result));
     });
-  }
-  publishes.clear();
+  });
   for (auto& [id, done] : subscribes) {
     ready.emplace_back([done = std::move(done), error, id = id]() mutable {
       done(error, SubscribeResult{.packet_id = id});

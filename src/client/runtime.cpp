@@ -664,17 +664,19 @@ std::vector<ReasonCode> public_reasons(const Reasons& reasons, bool& any_failure
 template <class E>
 void Client::Impl::complete_locked(const E& e, const Properties& props) {
   if constexpr (std::is_same_v<E, session::PublishCompleted>) {
-    auto it = completions.publishes.find(e.handle);
-    if (it == completions.publishes.end()) return;
+    detail::PublishDone done = completions.publishes.take(e.handle);
+    if (!done) return;
     PublishResult result{.handle = e.handle,
                          .packet_id = e.packet_id,
                          .qos = detail::from_codec(e.qos),
                          .reason = detail::from_codec(e.reason),
                          .reason_string = reason_string_of(props),
                          .properties = props};
-    ready.emplace_back([done = std::move(it->second), ec = refused_if(codec::is_failure(e.reason)),
-                        result = std::move(result)]() mutable { done(ec, std::move(result)); });
-    completions.publishes.erase(it);
+    auto due = [done = std::move(done), ec = refused_if(codec::is_failure(e.reason)),
+                result = std::move(result)]() mutable { done(ec, std::move(result)); };
+    // The hot path of completions: kept inside the Ready, no allocation.
+    static_assert(sizeof(due) <= 192 && std::is_nothrow_move_constructible_v<decltype(due)>);
+    ready.emplace_back(std::move(due));
   } else if constexpr (std::is_same_v<E, session::MessageExpired>) {
     const std::error_code ec = detail::error_of(e.why);
     if (e.type == codec::PacketType::subscribe) {
@@ -692,13 +694,12 @@ void Client::Impl::complete_locked(const E& e, const Properties& props) {
       });
       completions.unsubscribes.erase(it);
     } else {
-      auto it = completions.publishes.find(e.handle);
-      if (it == completions.publishes.end()) return;
+      detail::PublishDone done = completions.publishes.take(e.handle);
+      if (!done) return;
       ready.emplace_back(
-          [done = std::move(it->second), ec, handle = e.handle, id = e.packet_id]() mutable {
+          [done = std::move(done), ec, handle = e.handle, id = e.packet_id]() mutable {
             done(ec, PublishResult{.handle = handle, .packet_id = id});
           });
-      completions.publishes.erase(it);
     }
   } else if constexpr (std::is_same_v<E, session::SubscribeCompleted>) {
     auto it = completions.subscribes.find(e.packet_id);
