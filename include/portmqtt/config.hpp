@@ -8,10 +8,11 @@
 ///       .session = {.protocol_version = portmqtt::ProtocolVersion::v5},
 ///   };
 ///
-/// Defaults follow ESP-MQTT where it has one (keep-alive 120 s, network timeout 10 s,
-/// retransmit 1 s on MQTT 3.x), except where ESP's would lose messages or time silently: the
-/// outbox never expires (ESP: 30 s) and reconnecting starts after 100 ms and backs off with
-/// jitter up to 500 ms (ESP: every 10 s). The ESP facade sets ESP's own values.
+/// Defaults follow ESP-MQTT where it has one (keep-alive 120 s, network timeout 10 s), except
+/// where ESP's would lose messages, time or bandwidth: the outbox never expires (ESP: 30 s),
+/// reconnecting starts after 100 ms and backs off with jitter up to 500 ms (ESP: every 10 s),
+/// and MQTT 3.x messages are resent only after a reconnect (ESP: every 1 s on a live
+/// connection). The ESP facade sets ESP's own values.
 #pragma once
 
 #include <chrono>
@@ -135,9 +136,12 @@ struct SessionConfig {
   /// not given here.
   Properties connect_properties;
   /// MQTT 3.x: resend an unacknowledged PUBLISH/PUBREL on a live connection after this long
-  /// (ESP-MQTT behaviour); zero disables. MQTT 5 resends only after a reconnect, as the
-  /// specification requires.
-  Milliseconds retransmit_interval{1'000};
+  /// (ESP-MQTT's behaviour, which the ESP facade keeps at its 1 s); zero, the default here,
+  /// resends only after a reconnect, as MQTT 5 requires and MQTT 3.1.1 §4.4 expects. TCP does
+  /// not lose data on a live connection, so a resend only helps against a broker that drops
+  /// what it received; under load (10,000 clients on one loop) acknowledgements took over a
+  /// second and a 1 s interval delivered 49,000 QoS 1 duplicates for 30,000 messages.
+  Milliseconds retransmit_interval{0};
   /// At most this many QoS 1/2 PUBLISHes unacknowledged at once (the broker's Receive Maximum
   /// applies as well); the rest wait in the outbox. Zero: automatic, which is the broker's
   /// Receive Maximum for MQTT 5 and 20 for MQTT 3.x. MQTT 3.x has no flow control, and
