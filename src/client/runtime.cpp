@@ -381,6 +381,14 @@ void Client::Impl::on_read(std::uint64_t gen, std::error_code ec, std::size_t n)
   if (close_requested && *close_requested == errc::malformed_packet)
     inbound_error_cause = malformed_packet_name(rx.data().subspan(consumed));
   dispatch(pending);  // messages point into rx: consume only afterwards
+  {
+    // The handlers of these messages returned: their inbound QoS 2 ids may now be kept in the
+    // durable store, before their PUBRECs go out.
+    std::lock_guard lock(mutex);
+    session.delivered(Clock::now());
+    drain_events_locked(pending);  // a store failure
+  }
+  dispatch(pending);
   if (gen != generation) return;
   rx.consume(consumed);
   {
