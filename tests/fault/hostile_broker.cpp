@@ -232,8 +232,9 @@ CaseResult run_reconnect_storm(bool esp) {
     std::this_thread::sleep_for(3s);
     connections = broker.accepted();
   }
-  // 100 ms growing to 500 ms (C++) or a steady 100 ms (ESP): at most 30 attempts in 3 s.
-  r.pass = connections >= 3 && connections <= 30;
+  // 100 ms growing to 500 ms (C++) or a steady 100 ms (ESP): about 10 or 30 attempts in 3 s;
+  // a client retrying without its delay would make hundreds.
+  r.pass = connections >= 3 && connections <= 40;
   r.detail = std::to_string(connections) + " connections in 3 s";
   r.seconds = 3;
   return r;
