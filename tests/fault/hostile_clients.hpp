@@ -1,5 +1,5 @@
 // The clients a hostile broker test drives (the C++ API and the ESP facade, either version),
-// what they reported, and a few helpers shared by the case run and the mutation run.
+// what they reported, and a few functions shared by the case run and the mutation run.
 #pragma once
 
 #include <algorithm>
