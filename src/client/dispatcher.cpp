@@ -183,10 +183,13 @@ void Client::Impl::dispatch_one(PendingEvent& p, const Handlers& hs) {
           std::error_code error = detail::to_public_error(e.error);
           if (error == errc::connection_refused) return;  // reported with its reason code
           std::string cause = std::exchange(inbound_error_cause, {});
+          std::string finding = !e.rule.empty() ? std::string{e.rule}
+                                : e.cause       ? e.cause.message()
+                                                : std::string{};
           if (cause.empty())
-            cause = !e.rule.empty() ? std::string{e.rule}
-                    : e.cause       ? e.cause.message()
-                                    : std::string{};
+            cause = std::move(finding);
+          else if (error == errc::malformed_packet && !finding.empty())
+            cause += ": " + finding;  // the packet's name, then what is wrong with it
           const bool fatal = error == errc::authentication_failed && fatal_refusal;
           if (fatal) cause += "; " + refusal_cause({}, true);
           const Error failure{.kind = detail::error_kind_of(error),

@@ -38,6 +38,22 @@ std::string oversize_cause(std::span<const std::uint8_t> bytes, std::uint32_t li
          std::to_string(limit != 0 ? limit : codec::kMaxPacketSize);
 }
 
+// Which packet the session refused as malformed (the one at `bytes`): its type and first byte,
+// and its size when the fixed header decodes. The codec's finding follows it in Error::cause.
+std::string malformed_packet_name(std::span<const std::uint8_t> bytes) {
+  if (bytes.empty()) return {};
+  static constexpr char kHex[] = "0123456789abcdef";
+  const unsigned type = bytes[0] >> 4U;
+  std::string name = type == 0
+                         ? std::string("packet of type 0")
+                         : std::string(codec::to_string(static_cast<codec::PacketType>(type)));
+  name += std::string(" (first byte 0x") + kHex[bytes[0] >> 4U] + kHex[bytes[0] & 0xFU];
+  auto header = codec::decode_fixed_header(bytes);
+  if (header.status != codec::DecodeStatus::need_more && !header.error)
+    name += ", " + std::to_string(header.header.packet_size()) + " bytes";
+  return name + ")";
+}
+
 // "host:port" (IPv6 literals in brackets), or the socket file of a Unix-domain socket.
 std::string where_of(const transport::Endpoint& endpoint) {
   if (endpoint.scheme == transport::Scheme::unix_socket) return endpoint.path;
@@ -382,11 +398,21 @@ void Client::Impl::on_read(std::uint64_t gen, std::error_code ec, std::size_t n)
     drain_events_locked(pending);
   }
   tracer.received(rx.data().first(consumed));
-  // The session refuses a packet above our limit as soon as its header is in; the packet is
-  // the one after what it consumed.
+  // The session refuses a packet above our limit as soon as its header is in, and a malformed
+  // one as soon as it is whole; the packet is the one after what it consumed.
   if (close_requested && *close_requested == errc::packet_too_large)
     inbound_error_cause = oversize_cause(rx.data().subspan(consumed), max_packet_size);
+  if (close_requested && *close_requested == errc::malformed_packet)
+    inbound_error_cause = malformed_packet_name(rx.data().subspan(consumed));
   dispatch(pending);  // messages point into rx: consume only afterwards
+  {
+    // The handlers of these messages returned: their inbound QoS 2 ids may now be kept in the
+    // durable store, before their PUBRECs go out.
+    std::lock_guard lock(mutex);
+    session.delivered(Clock::now());
+    drain_events_locked(pending);  // a store failure
+  }
+  dispatch(pending);
   if (gen != generation) return;
   rx.consume(consumed);
   {

@@ -212,7 +212,8 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   std::uint32_t max_packet_size = 0;
   std::string attempt_where;        // "host:port" of the current attempt, for Error::where
   bool fatal_refusal = false;       // the CONNACK refusal being handled stops the client
-  std::string inbound_error_cause;  // Error::cause of an inbound packet_too_large
+  std::string inbound_error_cause;  // Error::cause of an inbound packet_too_large or the name
+                                    // of an inbound malformed packet
   detail::PacketTracer tracer;      // Config::packet_trace of this connection
   detail::ClientLog logger;         // Config::log, used on the loop
 

@@ -55,29 +55,61 @@ void Session::Impl::on_publish(codec::Publish& publish, TimePoint now) {
                     "more QoS 2 messages awaiting PUBREL than our Receive Maximum (§3.3.4)");
           return;
         }
-        // Kept in the store as well, so a copy sent again after our restart is not delivered
-        // twice. If the store cannot take it, PUBREC is not sent: the broker sends the
-        // message again and it is delivered again rather than lost.
-        if (Store* store = outbox.store()) {
-          if (auto error = store->put_inbound(id)) {
-            events.emplace_back(ErrorOccurred{error, {}});
-            return;
-          }
-        }
         inbound_qos2.insert(id);
         events.emplace_back(MessageReceived{std::move(publish)});
+        // With a durable store the id is kept there once the application has the message
+        // (delivered()), and PUBREC follows: a copy sent again after our restart is then not
+        // delivered twice, and a process killed before the handler returned gets it again
+        // rather than losing it.
+        if (outbox.store() != nullptr) {
+          undelivered_qos2.push_back(id);
+          return;
+        }
       }
       send(codec::Pubrec{id, ReasonCode::success, {}}, now);
       return;
   }
 }
 
+void Session::Impl::delivered(TimePoint now) {
+  if (undelivered_qos2.empty() && released_qos2.empty()) return;
+  Store* store = outbox.store();
+  // The store's changes are committed, in one transaction, before the acks that depend on
+  // them go out. PUBREC: the broker resends until it has it, and a resend after our restart
+  // must find the id. PUBCOMP: the broker may reuse the id once it has it, and a new message
+  // must not meet a stale id and be taken for a resend. If the store cannot take them, these
+  // acks are not sent: the broker sends the messages (or PUBREL) again, and a message is
+  // delivered again rather than lost.
+  std::error_code error;
+  for (const std::uint16_t id : undelivered_qos2) {
+    if (!error) error = store->put_inbound(id);
+  }
+  if (!error) error = store->sync();
+  for (const std::uint16_t id : undelivered_qos2) {
+    if (error) {
+      inbound_qos2.erase(id);
+    } else if (state == State::connected) {
+      send(codec::Pubrec{id, ReasonCode::success, {}}, now);
+    }
+  }
+  for (const std::uint16_t id : released_qos2) {
+    if (!error && state == State::connected) send(codec::Pubcomp{id, ReasonCode::success, {}}, now);
+  }
+  if (error) events.emplace_back(ErrorOccurred{error, {}});
+  undelivered_qos2.clear();
+  released_qos2.clear();
+}
+
 void Session::Impl::on_pubrel(const codec::Pubrel& pubrel, TimePoint now) {
   // An unknown id is legitimate: our PUBCOMP may have been lost with the last connection.
   const bool known = inbound_qos2.erase(pubrel.packet_id);
   if (Store* store = outbox.store(); store && known) {
-    if (auto error = store->erase_inbound(pubrel.packet_id))
+    if (auto error = store->erase_inbound(pubrel.packet_id)) {
       events.emplace_back(ErrorOccurred{error, {}});
+      return;  // no PUBCOMP: the broker sends PUBREL again
+    }
+    released_qos2.push_back(pubrel.packet_id);  // PUBCOMP once the erase is durable
+    return;
   }
   const ReasonCode reason =
       known || !is_v5() ? ReasonCode::success : ReasonCode::packet_identifier_not_found;

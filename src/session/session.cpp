@@ -212,6 +212,9 @@ void Session::connection_lost(TimePoint now) {
 std::size_t Session::receive(codec::ByteView bytes, TimePoint now) {
   return impl_->receive(bytes, now);
 }
+void Session::delivered(TimePoint now) {
+  impl_->delivered(now);
+}
 void Session::tick(TimePoint now) {
   impl_->tick(now);
 }
@@ -309,6 +312,8 @@ bool Session::use_store(std::unique_ptr<Store> store) {
   });
   s.outbox.reset_store(std::move(store));
   s.inbound_qos2.clear();
+  s.undelivered_qos2.clear();
+  s.released_qos2.clear();
   s.retransmit_due.reset();
   s.load_store();
   return true;

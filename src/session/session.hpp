@@ -92,6 +92,16 @@ class Session {
   /// is closing or disconnected, bytes are ignored and reported consumed.
   std::size_t receive(codec::ByteView bytes, TimePoint now);
 
+  /// The application has every MessageReceived event queued so far (its handlers returned).
+  /// With a durable store, the ids of the new inbound QoS 2 messages among them are kept in
+  /// the store only now, and their PUBRECs queued: a process that dies before its handler
+  /// saw a message gets it again from the broker instead of losing it. The ids PUBREL
+  /// released are erased durably before their PUBCOMPs are queued. One commit covers both.
+  /// A store failure queues ErrorOccurred and none of these acks (the broker resends; a
+  /// message is delivered again). Without a store receive() queues the acks and this does
+  /// nothing. Call it after delivering the events of each receive(), before writing output.
+  void delivered(TimePoint now);
+
   /// Runs timers: keep-alive, CONNACK timeout, retransmission (3.x), outbox expiry.
   void tick(TimePoint now);
 

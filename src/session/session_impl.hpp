@@ -69,6 +69,7 @@ struct Session::Impl {
   void on_auth(codec::Auth& auth, TimePoint now);              // enhanced_auth.cpp
   void on_publish(codec::Publish& publish, TimePoint now);     // inbound_qos.cpp
   void on_pubrel(const codec::Pubrel& pubrel, TimePoint now);  // inbound_qos.cpp
+  void delivered(TimePoint now);                               // inbound_qos.cpp
   void on_puback(codec::Puback& puback, TimePoint now);        // outbound_qos.cpp
   void on_pubrec(codec::Pubrec& pubrec, TimePoint now);        // outbound_qos.cpp
   void on_pubcomp(codec::Pubcomp& pubcomp, TimePoint now);     // outbound_qos.cpp
@@ -209,6 +210,13 @@ struct Session::Impl {
   IdSet inbound_qos2;  // broker's ids we sent PUBREC for and await PUBREL
   IdSet abandoned;     // our ids dropped by clear_outbox() while their acks may still come
   HeldAcks held_acks;  // Config::manual_ack: inbound messages the application has to ack
+  // With a durable store: new inbound QoS 2 ids handed to the application whose PUBREC waits
+  // for delivered() (the id is kept in the store only once the application has the message).
+  std::vector<std::uint16_t> undelivered_qos2;
+  // With a durable store: ids of PUBRELs whose PUBCOMP waits for delivered() (the erased id
+  // must be durable before the broker may reuse it).
+  std::vector<std::uint16_t> released_qos2;
+  IdSet abandoned;  // our ids dropped by clear_outbox() while their acks may still come
   std::vector<PendingRequest> requests;
   InboundAliases aliases_in;
   OutboundAliases aliases_out;

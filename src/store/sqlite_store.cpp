@@ -399,8 +399,8 @@ std::error_code SqliteStore::put_inbound(std::uint16_t packet_id) {
   if (auto error = begin_locked()) return error;
   sqlite3_bind_int(statements_->put_inbound, 1, packet_id);
   if (auto error = run_locked(statements_->put_inbound)) return error;
-  // PUBREC follows: after it the broker never sends the message again, so a lost id costs
-  // nothing, while a kept one suppresses a copy sent again before PUBREC arrived.
+  // The session calls sync() before the PUBRECs of a batch of ids go out (one commit per
+  // batch): a kept id suppresses a copy sent again before the broker had our PUBREC.
   return changed_locked(false);
 }
 

@@ -49,6 +49,7 @@ class RecordingStore final : public Store {
   }
   std::error_code put_inbound(std::uint16_t id) override {
     log_->push_back("put_inbound " + std::to_string(id));
+    if (fail_puts) return std::make_error_code(std::errc::no_space_on_device);
     inbound_.push_back(id);
     return {};
   }
@@ -238,10 +239,12 @@ TEST(OutboxStore, InboundQos2IdsAreStoredAndSurviveARestart) {
   {
     Harness h(c, std::make_unique<RecordingStore>(&log));
     h.connect_with(connack_v311());
+    log.clear();
     h.feed(publish5);
     EXPECT_EQ(h.events().size(), 1u);
-    EXPECT_EQ(h.output(), (Bytes{0x50, 0x02, 0x00, 0x05}));  // PUBREC id 5
-    EXPECT_EQ(log.back(), "put_inbound 5");
+    h.session.delivered(h.now());                                         // the handler returned
+    EXPECT_EQ(h.output(), (Bytes{0x50, 0x02, 0x00, 0x05}));               // PUBREC id 5
+    EXPECT_EQ(log, (std::vector<std::string>{"put_inbound 5", "sync"}));  // durable first
   }
   // A new process on the same store: the broker sends id 5 again before PUBREL.
   auto store = std::make_unique<RecordingStore>(&log);
@@ -251,9 +254,65 @@ TEST(OutboxStore, InboundQos2IdsAreStoredAndSurviveARestart) {
   h.feed(dup5);
   EXPECT_TRUE(h.events().empty());                         // not delivered a second time
   EXPECT_EQ(h.output(), (Bytes{0x50, 0x02, 0x00, 0x05}));  // PUBREC again
-  h.feed({0x62, 0x02, 0x00, 0x05});                        // PUBREL id 5
+  log.clear();
+  h.feed({0x62, 0x02, 0x00, 0x05});  // PUBREL id 5
+  // PUBCOMP only once the erase is durable: the broker may reuse id 5 after it.
+  EXPECT_TRUE(h.output().empty());
+  h.session.delivered(h.now());
+  EXPECT_EQ(log, (std::vector<std::string>{"erase_inbound 5", "sync"}));
   EXPECT_EQ(h.output(), (Bytes{0x70, 0x02, 0x00, 0x05}));  // PUBCOMP
-  EXPECT_EQ(log.back(), "erase_inbound 5");
+}
+
+// A process killed after the id was stored but before its handler saw the message would
+// answer the broker's resend as a duplicate and lose the message: the id is stored, and
+// PUBREC sent, only once the application has the message.
+TEST(OutboxStore, AnInboundQos2IdIsStoredOnlyAfterTheMessageWasDelivered) {
+  std::vector<std::string> log;
+  const Bytes publish5 = {0x34, 0x06, 0x00, 0x01, 't', 0x00, 0x05, 'x'};  // QoS 2 id 5
+  const Bytes dup5 = {0x3C, 0x06, 0x00, 0x01, 't', 0x00, 0x05, 'x'};      // the same, DUP
+  Config c = config_for(ProtocolVersion::v3_1_1);
+  c.clean_start = false;
+  {
+    Harness h(c, std::make_unique<RecordingStore>(&log));
+    h.connect_with(connack_v311());
+    log.clear();
+    h.feed(publish5);
+    EXPECT_EQ(h.events().size(), 1u);  // handed to the application...
+    EXPECT_TRUE(log.empty());          // ...but not yet recorded as delivered
+    EXPECT_TRUE(h.output().empty());   // and not acknowledged
+    // The process dies here.
+  }
+  // A new process on the same store: the broker sends id 5 again, and it is delivered.
+  Harness h(c, std::make_unique<RecordingStore>(&log));
+  h.connect_with(connack_v311(/*session_present=*/true));
+  log.clear();
+  h.feed(dup5);
+  EXPECT_EQ(h.events().size(), 1u);
+  h.session.delivered(h.now());
+  EXPECT_EQ(log, (std::vector<std::string>{"put_inbound 5", "sync"}));  // durable, then PUBREC
+  EXPECT_EQ(h.output(), (Bytes{0x50, 0x02, 0x00, 0x05}));               // PUBREC id 5
+}
+
+TEST(OutboxStore, AnInboundQos2IdTheStoreRefusesIsNotAcknowledged) {
+  std::vector<std::string> log;
+  auto store = std::make_unique<RecordingStore>(&log);
+  RecordingStore* records = store.get();
+  const Bytes publish5 = {0x34, 0x06, 0x00, 0x01, 't', 0x00, 0x05, 'x'};  // QoS 2 id 5
+  const Bytes dup5 = {0x3C, 0x06, 0x00, 0x01, 't', 0x00, 0x05, 'x'};      // the same, DUP
+  Harness h(config_for(ProtocolVersion::v3_1_1), std::move(store));
+  h.connect_with(connack_v311());
+  records->fail_puts = true;
+  h.feed(publish5);
+  EXPECT_EQ(h.events().size(), 1u);
+  h.session.delivered(h.now());
+  auto events = h.events();
+  EXPECT_EQ(take<ErrorOccurred>(events).error, std::make_error_code(std::errc::no_space_on_device));
+  EXPECT_TRUE(h.output().empty());  // no PUBREC: the broker sends it again
+  records->fail_puts = false;
+  h.feed(dup5);
+  EXPECT_EQ(h.events().size(), 1u);  // delivered again rather than lost
+  h.session.delivered(h.now());
+  EXPECT_EQ(h.output(), (Bytes{0x50, 0x02, 0x00, 0x05}));
 }
 
 TEST(OutboxStore, ALostSessionClearsStoredInboundIds) {
