@@ -71,7 +71,10 @@ void Session::Impl::send_released(TimePoint now) {
     // A failure code on PUBREC ends the QoS 2 flow (§4.3.3): no PUBREL follows.
     if (!codec::is_failure(held->reason)) {
       if (Store* store = outbox.store()) {
-        if (auto error = store->put_inbound(held->packet_id)) {
+        // Committed before the PUBREC leaves, as delivered() does for automatic acks.
+        std::error_code error = store->put_inbound(held->packet_id);
+        if (!error) error = store->sync();
+        if (error) {
           // Without the record a copy resent after our restart would be delivered twice;
           // no PUBREC then, so the broker sends it again (delivered again, never lost).
           events.emplace_back(ErrorOccurred{error, {}});

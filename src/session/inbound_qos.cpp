@@ -88,12 +88,12 @@ void Session::Impl::delivered(TimePoint now) {
   for (const std::uint16_t id : undelivered_qos2) {
     if (error) {
       inbound_qos2.erase(id);
-    } else if (state == State::connected) {
+    } else if (is_live(state)) {
       send(codec::Pubrec{id, ReasonCode::success, {}}, now);
     }
   }
   for (const std::uint16_t id : released_qos2) {
-    if (!error && state == State::connected) send(codec::Pubcomp{id, ReasonCode::success, {}}, now);
+    if (!error && is_live(state)) send(codec::Pubcomp{id, ReasonCode::success, {}}, now);
   }
   if (error) events.emplace_back(ErrorOccurred{error, {}});
   undelivered_qos2.clear();

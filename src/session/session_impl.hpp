@@ -216,7 +216,6 @@ struct Session::Impl {
   // With a durable store: ids of PUBRELs whose PUBCOMP waits for delivered() (the erased id
   // must be durable before the broker may reuse it).
   std::vector<std::uint16_t> released_qos2;
-  IdSet abandoned;  // our ids dropped by clear_outbox() while their acks may still come
   std::vector<PendingRequest> requests;
   InboundAliases aliases_in;
   OutboundAliases aliases_out;
