@@ -60,7 +60,9 @@ std::string message_of(portmqtt::errc e) {
   return portmqtt::make_error_code(e).message();
 }
 
-std::vector<Case> all_cases() {
+// `retransmits`: the client resends on a live MQTT 3.x connection (the ESP facade's 1 s; the
+// C++ API resends only after a reconnect).
+std::vector<Case> all_cases(bool retransmits) {
   std::vector<Case> cases;
   for (const auto& m : portmqtt::test::broker_malformed_packets()) {
     for (const bool v5 : {false, true}) {
@@ -73,9 +75,10 @@ std::vector<Case> all_cases() {
   for (const bool v5 : {false, true}) {
     const std::string protocol = message_of(errc::protocol_error);
     const std::string unknown = message_of(errc::unknown_packet_id);
-    // 3.x: a stray PUBACK/PUBREC/PUBCOMP is tolerated, as retransmission makes brokers ack
-    // some messages twice (SessionConfig::retransmit_interval).
-    const std::string stray = v5 ? unknown : "";
+    // 3.x with retransmission on a live connection: a stray PUBACK/PUBREC/PUBCOMP is
+    // tolerated, as the resends make brokers ack some messages twice
+    // (SessionConfig::retransmit_interval). Without it a stray ack is the broker's error.
+    const std::string stray = v5 || !retransmits ? unknown : "";
     const Bytes tail = v5 ? Bytes{0x00} : Bytes{};
     auto with_tail = [&](Bytes b) {
       append(b, tail);
@@ -255,7 +258,7 @@ int run_cases() {
   const long peak_before = status_kib("VmHWM");
   for (const bool esp : {false, true}) {
     const std::string api = esp ? "esp" : "c++";
-    for (const auto& c : all_cases()) {
+    for (const auto& c : all_cases(/*retransmits=*/esp)) {
       const CaseResult r = run_case(c, esp);
       report(api, c.v5, c.name, r);
       if (!esp) ++by_error[c.expect.empty() ? "(tolerated)" : c.expect];
