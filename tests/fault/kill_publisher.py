@@ -72,7 +72,10 @@ def wait_for(predicate, timeout):
 
 
 class Broker:
-    def __init__(self, mosquitto, directory):
+    """A private mosquitto queueing without limit for a lagging or offline subscriber, so that
+    a loss is ours, not the broker's; with `persistence`, it keeps its state in `directory`."""
+
+    def __init__(self, mosquitto, directory, persistence=False):
         self.port = free_port()
         self.log = os.path.join(directory, "mosquitto.log")
         conf = os.path.join(directory, "mosquitto.conf")
@@ -80,9 +83,9 @@ class Broker:
             f.write(f"listener {self.port} 127.0.0.1\nallow_anonymous true\n"
                     f"log_dest file {self.log}\nlog_type error\nlog_type warning\n"
                     "log_type notice\nlog_type information\n"
-                    # The subscriber may lag behind a burst: queue without limit, so
-                    # that a loss is ours, not the broker's.
                     "max_queued_messages 0\n")
+            if persistence:
+                f.write(f"persistence true\npersistence_location {directory}/\n")
             if os.geteuid() == 0:
                 f.write("user root\n")
         self.process = subprocess.Popen([mosquitto, "-c", conf], stdout=subprocess.DEVNULL,

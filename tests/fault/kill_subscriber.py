@@ -35,7 +35,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from kill_publisher import free_port, wait_for  # noqa: E402
+from kill_publisher import Broker, wait_for  # noqa: E402
 
 PUBLISHER = r'''
 import sys, time, paho.mqtt.client as mqtt
@@ -86,49 +86,6 @@ for _ in range(200):
 c.loop_stop()
 c.disconnect()
 '''
-
-
-class PersistentBroker:
-    """A private mosquitto with persistence, queueing without limit for offline sessions."""
-
-    def __init__(self, mosquitto, directory):
-        self.port = free_port()
-        self.log = os.path.join(directory, "mosquitto.log")
-        conf = os.path.join(directory, "mosquitto.conf")
-        with open(conf, "w") as f:
-            f.write(f"listener {self.port} 127.0.0.1\nallow_anonymous true\n"
-                    f"persistence true\npersistence_location {directory}/\n"
-                    f"log_dest file {self.log}\nlog_type error\nlog_type warning\n"
-                    "log_type notice\nlog_type information\n"
-                    # The subscriber is offline while restarting: queue without limit, so that
-                    # a loss is ours, not the broker's.
-                    "max_queued_messages 0\n")
-            if os.geteuid() == 0:
-                f.write("user root\n")
-        self.process = subprocess.Popen([mosquitto, "-c", conf], stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL, start_new_session=True)
-        if not wait_for(self.accepting, 10):
-            raise RuntimeError("mosquitto did not start")
-
-    def accepting(self):
-        import socket
-        try:
-            socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-            return True
-        except OSError:
-            return False
-
-    def dropped(self):
-        with open(self.log, errors="replace") as f:
-            return sum("being dropped" in line for line in f)
-
-    def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
 
 
 def read_publisher(path):
@@ -188,7 +145,7 @@ def qos2_duplicates_outside_kill_window(path, window):
 def run_scenario(args, version, with_store, rng, directory):
     name = (f"kill -9 subscriber, {'store' if with_store else 'memory only'}, "
             f"MQTT {'5' if version == '5' else '3.1.1'}")
-    broker = PersistentBroker(args.mosquitto, directory)
+    broker = Broker(args.mosquitto, directory, persistence=True)
     received_path = os.path.join(directory, "received.txt")
     published_path = os.path.join(directory, "published.txt")
     stop_file = os.path.join(directory, "stop")
