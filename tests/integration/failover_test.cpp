@@ -1,5 +1,6 @@
 // A broker list against three mosquitto instances: the broker in use is killed, the client
-// moves on to the next one and messages keep flowing; every attempt names its broker.
+// moves on to the next one and messages keep flowing; every attempt names its broker. And a
+// bridged pair: a subscriber on the second broker misses nothing across the failover.
 #include <gtest/gtest.h>
 
 #include <csignal>
@@ -126,6 +127,51 @@ TEST_F(FailoverTest, AFailedRoundWaitsForTheReconnectDelayAndSetConfigChecksTheL
   Config bad = c;
   bad.broker.failover_uris.push_back("gopher://x");
   EXPECT_EQ(client.set_config(bad), errc::invalid_uri);
+}
+
+// Two brokers bridged (mosquitto's bridge from `a` to `b`, topic br/# both ways) behind one
+// broker list: a subscriber on `b` sees every message the client publishes, first through the
+// bridge, then, once `a` is killed and the client moved to `b`, directly.
+TEST(BridgedPair, ASubscriberOnTheOtherBrokerMissesNothingAcrossTheFailover) {
+  Mosquitto b;
+  Mosquitto a{{.extra_config = "connection to_b\naddress 127.0.0.1:" + std::to_string(b.port()) +
+                               "\nremote_clientid bridge-a\ntopic br/# both 1\n"}};
+  ASSERT_TRUE(b.wait_for_log("as bridge-a", 10s)) << a.log();
+  MosquittoSub sub(b,
+                   {.topic = "br/#", .qos = 1, .count = 20, .client_id = "br-sub", .format = "%p"});
+  ASSERT_TRUE(sub.wait_subscribed());
+
+  Config c;
+  c.broker.uri = a.uri();
+  c.broker.failover_uris = {b.uri()};
+  c.credentials.client_id = "bridged";
+  c.network.reconnect.interval = 200ms;
+  Client client{c};
+  Recorder rec{client};
+  BrokerTrail trail{client, rec};
+  ASSERT_FALSE(client.start());
+  ASSERT_TRUE(rec.wait_connected(1));
+  for (int i = 0; i < 10; ++i)
+    ASSERT_TRUE(client.publish("br/x", "m" + std::to_string(i), {.qos = QoS::at_least_once}));
+  ASSERT_TRUE(rec.wait([&] { return rec.published.size() == 10; }));
+  // `a` acknowledged them; what it has not yet passed over the bridge would die with it (the
+  // broker's loss, not the client's), so the kill waits until `b` has them all.
+  ASSERT_TRUE(b.wait_for_log("Received PUBLISH from bridge-a", 10s, 10)) << b.log();
+
+  a.stop(SIGKILL);
+  for (int i = 10; i < 20; ++i)
+    ASSERT_TRUE(client.publish("br/x", "m" + std::to_string(i), {.qos = QoS::at_least_once}));
+  ASSERT_TRUE(rec.wait_connected(2));
+  ASSERT_TRUE(rec.wait([&] { return rec.published.size() == 20; })) << rec.published.size();
+  ASSERT_EQ(sub.wait(20s), 0) << sub.output();
+
+  // Every message once: each was acknowledged before the next step, so none was resent.
+  const std::string out = sub.output();
+  for (int i = 0; i < 20; ++i)
+    EXPECT_NE(out.find("m" + std::to_string(i) + "\n"), std::string::npos) << i << ": " << out;
+  std::lock_guard lock(rec.mutex);
+  EXPECT_EQ(trail.connections, (std::vector<std::string>{tcp(a), tcp(b)}));
+  EXPECT_TRUE(rec.deleted.empty());
 }
 
 }  // namespace
