@@ -220,6 +220,7 @@ void forward_data(void* /*arg*/, esp_event_base_t /*base*/, int32_t /*id*/, void
   std::lock_guard lock(forwarded.mutex);
   forwarded.post_result = rc;
   forwarded.mqtt_thread = std::this_thread::get_id();
+  forwarded.changed.notify_all();  // the default loop may have run its handler already
 }
 
 void on_payload_seen(void* /*arg*/, esp_event_base_t base, int32_t id, void* data) {
@@ -249,8 +250,9 @@ TEST_F(EspEventRoutingTest, AnMqttHandlerPostsToTheDefaultLoop) {
   ASSERT_TRUE(rec.wait_for(MQTT_EVENT_SUBSCRIBED));
   ASSERT_EQ(test::run_mosquitto_pub(broker_, {.topic = "route/post", .payload = "forward me"}), 0);
   std::unique_lock lock(forwarded.mutex);
-  ASSERT_TRUE(forwarded.changed.wait_for(lock, std::chrono::seconds(10),
-                                         [] { return !forwarded.payload.empty(); }));
+  ASSERT_TRUE(forwarded.changed.wait_for(lock, std::chrono::seconds(10), [] {
+    return !forwarded.payload.empty() && forwarded.mqtt_thread != std::thread::id{};
+  }));
   EXPECT_EQ(forwarded.payload, "forward me");
   EXPECT_EQ(forwarded.post_result, ESP_OK);
   EXPECT_NE(forwarded.mqtt_thread, forwarded.default_loop_thread);
