@@ -119,10 +119,10 @@ class Recorder {
 
   template <class F>
   void record(F change) {
-    {
-      std::lock_guard lock(mutex);
-      change();
-    }
+    // Notified under the lock: a waiter that sees the change can only run on (and destroy the
+    // recorder) once this handler is done with the condition variable.
+    std::lock_guard lock(mutex);
+    change();
     cv.notify_all();
   }
 
