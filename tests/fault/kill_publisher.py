@@ -207,9 +207,12 @@ def run_scenario(args, qos, version, rng, directory, with_store=True, durability
         broker.stop()
 
 
-def print_table(rows):
-    columns = ["scenario", "kills", "sent", "accepted", "acknowledged", "received", "lost by us",
-               "lost by broker", "duplicates", "outcome unknown"]
+COLUMNS = ["scenario", "kills", "sent", "accepted", "acknowledged", "received", "lost by us",
+           "lost by broker", "duplicates", "outcome unknown"]
+
+
+def print_table(rows, columns=COLUMNS):
+    """One Markdown table of `rows` (dicts), one column per name in `columns`."""
     widths = [max(len(c), *(len(str(r[c])) for r in rows)) for c in columns]
     line = lambda values: "| " + " | ".join(str(v).ljust(w) for v, w in zip(values, widths)) + " |"
     print(line(columns))

@@ -35,7 +35,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from kill_publisher import Broker, wait_for  # noqa: E402
+from kill_publisher import Broker, print_table, wait_for  # noqa: E402
 
 PUBLISHER = r'''
 import sys, time, paho.mqtt.client as mqtt
@@ -202,17 +202,9 @@ def run_scenario(args, version, with_store, rng, directory):
         broker.stop()
 
 
-def print_table(rows):
-    columns = ["scenario", "kills", "logged before the last run", "sent", "acknowledged", "received", "lost by us",
-               "lost by broker", "QoS 1 duplicates", "QoS 2 duplicates",
-               "QoS 2 dup. outside kill window"]
-    widths = [max(len(c), *(len(str(r[c])) for r in rows)) for c in columns]
-    line = lambda values: "| " + " | ".join(str(v).ljust(w) for v, w in zip(values, widths)) + " |"
-    print(line(columns))
-    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    for r in rows:
-        print(line([r[c] for c in columns]))
-    sys.stdout.flush()
+COLUMNS = ["scenario", "kills", "logged before the last run", "sent", "acknowledged", "received",
+           "lost by us", "lost by broker", "QoS 1 duplicates", "QoS 2 duplicates",
+           "QoS 2 dup. outside kill window"]
 
 
 def main():
@@ -240,7 +232,7 @@ def main():
             if row["QoS 2 dup. outside kill window"] != 0:
                 failures.append(f"{row['scenario']}: QoS 2 duplicates no kill explains, e.g. "
                                 f"{row['unexplained']}")
-    print_table(rows)
+    print_table(rows, COLUMNS)
     for f in failures:
         print("FAIL:", f)
     print(f"{len(rows) * 2 - len(failures)} passed, {len(failures)} failed")

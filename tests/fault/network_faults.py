@@ -61,6 +61,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fault_proxy import FaultProxy  # noqa: E402
+from kill_publisher import print_table  # noqa: E402
 
 KEEP_ALIVE = 5
 USER_TIMEOUT_MS = 1500
@@ -593,16 +594,6 @@ COLUMNS = ["scenario", "sent", "acknowledged", "refused", "unknown", "received",
            "lost by broker", "duplicates", "dup. by broker", "detection", "reconnect"]
 
 
-def print_table(rows):
-    widths = [max(len(c), *(len(str(r[c])) for r in rows)) for c in COLUMNS]
-    line = lambda values: "| " + " | ".join(str(v).ljust(w) for v, w in zip(values, widths)) + " |"
-    print(line(COLUMNS))
-    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    for r in rows:
-        print(line([r[c] for c in COLUMNS]))
-    sys.stdout.flush()
-
-
 def check(row, qos, failures):
     name = row["scenario"]
     if row.get("expect loss"):
@@ -669,7 +660,7 @@ def main():
                             check(row, qos, failures)
                             rows.append(row)
     if rows:
-        print_table(rows)
+        print_table(rows, COLUMNS)
     for f in failures:
         print("FAIL:", f)
     return 1 if failures else 0
