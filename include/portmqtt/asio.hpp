@@ -161,19 +161,34 @@ struct AsioAttach {
         if (auto op = weak.lock()) op->cancel();
       });
     }
-    operation->attach([h = std::forward<Handler>(handler), executor, slot, watch](
-                          Result result, bool post) mutable {
-      auto run = [h = std::move(h), slot, watch, result = std::move(result)]() mutable {
+    operation->attach([d = Delivery<Handler, decltype(executor), decltype(slot)>{
+                           std::move(executor), std::forward<Handler>(handler), slot,
+                           watch}](Result result, bool post) mutable {
+      auto run = [h = std::move(d.handler), slot = d.slot, watch = d.watch,
+                  result = std::move(result)]() mutable {
         if (watch) slot.clear();
         std::apply(std::move(h), std::move(result));
       };
       if (post) {
-        boost::asio::post(executor, std::move(run));
+        boost::asio::post(d.work, std::move(run));
       } else {
-        boost::asio::dispatch(executor, std::move(run));
+        boost::asio::dispatch(d.work, std::move(run));
       }
     });
   }
+
+ private:
+  /// What the delivery keeps until it has run. The members are destroyed in reverse order, so
+  /// the (moved-from) handler and its executor go before the outstanding work: once the work
+  /// ends, the application may destroy the io_context, and a strand copy left in the handler
+  /// must not outlive it.
+  template <class Handler, class Work, class Slot>
+  struct Delivery {
+    Work work;
+    std::decay_t<Handler> handler;
+    Slot slot;
+    bool watch;
+  };
 };
 
 template <class Token, class Signature>
