@@ -5,6 +5,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "transport/errc.hpp"
+#include "transport/factory_scope.hpp"
 #include "transport/socket_io.hpp"
 #include "transport/system_error.hpp"
 #include "transport/tcp_connector.hpp"
@@ -49,6 +50,7 @@ std::shared_ptr<Transport> make_tcp_transport(asio::any_io_executor executor,
 std::error_code make_transport(Scheme scheme, asio::any_io_executor executor,
                                const Options& options, std::shared_ptr<Transport>& out,
                                TlsDiagnostics* setup) {
+  if (auto factory = installed_factory()) return (*factory)(scheme, executor, options, out, setup);
   switch (scheme) {
     case Scheme::mqtt:
       out = make_tcp_transport(std::move(executor), options);

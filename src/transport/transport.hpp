@@ -124,7 +124,8 @@ class Transport : public std::enable_shared_from_this<Transport> {
   virtual TlsDiagnostics tls_diagnostics() const { return {}; }
 };
 
-/// A transport for `scheme` running its handlers on `executor`, or
+/// A transport for `scheme` running its handlers on `executor` (made by the factory of a live
+/// TransportFactoryScope when there is one), or
 /// tls_errc::invalid_configuration when options.tls cannot be
 /// loaded (bad certificate, key or password).
 /// The object keeps itself alive while operations are pending, so the runtime may drop its
@@ -135,5 +136,26 @@ class Transport : public std::enable_shared_from_this<Transport> {
 std::error_code make_transport(Scheme scheme, boost::asio::any_io_executor executor,
                                const Options& options, std::shared_ptr<Transport>& out,
                                TlsDiagnostics* setup = nullptr);
+
+/// Makes a transport in place of the built-in ones, with make_transport()'s contract.
+using TransportFactory = std::function<std::error_code(
+    Scheme scheme, boost::asio::any_io_executor executor, const Options& options,
+    std::shared_ptr<Transport>& out, TlsDiagnostics* setup)>;
+
+/// While it lives, make_transport() calls `factory` instead of making a socket transport, for
+/// every scheme and every client of the process (the ESP facade's included): how tests run
+/// the runtime over an in-memory transport (tests/support/scripted_transport.hpp). Scopes
+/// nest; the destructor puts back the factory that was in force before. Make and destroy it
+/// while no client is connecting; a client keeps the transport it already has.
+class TransportFactoryScope {
+ public:
+  explicit TransportFactoryScope(TransportFactory factory);
+  ~TransportFactoryScope();
+  TransportFactoryScope(const TransportFactoryScope&) = delete;
+  TransportFactoryScope& operator=(const TransportFactoryScope&) = delete;
+
+ private:
+  std::shared_ptr<const TransportFactory> previous_;
+};
 
 }  // namespace portmqtt::transport
