@@ -1,0 +1,167 @@
+// The connection life cycle of the runtime over the scripted transport: a normal exchange, a
+// failure at every stage of a connection (each reported by Error and Disconnected, then a new
+// attempt), and stop() while connecting.
+#include <ostream>
+#include <thread>
+
+#include "runtime_harness.hpp"
+#include "transport/errc.hpp"
+
+namespace portmqtt::test {
+namespace {
+
+const std::string kBefore = "before_connect mqtt://broker.test:1883";
+
+TEST_F(RuntimeTest, ConnectsPublishesAndDisconnectsWithTheExactBytes) {
+  script->connection()
+      .expect(connect_packet(), "CONNECT")
+      .deliver(kConnack)
+      .expect({0x32, 0x06,       // PUBLISH QoS 1, remaining 6
+               0x00, 0x01, 't',  // topic "t"
+               0x00, 0x01,       // packet id 1
+               'a'},             // payload
+              "PUBLISH")
+      .deliver({0x40, 0x02, 0x00, 0x01});  // PUBACK id 1
+  Client client{base_config()};
+  EventLog log{client};
+  ASSERT_FALSE(client.start());
+  ASSERT_TRUE(log.wait_for("connected"));
+  ASSERT_TRUE(client.publish("t", "a", {.qos = QoS::at_least_once}));
+  ASSERT_TRUE(log.wait_for("published id=1 reason=0"));
+  EXPECT_FALSE(client.stop());
+
+  EXPECT_EQ(log.lines(),
+            (std::vector<std::string>{kBefore, "connected", "published id=1 reason=0"}));
+  const ConnectionRecord r = script->record(0);
+  EXPECT_EQ(r.endpoint.host, "broker.test");
+  EXPECT_EQ(r.endpoint.port, 1883);
+  ASSERT_EQ(r.packets.size(), 3u);
+  EXPECT_EQ(r.packets[2], kDisconnect);  // stop() says goodbye
+  EXPECT_EQ(r.closes, 1u);
+  EXPECT_EQ(script->attempts(), 1u);
+  EXPECT_EQ(client.state(), ConnectionState::stopped);
+}
+
+// One failure of a connection, and the lines it must produce before the next attempt.
+struct Stage {
+  const char* name;
+  void (*script)(ConnectionScript&);
+  std::error_code error;  // what Error and Disconnected carry
+  int system_errno;       // Error::system_errno
+  bool connected;         // the failure comes after CONNACK
+  bool publish;           // the test publishes once connected (the write that fails)
+};
+
+void PrintTo(const Stage& stage, std::ostream* out) {
+  *out << stage.name;
+}
+
+void refuse_connect(ConnectionScript& c) {
+  c.refuse(system_error(ECONNREFUSED));
+}
+void fail_first_write(ConnectionScript& c) {
+  c.fail_call(Op::write, 1, system_error(EPIPE));
+}
+void reset_while_waiting_for_connack(ConnectionScript& c) {
+  c.expect(connect_packet(), "CONNECT").read_error(system_error(ECONNRESET));
+}
+void reset_while_connected(ConnectionScript& c) {
+  c.expect(connect_packet(), "CONNECT").deliver(kConnack).read_error(system_error(ECONNRESET));
+}
+void close_while_connected(ConnectionScript& c) {
+  c.expect(connect_packet(), "CONNECT")
+      .deliver(kConnack)
+      .read_error(transport::errc::end_of_stream);
+}
+void fail_write_while_connected(ConnectionScript& c) {
+  c.expect(connect_packet(), "CONNECT").deliver(kConnack).write_error(system_error(EPIPE));
+}
+
+const Stage kStages[] = {
+    {"ConnectRefused", refuse_connect, system_error(ECONNREFUSED), ECONNREFUSED, false, false},
+    {"FirstWrite", fail_first_write, system_error(EPIPE), EPIPE, false, false},
+    {"ReadDuringConnackWait", reset_while_waiting_for_connack, system_error(ECONNRESET), ECONNRESET,
+     false, false},
+    {"ReadWhileConnected", reset_while_connected, system_error(ECONNRESET), ECONNRESET, true,
+     false},
+    {"PeerClosesWhileConnected", close_while_connected, errc::connection_closed, 0, true, false},
+    {"WriteWhileConnected", fail_write_while_connected, system_error(EPIPE), EPIPE, true, true},
+};
+
+class FailureStage : public RuntimeTest, public ::testing::WithParamInterface<Stage> {};
+
+TEST_P(FailureStage, IsReportedAndTheClientReconnects) {
+  const Stage& stage = GetParam();
+  ConnectionScript first = script->connection();
+  stage.script(first);
+  script->connection().expect(connect_packet(), "CONNECT").deliver(kConnack);
+  Client client{base_config()};
+  EventLog log{client};
+  ASSERT_FALSE(client.start());
+  if (stage.publish) {
+    ASSERT_TRUE(log.wait_for("connected"));
+    ASSERT_TRUE(client.publish("t", "a"));  // QoS 0: its write is the one that fails
+  }
+  std::vector<std::string> expected{kBefore};
+  if (stage.connected) expected.push_back("connected");
+  expected.push_back("error transport " + code_of(stage.error) +
+                     " errno=" + std::to_string(stage.system_errno) + " at broker.test:1883");
+  expected.push_back("disconnected " + code_of(stage.error) +
+                     (stage.connected ? " was_connected" : " never_connected"));
+  expected.push_back(kBefore);
+  expected.push_back("connected");
+  ASSERT_TRUE(log.wait_lines(expected.size()));
+  EXPECT_EQ(log.first(expected.size()), expected);
+  EXPECT_EQ(script->record(0).closes, 1u);  // the failed transport is closed once
+  EXPECT_EQ(script->attempts(), 2u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Runtime, FailureStage, ::testing::ValuesIn(kStages),
+                         [](const ::testing::TestParamInfo<Stage>& param) {
+                           return std::string(param.param.name);
+                         });
+
+TEST_F(RuntimeTest, StopWhileTheConnectHangsClosesTheTransportAndReportsNothing) {
+  script->connection().hang();
+  Client client{base_config()};
+  EventLog log{client};
+  ASSERT_FALSE(client.start());
+  ASSERT_TRUE(script->wait_attempts(1));
+  EXPECT_FALSE(client.stop());
+  EXPECT_EQ(client.state(), ConnectionState::stopped);
+  EXPECT_EQ(script->record(0).closes, 1u);
+  EXPECT_FALSE(script->record(0).connected);
+  std::this_thread::sleep_for(100ms);  // five reconnect intervals: none may start
+  EXPECT_EQ(script->attempts(), 1u);
+  EXPECT_EQ(log.lines(), std::vector<std::string>{kBefore});  // stop() emits no Disconnected
+}
+
+TEST_F(RuntimeTest, StopWhileWaitingForConnackSendsNoDisconnect) {
+  script->connection().expect(connect_packet(), "CONNECT");
+  Client client{base_config()};
+  EventLog log{client};
+  ASSERT_FALSE(client.start());
+  ASSERT_TRUE(script->wait_steps_done(0));
+  EXPECT_FALSE(client.stop());
+  const ConnectionRecord r = script->record(0);
+  EXPECT_EQ(r.packets, std::vector<Bytes>{connect_packet()});
+  EXPECT_EQ(r.closes, 1u);
+  EXPECT_EQ(log.lines(), std::vector<std::string>{kBefore});
+}
+
+TEST_F(RuntimeTest, StartAgainAfterStopUsesANewConnection) {
+  script->connection().expect(connect_packet(), "CONNECT").deliver(kConnack);
+  script->connection().expect(connect_packet(), "CONNECT").deliver(kConnack);
+  Client client{base_config()};
+  EventLog log{client};
+  ASSERT_FALSE(client.start());
+  ASSERT_TRUE(log.wait_for("connected"));
+  EXPECT_FALSE(client.stop());
+  ASSERT_FALSE(client.start());
+  ASSERT_TRUE(log.wait_lines(4));
+  EXPECT_EQ(log.lines(), (std::vector<std::string>{kBefore, "connected", kBefore, "connected"}));
+  EXPECT_EQ(script->record(0).packets, (std::vector<Bytes>{connect_packet(), kDisconnect}));
+}
+
+}  // namespace
+}  // namespace portmqtt::test
