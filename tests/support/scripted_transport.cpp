@@ -16,7 +16,7 @@ using Clock = std::chrono::steady_clock;
 using Milliseconds = std::chrono::milliseconds;
 
 struct ScriptStep {
-  enum class Kind : std::uint8_t { expect, deliver, read_error, write_error };
+  enum class Kind : std::uint8_t { expect, deliver, read_error, write_error, stall_writes };
   Kind kind = Kind::deliver;
   Milliseconds delay{0};
   PacketMatcher matcher;
@@ -130,6 +130,10 @@ class ScriptedTransport final : public transport::Transport {
     std::error_code error = injected(Op::write, write_calls_);
     if (!error && next_write_error_) error = *std::exchange(next_write_error_, std::nullopt);
     if (error) return complete(std::move(handler), error, 0);
+    if (writes_stall_) {
+      write_handler_ = std::move(handler);  // until close()
+      return;
+    }
     // The spans are read part by part, as a socket would: the runtime must keep them valid.
     write_buffers_.assign(buffers.begin(), buffers.end());
     write_index_ = 0;
@@ -307,6 +311,9 @@ class ScriptedTransport final : public transport::Transport {
         case ScriptStep::Kind::write_error:
           next_write_error_ = step.error;
           break;
+        case ScriptStep::Kind::stall_writes:
+          writes_stall_ = true;
+          break;
       }
       ++step_;
       delay_elapsed_ = false;
@@ -341,6 +348,7 @@ class ScriptedTransport final : public transport::Transport {
   std::size_t write_total_ = 0;
   transport::IoHandler write_handler_;
   std::optional<std::error_code> next_write_error_;
+  bool writes_stall_ = false;
   Bytes unparsed_;
   std::deque<Bytes> unmatched_;
 
@@ -505,6 +513,10 @@ ConnectionScript& ConnectionScript::read_error(std::error_code error) {
 
 ConnectionScript& ConnectionScript::write_error(std::error_code error) {
   return add({.kind = ScriptStep::Kind::write_error, .error = error});
+}
+
+ConnectionScript& ConnectionScript::stall_writes() {
+  return add({.kind = ScriptStep::Kind::stall_writes});
 }
 
 }  // namespace portmqtt::test

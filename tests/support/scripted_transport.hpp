@@ -110,6 +110,9 @@ class ConnectionScript {
   ConnectionScript& read_error(std::error_code error);
   /// The next write the client starts from here on fails with `error`, writing nothing.
   ConnectionScript& write_error(std::error_code error);
+  /// Writes the client starts from here on take nothing and never complete (a peer that
+  /// stopped reading, its window closed); close() ends them.
+  ConnectionScript& stall_writes();
 
  private:
   friend class Script;
