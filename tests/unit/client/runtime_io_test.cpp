@@ -103,7 +103,7 @@ TEST_F(RuntimeTest, AFullSendQueueRefusesEnqueueAndMakesPublishWaitForTheWrite) 
   // publish() waits for room: it returns once the 45 bytes are written.
   ASSERT_TRUE(client.publish("t", "q"));
   const ConnectionRecord after_wait = script->record(0);
-  ASSERT_EQ(after_wait.writes.size(), 2u);
+  ASSERT_GE(after_wait.writes.size(), 2u);  // its own write may have followed already
   EXPECT_EQ(after_wait.writes[1], 45u);
 
   ASSERT_TRUE(script->wait_packets(0, 3));
