@@ -163,5 +163,112 @@ TEST_F(RuntimeTest, StartAgainAfterStopUsesANewConnection) {
   EXPECT_EQ(script->record(0).packets, (std::vector<Bytes>{connect_packet(), kDisconnect}));
 }
 
+TEST_F(RuntimeTest, WithReconnectOffTheClientWaitsForReconnect) {
+  script->connection().refuse(system_error(ECONNREFUSED));
+  script->connection().expect(connect_packet(), "CONNECT").deliver(kConnack);
+  Config config = base_config();
+  config.network.reconnect.enabled = false;
+  Client client{config};
+  EventLog log{client};
+  ASSERT_FALSE(client.start());
+  ASSERT_TRUE(log.wait_lines(3));
+  std::this_thread::sleep_for(100ms);  // five reconnect intervals: none may start
+  EXPECT_EQ(script->attempts(), 1u);
+  EXPECT_EQ(client.state(), ConnectionState::waiting_reconnect);
+  ASSERT_FALSE(client.reconnect());
+  ASSERT_TRUE(log.wait_for("connected"));
+  const std::string refused = code_of(system_error(ECONNREFUSED));
+  EXPECT_EQ(log.lines(), (std::vector<std::string>{
+                             kBefore,
+                             "error transport " + refused +
+                                 " errno=" + std::to_string(ECONNREFUSED) + " at broker.test:1883",
+                             "disconnected " + refused + " never_connected",
+                             kBefore,
+                             "connected",
+                         }));
+}
+
+TEST_F(RuntimeTest, ARefusalRetryingCannotFixStopsTheClient) {
+  script->connection()
+      .expect(connect_packet(), "CONNECT")
+      .deliver({0x20, 0x02,  // CONNACK, remaining 2
+                0x00,        // no session present
+                0x05});      // refused: not authorized
+  Client client{base_config()};
+  EventLog log{client};
+  ASSERT_FALSE(client.start());
+  ASSERT_TRUE(log.wait_lines(3));
+  std::this_thread::sleep_for(100ms);  // five reconnect intervals: none may start
+  EXPECT_EQ(script->attempts(), 1u);
+  EXPECT_EQ(client.state(), ConnectionState::stopped);
+  const auto lines = log.lines();
+  ASSERT_EQ(lines.size(), 3u);
+  const std::string refused = code_of(errc::connection_refused);
+  const std::string reason = std::to_string(static_cast<int>(ReasonCode::not_authorized));
+  EXPECT_TRUE(lines[1].starts_with("error connection_refused " + refused +
+                                   " errno=0 at broker.test:1883 reason=" + reason + " fatal ("))
+      << lines[1];
+  EXPECT_EQ(lines[2], "disconnected " + refused + " never_connected");
+}
+
+TEST_F(RuntimeTest, ARefusalThatMayPassRetries) {
+  script->connection()
+      .expect(connect_packet(), "CONNECT")
+      .deliver({0x20, 0x02,  // CONNACK, remaining 2
+                0x00,        // no session present
+                0x03});      // refused: server unavailable
+  script->connection().expect(connect_packet(), "CONNECT").deliver(kConnack);
+  Client client{base_config()};
+  EventLog log{client};
+  ASSERT_FALSE(client.start());
+  ASSERT_TRUE(log.wait_lines(5));
+  const std::string refused = code_of(errc::connection_refused);
+  const std::string reason = std::to_string(static_cast<int>(ReasonCode::server_unavailable));
+  EXPECT_EQ(log.lines(), (std::vector<std::string>{
+                             kBefore,
+                             "error connection_refused " + refused +
+                                 " errno=0 at broker.test:1883 reason=" + reason,
+                             "disconnected " + refused + " never_connected",
+                             kBefore,
+                             "connected",
+                         }));
+}
+
+TEST_F(RuntimeTest, AMalformedPacketClosesTheConnectionAndIsNamed) {
+  script->connection()
+      .expect(connect_packet(), "CONNECT")
+      .deliver(kConnack)
+      .deliver({0x00, 0x00});  // control packet type 0 is reserved
+  script->connection().expect(connect_packet(), "CONNECT").deliver(kConnack);
+  Client client{base_config()};
+  EventLog log{client};
+  ASSERT_FALSE(client.start());
+  ASSERT_TRUE(log.wait_lines(6));
+  const auto lines = log.lines();
+  const std::string malformed = code_of(errc::malformed_packet);
+  ASSERT_EQ(lines.size(), 6u);
+  EXPECT_EQ(lines[2], "error protocol " + malformed +
+                          " errno=0 at broker.test:1883 (packet of type 0 (first byte 0x00): "
+                          "invalid packet type)");
+  EXPECT_EQ(lines[3], "disconnected " + malformed + " was_connected");
+  EXPECT_EQ(lines[5], "connected");
+  EXPECT_EQ(script->record(0).closes, 1u);
+}
+
+TEST_F(RuntimeTest, RunsOnASharedEventLoopToo) {
+  script->connection()
+      .expect(connect_packet(), "CONNECT")
+      .deliver(kConnack)
+      .read_error(system_error(ECONNRESET));
+  script->connection().expect(connect_packet(), "CONNECT").deliver(kConnack);
+  EventLoop loop{1};
+  Client client{loop, base_config()};
+  EventLog log{client};
+  ASSERT_FALSE(client.start());
+  ASSERT_TRUE(log.wait_lines(6));
+  EXPECT_EQ(log.lines()[5], "connected");
+  EXPECT_EQ(script->attempts(), 2u);
+}
+
 }  // namespace
 }  // namespace portmqtt::test
