@@ -9,7 +9,8 @@
 //   script->connection()
 //       .expect(connect_bytes, "CONNECT")   // waits for the next whole packet the client writes
 //       .deliver(connack_bytes)             // bytes for the client to read
-//       .after(50ms).read_error(ECONNRESET) // a delay, then the client's read fails
+//       .after(50ms)                        // a delay before the next step
+//       .read_error(system_error(ECONNRESET));  // then the client's read fails
 //
 // Partial I/O: read_limit(n) makes each read return at most n bytes (and never more than what
 // is left of one delivery, so deliver_split() chooses where reads end); write_limit(n) takes
@@ -31,7 +32,6 @@
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <system_error>
 #include <vector>

@@ -270,5 +270,66 @@ TEST_F(RuntimeTest, RunsOnASharedEventLoopToo) {
   EXPECT_EQ(script->attempts(), 2u);
 }
 
+TEST_F(RuntimeTest, AQos1MessageInFlightIsResentWithDupAfterTheConnectionDrops) {
+  const Bytes publish = {0x32, 0x06,       // PUBLISH QoS 1, remaining 6
+                         0x00, 0x01, 't',  // topic "t"
+                         0x00, 0x01,       // packet id 1
+                         'a'};             // payload
+  Bytes resent = publish;
+  resent[0] = 0x3a;                           // the same with DUP set
+  const Bytes session_present = {0x20, 0x02,  // CONNACK, remaining 2
+                                 0x01,        // session present
+                                 0x00};       // accepted
+  script->connection()
+      .expect(connect_packet(0, 0x00), "CONNECT (persistent session)")
+      .deliver(session_present)
+      .expect(publish, "PUBLISH")
+      .read_error(system_error(ECONNRESET));  // before the PUBACK
+  script->connection()
+      .expect(connect_packet(0, 0x00), "CONNECT (persistent session)")
+      .deliver(session_present)
+      .expect(resent, "PUBLISH with DUP")
+      .deliver({0x40, 0x02, 0x00, 0x01});  // PUBACK id 1
+  Config config = base_config();
+  config.session.clean_session = false;
+  Client client{config};
+  EventLog log{client};
+  ASSERT_FALSE(client.start());
+  ASSERT_TRUE(log.wait_for("connected"));
+  ASSERT_TRUE(client.publish("t", "a", {.qos = QoS::at_least_once}));
+  ASSERT_TRUE(log.wait_for("published id=1 reason=0"));
+  const std::string reset = code_of(system_error(ECONNRESET));
+  EXPECT_EQ(log.lines(), (std::vector<std::string>{
+                             kBefore,
+                             "connected",
+                             "error transport " + reset + " errno=" + std::to_string(ECONNRESET) +
+                                 " at broker.test:1883",
+                             "disconnected " + reset + " was_connected",
+                             kBefore,
+                             "connected",
+                             "published id=1 reason=0",
+                         }));
+  EXPECT_EQ(script->record(1).packets, (std::vector<Bytes>{connect_packet(0, 0x00), resent}));
+}
+
+TEST_F(RuntimeTest, StopDeliversWhatIsQueuedBeforeItDisconnects) {
+  script->connection()
+      .expect(connect_packet(), "CONNECT")
+      .deliver(kConnack)
+      .expect(packet_of_type(3, "PUBLISH"))
+      .after(50ms)
+      .deliver({0x40, 0x02, 0x00, 0x01})  // PUBACK id 1, a little later
+      .expect(kDisconnect, "DISCONNECT");
+  Client client{base_config()};
+  EventLog log{client};
+  ASSERT_FALSE(client.start());
+  ASSERT_TRUE(log.wait_for("connected"));
+  ASSERT_TRUE(client.publish("t", "a", {.qos = QoS::at_least_once}));
+  EXPECT_FALSE(client.stop());  // waits for the PUBACK (up to outbox.stop_drain_timeout)
+  EXPECT_EQ(log.lines(),
+            (std::vector<std::string>{kBefore, "connected", "published id=1 reason=0"}));
+  EXPECT_TRUE(script->wait_steps_done(0));
+}
+
 }  // namespace
 }  // namespace portmqtt::test

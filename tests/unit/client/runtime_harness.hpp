@@ -21,16 +21,16 @@ using namespace std::chrono_literals;
 
 // --- packets (MQTT 3.1.1, client id "c", clean session) -------------------------------------
 
-inline Bytes connect_packet(std::uint8_t keep_alive_seconds = 0) {
-  return {0x10, 0x0d,  // CONNECT, remaining 13
-          0x00, 0x04,
-          'M',  'Q',
-          'T',  'T',                 // protocol name
-          0x04,                      // protocol level 3.1.1
-          0x02,                      // flags: clean session
-          0x00, keep_alive_seconds,  // keep-alive
-          0x00, 0x01,
-          'c'};  // client id "c"
+/// `flags`: 0x02 clean session, 0x00 a persistent one.
+inline Bytes connect_packet(std::uint8_t keep_alive_seconds = 0, std::uint8_t flags = 0x02) {
+  // clang-format off
+  return {0x10, 0x0d,                      // CONNECT, remaining 13
+          0x00, 0x04, 'M', 'Q', 'T', 'T',  // protocol name
+          0x04,                            // protocol level 3.1.1
+          flags,                           // connect flags
+          0x00, keep_alive_seconds,        // keep-alive
+          0x00, 0x01, 'c'};                // client id "c"
+  // clang-format on
 }
 inline const Bytes kConnack = {0x20, 0x02,  // CONNACK, remaining 2
                                0x00,        // no session present
