@@ -87,6 +87,7 @@ void on_event(void* arg, esp_event_base_t, int32_t event_id, void*) {
 int main(int argc, char** argv) {
   const IdleOptions options = parse(argc, argv);
   const long before_kib = portmqtt::bench::resident_kib();
+  const long anon_before_kib = portmqtt::bench::resident_anonymous_kib();
   const long threads_before = portmqtt::bench::thread_count();
   Counters counters;
   std::vector<std::string> client_ids;
@@ -112,6 +113,7 @@ int main(int argc, char** argv) {
   const double connect_seconds = clock.seconds();
   std::this_thread::sleep_for(std::chrono::seconds(options.idle_seconds));
   const long idle_kib = portmqtt::bench::resident_kib();
+  const long anon_idle_kib = portmqtt::bench::resident_anonymous_kib();
   const long threads_idle = portmqtt::bench::thread_count();
   if (counters.failures.done() != 0)
     portmqtt::bench::fail(kName, "a connection failed or was lost");
@@ -120,9 +122,10 @@ int main(int argc, char** argv) {
   std::printf(
       "{\"client\":\"%s\",\"connections\":%zu,\"threads\":1,\"own_threads\":true,"
       "\"connect_seconds\":%.3f,\"rss_before_kib\":%ld,\"rss_idle_kib\":%ld,"
-      "\"kib_per_connection\":%.2f,\"threads_before\":%ld,\"threads_idle\":%ld}\n",
+      "\"kib_per_connection\":%.2f,\"threads_before\":%ld,\"threads_idle\":%ld,"
+      "\"rss_anon_before_kib\":%ld,\"rss_anon_idle_kib\":%ld}\n",
       kName, options.connections, connect_seconds, before_kib, idle_kib, per_connection,
-      threads_before, threads_idle);
+      threads_before, threads_idle, anon_before_kib, anon_idle_kib);
   std::fflush(stdout);
   for (esp_mqtt_client_handle_t client : clients)
     esp_mqtt_client_destroy(client);

@@ -90,6 +90,7 @@ int main(int argc, char** argv) {
   const IdleOptions options = parse(argc, argv);
   portmqtt::EventLoop loop{options.threads};
   const long before_kib = portmqtt::bench::resident_kib();
+  const long anon_before_kib = portmqtt::bench::resident_anonymous_kib();
   const long threads_before = portmqtt::bench::thread_count();
   portmqtt::bench::Progress connects;
   portmqtt::bench::Progress failures;
@@ -108,6 +109,7 @@ int main(int argc, char** argv) {
   const double connect_seconds = clock.seconds();
   std::this_thread::sleep_for(std::chrono::seconds(options.idle_seconds));
   const long idle_kib = portmqtt::bench::resident_kib();
+  const long anon_idle_kib = portmqtt::bench::resident_anonymous_kib();
   const long threads_idle = portmqtt::bench::thread_count();
   if (failures.done() != 0) portmqtt::bench::fail(kName, "a connection was lost while idle");
   const double per_connection =
@@ -116,9 +118,11 @@ int main(int argc, char** argv) {
       "{\"client\":\"%s\",\"connections\":%zu,\"threads\":%zu,\"own_threads\":%s,\"connect_"
       "seconds\":%.3f,"
       "\"rss_before_kib\":%ld,\"rss_idle_kib\":%ld,\"kib_per_connection\":%.2f,"
-      "\"threads_before\":%ld,\"threads_idle\":%ld}\n",
+      "\"threads_before\":%ld,\"threads_idle\":%ld,"
+      "\"rss_anon_before_kib\":%ld,\"rss_anon_idle_kib\":%ld}\n",
       kName, options.connections, options.threads, options.own_threads ? "true" : "false",
-      connect_seconds, before_kib, idle_kib, per_connection, threads_before, threads_idle);
+      connect_seconds, before_kib, idle_kib, per_connection, threads_before, threads_idle,
+      anon_before_kib, anon_idle_kib);
   std::fflush(stdout);
   clients.clear();
   return 0;

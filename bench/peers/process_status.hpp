@@ -25,6 +25,12 @@ inline long resident_kib() {
   return process_status_field("VmRSS: %ld kB");
 }
 
+/// The anonymous part of the resident set (RssAnon) in KiB: heap, stacks and other private
+/// memory, without the pages of program and library code that the first connection touches.
+inline long resident_anonymous_kib() {
+  return process_status_field("RssAnon: %ld kB");
+}
+
 /// The number of threads of this process (the entries of /proc/self/task).
 inline long thread_count() {
   return process_status_field("Threads: %ld");
