@@ -24,6 +24,8 @@ using ResolveHandler =
 /// Looks up `host` for TCP (the port taken as a number, as tcp::resolver::numeric_service
 /// does) on the shared thread; then `handler` runs on `executor` with the addresses, or with
 /// Asio's error (host_not_found and the like). Lookups run one at a time, in order. Thread-safe.
+/// The executor's io_context must outlive the lookup: the work held keeps its run() going (the
+/// runtime's loops end by releasing their work guard and joining, never by stop()).
 void resolve_on_shared_thread(std::string host, std::uint16_t port,
                               boost::asio::any_io_executor executor, ResolveHandler handler);
 

@@ -37,10 +37,11 @@ class TcpTransport final : public SocketTransport<tcp::socket> {
     on_connect_ = std::move(handler);
     connector_->async_connect(socket_, endpoint, shared_from_this(), [this](std::error_code ec) {
       ec = connector_->finish(ec);
-      // An established connection needs none of the connector (resolver, deadline, proxy
-      // and socket settings: most of this object). It goes once the call that got here has
-      // returned, so each idle connection carries only its socket.
-      asio::post(socket_.get_executor(), [spent = std::move(connector_)] {});
+      // An established connection needs none of the connector (deadline, proxy and socket
+      // settings: most of this object). It goes once the call that got here has returned, so
+      // each idle connection carries only its socket. After a failure it stays: a name lookup
+      // that the deadline ended may still come back to it.
+      if (!ec) asio::post(socket_.get_executor(), [spent = std::move(connector_)] {});
       if (auto done = std::exchange(on_connect_, nullptr)) done(ec);
     });
   }
