@@ -18,6 +18,7 @@
 #include "peer_common.hpp"
 #include "portmqtt/client.hpp"
 #include "portmqtt_progress.hpp"
+#include "process_status.hpp"
 
 namespace {
 
@@ -73,19 +74,6 @@ IdleOptions parse(int argc, char** argv) {
   return o;
 }
 
-// The current resident set (VmRSS) in KiB.
-long resident_kib() {
-  long kib = -1;
-  if (std::FILE* f = std::fopen("/proc/self/status", "r")) {
-    char line[256];
-    while (std::fgets(line, sizeof line, f) != nullptr) {
-      if (std::sscanf(line, "VmRSS: %ld kB", &kib) == 1) break;
-    }
-    std::fclose(f);
-  }
-  return kib;
-}
-
 portmqtt::Config config_for(const IdleOptions& o, std::size_t index) {
   portmqtt::Config config;
   config.broker.host = o.host;
@@ -101,7 +89,9 @@ portmqtt::Config config_for(const IdleOptions& o, std::size_t index) {
 int main(int argc, char** argv) {
   const IdleOptions options = parse(argc, argv);
   portmqtt::EventLoop loop{options.threads};
-  const long before_kib = resident_kib();
+  const long before_kib = portmqtt::bench::resident_kib();
+  const long anon_before_kib = portmqtt::bench::resident_anonymous_kib();
+  const long threads_before = portmqtt::bench::thread_count();
   portmqtt::bench::Progress connects;
   portmqtt::bench::Progress failures;
   std::vector<std::unique_ptr<portmqtt::Client>> clients;
@@ -118,16 +108,21 @@ int main(int argc, char** argv) {
   connects.wait_for(options.connections);
   const double connect_seconds = clock.seconds();
   std::this_thread::sleep_for(std::chrono::seconds(options.idle_seconds));
-  const long idle_kib = resident_kib();
+  const long idle_kib = portmqtt::bench::resident_kib();
+  const long anon_idle_kib = portmqtt::bench::resident_anonymous_kib();
+  const long threads_idle = portmqtt::bench::thread_count();
   if (failures.done() != 0) portmqtt::bench::fail(kName, "a connection was lost while idle");
   const double per_connection =
       static_cast<double>(idle_kib - before_kib) / static_cast<double>(options.connections);
   std::printf(
       "{\"client\":\"%s\",\"connections\":%zu,\"threads\":%zu,\"own_threads\":%s,\"connect_"
       "seconds\":%.3f,"
-      "\"rss_before_kib\":%ld,\"rss_idle_kib\":%ld,\"kib_per_connection\":%.2f}\n",
+      "\"rss_before_kib\":%ld,\"rss_idle_kib\":%ld,\"kib_per_connection\":%.2f,"
+      "\"threads_before\":%ld,\"threads_idle\":%ld,"
+      "\"rss_anon_before_kib\":%ld,\"rss_anon_idle_kib\":%ld}\n",
       kName, options.connections, options.threads, options.own_threads ? "true" : "false",
-      connect_seconds, before_kib, idle_kib, per_connection);
+      connect_seconds, before_kib, idle_kib, per_connection, threads_before, threads_idle,
+      anon_before_kib, anon_idle_kib);
   std::fflush(stdout);
   clients.clear();
   return 0;

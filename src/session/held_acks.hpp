@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 
 #include "codec/properties.hpp"
@@ -31,12 +32,14 @@ class HeldAcks {
  public:
   /// Holds the acknowledgement of a message just received; returns its ack id (never 0).
   std::uint64_t hold(std::uint16_t packet_id, codec::QoS qos) {
-    queue_.push_back(HeldAck{next_id_, packet_id, qos, false, {}, {}});
+    if (!queue_) queue_ = std::make_unique<std::deque<HeldAck>>();
+    queue_->push_back(HeldAck{next_id_, packet_id, qos, false, {}, {}});
     return next_id_++;
   }
   /// Whether a message with this packet id waits for the application.
   bool holds(std::uint16_t packet_id) const {
-    for (const HeldAck& held : queue_)
+    if (!queue_) return false;
+    for (const HeldAck& held : *queue_)
       if (held.packet_id == packet_id) return true;
     return false;
   }
@@ -45,7 +48,8 @@ class HeldAcks {
   bool release(std::uint64_t ack_id, codec::ReasonCode reason, codec::OwnedProperties props) {
     // Ids increase along the queue: a binary search would do, but the queue is bounded by our
     // Receive Maximum and usually short.
-    for (HeldAck& held : queue_) {
+    if (!queue_) return false;
+    for (HeldAck& held : *queue_) {
       if (held.ack_id != ack_id) continue;
       if (held.released) return false;
       held.released = true;
@@ -58,18 +62,20 @@ class HeldAcks {
   /// The oldest held message when the application has acknowledged it, removed; nothing when
   /// the queue is empty or its front still waits.
   std::optional<HeldAck> take_released() {
-    if (queue_.empty() || !queue_.front().released) return std::nullopt;
-    HeldAck front = std::move(queue_.front());
-    queue_.pop_front();
+    if (!queue_ || queue_->empty() || !queue_->front().released) return std::nullopt;
+    HeldAck front = std::move(queue_->front());
+    queue_->pop_front();
     return front;
   }
   /// The connection ended: the broker sends every held message again (DUP), and the ids
   /// handed out so far become stale.
-  void clear() { queue_.clear(); }
-  std::size_t size() const { return queue_.size(); }
+  void clear() { queue_.reset(); }
+  std::size_t size() const { return queue_ ? queue_->size() : 0; }
 
  private:
-  std::deque<HeldAck> queue_;
+  // Made on the first hold: an empty std::deque already allocates about 600 bytes, which
+  // every client without manual acknowledgement would pay for nothing.
+  std::unique_ptr<std::deque<HeldAck>> queue_;
   std::uint64_t next_id_ = 1;
 };
 

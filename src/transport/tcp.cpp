@@ -1,8 +1,11 @@
 #include "transport/tcp.hpp"
 
+#include <memory>
+#include <system_error>
 #include <utility>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 
 #include "transport/errc.hpp"
 #include "transport/factory_scope.hpp"
@@ -22,21 +25,35 @@ using asio::ip::tcp;
 class TcpTransport final : public SocketTransport<tcp::socket> {
  public:
   TcpTransport(asio::any_io_executor executor, const Options& options)
-      : SocketTransport(executor), connector_(executor, options) {}
+      : SocketTransport(executor), connector_(std::make_unique<TcpConnector>(executor, options)) {}
 
   void async_connect(const Endpoint& endpoint, ConnectHandler handler) override {
+    if (!connector_) {
+      // One attempt per transport (transport.hpp); a second one has nothing to connect with.
+      asio::post(socket_.get_executor(), [handler = std::move(handler)] {
+        handler(std::make_error_code(std::errc::already_connected));
+      });
+      return;
+    }
     on_connect_ = std::move(handler);
-    connector_.async_connect(socket_, endpoint, shared_from_this(), [this](std::error_code ec) {
-      ec = connector_.finish(ec);
+    connector_->async_connect(socket_, endpoint, shared_from_this(), [this](std::error_code ec) {
+      ec = connector_->finish(ec);
+      // An established connection needs none of the connector (deadline, proxy and socket
+      // settings: most of this object). It goes once the call that got here has returned, so
+      // each idle connection carries only its socket. After a failure it stays: a name lookup
+      // that the deadline ended may still come back to it.
+      if (!ec) asio::post(socket_.get_executor(), [spent = std::move(connector_)] {});
       if (auto done = std::exchange(on_connect_, nullptr)) done(ec);
     });
   }
 
  private:
-  void cancel_connect() override { connector_.cancel(); }
+  void cancel_connect() override {
+    if (connector_) connector_->cancel();
+  }
   void after_read() override { acknowledge_promptly(socket_); }
 
-  TcpConnector connector_;
+  std::unique_ptr<TcpConnector> connector_;
   ConnectHandler on_connect_;
 };
 

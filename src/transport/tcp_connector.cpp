@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "transport/errc.hpp"
+#include "transport/shared_resolver.hpp"
 #include "transport/system_error.hpp"
 
 namespace portmqtt::transport {
@@ -63,8 +64,7 @@ void acknowledge_promptly(tcp::socket& socket) {
 }
 
 TcpConnector::TcpConnector(asio::any_io_executor executor, const Options& options)
-    : resolver_(executor),
-      timer_(executor),
+    : timer_(executor),
       options_{.connect_timeout = options.connect_timeout,
                .keep_alive = options.keep_alive,
                .user_timeout = options.user_timeout,
@@ -79,9 +79,10 @@ void TcpConnector::async_connect(tcp::socket& socket, const Endpoint& endpoint,
   socket_ = &socket;
   on_connect_ = std::move(handler);
   timed_out_ = false;
+  cancelled_ = false;
   last_error_ = errc::host_not_found;
   if (proxy_error_) {
-    asio::post(resolver_.get_executor(), [owner, this] { complete(proxy_error_); });
+    asio::post(timer_.get_executor(), [owner, this] { complete(proxy_error_); });
     return;
   }
   std::string host = endpoint.host;
@@ -94,9 +95,10 @@ void TcpConnector::async_connect(tcp::socket& socket, const Endpoint& endpoint,
   timer_.async_wait([owner, this](boost::system::error_code ec) {
     if (ec) return;  // cancelled: the connect finished first
     timed_out_ = true;
-    resolver_.cancel();
     boost::system::error_code ignored;
     socket_->close(ignored);
+    // A lookup cannot be interrupted: the connect ends now, and its result is dropped.
+    if (std::exchange(resolving_, false)) complete(errc::connect_timeout);
   });
   boost::system::error_code not_literal;
   (void)asio::ip::make_address(target_host_, not_literal);
@@ -124,20 +126,41 @@ void TcpConnector::resolve_target_locally(std::string proxy_host, std::uint16_t 
                                           std::shared_ptr<void> owner) {
   auto resolved = [owner, this, proxy_host = std::move(proxy_host), proxy_port](
                       boost::system::error_code ec, tcp::resolver::results_type results) {
+    if (!std::exchange(resolving_, false)) return;  // the deadline ended the connect
+    if (cancelled_) ec = asio::error::operation_aborted;
     if (ec) return complete(to_std_error(ec));
     if (results.empty()) return complete(errc::host_not_found);
     target_host_ = preferred_address(results);
     resolve_and_connect(proxy_host, proxy_port, owner);
   };
-  resolver_.async_resolve(target_host_, std::to_string(target_port_),
-                          tcp::resolver::numeric_service, std::move(resolved));
+  resolving_ = true;
+  resolve_on_shared_thread(target_host_, target_port_, timer_.get_executor(), std::move(resolved));
 }
 
 void TcpConnector::resolve_and_connect(const std::string& host, std::uint16_t port,
                                        std::shared_ptr<void> owner) {
-  resolver_.async_resolve(
-      host, std::to_string(port), tcp::resolver::numeric_service,
+  boost::system::error_code not_literal;
+  const auto address = asio::ip::make_address(host, not_literal);
+  if (!not_literal) {
+    // An address needs no lookup: no trip through the resolver thread. Posted, so the
+    // handler never runs inside async_connect().
+    endpoints_ = tcp::resolver::results_type::create(tcp::endpoint(address, port), host,
+                                                     std::to_string(port));
+    next_ = endpoints_.begin();
+    asio::post(timer_.get_executor(), [owner, this] {
+      if (cancelled_) return complete(to_std_error(asio::error::operation_aborted));
+      try_next_endpoint(owner);
+    });
+    return;
+  }
+  // Names go to the process's one resolver thread (shared_resolver.hpp): Asio's resolver would
+  // start a thread per io_context, a second thread for each client with its own loop.
+  resolving_ = true;
+  resolve_on_shared_thread(
+      host, port, timer_.get_executor(),
       [owner, this](boost::system::error_code ec, tcp::resolver::results_type results) {
+        if (!std::exchange(resolving_, false)) return;  // the deadline ended the connect
+        if (cancelled_) ec = asio::error::operation_aborted;
         if (ec) return complete(to_std_error(ec));
         endpoints_ = std::move(results);
         next_ = endpoints_.begin();
@@ -154,8 +177,8 @@ std::error_code TcpConnector::finish(std::error_code error) {
 }
 
 void TcpConnector::cancel() {
+  cancelled_ = true;
   timer_.cancel();
-  resolver_.cancel();
 }
 
 void TcpConnector::try_next_endpoint(const std::shared_ptr<void>& owner) {

@@ -29,7 +29,8 @@ class TcpConnector {
  public:
   TcpConnector(boost::asio::any_io_executor executor, const Options& options);
 
-  /// Starts the deadline (options.connect_timeout), resolves `endpoint` and connects
+  /// Starts the deadline (options.connect_timeout), resolves `endpoint` (a name on the
+  /// process's one resolver thread, an IP address literal without a lookup) and connects
   /// `socket`, trying every address in turn. With options.proxy_uri it connects to the proxy
   /// instead and has it open a tunnel to `endpoint` (the proxy resolves the name, except with
   /// socks5://, where it is resolved here first). `owner` (the
@@ -40,7 +41,7 @@ class TcpConnector {
   /// Stops the deadline. `error` is the outcome of the whole connect; it becomes
   /// errc::connect_timeout when the deadline fired.
   std::error_code finish(std::error_code error);
-  /// Stops name resolution and the deadline.
+  /// Stops the deadline; the result of a lookup in progress is then dropped.
   void cancel();
   bool timed_out() const { return timed_out_; }
 
@@ -68,7 +69,6 @@ class TcpConnector {
   std::error_code proxy_error_;  // a bad options.proxy_uri
   std::string target_host_;      // the broker, when going through the proxy
   std::uint16_t target_port_ = 0;
-  boost::asio::ip::tcp::resolver resolver_;
   boost::asio::steady_timer timer_;
   SocketOptions options_;
   boost::asio::ip::tcp::socket* socket_ = nullptr;
@@ -77,6 +77,8 @@ class TcpConnector {
   boost::asio::ip::tcp::resolver::results_type::const_iterator next_;
   std::error_code last_error_;
   bool timed_out_ = false;
+  bool resolving_ = false;  // a lookup is on the resolver thread
+  bool cancelled_ = false;  // cancel() ran: a lookup's result or a literal's connect is dropped
 };
 
 }  // namespace portmqtt::transport

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <functional>
 #include <optional>
 #include <string>
@@ -78,6 +79,81 @@ TEST_F(TcpTransportTest, ConnectsToIpv6Literal) {
 TEST_F(TcpTransportTest, ResolvesNames) {
   tcp::acceptor acceptor{io_, {asio::ip::make_address("127.0.0.1"), 0}};
   EXPECT_FALSE(connect_and_accept(acceptor, "localhost"));
+}
+
+// The threads of this process (/proc/self/status), or -1.
+long thread_count() {
+  long threads = -1;
+  if (std::FILE* f = std::fopen("/proc/self/status", "r")) {
+    char line[256];
+    while (std::fgets(line, sizeof line, f) != nullptr) {
+      if (std::sscanf(line, "Threads: %ld", &threads) == 1) break;
+    }
+    std::fclose(f);
+  }
+  return threads;
+}
+
+TEST_F(TcpTransportTest, ConnectingToAnAddressStartsNoThread) {
+  // A name would start Asio's resolver thread for this io_context (a client with its own loop
+  // would pay it for its whole life); an address is used as it is.
+  tcp::acceptor acceptor{io_, {asio::ip::make_address("127.0.0.1"), 0}};
+  const long before = thread_count();
+  ASSERT_GT(before, 0);
+  ASSERT_FALSE(connect_and_accept(acceptor, "127.0.0.1"));
+  EXPECT_EQ(thread_count(), before);
+}
+
+TEST_F(TcpTransportTest, NamesOfManyLoopsAreResolvedOnOneThread) {
+  // Asio's resolver would start a thread for each io_context and keep it until the context
+  // ends: two loops, two threads. The process's resolver thread serves both.
+  tcp::acceptor acceptor{io_, {asio::ip::make_address("127.0.0.1"), 0}};
+  const long before = thread_count();
+  ASSERT_GT(before, 0);
+  ASSERT_FALSE(connect_and_accept(acceptor, "localhost"));
+  asio::io_context other;
+  auto second = make_tcp_transport(other.get_executor(), {});
+  std::optional<std::error_code> result;
+  tcp::socket other_peer{io_};
+  acceptor.async_accept(other_peer, [](boost::system::error_code) {});
+  second->async_connect({Scheme::mqtt, "localhost", acceptor.local_endpoint().port(), ""},
+                        [&](std::error_code ec) { result = ec; });
+  const auto deadline = std::chrono::steady_clock::now() + 2s;
+  while (!result && std::chrono::steady_clock::now() < deadline) {
+    other.run_for(10ms);
+    if (other.stopped()) other.restart();
+    io_.poll();
+  }
+  ASSERT_TRUE(result.has_value());
+  EXPECT_FALSE(*result);
+  EXPECT_LE(thread_count(), before + 1);
+}
+
+TEST_F(TcpTransportTest, CloseRightAfterConnectingToAnAddressAbortsTheConnect) {
+  tcp::acceptor acceptor{io_, {asio::ip::make_address("127.0.0.1"), 0}};
+  bool accepted = false;
+  acceptor.async_accept(peer_, [&](boost::system::error_code ec) { accepted = !ec; });
+  transport_ = make_tcp_transport(io_.get_executor(), {});
+  std::optional<std::error_code> result;
+  transport_->async_connect({Scheme::mqtt, "127.0.0.1", acceptor.local_endpoint().port(), ""},
+                            [&](std::error_code ec) { result = ec; });
+  EXPECT_FALSE(result.has_value()) << "the handler must not run inside async_connect";
+  transport_->close();
+  run_until([&] { return result.has_value(); });
+  EXPECT_EQ(*result, std::error_code(ECANCELED, std::system_category()));
+  io_.run_for(50ms);
+  EXPECT_FALSE(accepted) << "a closed transport connected anyway";
+}
+
+TEST_F(TcpTransportTest, ASecondConnectOnOneTransportFails) {
+  tcp::acceptor acceptor{io_, {asio::ip::make_address("127.0.0.1"), 0}};
+  ASSERT_FALSE(connect_and_accept(acceptor, "127.0.0.1"));
+  std::optional<std::error_code> again;
+  transport_->async_connect({Scheme::mqtt, "127.0.0.1", acceptor.local_endpoint().port(), ""},
+                            [&](std::error_code ec) { again = ec; });
+  EXPECT_FALSE(again.has_value());
+  run_until([&] { return again.has_value(); });
+  EXPECT_EQ(*again, std::make_error_code(std::errc::already_connected));
 }
 
 TEST_F(TcpTransportTest, RefusedConnectionKeepsErrno) {

@@ -1,9 +1,11 @@
-// The QoS 0 hot path allocates nothing once warmed up, and a QoS 1 record's bytes reach the
-// output batch by reference rather than by copy.
+// The QoS 0 hot path allocates nothing once warmed up, a QoS 1 record's bytes reach the
+// output batch by reference rather than by copy, and an idle session holds no buffers for
+// features it does not use.
 #include <atomic>
 #include <cstdlib>
 #include <new>
 
+#include "session/held_acks.hpp"
 #include "support/session_harness.hpp"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -108,6 +110,35 @@ TEST(HotPath, EverySendOfARecordPointsAtTheSameBytes) {
   ASSERT_EQ(third.buffers().size(), 1u);
   EXPECT_EQ(concat(third), (Bytes{0x3A, 0x06, 0x00, 0x01, 't', 0x00, 0x01, 'a'}));
   EXPECT_EQ(second.buffers()[0].data(), third.buffers()[0].data());
+}
+
+// An idle connection carries what it uses: the queue of acknowledgements held for the
+// application (Config::manual_ack) exists only once a message is held.
+TEST(IdleSession, HeldAcknowledgementsAllocateNothingUntilTheFirstHold) {
+  if (!PORTMQTT_COUNT_ALLOCATIONS) GTEST_SKIP() << "allocation counting is off under ASan";
+  allocations = 0;
+  counting = true;
+  {
+    HeldAcks held;
+    EXPECT_FALSE(held.holds(1));
+    EXPECT_FALSE(held.release(1, codec::ReasonCode::success, {}));
+    EXPECT_FALSE(held.take_released().has_value());
+    EXPECT_EQ(held.size(), 0u);
+  }
+  counting = false;
+  EXPECT_EQ(allocations.load(), 0u);
+
+  HeldAcks held;
+  const std::uint64_t id = held.hold(7, QoS::at_least_once);
+  EXPECT_TRUE(held.holds(7));
+  ASSERT_TRUE(held.release(id, codec::ReasonCode::success, {}));
+  auto released = held.take_released();
+  ASSERT_TRUE(released.has_value());
+  EXPECT_EQ(released->packet_id, 7);
+  held.clear();
+  EXPECT_EQ(held.size(), 0u);
+  EXPECT_NE(held.hold(8, QoS::exactly_once), id) << "ack ids are never reused";
+  EXPECT_EQ(held.size(), 1u);
 }
 
 }  // namespace

@@ -1,0 +1,97 @@
+#include "transport/shared_resolver.hpp"
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <system_error>
+#include <thread>
+#include <utility>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+
+namespace portmqtt::transport {
+namespace {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+struct Lookup {
+  std::string host;
+  std::uint16_t port = 0;
+  asio::executor_work_guard<asio::any_io_executor> work;
+  ResolveHandler handler;
+};
+
+class ResolverThread {
+ public:
+  void submit(Lookup lookup) {
+    std::unique_lock lock(mutex_);
+    if (!started_) {
+      try {
+        std::thread([this] { run(); }).detach();
+        started_ = true;
+      } catch (const std::system_error&) {
+        lock.unlock();
+        return fail(std::move(lookup), asio::error::no_memory);
+      }
+    }
+    queue_.push_back(std::move(lookup));
+    ready_.notify_one();
+  }
+
+ private:
+  static void deliver(Lookup lookup, boost::system::error_code ec, tcp::resolver::results_type r) {
+    auto executor = lookup.work.get_executor();
+    asio::post(executor, [handler = std::move(lookup.handler), ec, r = std::move(r)]() mutable {
+      handler(ec, std::move(r));
+    });
+    lookup.work.reset();  // after the post, which holds work of its own
+  }
+
+  static void fail(Lookup lookup, boost::system::error_code ec) {
+    deliver(std::move(lookup), ec, {});
+  }
+
+  [[noreturn]] void run() {
+    // A synchronous resolve calls getaddrinfo on this thread; its io_context only carries it.
+    asio::io_context context;
+    tcp::resolver resolver{context};
+    for (;;) {
+      std::optional<Lookup> lookup;
+      {
+        std::unique_lock lock(mutex_);
+        ready_.wait(lock, [this] { return !queue_.empty(); });
+        lookup.emplace(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      boost::system::error_code ec;
+      auto results = resolver.resolve(lookup->host, std::to_string(lookup->port),
+                                      tcp::resolver::numeric_service, ec);
+      deliver(std::move(*lookup), ec, std::move(results));
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<Lookup> queue_;
+  bool started_ = false;
+};
+
+ResolverThread& resolver_thread() {
+  // Never destroyed: at exit the thread may be inside getaddrinfo.
+  static auto* const instance = new ResolverThread;
+  return *instance;
+}
+
+}  // namespace
+
+void resolve_on_shared_thread(std::string host, std::uint16_t port, asio::any_io_executor executor,
+                              ResolveHandler handler) {
+  resolver_thread().submit(Lookup{std::move(host), port, asio::make_work_guard(std::move(executor)),
+                                  std::move(handler)});
+}
+
+}  // namespace portmqtt::transport
