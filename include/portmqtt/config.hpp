@@ -31,6 +31,7 @@
 #include "portmqtt/message.hpp"
 #include "portmqtt/packet_trace.hpp"
 #include "portmqtt/properties.hpp"
+#include "portmqtt/uri.hpp"
 
 namespace portmqtt {
 
@@ -90,19 +91,6 @@ struct BrokerConfig {
   bool shuffle = false;
   RedirectConfig redirect;
 };
-
-/// Why a broker URI cannot be used, and which part of it is wrong.
-struct UriProblem {
-  std::error_code error;     ///< errc::invalid_uri or errc::unsupported_transport
-  std::size_t position = 0;  ///< 0-based offset of the wrong part in the URI
-  std::string message;       ///< e.g. "port 99999 is not a number in 1..65535 (at position 20)"
-};
-
-/// Checks `uri` by the rules of BrokerConfig::uri. Nothing when it is usable; otherwise what
-/// start(), set_uri() and set_config() would fail with, and which part is wrong (missing
-/// scheme, unsupported scheme, bad percent-encoding, missing host, bad port, a character not
-/// allowed) with its position. Any thread.
-std::optional<UriProblem> check_uri(std::string_view uri);
 
 /// Who we are.
 struct Credentials {

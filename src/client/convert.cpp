@@ -1,5 +1,6 @@
 #include "client/convert.hpp"
 
+#include "client/uri.hpp"
 #include "codec/errc.hpp"
 #include "portmqtt/error.hpp"
 #include "session/errc.hpp"
@@ -138,8 +139,8 @@ errc from_transport_errc(transport::errc e) {
     case T::bad_percent_encoding:
     case T::missing_host:
     case T::invalid_port:
-      return errc::invalid_uri;
     case T::unsupported_scheme:
+      return from_uri_errc(e);
     case T::not_implemented:
       return errc::unsupported_transport;
     case T::host_not_found:

@@ -4,13 +4,10 @@
 #include <cstdio>
 #include <string>
 
-#include "client/convert.hpp"
 #include "codec/reason_codes.hpp"
-#include "portmqtt/config.hpp"
 #include "portmqtt/event.hpp"
 #include "portmqtt/reason_code.hpp"
 #include "transport/errc.hpp"
-#include "transport/uri.hpp"
 
 namespace portmqtt {
 namespace {
@@ -153,14 +150,6 @@ std::string Error::message() const {
   }
   if (!cause.empty()) text += ": " + cause;
   return text;
-}
-
-std::optional<UriProblem> check_uri(std::string_view uri) {
-  transport::Uri parsed;
-  transport::UriDiagnostic why;
-  std::error_code error = transport::parse_uri(uri, parsed, &why);
-  if (!error) return std::nullopt;
-  return UriProblem{detail::to_public_error(error), why.position, std::move(why.message)};
 }
 
 }  // namespace portmqtt

@@ -3,13 +3,12 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/url/parse.hpp>
-#include <boost/url/url_view.hpp>
 
 #include <charconv>
 #include <vector>
 
 #include "transport/system_error.hpp"
+#include "transport/uri.hpp"
 
 namespace portmqtt::transport {
 namespace {
@@ -234,41 +233,22 @@ std::error_code make_error_code(proxy_errc e) noexcept {
 }
 
 std::error_code parse_proxy_uri(std::string_view text, Proxy& out) {
-  auto parsed = boost::urls::parse_uri(text);
-  if (!parsed || !parsed->has_authority()) return proxy_errc::invalid_proxy_uri;
-  const boost::urls::url_view& url = *parsed;
+  UriParts parts;
+  if (parse_uri_parts(text, kProxySchemes, parts)) return proxy_errc::invalid_proxy_uri;
+  if (!parts.path.empty() && parts.path != "/") return proxy_errc::invalid_proxy_uri;
   Proxy proxy;
-  std::string scheme{url.scheme()};
-  for (char& c : scheme)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (scheme == "http") {
+  if (parts.scheme == "http") {
     proxy.kind = Proxy::Kind::http;
     proxy.port = 8080;
-  } else if (scheme == "socks5" || scheme == "socks5h") {
+  } else {
     proxy.kind = Proxy::Kind::socks5;
     proxy.port = 1080;
-    proxy.remote_dns = scheme == "socks5h";
-  } else {
-    return proxy_errc::invalid_proxy_uri;
+    proxy.remote_dns = parts.scheme == "socks5h";
   }
-  if (url.encoded_host_address().empty()) return proxy_errc::invalid_proxy_uri;
-  if (!url.encoded_path().empty() && url.encoded_path() != "/")
-    return proxy_errc::invalid_proxy_uri;
-  proxy.host = url.host_address();
-  if (url.has_port()) {
-    const std::string_view digits = url.port();
-    unsigned value = 0;
-    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-    if (digits.empty() || ec != std::errc{} || end != digits.data() + digits.size() || value == 0 ||
-        value > 65535) {
-      return proxy_errc::invalid_proxy_uri;
-    }
-    proxy.port = static_cast<std::uint16_t>(value);
-  }
-  if (url.has_userinfo()) {
-    proxy.username = url.user();
-    if (url.has_password()) proxy.password = url.password();
-  }
+  if (parts.port) proxy.port = *parts.port;
+  proxy.host = std::move(parts.host);
+  proxy.username = std::move(parts.username);
+  proxy.password = std::move(parts.password);
   out = std::move(proxy);
   return {};
 }
