@@ -5,6 +5,7 @@
 #include <string>
 
 #include "codec/reason_codes.hpp"
+#include "common/error_category.hpp"
 #include "portmqtt/event.hpp"
 #include "portmqtt/reason_code.hpp"
 #include "transport/errc.hpp"
@@ -12,7 +13,7 @@
 namespace portmqtt {
 namespace {
 
-const char* describe(errc e) {
+std::string describe(errc e) {
   switch (e) {
     case errc::not_started:
       return "client not started";
@@ -111,16 +112,10 @@ const char* describe(errc e) {
   return "unknown portmqtt error";
 }
 
-class Category final : public std::error_category {
- public:
-  const char* name() const noexcept override { return "portmqtt"; }
-  std::string message(int value) const override { return describe(static_cast<errc>(value)); }
-};
-
 }  // namespace
 
 const std::error_category& category() noexcept {
-  static const Category instance;
+  static const detail::EnumCategory<errc> instance{"portmqtt", describe};
   return instance;
 }
 

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <vector>
 
+#include "common/error_category.hpp"
 #include "transport/system_error.hpp"
 #include "transport/uri.hpp"
 
@@ -15,25 +16,21 @@ namespace {
 
 namespace asio = boost::asio;
 
-class ProxyCategory final : public std::error_category {
- public:
-  const char* name() const noexcept override { return "portmqtt.proxy"; }
-  std::string message(int value) const override {
-    switch (static_cast<proxy_errc>(value)) {
-      case proxy_errc::invalid_proxy_uri:
-        return "invalid proxy URI (use http://, socks5:// or socks5h://host:port)";
-      case proxy_errc::proxy_refused:
-        return "the proxy refused to open a tunnel to the broker";
-      case proxy_errc::proxy_authentication_failed:
-        return "the proxy refused the credentials (or asked for some)";
-      case proxy_errc::proxy_protocol_error:
-        return "the proxy answered with something that is not HTTP CONNECT / SOCKS5";
-      case proxy_errc::proxy_host_unreachable:
-        return "the proxy cannot reach the broker";
-    }
-    return "unknown proxy error";
+std::string describe(proxy_errc e) {
+  switch (e) {
+    case proxy_errc::invalid_proxy_uri:
+      return "invalid proxy URI (use http://, socks5:// or socks5h://host:port)";
+    case proxy_errc::proxy_refused:
+      return "the proxy refused to open a tunnel to the broker";
+    case proxy_errc::proxy_authentication_failed:
+      return "the proxy refused the credentials (or asked for some)";
+    case proxy_errc::proxy_protocol_error:
+      return "the proxy answered with something that is not HTTP CONNECT / SOCKS5";
+    case proxy_errc::proxy_host_unreachable:
+      return "the proxy cannot reach the broker";
   }
-};
+  return "unknown proxy error";
+}
 
 std::string base64(std::string_view in) {
   static constexpr char kAlphabet[] =
@@ -224,7 +221,7 @@ struct Handshake : std::enable_shared_from_this<Handshake> {
 }  // namespace
 
 const std::error_category& proxy_category() noexcept {
-  static const ProxyCategory category;
+  static const detail::EnumCategory<proxy_errc> category{"portmqtt.proxy", describe};
   return category;
 }
 
