@@ -1,45 +1,27 @@
 #include "url.hpp"
 
 #include <cctype>
-#include <charconv>
-
-#include "options.hpp"
 
 namespace portmqtt::tools {
-namespace {
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string lower(std::string text) {
-  for (auto& c : text)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
-}  // namespace
-
-std::string percent_decode(const std::string& text, const std::string& what,
-                           const std::string& flag) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out.push_back(text[i]);
-      continue;
-    }
-    const int high = i + 1 < text.size() ? hex_digit(text[i + 1]) : -1;
-    const int low = i + 2 < text.size() ? hex_digit(text[i + 2]) : -1;
-    if (high < 0 || low < 0)
-      throw UsageError("Invalid percent-encoding in the " + what + " of " + flag + " '" +
-                       text.substr(i, 3) + "': '%' must be followed by two hexadecimal digits.");
-    out.push_back(static_cast<char>(high * 16 + low));
-    i += 2;
+UsageError uri_usage_error(const UriProblem& problem, const std::string& flag,
+                           const std::function<UsageError(const std::string&)>& bad) {
+  if (!problem.text.empty() && problem.text.front() == '%' &&
+      (problem.part == UriPart::username || problem.part == UriPart::password))
+    return UsageError("Invalid percent-encoding in the " +
+                      std::string{problem.part == UriPart::username ? "user name" : "password"} +
+                      " of " + flag + " '" + problem.text +
+                      "': '%' must be followed by two hexadecimal digits.");
+  switch (problem.part) {
+    case UriPart::scheme:
+      return bad(problem.text.empty() ? "no scheme" : "unknown scheme '" + problem.text + "'");
+    case UriPart::host:
+      return bad("no host");
+    case UriPart::port:
+      return bad("invalid port '" + problem.text + "' (use 1..65535)");
+    default:
+      return bad(problem.message);
   }
-  return out;
 }
 
 std::string percent_encode(const std::string& text) {
@@ -85,55 +67,24 @@ UrlParts parse_url(const std::string& url) {
                       ". Use scheme://[user[:password]@]host[:port]/topic with scheme mqtt, "
                       "mqtts, ws or wss.");
   };
-  UrlParts parts;
-  const auto scheme_end = url.find("://");
-  if (scheme_end == std::string::npos) throw bad("no scheme");
-  const auto scheme = lower(url.substr(0, scheme_end));
-  if (scheme == "mqtt")
-    parts.transport = TransportKind::tcp;
-  else if (scheme == "mqtts")
-    parts.transport = TransportKind::tls;
-  else if (scheme == "ws")
-    parts.transport = TransportKind::websocket;
-  else if (scheme == "wss")
-    parts.transport = TransportKind::websocket_secure;
-  else
-    throw bad("unknown scheme '" + scheme + "'");
-  const std::string rest = url.substr(scheme_end + 3);
-  const auto slash = rest.find('/');
+  // The topic is everything after the first '/' behind the host, taken as written: it is a
+  // topic (with '#', '+', spaces), not a URI path. The broker part before it is a URI.
+  const auto authority = url.find("://");
+  const auto slash = authority == std::string::npos ? url.size() : url.find('/', authority + 3);
+  UriParts uri;
+  if (auto problem = parse_uri(std::string_view{url}.substr(0, slash), uri, kBrokerUriSchemes))
+    throw uri_usage_error(*problem, "-L", bad);
   if (slash == std::string::npos) throw bad("no topic (the part after the host)");
-  parts.topic = rest.substr(slash + 1);
-  std::string authority = rest.substr(0, slash);
-  if (const auto at = authority.rfind('@'); at != std::string::npos) {
-    const auto userinfo = authority.substr(0, at);
-    authority = authority.substr(at + 1);
-    const auto colon = userinfo.find(':');
-    parts.username = percent_decode(userinfo.substr(0, colon), "user name");
-    if (colon != std::string::npos)
-      parts.password = percent_decode(userinfo.substr(colon + 1), "password");
-  }
-  auto colon = authority.rfind(':');
-  if (!authority.empty() && authority.front() == '[') {
-    const auto close = authority.find(']');
-    if (close == std::string::npos) throw bad("unclosed '['");
-    parts.host = authority.substr(1, close - 1);
-    colon = authority.find(':', close);
-    if (colon == std::string::npos && close + 1 != authority.size())
-      throw bad("unexpected text after ']'");
-    if (colon != std::string::npos && colon != close + 1) throw bad("unexpected text after ']'");
-  } else {
-    parts.host = authority.substr(0, colon);
-  }
-  if (colon != std::string::npos) {
-    const auto text = authority.substr(colon + 1);
-    int port = 0;
-    const auto* end = text.data() + text.size();
-    const auto [ptr, ec] = std::from_chars(text.data(), end, port);
-    if (ec != std::errc{} || ptr != end || port < 1 || port > 65535)
-      throw bad("invalid port '" + text + "' (use 1..65535)");
-    parts.port = port;
-  }
-  if (parts.host.empty()) throw bad("no host");
+  UrlParts parts;
+  parts.transport = uri.scheme == "mqtts" ? TransportKind::tls
+                    : uri.scheme == "ws"  ? TransportKind::websocket
+                    : uri.scheme == "wss" ? TransportKind::websocket_secure
+                                          : TransportKind::tcp;
+  parts.host = std::move(uri.host);
+  parts.port = uri.port.value_or(0);
+  parts.username = std::move(uri.username);
+  parts.password = std::move(uri.password);
+  parts.topic = url.substr(slash + 1);
   return parts;
 }
 

@@ -2,10 +2,13 @@
 // take it (with ws and wss added).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
+#include "options.hpp"
 #include "portmqtt/config.hpp"
+#include "portmqtt/uri.hpp"
 
 namespace portmqtt::tools {
 
@@ -17,10 +20,11 @@ struct UrlParts {
   std::string topic;
 };
 
-/// Decodes %XX escapes. Throws UsageError naming `what` (and the option, `flag`) on a '%' not
-/// followed by two hexadecimal digits.
-std::string percent_decode(const std::string& text, const std::string& what,
-                           const std::string& flag = "-L");
+/// The UsageError for a URI the library's parser refused, given as option `flag`: a bad
+/// escape in the user info in the tools' words, else `bad(reason)` with the reason ("no
+/// scheme", "unknown scheme 'foo'", "no host", "invalid port '99999' (use 1..65535)").
+UsageError uri_usage_error(const UriProblem& problem, const std::string& flag,
+                           const std::function<UsageError(const std::string&)>& bad);
 
 /// Escapes every byte but RFC 3986's unreserved characters as %XX (for a URI's user info).
 std::string percent_encode(const std::string& text);
@@ -34,7 +38,8 @@ std::string broker_uri(TransportKind transport, const std::string& host, int por
                        const std::optional<std::string>& username,
                        const std::optional<std::string>& password);
 
-/// Splits a -L URL; throws UsageError with the reason on anything else.
+/// Splits a -L URL (portmqtt::parse_uri reads the broker part); throws UsageError with the
+/// reason on anything else.
 UrlParts parse_url(const std::string& url);
 
 }  // namespace portmqtt::tools

@@ -3,37 +3,35 @@
 
 #include <string>
 
+#include "common/error_category.hpp"
+
 namespace portmqtt {
 namespace {
 
-class DeliveryCategory final : public std::error_category {
- public:
-  const char* name() const noexcept override { return "portmqtt.delivery"; }
-  std::string message(int value) const override {
-    switch (static_cast<delivery_errc>(value)) {
-      case delivery_errc::refused:
-        return "refused by the broker";
-      case delivery_errc::expired:
-        return "expired in the outbox before it was acknowledged";
-      case delivery_errc::session_lost:
-        return "dropped: the broker lost the session or the connection ended";
-      case delivery_errc::outcome_unknown:
-        return "outcome unknown: the broker had the message when it lost the session";
-      case delivery_errc::not_deliverable:
-        return "the broker cannot take the message";
-      case delivery_errc::stopped:
-        return "the client stopped before the operation ended";
-      case delivery_errc::timed_out:
-        return "not everything ended within the time given";
-    }
-    return "unknown delivery error";
+std::string describe(delivery_errc e) {
+  switch (e) {
+    case delivery_errc::refused:
+      return "refused by the broker";
+    case delivery_errc::expired:
+      return "expired in the outbox before it was acknowledged";
+    case delivery_errc::session_lost:
+      return "dropped: the broker lost the session or the connection ended";
+    case delivery_errc::outcome_unknown:
+      return "outcome unknown: the broker had the message when it lost the session";
+    case delivery_errc::not_deliverable:
+      return "the broker cannot take the message";
+    case delivery_errc::stopped:
+      return "the client stopped before the operation ended";
+    case delivery_errc::timed_out:
+      return "not everything ended within the time given";
   }
-};
+  return "unknown delivery error";
+}
 
 }  // namespace
 
 const std::error_category& delivery_category() noexcept {
-  static const DeliveryCategory category;
+  static const detail::EnumCategory<delivery_errc> category{"portmqtt.delivery", describe};
   return category;
 }
 

@@ -42,36 +42,6 @@ codec::OwnedProperties connect_properties(const Config& config) {
   return to_codec_owned(props);
 }
 
-transport::TlsOptions::Version to_transport(TlsVersion version) {
-  return version == TlsVersion::tls1_3 ? transport::TlsOptions::Version::tls1_3
-                                       : transport::TlsOptions::Version::tls1_2;
-}
-
-transport::TlsOptions to_tls_options(const TlsConfig& tls) {
-  transport::TlsOptions o;
-  o.ca_certificate = tls.ca_certificate;
-  o.ca_file = tls.ca_file;
-  o.ca_directory = tls.ca_directory;
-  o.use_system_store = tls.use_system_trust_store;
-  o.skip_verification = tls.skip_verification;
-  o.skip_hostname_check = tls.skip_hostname_check;
-  o.server_name = tls.server_name;
-  o.alpn = tls.alpn;
-  if (tls.psk) {
-    o.psk_identity = tls.psk->identity;
-    o.psk_key = tls.psk->key;
-    o.psk_hint = tls.psk->hint;
-  }
-  o.ciphers_tls12 = tls.ciphers_tls12;
-  o.ciphersuites_tls13 = tls.ciphersuites_tls13;
-  o.client_certificate = tls.client_certificate;
-  o.client_key = tls.client_key;
-  o.key_password = tls.key_password;
-  o.min_version = to_transport(tls.min_version);
-  o.max_version = to_transport(tls.max_version);
-  return o;
-}
-
 }  // namespace
 
 std::error_code resolve_target(const Config& config, Target& out) {
@@ -143,7 +113,7 @@ transport::Options to_transport_options(const Config& config) {
       .interface_name = net.interface_name,
       .bind_address = net.bind_address,
       .no_delay = true,
-      .tls = to_tls_options(config.tls),
+      .tls = config.tls,
       .ws_headers = config.websocket.headers,
       .proxy_uri = config.network.proxy,
   };

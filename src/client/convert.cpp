@@ -1,5 +1,6 @@
 #include "client/convert.hpp"
 
+#include "client/uri.hpp"
 #include "codec/errc.hpp"
 #include "portmqtt/error.hpp"
 #include "session/errc.hpp"
@@ -36,17 +37,23 @@ void copy_from_codec(const codec::Properties& props, Properties& out) {
 }
 
 ServerCapabilities from_session(const session::ServerCapabilities& s) {
+  // The binding names every field of the core's struct, in order: one added there without
+  // the public struct fails to compile here (vocabulary_checks.cpp holds the other side).
+  const auto& [receive_maximum, maximum_qos, retain_available, maximum_packet_size,
+               topic_alias_maximum, wildcard_subscription_available,
+               subscription_identifiers_available, shared_subscription_available, keep_alive,
+               session_expiry_interval] = s;
   return {
-      .receive_maximum = s.receive_maximum,
-      .maximum_qos = from_codec(s.maximum_qos),
-      .retain_available = s.retain_available,
-      .maximum_packet_size = s.maximum_packet_size,
-      .topic_alias_maximum = s.topic_alias_maximum,
-      .wildcard_subscription_available = s.wildcard_subscription_available,
-      .subscription_identifiers_available = s.subscription_identifiers_available,
-      .shared_subscription_available = s.shared_subscription_available,
-      .keep_alive = s.keep_alive,
-      .session_expiry_interval = s.session_expiry_interval,
+      .receive_maximum = receive_maximum,
+      .maximum_qos = from_codec(maximum_qos),
+      .retain_available = retain_available,
+      .maximum_packet_size = maximum_packet_size,
+      .topic_alias_maximum = topic_alias_maximum,
+      .wildcard_subscription_available = wildcard_subscription_available,
+      .subscription_identifiers_available = subscription_identifiers_available,
+      .shared_subscription_available = shared_subscription_available,
+      .keep_alive = keep_alive,
+      .session_expiry_interval = session_expiry_interval,
   };
 }
 
@@ -138,8 +145,8 @@ errc from_transport_errc(transport::errc e) {
     case T::bad_percent_encoding:
     case T::missing_host:
     case T::invalid_port:
-      return errc::invalid_uri;
     case T::unsupported_scheme:
+      return from_uri_errc(e);
     case T::not_implemented:
       return errc::unsupported_transport;
     case T::host_not_found:

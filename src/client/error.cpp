@@ -4,18 +4,16 @@
 #include <cstdio>
 #include <string>
 
-#include "client/convert.hpp"
 #include "codec/reason_codes.hpp"
-#include "portmqtt/config.hpp"
+#include "common/error_category.hpp"
 #include "portmqtt/event.hpp"
 #include "portmqtt/reason_code.hpp"
 #include "transport/errc.hpp"
-#include "transport/uri.hpp"
 
 namespace portmqtt {
 namespace {
 
-const char* describe(errc e) {
+std::string describe(errc e) {
   switch (e) {
     case errc::not_started:
       return "client not started";
@@ -114,16 +112,10 @@ const char* describe(errc e) {
   return "unknown portmqtt error";
 }
 
-class Category final : public std::error_category {
- public:
-  const char* name() const noexcept override { return "portmqtt"; }
-  std::string message(int value) const override { return describe(static_cast<errc>(value)); }
-};
-
 }  // namespace
 
 const std::error_category& category() noexcept {
-  static const Category instance;
+  static const detail::EnumCategory<errc> instance{"portmqtt", describe};
   return instance;
 }
 
@@ -153,14 +145,6 @@ std::string Error::message() const {
   }
   if (!cause.empty()) text += ": " + cause;
   return text;
-}
-
-std::optional<UriProblem> check_uri(std::string_view uri) {
-  transport::Uri parsed;
-  transport::UriDiagnostic why;
-  std::error_code error = transport::parse_uri(uri, parsed, &why);
-  if (!error) return std::nullopt;
-  return UriProblem{detail::to_public_error(error), why.position, std::move(why.message)};
 }
 
 }  // namespace portmqtt

@@ -12,6 +12,7 @@
 #include <optional>
 #include <vector>
 
+#include "common/error_category.hpp"
 #include "portmqtt/auth.hpp"
 
 namespace portmqtt {
@@ -251,37 +252,33 @@ void ScramAuthenticator::abort() {
 
 namespace {
 
-class AuthCategory final : public std::error_category {
- public:
-  const char* name() const noexcept override { return "portmqtt.auth"; }
-  std::string message(int value) const override {
-    switch (static_cast<auth_errc>(value)) {
-      case auth_errc::not_printable_ascii:
-        return "SCRAM: the user name or password is not printable ASCII (SASLprep is not "
-               "implemented)";
-      case auth_errc::malformed_server_message:
-        return "SCRAM: the broker's message does not follow RFC 5802";
-      case auth_errc::nonce_mismatch:
-        return "SCRAM: the broker's nonce does not extend ours";
-      case auth_errc::iteration_count_out_of_range:
-        return "SCRAM: the broker's iteration count is outside the accepted range";
-      case auth_errc::server_error:
-        return "SCRAM: the broker reported an error in its final message";
-      case auth_errc::server_signature_invalid:
-        return "SCRAM: the broker's signature is wrong; it did not prove it knows the password";
-      case auth_errc::unexpected_step:
-        return "authentication step out of order";
-      case auth_errc::crypto_failure:
-        return "OpenSSL failed during authentication";
-    }
-    return "unknown authentication error";
+std::string describe(auth_errc e) {
+  switch (e) {
+    case auth_errc::not_printable_ascii:
+      return "SCRAM: the user name or password is not printable ASCII (SASLprep is not "
+             "implemented)";
+    case auth_errc::malformed_server_message:
+      return "SCRAM: the broker's message does not follow RFC 5802";
+    case auth_errc::nonce_mismatch:
+      return "SCRAM: the broker's nonce does not extend ours";
+    case auth_errc::iteration_count_out_of_range:
+      return "SCRAM: the broker's iteration count is outside the accepted range";
+    case auth_errc::server_error:
+      return "SCRAM: the broker reported an error in its final message";
+    case auth_errc::server_signature_invalid:
+      return "SCRAM: the broker's signature is wrong; it did not prove it knows the password";
+    case auth_errc::unexpected_step:
+      return "authentication step out of order";
+    case auth_errc::crypto_failure:
+      return "OpenSSL failed during authentication";
   }
-};
+  return "unknown authentication error";
+}
 
 }  // namespace
 
 const std::error_category& auth_category() noexcept {
-  static const AuthCategory category;
+  static const detail::EnumCategory<auth_errc> category{"portmqtt.auth", describe};
   return category;
 }
 

@@ -6,10 +6,12 @@
 #include "codec/properties.hpp"
 #include "codec/reason_codes.hpp"
 #include "codec/types.hpp"
+#include "portmqtt/event.hpp"
 #include "portmqtt/message.hpp"
 #include "portmqtt/packet_trace.hpp"
 #include "portmqtt/properties.hpp"
 #include "portmqtt/reason_code.hpp"
+#include "session/events.hpp"
 
 namespace portmqtt::detail {
 namespace {
@@ -126,6 +128,29 @@ PORTMQTT_SAME(ReasonCode, subscription_identifiers_not_supported);
 PORTMQTT_SAME(ReasonCode, wildcard_subscriptions_not_supported);
 
 #undef PORTMQTT_SAME
+
+// ServerCapabilities: the public struct (event.hpp) and the session's (session/events.hpp) are
+// one list of fields, told twice only so that the core stays free of the API. Both bind to
+// exactly these ten names in this order (a field added on one side alone fails to compile
+// here or in convert.cpp's from_session), with the same defaults: what a CONNACK without
+// properties means.
+constexpr bool same_server_capabilities() {
+  const ServerCapabilities api{};
+  const session::ServerCapabilities core{};
+  const auto& [receive_maximum, maximum_qos, retain_available, maximum_packet_size,
+               topic_alias_maximum, wildcard_subscription_available,
+               subscription_identifiers_available, shared_subscription_available, keep_alive,
+               session_expiry_interval] = api;
+  return receive_maximum == core.receive_maximum && same_value(maximum_qos, core.maximum_qos) &&
+         retain_available == core.retain_available &&
+         maximum_packet_size == core.maximum_packet_size &&
+         topic_alias_maximum == core.topic_alias_maximum &&
+         wildcard_subscription_available == core.wildcard_subscription_available &&
+         subscription_identifiers_available == core.subscription_identifiers_available &&
+         shared_subscription_available == core.shared_subscription_available &&
+         keep_alive == core.keep_alive && session_expiry_interval == core.session_expiry_interval;
+}
+static_assert(same_server_capabilities(), "ServerCapabilities: public and session defaults differ");
 
 }  // namespace
 }  // namespace portmqtt::detail

@@ -2,10 +2,12 @@
 
 #include <string>
 
+#include "common/error_category.hpp"
+
 namespace portmqtt::codec {
 namespace {
 
-const char* message_of(errc e) {
+std::string message_of(errc e) {
   switch (e) {
     case errc::malformed_remaining_length:
       return "malformed variable byte integer (longer than 4 bytes or not minimal)";
@@ -61,16 +63,10 @@ const char* message_of(errc e) {
   return "unknown codec error";
 }
 
-class CodecCategory final : public std::error_category {
- public:
-  const char* name() const noexcept override { return "portmqtt.codec"; }
-  std::string message(int value) const override { return message_of(static_cast<errc>(value)); }
-};
-
 }  // namespace
 
 const std::error_category& codec_category() noexcept {
-  static const CodecCategory category;
+  static const detail::EnumCategory<errc> category{"portmqtt.codec", message_of};
   return category;
 }
 

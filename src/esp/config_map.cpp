@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <cctype>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -15,6 +14,7 @@
 
 #include "esp_log.h"
 #include "portmqtt/error.hpp"
+#include "portmqtt/uri.hpp"
 
 namespace portmqtt::esp {
 namespace {
@@ -214,12 +214,12 @@ std::uint16_t default_port_for(std::string_view scheme, const esp_mqtt_client_ex
 
 // ESP-MQTT takes the path from the URI only when the URI has one; otherwise
 // broker.address.path stays in force. portmqtt reads the path from the URI alone, so the
-// configured path is written into a URI without one.
+// configured path is written into a URI without one (before its fragment, if any).
 std::string uri_with_path(const std::string& uri, const std::optional<std::string>& path) {
-  std::size_t authority = uri.find("://");
-  if (!path || path->empty() || authority == std::string::npos) return uri;
-  if (uri.find_first_of("/?#", authority + 3) != std::string::npos) return uri;
-  return uri + ((*path)[0] == '/' ? "" : "/") + *path;
+  UriParts parts;
+  if (!path || path->empty() || parse_uri(uri, parts, {}) || !parts.path.empty()) return uri;
+  const std::size_t fragment = std::min(uri.find('#'), uri.size());
+  return uri.substr(0, fragment) + ((*path)[0] == '/' ? "" : "/") + *path + uri.substr(fragment);
 }
 
 BrokerConfig broker_config(const Settings& s, const esp_mqtt_client_ext_config_t& ext) {
@@ -349,12 +349,10 @@ Config to_config(const Settings& s, const esp_mqtt_client_ext_config_t& ext) {
 
 std::string scheme_of(const Settings& settings) {
   if (settings.uri) {
-    std::string_view uri = *settings.uri;
-    std::size_t end = uri.find("://");
-    std::string scheme(uri.substr(0, end == std::string_view::npos ? 0 : end));
-    for (char& c : scheme)
-      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return scheme;
+    // Any scheme: ESP-MQTT accepts an unknown one until connect time. A URI that cannot be
+    // read has none.
+    UriParts parts;
+    return parse_uri(*settings.uri, parts, {}) ? std::string{} : parts.scheme;
   }
   switch (settings.transport) {
     case MQTT_TRANSPORT_OVER_SSL:

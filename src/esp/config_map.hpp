@@ -106,7 +106,8 @@ esp_err_t apply_config(const esp_mqtt_client_config_t& in, Settings& settings);
 /// The portmqtt configuration these settings and extended options describe.
 Config to_config(const Settings& settings, const esp_mqtt_client_ext_config_t& ext);
 
-/// Lower-case scheme in force: the URI's when there is one, else the transport's ("mqtt").
+/// Lower-case scheme in force: the URI's when there is one (empty when the URI cannot be
+/// read, see portmqtt::parse_uri), else the transport's ("mqtt").
 std::string scheme_of(const Settings& settings);
 
 /// The default client id: device_client_id(), "_" and this process's id in hex, and for the

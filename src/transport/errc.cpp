@@ -2,41 +2,39 @@
 
 #include <string>
 
+#include "common/error_category.hpp"
+
 namespace portmqtt::transport {
 namespace {
 
-class Category final : public std::error_category {
- public:
-  const char* name() const noexcept override { return "portmqtt.transport"; }
-  std::string message(int value) const override {
-    switch (static_cast<errc>(value)) {
-      case errc::invalid_uri:
-        return "invalid URI";
-      case errc::bad_percent_encoding:
-        return "bad percent-encoding in URI";
-      case errc::unsupported_scheme:
-        return "unsupported URI scheme";
-      case errc::missing_host:
-        return "URI has no host";
-      case errc::invalid_port:
-        return "invalid port";
-      case errc::not_implemented:
-        return "transport not implemented";
-      case errc::host_not_found:
-        return "host not found";
-      case errc::connect_timeout:
-        return "connect timed out";
-      case errc::end_of_stream:
-        return "connection closed by peer";
-    }
-    return "unknown transport error";
+std::string describe(errc e) {
+  switch (e) {
+    case errc::invalid_uri:
+      return "invalid URI";
+    case errc::bad_percent_encoding:
+      return "bad percent-encoding in URI";
+    case errc::unsupported_scheme:
+      return "unsupported URI scheme";
+    case errc::missing_host:
+      return "URI has no host";
+    case errc::invalid_port:
+      return "invalid port";
+    case errc::not_implemented:
+      return "transport not implemented";
+    case errc::host_not_found:
+      return "host not found";
+    case errc::connect_timeout:
+      return "connect timed out";
+    case errc::end_of_stream:
+      return "connection closed by peer";
   }
-};
+  return "unknown transport error";
+}
 
 }  // namespace
 
 const std::error_category& transport_category() noexcept {
-  static const Category category;
+  static const detail::EnumCategory<errc> category{"portmqtt.transport", describe};
   return category;
 }
 

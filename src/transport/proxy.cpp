@@ -3,38 +3,34 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/url/parse.hpp>
-#include <boost/url/url_view.hpp>
 
 #include <charconv>
 #include <vector>
 
+#include "common/error_category.hpp"
 #include "transport/system_error.hpp"
+#include "transport/uri.hpp"
 
 namespace portmqtt::transport {
 namespace {
 
 namespace asio = boost::asio;
 
-class ProxyCategory final : public std::error_category {
- public:
-  const char* name() const noexcept override { return "portmqtt.proxy"; }
-  std::string message(int value) const override {
-    switch (static_cast<proxy_errc>(value)) {
-      case proxy_errc::invalid_proxy_uri:
-        return "invalid proxy URI (use http://, socks5:// or socks5h://host:port)";
-      case proxy_errc::proxy_refused:
-        return "the proxy refused to open a tunnel to the broker";
-      case proxy_errc::proxy_authentication_failed:
-        return "the proxy refused the credentials (or asked for some)";
-      case proxy_errc::proxy_protocol_error:
-        return "the proxy answered with something that is not HTTP CONNECT / SOCKS5";
-      case proxy_errc::proxy_host_unreachable:
-        return "the proxy cannot reach the broker";
-    }
-    return "unknown proxy error";
+std::string describe(proxy_errc e) {
+  switch (e) {
+    case proxy_errc::invalid_proxy_uri:
+      return "invalid proxy URI (use http://, socks5:// or socks5h://host:port)";
+    case proxy_errc::proxy_refused:
+      return "the proxy refused to open a tunnel to the broker";
+    case proxy_errc::proxy_authentication_failed:
+      return "the proxy refused the credentials (or asked for some)";
+    case proxy_errc::proxy_protocol_error:
+      return "the proxy answered with something that is not HTTP CONNECT / SOCKS5";
+    case proxy_errc::proxy_host_unreachable:
+      return "the proxy cannot reach the broker";
   }
-};
+  return "unknown proxy error";
+}
 
 std::string base64(std::string_view in) {
   static constexpr char kAlphabet[] =
@@ -225,7 +221,7 @@ struct Handshake : std::enable_shared_from_this<Handshake> {
 }  // namespace
 
 const std::error_category& proxy_category() noexcept {
-  static const ProxyCategory category;
+  static const detail::EnumCategory<proxy_errc> category{"portmqtt.proxy", describe};
   return category;
 }
 
@@ -234,41 +230,22 @@ std::error_code make_error_code(proxy_errc e) noexcept {
 }
 
 std::error_code parse_proxy_uri(std::string_view text, Proxy& out) {
-  auto parsed = boost::urls::parse_uri(text);
-  if (!parsed || !parsed->has_authority()) return proxy_errc::invalid_proxy_uri;
-  const boost::urls::url_view& url = *parsed;
+  UriParts parts;
+  if (parse_uri_parts(text, kProxySchemes, parts)) return proxy_errc::invalid_proxy_uri;
+  if (!parts.path.empty() && parts.path != "/") return proxy_errc::invalid_proxy_uri;
   Proxy proxy;
-  std::string scheme{url.scheme()};
-  for (char& c : scheme)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (scheme == "http") {
+  if (parts.scheme == "http") {
     proxy.kind = Proxy::Kind::http;
     proxy.port = 8080;
-  } else if (scheme == "socks5" || scheme == "socks5h") {
+  } else {
     proxy.kind = Proxy::Kind::socks5;
     proxy.port = 1080;
-    proxy.remote_dns = scheme == "socks5h";
-  } else {
-    return proxy_errc::invalid_proxy_uri;
+    proxy.remote_dns = parts.scheme == "socks5h";
   }
-  if (url.encoded_host_address().empty()) return proxy_errc::invalid_proxy_uri;
-  if (!url.encoded_path().empty() && url.encoded_path() != "/")
-    return proxy_errc::invalid_proxy_uri;
-  proxy.host = url.host_address();
-  if (url.has_port()) {
-    const std::string_view digits = url.port();
-    unsigned value = 0;
-    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-    if (digits.empty() || ec != std::errc{} || end != digits.data() + digits.size() || value == 0 ||
-        value > 65535) {
-      return proxy_errc::invalid_proxy_uri;
-    }
-    proxy.port = static_cast<std::uint16_t>(value);
-  }
-  if (url.has_userinfo()) {
-    proxy.username = url.user();
-    if (url.has_password()) proxy.password = url.password();
-  }
+  if (parts.port) proxy.port = *parts.port;
+  proxy.host = std::move(parts.host);
+  proxy.username = std::move(parts.username);
+  proxy.password = std::move(parts.password);
   out = std::move(proxy);
   return {};
 }

@@ -95,8 +95,8 @@ PkeyPtr parse_private_key(const std::string& bytes, const std::string& password)
   return PkeyPtr{d2i_AutoPrivateKey(nullptr, &data, static_cast<long>(bytes.size()))};
 }
 
-int protocol_version(TlsOptions::Version v) {
-  return v == TlsOptions::Version::tls1_3 ? TLS1_3_VERSION : TLS1_2_VERSION;
+int protocol_version(TlsVersion v) {
+  return v == TlsVersion::tls1_3 ? TLS1_3_VERSION : TLS1_2_VERSION;
 }
 
 bool is_ip_literal(const std::string& host) {
@@ -129,17 +129,23 @@ unsigned int psk_client_callback(SSL* ssl, const char* hint, char* identity,
   const auto* options = static_cast<const TlsOptions*>(SSL_get_ex_data(ssl, psk_options_index()));
   if (options == nullptr) return 0;
   // TLS 1.3 has no identity hint (hint is null); a TLS 1.2 server's hint must match.
-  if (!options->psk_hint.empty() && hint != nullptr && options->psk_hint != hint) return 0;
-  if (options->psk_identity.size() >= max_identity_len || options->psk_key.size() > max_psk_len)
-    return 0;
-  std::memcpy(identity, options->psk_identity.c_str(), options->psk_identity.size() + 1);
-  std::memcpy(psk, options->psk_key.data(), options->psk_key.size());
-  return static_cast<unsigned int>(options->psk_key.size());
+  if (!options->psk) return 0;
+  const TlsPsk& key = *options->psk;
+  if (!key.hint.empty() && hint != nullptr && key.hint != hint) return 0;
+  if (key.identity.size() >= max_identity_len || key.key.size() > max_psk_len) return 0;
+  std::memcpy(identity, key.identity.c_str(), key.identity.size() + 1);
+  std::memcpy(psk, key.key.data(), key.key.size());
+  return static_cast<unsigned int>(key.key.size());
+}
+
+// PSK is used when an identity is given (TlsConfig::psk).
+bool uses_psk(const TlsOptions& o) {
+  return o.psk && !o.psk->identity.empty();
 }
 
 bool has_trust_source(const TlsOptions& o) {
   return !o.ca_certificate.empty() || !o.ca_file.empty() || !o.ca_directory.empty() ||
-         o.use_system_store;
+         o.use_system_trust_store;
 }
 
 // Whether the server's certificate is checked. A trust source turns it on; with none, a
@@ -147,7 +153,7 @@ bool has_trust_source(const TlsOptions& o) {
 // unless verification was explicitly skipped.
 bool verifies_peer(const TlsOptions& o) {
   if (o.skip_verification) return false;
-  return has_trust_source(o) || o.psk_identity.empty();
+  return has_trust_source(o) || !uses_psk(o);
 }
 
 // OpenSSL's text for its latest queued error ("error:0A000086:SSL routines::certificate
@@ -185,7 +191,7 @@ bool load_trust(SSL_CTX* ctx, const TlsOptions& o, std::string& detail) {
     if (SSL_CTX_load_verify_locations(ctx, file, dir) != 1) return false;
   }
   detail = "the system's CA store";
-  if (o.use_system_store || !has_trust_source(o))
+  if (o.use_system_trust_store || !has_trust_source(o))
     if (SSL_CTX_set_default_verify_paths(ctx) != 1) return false;
   detail.clear();
   return true;
@@ -217,7 +223,7 @@ bool apply_protocol_settings(SSL_CTX* ctx, const TlsOptions& o) {
   // OpenSSL's default list has no PSK suites; with a PSK, offer only suites it authenticates
   // (a server without a certificate cannot serve the others).
   const std::string ciphers =
-      !o.ciphers_tls12.empty() ? o.ciphers_tls12 : (o.psk_identity.empty() ? "" : "aPSK");
+      !o.ciphers_tls12.empty() ? o.ciphers_tls12 : (uses_psk(o) ? "aPSK" : "");
   if (!ciphers.empty() && SSL_CTX_set_cipher_list(ctx, ciphers.c_str()) != 1) return false;
   if (!o.ciphersuites_tls13.empty() &&
       SSL_CTX_set_ciphersuites(ctx, o.ciphersuites_tls13.c_str()) != 1)
@@ -288,7 +294,7 @@ std::error_code configure_context(ssl::context& context, const TlsOptions& o, Tl
   if (TlsSetupStep step = load_client_identity(ctx, o); step != TlsSetupStep::none)
     return invalid(step, client_identity_problem(step));
   if (o.client_certificate.empty()) SSL_CTX_set_client_cert_cb(ctx, client_certificate_callback);
-  if (!o.psk_identity.empty() && o.psk_key.empty())
+  if (uses_psk(o) && o.psk->key.empty())
     return invalid(TlsSetupStep::other, "PSK identity without a key");
   if (!apply_protocol_settings(ctx, o))
     return invalid(TlsSetupStep::other, "protocol versions, cipher list, TLS 1.3 suites or ALPN");
@@ -304,7 +310,7 @@ class TlsTransport final : public Transport {
         stream_(executor, context_),
         connector_(executor, options) {
     SSL_set_ex_data(stream_.native_handle(), requested_flag_index(), &certificate_requested_);
-    if (options_.psk_identity.empty()) return;
+    if (!uses_psk(options_)) return;
     SSL_set_ex_data(stream_.native_handle(), psk_options_index(), &options_);
     SSL_set_psk_client_callback(stream_.native_handle(), psk_client_callback);
   }

@@ -21,6 +21,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
+#include "portmqtt/tls_config.hpp"
 #include "transport/uri.hpp"
 
 namespace portmqtt::transport {
@@ -45,29 +46,9 @@ struct Endpoint {
   std::string path;  ///< WebSocket request target ("/" when empty); the socket file for unix
 };
 
-/// TLS (1.2 and 1.3) settings for mqtts:// and wss://. Byte fields hold PEM or DER.
-struct TlsOptions {
-  enum class Version : std::uint8_t { tls1_2, tls1_3 };
-
-  std::string ca_certificate;  ///< trusted CA certificate(s)
-  std::string ca_file;         ///< path of a PEM file of trusted CAs
-  std::string ca_directory;    ///< OpenSSL hashed directory of trusted CAs
-  bool use_system_store = false;
-  bool skip_verification = false;    ///< no peer verification at all
-  bool skip_hostname_check = false;  ///< verify the chain but not the name
-  std::string server_name;           ///< name to verify and send as SNI; empty: the host
-  std::vector<std::string> alpn;
-  std::string psk_identity;   ///< PSK is used when not empty
-  std::string psk_key;        ///< raw key bytes
-  std::string psk_hint;       ///< when not empty, the server's hint must equal it
-  std::string ciphers_tls12;  ///< OpenSSL cipher list for TLS 1.2; empty: OpenSSL's default
-  std::string ciphersuites_tls13;
-  std::string client_certificate;
-  std::string client_key;
-  std::string key_password;
-  Version min_version = Version::tls1_2;
-  Version max_version = Version::tls1_3;
-};
+/// TLS settings for mqtts:// and wss://: the public struct itself (portmqtt/tls_config.hpp),
+/// passed down unchanged.
+using TlsOptions = portmqtt::TlsConfig;
 
 /// What went wrong inside TLS, for diagnostics (ESP esp_tls_stack_err and
 /// esp_tls_cert_verify_flags).

@@ -201,6 +201,46 @@ TEST(UriDiagnostic, SaysWhichPartIsWrongAndWhere) {
   EXPECT_NE(letters.message.find("'12ab'"), std::string::npos) << letters.message;
 }
 
+TEST(UriDiagnostic, NamesThePartAndItsText) {
+  UriDiagnostic port = diagnose("mqtt://h:99999");
+  EXPECT_EQ(port.part, UriPart::port);
+  EXPECT_EQ(port.text, "99999");
+  UriDiagnostic scheme = diagnose("Foo://h");
+  EXPECT_EQ(scheme.part, UriPart::scheme);
+  EXPECT_EQ(scheme.text, "Foo");
+  UriDiagnostic none = diagnose("h:1883");
+  EXPECT_EQ(none.part, UriPart::scheme);
+  EXPECT_EQ(none.text, "");
+  // The bad escape as written, cut at the end of its part.
+  UriDiagnostic user = diagnose("mqtt://u%@h");
+  EXPECT_EQ(user.part, UriPart::username);
+  EXPECT_EQ(user.text, "%");
+  UriDiagnostic password = diagnose("mqtt://u:p%4@h");
+  EXPECT_EQ(password.part, UriPart::password);
+  EXPECT_EQ(password.text, "%4");
+  UriDiagnostic path = diagnose("ws://h/a%zz");
+  EXPECT_EQ(path.part, UriPart::path);
+  EXPECT_EQ(path.text, "%zz");
+  UriDiagnostic letters = diagnose("mqtt://h:x");
+  EXPECT_EQ(letters.part, UriPart::port);
+  EXPECT_EQ(letters.text, "x");
+  EXPECT_EQ(diagnose("mqtt://[::1").part, UriPart::whole);
+}
+
+TEST(UriParts, OtherSchemeListsAndAnyScheme) {
+  UriParts parts;
+  ASSERT_FALSE(parse_uri_parts("SOCKS5H://u:p@proxy:1080", kProxySchemes, parts));
+  EXPECT_EQ(parts.scheme, "socks5h");
+  EXPECT_EQ(parts.username, std::optional<std::string>{"u"});
+  EXPECT_EQ(parts.port, std::optional<std::uint16_t>{1080});
+  UriDiagnostic why;
+  EXPECT_EQ(parse_uri_parts("mqtt://h", kProxySchemes, parts, &why), errc::unsupported_scheme);
+  EXPECT_NE(why.message.find("http://, socks5:// or socks5h://"), std::string::npos) << why.message;
+  ASSERT_FALSE(parse_uri_parts("foo://h/p", {}, parts));
+  EXPECT_EQ(parts.scheme, "foo");
+  EXPECT_EQ(parts.path, "/p");
+}
+
 TEST(Uri, FailedParseLeavesOutputUntouched) {
   Uri uri;
   uri.host = "kept";
