@@ -119,6 +119,8 @@ struct Session::Impl {
   void send_shared(const std::shared_ptr<const codec::Buffer>& bytes, TimePoint now);
 
   // --- outbound QoS (outbound_qos.cpp) -------------------------------------------------------
+  /// check_publish() for a message with properties (MQTT 5 only; alias and identifiers).
+  std::error_code check_publish_properties(const codec::Publish& message, std::string_view& topic);
   std::error_code check_publish(const codec::Publish& message, std::string_view& topic);
   std::error_code send_qos0(const codec::Publish& message, std::string_view topic, TimePoint now,
                             bool automatic_alias = true);
