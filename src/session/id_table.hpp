@@ -50,8 +50,14 @@ class IdTable {
       hole = next;
     }
     slots_[hole] = Slot{};
-    if (--size_ == 0 && slots_.size() > kKeptWhenEmpty) slots_ = {};  // a burst is over
+    --size_;
     return true;
+  }
+
+  /// Gives the memory of a large table back once it is empty (a burst is over). Not done by
+  /// erase(): a window that drains and refills would rebuild the table every time.
+  void release_if_empty() {
+    if (size_ == 0 && slots_.size() > kKeptWhenEmpty) slots_ = {};
   }
 
   std::size_t size() const { return size_; }
@@ -125,6 +131,7 @@ class IdSet {
   bool erase(std::uint16_t id) { return table_.erase(id); }          ///< false when absent
   std::size_t size() const { return table_.size(); }
   void clear() { table_.clear(); }
+  void release_if_empty() { table_.release_if_empty(); }
   /// Calls f(id) for every id, in no particular order.
   template <typename F>
   void for_each(F&& f) const {

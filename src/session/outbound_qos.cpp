@@ -18,10 +18,9 @@ std::uint16_t topic_alias_of(const codec::Publish& message) {
 
 }  // namespace
 
-std::error_code Session::Impl::check_publish(const codec::Publish& message,
-                                             std::string_view& topic) {
-  if (static_cast<std::uint8_t>(message.qos) > 2) return make_error_code(errc::invalid_qos);
-  if (!is_v5() && !message.props.empty()) return make_error_code(errc::not_supported_by_version);
+std::error_code Session::Impl::check_publish_properties(const codec::Publish& message,
+                                                        std::string_view& topic) {
+  if (!is_v5()) return make_error_code(errc::not_supported_by_version);
   // Subscription Identifiers travel only from the broker to us (§3.3.4).
   if (message.props.find(codec::PropertyId::subscription_identifier)) {
     return make_error_code(errc::invalid_argument);
@@ -35,6 +34,16 @@ std::error_code Session::Impl::check_publish(const codec::Publish& message,
       if (!known || !is_live(state)) return make_error_code(errc::topic_alias_invalid);
       topic = *known;
     }
+  }
+  return {};
+}
+
+std::error_code Session::Impl::check_publish(const codec::Publish& message,
+                                             std::string_view& topic) {
+  if (static_cast<std::uint8_t>(message.qos) > 2) return make_error_code(errc::invalid_qos);
+  // Most messages carry no properties: two searches of an empty list are skipped.
+  if (!message.props.empty()) {
+    if (auto error = check_publish_properties(message, topic)) return error;
   }
   // Publishers mostly repeat one topic: a topic equal to the last one accepted needs no
   // second UTF-8 scan (a compare is a fraction of its cost).
@@ -119,10 +128,18 @@ CommandResult Session::Impl::publish(const codec::Publish& message, TimePoint no
     if (!options.store_qos0_when_offline) return {0, make_error_code(errc::not_connected)};
   }
   if (auto error = check_outbox_room(message.payload.size())) return {0, error};
+  // Nothing waits ahead of it and the window has room: send_pending() would send this very
+  // entry and nothing else, so it is sent directly below.
+  const bool direct = message.qos != QoS::at_most_once && goes_out_now(online);
   std::uint16_t id = 0;
   if (message.qos != QoS::at_most_once && config.packet_id_on_accept) {
     id = ids.allocate();
     if (id == 0) return {0, make_error_code(errc::no_free_packet_id)};
+  } else if (direct) {
+    // send_pending() would bind the next free id to this very entry: take it now and encode
+    // it in place, instead of patching the bytes and indexing the entry twice. With no id
+    // free the message waits for one, as it would there.
+    id = ids.allocate();
   }
   // Encoded once, here: the record's bytes are what every (re)send puts on the wire. The full
   // topic always goes with an alias, so the record stays valid on any later connection. A
@@ -149,7 +166,7 @@ CommandResult Session::Impl::publish(const codec::Publish& message, TimePoint no
   entry.created = now;
   // With a durable store the message is accepted only once the store has it.
   std::error_code stored;
-  const OutboxEntry* accepted = outbox.try_add(std::move(entry), stored);
+  OutboxEntry* accepted = outbox.try_add(std::move(entry), stored);
   if (accepted == nullptr) {
     if (id != 0) ids.release(id);
     return {0, stored};
@@ -158,9 +175,24 @@ CommandResult Session::Impl::publish(const codec::Publish& message, TimePoint no
   if (const std::uint16_t alias = is_v5() ? topic_alias_of(message) : 0; alias != 0) {
     aliases_out.remember(alias, topic);
   }
+  if (direct && id != 0) {
+    // What send_pending() does for a lone unsent entry that has its id, without the walk.
+    send_entry(*accepted, now);
+    outbox.set_unsent_hint(outbox.end_sequence());
+    return {id, {}, handle};
+  }
   if (online) send_pending(now);
-  if (const OutboxEntry* added = outbox.at(handle)) id = added->packet_id;
+  if (id == 0) {
+    if (const OutboxEntry* added = outbox.at(handle)) id = added->packet_id;
+  }
   return {id, {}, handle};
+}
+
+bool Session::Impl::goes_out_now(bool online) const {
+  // Nothing unsent waits ahead of a new entry and the window has room; a durable store binds
+  // in send_pending(), which makes the id durable (Store::sync) before the PUBLISH leaves.
+  return online && !outbox.durable() && outbox.unsent_hint() >= outbox.end_sequence() &&
+         quota.available();
 }
 
 void Session::Impl::send_pending(TimePoint now, bool every_pubrel) {

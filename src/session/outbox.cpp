@@ -176,12 +176,16 @@ void Outbox::forget(OutboxEntry& entry) {
     head_ = (head_ + 1) & (slots_.size() - 1);
     ++first_;
   }
-  if (live_ == 0) {
-    trim_spares(kSparesWhenEmpty);
-    if (slots_.size() > kKeptWhenEmpty) {
-      slots_ = {};  // a burst is over: give its memory back
-      head_ = 0;
-    }
+}
+
+void Outbox::release_if_empty() {
+  if (live_ != 0) return;
+  trim_spares(kSparesWhenEmpty);
+  by_id_.release_if_empty();
+  if (slots_.size() > kKeptWhenEmpty) {
+    slots_ = {};  // a burst is over: give its memory back
+    head_ = 0;
+    first_ = next_sequence_;
   }
 }
 

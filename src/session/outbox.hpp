@@ -94,6 +94,11 @@ class Outbox {
   /// Removes the entry; references to other entries stay valid.
   void erase(OutboxEntry& entry);
   void clear();
+  /// Gives back the ring, the id index and the spare buffers a burst grew, once the outbox is
+  /// empty. Called from the session's timer (tick), not when the last entry goes: a window
+  /// that drains and refills would otherwise rebuild its ring and reallocate every buffer
+  /// each time (~250 instructions per message in the callgrind bench).
+  void release_if_empty();
 
   /// Records left in the store by an earlier process; the store keeps them.
   std::vector<Store::Record> load_stored() {

@@ -22,6 +22,8 @@ class PacketIds {
   bool in_use(std::uint16_t id) const;
   std::size_t count() const { return used_.size(); }
   void clear() { used_.clear(); }
+  /// Gives the table's memory back when no id is in use (see IdTable::release_if_empty).
+  void release_if_empty() { used_.release_if_empty(); }
 
  private:
   IdSet used_;  // no per-session 8 KiB bitmap; nothing at all while idle

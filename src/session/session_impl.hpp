@@ -119,6 +119,8 @@ struct Session::Impl {
   void send_shared(const std::shared_ptr<const codec::Buffer>& bytes, TimePoint now);
 
   // --- outbound QoS (outbound_qos.cpp) -------------------------------------------------------
+  /// check_publish() for a message with properties (MQTT 5 only; alias and identifiers).
+  std::error_code check_publish_properties(const codec::Publish& message, std::string_view& topic);
   std::error_code check_publish(const codec::Publish& message, std::string_view& topic);
   std::error_code send_qos0(const codec::Publish& message, std::string_view topic, TimePoint now,
                             bool automatic_alias = true);
@@ -129,6 +131,8 @@ struct Session::Impl {
   /// Gives a waiting QoS 1/2 entry its packet id; false when all ids are in use.
   /// Gives a waiting QoS 1/2 entry its packet id; sets `bound_qos2` when it bound a QoS 2 one.
   bool bind_packet_id(OutboxEntry& entry, bool& bound_qos2);
+  /// Whether a new QoS 1/2 message would be sent as soon as it is queued.
+  bool goes_out_now(bool online) const;
   /// Sends one entry of the outbox; a PUBLISH this broker cannot take expires instead.
   void send_entry(OutboxEntry& entry, TimePoint now);
   /// Queues an entry's packet (shared bytes, or a PUBREL encoded from its id).
