@@ -53,6 +53,7 @@ mosquitto* mosq_start(MosqState& s) {
     check(s, mosquitto_int_option(mosq, MOSQ_OPT_RECEIVE_MAXIMUM, static_cast<int>(o.window)),
           "receive maximum");
   }
+  if (s.tcp_nodelay) check(s, mosquitto_int_option(mosq, MOSQ_OPT_TCP_NODELAY, 1), "tcp nodelay");
   mosquitto_connect_callback_set(mosq, on_connect);
   mosquitto_publish_callback_set(mosq, on_publish);
   mosquitto_message_callback_set(mosq, on_message);
