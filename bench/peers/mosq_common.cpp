@@ -20,7 +20,11 @@ void on_connect(mosquitto*, void* user, int rc) {
 void on_publish(mosquitto*, void* user, int mid) {
   MosqState& s = state_of(user);
   ++s.published;
-  if (mid == s.marker_mid) s.marker_done = true;
+  // libmosquitto numbers QoS 0 messages too and reports each when written, so ids wrap every
+  // 65,535 messages: with more than that still queued when the marker is published, an older
+  // QoS 0 message with the marker's id is written after it is queued. Only the last report
+  // (the marker's PUBACK comes after every QoS 0 message was written) ends the run.
+  if (mid == s.marker_mid && s.published > s.options.count) s.marker_done = true;
   if (s.acks != nullptr) s.acks->complete();
 }
 
@@ -53,6 +57,7 @@ mosquitto* mosq_start(MosqState& s) {
     check(s, mosquitto_int_option(mosq, MOSQ_OPT_RECEIVE_MAXIMUM, static_cast<int>(o.window)),
           "receive maximum");
   }
+  if (s.tcp_nodelay) check(s, mosquitto_int_option(mosq, MOSQ_OPT_TCP_NODELAY, 1), "tcp nodelay");
   mosquitto_connect_callback_set(mosq, on_connect);
   mosquitto_publish_callback_set(mosq, on_publish);
   mosquitto_message_callback_set(mosq, on_message);

@@ -23,6 +23,7 @@ struct MosqState {
   Completions* connects = nullptr;  ///< optional: signalled on CONNACK
   Completions* acks = nullptr;      ///< optional: signalled per on_publish
   Completions* messages = nullptr;  ///< optional: signalled per on_message
+  bool tcp_nodelay = false;         ///< MOSQ_OPT_TCP_NODELAY (Nagle off) before connecting
 };
 
 /// Creates a client for `state` (protocol version, windows, callbacks) and starts the TCP

@@ -13,11 +13,11 @@ namespace portmqtt::bench {
 namespace {
 
 [[noreturn]] void usage(const char* program) {
-  std::fprintf(
-      stderr,
-      "usage: %s [--recv] --host H --port P --count N --size S --qos 0|1|2\n"
-      "          --window W --version 311|5 --topic T [--persist file|group|per_message]\n",
-      program);
+  std::fprintf(stderr,
+               "usage: %s [--recv] --host H --port P --count N --size S --qos 0|1|2\n"
+               "          --window W --version 311|5 --topic T [--persist file|group|per_message]\n"
+               "          [--rate R]\n",
+               program);
   std::exit(2);
 }
 
@@ -69,6 +69,8 @@ PeerOptions parse_peer_options(int argc, char** argv) {
       o.persist = value;
     } else if (name == "--port") {
       o.port = static_cast<std::uint16_t>(number(program, value, 1, 65535));
+    } else if (name == "--rate") {
+      o.rate = static_cast<std::uint32_t>(number(program, value, 0, 10'000'000));
     } else if (name == "--count") {
       o.count = number(program, value, 1, UINT64_MAX);
     } else if (name == "--size") {

@@ -3,7 +3,7 @@
 // Every peer takes the same options and prints the same one-line JSON, so that scripts can
 // run any of them, ours included, interchangeably:
 //   <prog> [--recv] --host H --port P --count N --size S --qos Q --window W --version 311|5
-//          --topic T
+//          --topic T [--rate R]
 #pragma once
 
 #include <chrono>
@@ -27,6 +27,9 @@ struct PeerOptions {
   int version = 311;               ///< 311 or 5
   std::string topic = "bench/t";   ///< topic to publish on or to subscribe to
   bool recv = false;               ///< receive instead of publish
+  /// Latency peers only: messages per second, paced by absolute deadlines; 0 publishes as
+  /// fast as the window allows (saturation).
+  std::uint32_t rate = 0;
   /// Keep unacknowledged messages on disk, in a fresh directory under $TMPDIR (or /tmp):
   /// "file" (Paho's file persistence), "group" or "per_message" (portmqtt's SQLite store
   /// with that durability; "_nosync" appended: without fsync). Empty: in memory. A peer that

@@ -33,3 +33,14 @@ STORE_CLIENTS = [
 
 # Ratios in the tables are relative to this client.
 REFERENCE = "mosq_loop"
+
+# Publish-to-delivery latency through mosquitto (bench/scripts/latency.py): one program per
+# client library that publishes timestamped messages to itself (bench/peers/latency_common.hpp).
+LATENCY_CLIENTS = [
+    ("portmqtt_cpp", "lat_portmqtt_cpp"),
+    ("portmqtt_esp", "lat_portmqtt_esp"),
+    ("mosq_thread", "lat_mosq"),
+    # libmosquitto with MOSQ_OPT_TCP_NODELAY, as a latency-minded application would set it.
+    ("mosq_thread_nodelay", "lat_mosq --tcp-nodelay"),
+    ("paho_c", "lat_paho_c"),
+]

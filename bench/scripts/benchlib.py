@@ -95,9 +95,13 @@ def free_port():
 
 
 class Mosquitto:
-    """A private mosquitto with its own configuration on a free loopback port."""
+    """A private mosquitto with its own configuration on a free loopback port.
 
-    def __init__(self, program="mosquitto"):
+    With nodelay, mosquitto sets TCP_NODELAY on its sockets (`set_tcp_nodelay true`); by
+    default it leaves Nagle's algorithm on, so a small packet it sends waits for the ACK of the
+    one before, which a client that delays its ACKs holds back by up to 40 ms."""
+
+    def __init__(self, program="mosquitto", nodelay=False):
         self.dir = tempfile.TemporaryDirectory(prefix="bench-mosquitto-")
         self.port = free_port()
         conf = os.path.join(self.dir.name, "mosquitto.conf")
@@ -110,6 +114,8 @@ class Mosquitto:
             "max_inflight_messages 0",
             "max_queued_messages 0",
         ]
+        if nodelay:
+            lines.append("set_tcp_nodelay true")
         if os.geteuid() == 0:
             lines.append("user root")  # else it drops to the mosquitto user
         with open(conf, "w") as f:
