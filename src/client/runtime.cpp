@@ -115,6 +115,8 @@ std::error_code Client::Impl::start() {
     }
   }
   running = true;
+  refusal_stop_pending = false;
+  changed.notify_all();
   stay_offline = false;
   first_attempt = true;
   stopping = false;
@@ -130,7 +132,17 @@ std::error_code Client::Impl::stop(ReasonCode reason, const Properties& props) {
   if (loop ? !life.try_lock() : (life.lock(), false)) return errc::stop_pending;
   {
     std::unique_lock lock(mutex);
-    if (!running) return errc::not_started;
+    if (!running) {
+      if (loop) return errc::not_started;
+      // A fatal refusal may still be reporting Disconnected on the loop: when stop() returns,
+      // no handler of this client runs any more.
+      changed.wait(lock, [&] { return !refusal_stop_pending; });
+      if (!running) {
+        lock.unlock();
+        join_own_loop();
+        return errc::not_started;
+      }
+    }
     if (!stopping) {
       stopping = true;
       stopping_flag = true;
@@ -143,22 +155,28 @@ std::error_code Client::Impl::stop(ReasonCode reason, const Properties& props) {
     if (loop) return errc::stop_pending;
     changed.wait(lock, [&] { return !running; });
   }
-  if (own_loop) {
-    for (auto& thread : core->threads)
-      thread->join();
-    core->threads.clear();
-  }
+  join_own_loop();
   return {};
+}
+
+void Client::Impl::join_own_loop() {
+  if (!own_loop) return;
+  for (auto& thread : core->threads)
+    thread->join();
+  core->threads.clear();
 }
 
 std::error_code Client::Impl::stop_gracefully(ReasonCode reason, const Properties& props) {
   Milliseconds timeout;
+  bool running_now;
   {
     std::lock_guard lock(mutex);
-    if (!running) return errc::not_started;
+    running_now = running;
     timeout = config.outbox.stop_drain_timeout;
   }
-  if (stopping_flag) return stop(reason, props);  // a stop is under way: join it
+  // Not running: stop() still waits for the end of a fatal refusal's own stop. A stop under
+  // way: join it.
+  if (!running_now || stopping_flag) return stop(reason, props);
   if (on_loop_thread()) {
     // A handler cannot wait for the loop it runs on: the stop follows the drain there.
     drain(timeout, [weak = weak_from_this(), reason, props](std::error_code) {
@@ -224,6 +242,7 @@ void Client::Impl::finish_stop() {
     session_timer.cancel();
     running = false;
     stopping = false;
+    refusal_stop_pending = false;
     state = ConnectionState::stopped;
     if (own_loop) core->work.reset();
     changed.notify_all();
@@ -563,7 +582,10 @@ void Client::Impl::end_connection(std::error_code reason, bool reconnect_at_once
     writing = {};
     if (!stopping)  // as Disconnected is seen
       state = fatal_refusal ? ConnectionState::stopped : ConnectionState::waiting_reconnect;
-    if (fatal_refusal && !stopping) running = false;  // start() may be called from now on
+    if (fatal_refusal && !stopping) {
+      running = false;  // start() may be called from now on
+      refusal_stop_pending = true;
+    }
     drain_events_locked(events);
     for (detail::VoidDone& done : completions.disconnects)
       ready.emplace_back([done = std::move(done), reason]() mutable { done(reason); });
@@ -603,6 +625,8 @@ void Client::Impl::end_connection(std::error_code reason, bool reconnect_at_once
 // end_connection() has already cleared `running`; a start() since then owns the client.
 void Client::Impl::stop_after_fatal_refusal() {
   std::lock_guard lock(mutex);
+  refusal_stop_pending = false;  // the last handler returned: stop() may return
+  changed.notify_all();
   if (running || stopping) return;
   reconnect_timer.cancel();
   refresh_timer.cancel();

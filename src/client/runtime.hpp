@@ -59,6 +59,8 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   /// stop() after a drain bounded by outbox.stop_drain_timeout.
   std::error_code stop_gracefully(ReasonCode reason, const Properties& props);
   void release_from_destructor();
+  /// Joins the own loop's thread (nothing for a shared loop); not from the loop thread.
+  void join_own_loop();
   std::error_code reconnect();
   std::error_code refresh();
   bool on_loop_thread() const noexcept { return core->running_in_this_thread(); }
@@ -168,6 +170,9 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   ConnectionState state = ConnectionState::not_started;
   bool running = false;
   bool stopping = false;
+  // A fatal CONNACK refusal cleared `running` and its Disconnected is still being reported on
+  // the loop; stop() from another thread waits for the end of it.
+  bool refusal_stop_pending = false;
   std::size_t writing_bytes = 0;    // bytes of the write in flight
   std::size_t queued_estimate = 0;  // bytes queued by commands since the last take_output
   bool write_in_flight = false;
