@@ -487,7 +487,8 @@ class Client {
   /// Closes the connection at once without DISCONNECT, as if the link had broken: the broker
   /// publishes the will (if any; after its Will Delay Interval in MQTT 5). The client then
   /// stays offline: no automatic reconnect until reconnect() (or stop() and start()). Emits
-  /// Disconnected (empty error) when it was connected; state() is then waiting_reconnect.
+  /// Disconnected (empty error) when it was connected. state() is waiting_reconnect as soon as
+  /// the call returns, so reconnect() may follow at once: the link is still closed first.
   /// What is queued stays queued and goes out after reconnect(). While connecting: the attempt
   /// is abandoned; while waiting to reconnect: the wait becomes indefinite. Fails with
   /// not_started when the client is not running. Any thread; does not wait for the close.

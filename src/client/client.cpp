@@ -189,7 +189,7 @@ void Client::post(std::function<void()> fn) {
 
 ConnectionState Client::state() const {
   std::lock_guard lock(impl_->mutex);
-  return impl_->state;
+  return detail::public_state(impl_->life_locked());
 }
 
 std::size_t Client::outbox_size() const {

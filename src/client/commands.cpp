@@ -40,11 +40,10 @@ Result<PublishAccepted> Client::Impl::publish(std::string_view topic, std::strin
     if (!deadline) deadline = Clock::now() + config.network.timeout;
     return *deadline;
   };
-  if (state == ConnectionState::connected && over_send_limit_locked()) {
+  if (connected_locked() && over_send_limit_locked()) {
     if (!can_wait()) return errc::send_queue_full;
-    bool room = changed.wait_until(lock, wait_deadline(), [&] {
-      return !over_send_limit_locked() || state != ConnectionState::connected;
-    });
+    bool room = changed.wait_until(
+        lock, wait_deadline(), [&] { return !over_send_limit_locked() || !connected_locked(); });
     if (!room) return errc::send_queue_full;
   }
   session::CommandResult result;
@@ -110,8 +109,8 @@ std::error_code Client::Impl::disconnect(ReasonCode reason, const Properties& pr
                                          detail::VoidDone* done) {
   const codec::Properties codec_props = detail::to_codec_view(props);
   std::unique_lock lock(mutex);
-  if (!running || stopping) return errc::not_started;
-  if (state != ConnectionState::connected) return errc::not_connected;
+  if (!accepting_locked()) return errc::not_started;
+  if (!connected_locked()) return errc::not_connected;
   if (auto ec = session.disconnect(detail::to_codec(reason), codec_props, Clock::now()))
     return detail::to_public_error(ec);
   if (done) completions.disconnects.push_back(std::move(*done));
@@ -203,7 +202,7 @@ std::error_code Client::Impl::auth(ReasonCode reason, const Properties& props) {
 void Client::Impl::reauthenticate(detail::VoidDone done) {
   std::unique_lock lock(mutex);
   std::error_code ec;
-  if (!running || stopping) {
+  if (!accepting_locked()) {
     ec = errc::not_started;
   } else if (auto failed = session.reauthenticate(Clock::now())) {
     ec = detail::to_public_error(failed);
@@ -225,7 +224,7 @@ std::error_code Client::Impl::set_config(Config next) {
   if (auto ec = detail::BrokerList::check(next)) return ec;
   std::lock_guard lock(mutex);
   const bool store_changed = detail::store_changed(config.outbox, next.outbox);
-  if (store_changed && running) return errc::invalid_state;
+  if (store_changed && running_locked()) return errc::invalid_state;
   // Messages held in memory alone would be dropped by the switch: refuse it instead.
   if (store_changed && !session.durable() && session.outbox_messages() != 0)
     return errc::invalid_state;

@@ -75,13 +75,13 @@ void Client::Impl::request(std::string_view topic, std::string_view payload, Mil
                            detail::RequestDone done) {
   std::unique_lock lock(mutex);
   std::error_code error;
-  if (!running || stopping) {
+  if (!accepting_locked()) {
     error = errc::not_started;
   } else if (config.session.protocol_version != ProtocolVersion::v5) {
     error = errc::not_supported_by_version;
   } else if (has_request_properties(props)) {
     error = errc::invalid_argument;
-  } else if (state != ConnectionState::connected) {
+  } else if (!connected_locked()) {
     error = errc::not_connected;
   }
   if (error) {
@@ -161,7 +161,7 @@ void Client::Impl::retire_timer(std::unique_ptr<boost::asio::steady_timer> timer
 }
 
 std::error_code Client::Impl::subscribe_responses_locked() {
-  if (requests.subscribing || state != ConnectionState::connected) return {};
+  if (requests.subscribing || !connected_locked()) return {};
   codec::Subscription subscription;
   subscription.filter = requests.topic;
   subscription.options.max_qos = detail::to_codec(config.request_response.response_qos);
@@ -273,7 +273,7 @@ void Client::Impl::fail_requests_locked(std::error_code error) {
 std::error_code Client::Impl::ack(AckHandle handle, ReasonCode reason, const Properties& props) {
   const codec::Properties codec_props = detail::to_codec_view(props);
   std::unique_lock lock(mutex);
-  if (!running) return errc::not_started;
+  if (!running_locked()) return errc::not_started;
   if (auto ec = session.ack(handle, detail::to_codec(reason), codec_props, Clock::now()))
     return detail::to_public_error(ec);
   lock.unlock();

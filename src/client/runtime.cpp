@@ -81,15 +81,31 @@ Client::Impl::Impl(std::shared_ptr<detail::LoopCore> loop_core, bool own, Config
 
 Client::Impl::~Impl() = default;
 
+bool Client::Impl::advance_locked(detail::LifeEvent event) {
+  const auto next = detail::next_life(life_locked(), event);
+  if (!next) return false;
+  life.store(*next);
+  return true;
+}
+
 // --- start / stop ---------------------------------------------------------------------------
+
+std::unique_lock<std::mutex> Client::Impl::lock_lifecycle(bool on_loop) {
+  std::unique_lock serial(lifecycle_mutex, std::defer_lock);
+  if (on_loop)
+    (void)serial.try_lock();
+  else
+    serial.lock();
+  return serial;
+}
 
 std::error_code Client::Impl::start() {
   const bool loop = on_loop_thread();
-  std::unique_lock life(lifecycle_mutex, std::defer_lock);
-  if (loop ? !life.try_lock() : (life.lock(), false)) return errc::already_started;
+  const auto serial = lock_lifecycle(loop);
+  if (!serial.owns_lock()) return errc::already_started;
   {
     std::lock_guard lock(mutex);
-    if (running) return errc::already_started;
+    if (running_locked()) return errc::already_started;
     if (store_error) return store_error;
     detail::Target target;
     if (auto ec = detail::resolve_target(config, target)) return ec;
@@ -114,51 +130,62 @@ std::error_code Client::Impl::start() {
       }
     }
   }
-  running = true;
-  stay_offline = false;
-  first_attempt = true;
-  stopping = false;
-  stopping_flag = false;
-  state = ConnectionState::connecting;
+  (void)advance_locked(detail::LifeEvent::start);  // legal from every state that is not running
+  changed.notify_all();
   asio::post(strand, [self = shared_from_this()] { self->begin_attempt(); });
   return {};
 }
 
 std::error_code Client::Impl::stop(ReasonCode reason, const Properties& props) {
   const bool loop = on_loop_thread();
-  std::unique_lock life(lifecycle_mutex, std::defer_lock);
-  if (loop ? !life.try_lock() : (life.lock(), false)) return errc::stop_pending;
+  const auto serial = lock_lifecycle(loop);
+  if (!serial.owns_lock()) return errc::stop_pending;
   {
     std::unique_lock lock(mutex);
-    if (!running) return errc::not_started;
-    if (!stopping) {
-      stopping = true;
-      stopping_flag = true;
-      if (state == ConnectionState::connected)
+    if (!running_locked()) {
+      if (loop) return errc::not_started;
+      // A fatal refusal may still be reporting Disconnected on the loop: when stop() returns,
+      // no handler of this client runs any more.
+      changed.wait(lock, [&] { return life_locked() != detail::Life::refusing; });
+      if (!running_locked()) {
+        lock.unlock();
+        join_own_loop();
+        return errc::not_started;
+      }
+    }
+    const detail::Life before = life_locked();
+    if (before != detail::Life::stopping) {
+      (void)advance_locked(detail::LifeEvent::stop);
+      if (before == detail::Life::connected)
         (void)session.disconnect(detail::to_codec(reason), detail::to_codec_view(props),
                                  Clock::now());
-      state = ConnectionState::stopped;
       asio::post(strand, [self = shared_from_this()] { self->begin_stop(); });
     }
     if (loop) return errc::stop_pending;
-    changed.wait(lock, [&] { return !running; });
+    changed.wait(lock, [&] { return !running_locked(); });
   }
-  if (own_loop) {
-    for (auto& thread : core->threads)
-      thread->join();
-    core->threads.clear();
-  }
+  join_own_loop();
   return {};
+}
+
+void Client::Impl::join_own_loop() {
+  if (!own_loop) return;
+  for (auto& thread : core->threads)
+    thread->join();
+  core->threads.clear();
 }
 
 std::error_code Client::Impl::stop_gracefully(ReasonCode reason, const Properties& props) {
   Milliseconds timeout;
+  bool drains;
   {
     std::lock_guard lock(mutex);
-    if (!running) return errc::not_started;
+    drains = accepting_locked();
     timeout = config.outbox.stop_drain_timeout;
   }
-  if (stopping_flag) return stop(reason, props);  // a stop is under way: join it
+  // Not running: stop() still waits for the end of a fatal refusal's own stop. A stop under
+  // way: join it.
+  if (!drains) return stop(reason, props);
   if (on_loop_thread()) {
     // A handler cannot wait for the loop it runs on: the stop follows the drain there.
     drain(timeout, [weak = weak_from_this(), reason, props](std::error_code) {
@@ -183,7 +210,7 @@ void Client::Impl::release_from_destructor() {
   {
     // A client that never ran still owes completions for what it accepted.
     std::unique_lock lock(mutex);
-    if (!running && !completions.empty()) {
+    if (!running_locked() && !completions.empty()) {
       std::vector<detail::Ready> owed;
       completions.fail_all(make_error_code(delivery_errc::stopped), owed);
       lock.unlock();
@@ -192,7 +219,7 @@ void Client::Impl::release_from_destructor() {
     }
   }
   if (own_loop && !on_loop_thread()) {
-    std::lock_guard life(lifecycle_mutex);
+    std::lock_guard serial(lifecycle_mutex);
     {
       // The loop thread resets the work guard under `mutex` too (a fatal refusal stops the
       // client from there), so this one may not run beside it.
@@ -222,9 +249,7 @@ void Client::Impl::finish_stop() {
     completions.fail_all(make_error_code(delivery_errc::stopped), ready);
     armed_deadline.reset();
     session_timer.cancel();
-    running = false;
-    stopping = false;
-    state = ConnectionState::stopped;
+    (void)advance_locked(detail::LifeEvent::stop_finished);
     if (own_loop) core->work.reset();
     changed.notify_all();
   }
@@ -233,40 +258,43 @@ void Client::Impl::finish_stop() {
 
 std::error_code Client::Impl::reconnect() {
   std::lock_guard lock(mutex);
-  if (!running || stopping) return errc::not_started;
-  if (state != ConnectionState::waiting_reconnect) return errc::invalid_state;
-  stay_offline = false;
+  if (!accepting_locked()) return errc::not_started;
+  if (!advance_locked(detail::LifeEvent::reconnect_request)) return errc::invalid_state;
   asio::post(strand, [self = shared_from_this()] { self->reconnect_now(); });
   return {};
 }
 
 std::error_code Client::Impl::disconnect_abruptly() {
   std::lock_guard lock(mutex);
-  if (!running || stopping) return errc::not_started;
-  stay_offline = true;
+  if (!accepting_locked()) return errc::not_started;
+  (void)advance_locked(detail::LifeEvent::go_offline);  // legal wherever commands are
   asio::post(strand, [self = shared_from_this()] {
-    bool linked;
+    detail::Life now;
     {
       std::lock_guard relock(self->mutex);
-      if (!self->stay_offline || self->stopping) return;  // reconnect() or stop() came first
-      linked =
-          self->state == ConnectionState::connected || self->state == ConnectionState::connecting;
+      now = self->life_locked();
     }
-    self->reconnect_timer.cancel();
+    if (now == detail::Life::offline) {
+      self->reconnect_timer.cancel();
+    } else if (now != detail::Life::waiting_reconnect) {
+      return;  // a stop (and maybe a start) came first
+    }
     // No DISCONNECT: closing the transport is what a broken link looks like to the broker.
-    if (linked) self->end_connection({}, false);
+    // In waiting_reconnect (reconnect() came first) the link still goes, before the attempt
+    // that reconnect() asked for.
+    if (self->transport) self->end_connection({}, false);
   });
   return {};
 }
 
 std::error_code Client::Impl::refresh() {
   std::lock_guard lock(mutex);
-  if (state != ConnectionState::connected) return errc::not_connected;
+  if (!connected_locked()) return errc::not_connected;
   asio::post(strand, [self = shared_from_this()] {
     bool connected;
     {
       std::lock_guard relock(self->mutex);
-      connected = self->state == ConnectionState::connected && !self->stopping;
+      connected = self->connected_locked();
     }
     if (connected) self->end_connection({}, true);
   });
@@ -278,7 +306,8 @@ std::error_code Client::Impl::refresh() {
 void Client::Impl::reconnect_now() {
   {
     std::lock_guard lock(mutex);
-    if (state != ConnectionState::waiting_reconnect || stopping || stay_offline) return;
+    if (!advance_locked(detail::LifeEvent::retry)) return;  // offline, stopped, or superseded
+    ++counters.reconnects;
   }
   begin_attempt();
 }
@@ -286,12 +315,13 @@ void Client::Impl::reconnect_now() {
 void Client::Impl::begin_attempt() {
   {
     std::lock_guard lock(mutex);
-    if (stopping || !running) return;
-    state = ConnectionState::connecting;
+    // start() and reconnect_now() entered connecting; disconnect_abruptly() or stop() since
+    // then abandon the attempt before it begins.
+    if (life_locked() != detail::Life::connecting) return;
+    fatal_refusal = false;
     brokers.configure(config);
     detail::Target announced;
     (void)brokers.resolve(config, announced);
-    if (!std::exchange(first_attempt, false)) ++counters.reconnects;
   }
   ++generation;
   reconnect_timer.cancel();
@@ -301,7 +331,9 @@ void Client::Impl::begin_attempt() {
   std::error_code ec;
   {
     std::lock_guard lock(mutex);
-    if (stopping) return;
+    // A BeforeConnect handler that stopped the client ends the attempt here; one that called
+    // disconnect_abruptly() lets it open, and the link is closed again at once (Disconnected).
+    if (!accepting_locked()) return;
     brokers.configure(config);  // the handler may have changed it
     ec = brokers.resolve(config, target);
     if (!ec) {
@@ -525,7 +557,7 @@ void Client::Impl::fail_connection(std::error_code error, const transport::TlsDi
   const transport::TlsDiagnostics tls =
       setup != nullptr ? *setup
                        : (transport ? transport->tls_diagnostics() : transport::TlsDiagnostics{});
-  if (!stopping_flag) {
+  if (detail::delivers_events(life.load())) {
     Error e{.kind = detail::error_kind_of(public_error),
             .error = public_error,
             .system_errno = transport::errno_of(error),
@@ -554,16 +586,17 @@ void Client::Impl::end_connection(std::error_code reason, bool reconnect_at_once
   std::vector<PendingEvent> events;
   {
     std::lock_guard lock(mutex);
-    if (!running) return;
+    if (!running_locked()) return;
     if (session.state() != session::State::disconnected) session.connection_lost(Clock::now());
     transport_ready = false;
     write_in_flight = false;
     writing_bytes = 0;
     queued_estimate = 0;
     writing = {};
-    if (!stopping)  // as Disconnected is seen
-      state = fatal_refusal ? ConnectionState::stopped : ConnectionState::waiting_reconnect;
-    if (fatal_refusal && !stopping) running = false;  // start() may be called from now on
+    // A fatal refusal leaves the client not running: start() may be called from now on, and
+    // stop() waits for the end of stop_after_fatal_refusal().
+    (void)advance_locked(fatal_refusal ? detail::LifeEvent::fatal_refusal
+                                       : detail::LifeEvent::connection_lost);
     drain_events_locked(events);
     for (detail::VoidDone& done : completions.disconnects)
       ready.emplace_back([done = std::move(done), reason]() mutable { done(reason); });
@@ -573,8 +606,13 @@ void Client::Impl::end_connection(std::error_code reason, bool reconnect_at_once
   }
   close_requested.reset();  // draining may not ask to close what is already closed
   dispatch(events);
+  detail::Life now;
+  {
+    std::lock_guard lock(mutex);
+    now = life_locked();
+  }
   if (was_connected) {
-    const bool stopped = stopping_flag;
+    const bool stopped = now == detail::Life::stopping;
     log(reason && !stopped ? LogLevel::warning : LogLevel::info, "connection", [&] {
       std::string text = "disconnected from " + attempt_where;
       if (stopped) return text + ": the client was stopped";
@@ -584,7 +622,7 @@ void Client::Impl::end_connection(std::error_code reason, bool reconnect_at_once
       return text;
     });
   }
-  if (stopping_flag) return finish_stop();
+  if (now == detail::Life::stopping) return finish_stop();
   if (brokers.attempt_ended(was_connected)) reconnect_at_once = true;
   emit(Disconnected{.error = reason,
                     .server_reason = server_reason,
@@ -600,10 +638,12 @@ void Client::Impl::end_connection(std::error_code reason, bool reconnect_at_once
 }
 
 // Like finish_stop(), but the outbox stays: start() with a corrected configuration sends it.
-// end_connection() has already cleared `running`; a start() since then owns the client.
+// A start() from a handler of the refusal owns the client (the table refuses the event then).
 void Client::Impl::stop_after_fatal_refusal() {
   std::lock_guard lock(mutex);
-  if (running || stopping) return;
+  const bool reported = advance_locked(detail::LifeEvent::refusal_reported);
+  changed.notify_all();  // the last handler returned: a stop() waiting may return
+  if (!reported) return;
   reconnect_timer.cancel();
   refresh_timer.cancel();
   armed_deadline.reset();
@@ -618,10 +658,10 @@ void Client::Impl::schedule_reconnect(bool at_once) {
   bool offline;
   {
     std::lock_guard lock(mutex);
-    if (stopping || !running) return;
-    state = ConnectionState::waiting_reconnect;
+    const detail::Life now = life_locked();
+    if (now != detail::Life::waiting_reconnect && now != detail::Life::offline) return;
     policy = config.network.reconnect;
-    offline = stay_offline;
+    offline = now == detail::Life::offline;
   }
   if (offline) {
     log(LogLevel::info, "connection",
@@ -645,7 +685,7 @@ void Client::Impl::schedule_reconnect(bool at_once) {
 // --- bookkeeping of session events (under the lock, before dispatch) ------------------------
 
 void Client::Impl::on_connected_locked(const session::Connected& connected) {
-  state = ConnectionState::connected;
+  (void)advance_locked(detail::LifeEvent::connack_accepted);  // refused: offline or stopping
   was_connected = true;
   backoff.reset();
   brokers.connected();

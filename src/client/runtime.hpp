@@ -26,6 +26,7 @@
 #include "client/broker_list.hpp"
 #include "client/client_log.hpp"
 #include "client/completions.hpp"
+#include "client/lifecycle.hpp"
 #include "client/loop_core.hpp"
 #include "client/packet_trace.hpp"
 #include "client/receive_buffer.hpp"
@@ -57,11 +58,16 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   ~Impl();
 
   // --- life cycle (runtime.cpp) ----------------------------------------------------------
+  /// Serialises start() and stop(). A loop thread only tries: a handler may run while another
+  /// thread holds the lock and waits for the loop, so it gives up instead of deadlocking.
+  std::unique_lock<std::mutex> lock_lifecycle(bool on_loop);
   std::error_code start();
   std::error_code stop(ReasonCode reason, const Properties& props);
   /// stop() after a drain bounded by outbox.stop_drain_timeout.
   std::error_code stop_gracefully(ReasonCode reason, const Properties& props);
   void release_from_destructor();
+  /// Joins the own loop's thread (nothing for a shared loop); not from the loop thread.
+  void join_own_loop();
   std::error_code reconnect();
   std::error_code refresh();
   bool on_loop_thread() const noexcept { return core->running_in_this_thread(); }
@@ -154,7 +160,9 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   void emit(const UserEvent& e);
   std::shared_ptr<const Handlers> current_handlers() const;
   void update_handlers(const std::function<void(Handlers&)>& change);
-  bool delivering() const noexcept { return !destroyed.load() && !stopping_flag.load(); }
+  bool delivering() const noexcept {
+    return !destroyed.load() && detail::delivers_events(life.load());
+  }
 
   // --- state -----------------------------------------------------------------------------
   std::shared_ptr<detail::LoopCore> core;
@@ -168,9 +176,15 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   session::Session session;
   detail::SubscriptionMemory subscriptions;  // for SessionConfig::resubscribe_on_session_lost
   std::size_t resubscribed = 0;              // filters subscribed again at the last CONNACK
-  ConnectionState state = ConnectionState::not_started;
-  bool running = false;
-  bool stopping = false;
+  // The life cycle (lifecycle.hpp). Written only by advance_locked(), under `mutex`; read under
+  // it, except by delivering(), for which a value one transition old is harmless.
+  std::atomic<detail::Life> life{detail::Life::not_started};
+  /// Applies `event` by the table; false (and no change) when the table refuses it.
+  bool advance_locked(detail::LifeEvent event);
+  detail::Life life_locked() const { return life.load(std::memory_order_relaxed); }
+  bool running_locked() const { return detail::is_running(life_locked()); }
+  bool accepting_locked() const { return detail::accepts_commands(life_locked()); }
+  bool connected_locked() const { return life_locked() == detail::Life::connected; }
   std::size_t writing_bytes = 0;    // bytes of the write in flight
   std::size_t queued_estimate = 0;  // bytes queued by commands since the last take_output
   bool write_in_flight = false;
@@ -178,14 +192,11 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
 
   detail::Completions completions;  // guarded by `mutex`
   detail::Requests requests;        // guarded by `mutex`: Client::request()
-  bool stay_offline = false;        // disconnect_abruptly(): no reconnect until reconnect()
   unsigned room_waiters = 0;        // publish() calls waiting for room in the outbox
   Stats counters;                   // the counter part of stats()
-  bool first_attempt = true;        // of this start(): later attempts count as reconnects
 
   std::atomic<bool> wake_posted{false};
   std::atomic<bool> destroyed{false};
-  std::atomic<bool> stopping_flag{false};
 
   // Strand-only state.
   std::uint64_t generation = 0;
@@ -214,7 +225,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   std::size_t fragment_size = 0;
   std::uint32_t max_packet_size = 0;
   std::string attempt_where;        // "host:port" of the current attempt, for Error::where
-  bool fatal_refusal = false;       // the CONNACK refusal being handled stops the client
+  bool fatal_refusal = false;       // the refusal of this attempt stops the client
   std::string inbound_error_cause;  // Error::cause of an inbound packet_too_large or the name
                                     // of an inbound malformed packet
   detail::PacketTracer tracer;      // Config::packet_trace of this connection

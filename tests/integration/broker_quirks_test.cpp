@@ -6,8 +6,10 @@
 #include <malloc.h>
 
 #include <algorithm>
+#include <atomic>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "mosquitto.hpp"
@@ -102,6 +104,40 @@ class FatalRefusal : public ::testing::TestWithParam<ProtocolVersion> {
     c.network.reconnect.interval = 100ms;
     return c;
   }
+  // Calls stop() (or destroys the client) from this thread while the Disconnected handler of
+  // a fatal refusal sleeps on the loop: the call returns only after that handler returned,
+  // and no handler runs afterwards.
+  void end_during_last_handler(EventLoop* shared, bool destroy) {
+    std::atomic<bool> entered{false};
+    std::atomic<bool> finished{false};
+    std::atomic<int> calls{0};
+    std::optional<Client> client;
+    if (shared != nullptr)
+      client.emplace(*shared, config("fatal-race", "wrong"));
+    else
+      client.emplace(config("fatal-race", "wrong"));
+    client->set_handlers({.on_disconnected =
+                              [&](const Disconnected&) {
+                                entered = true;
+                                std::this_thread::sleep_for(200ms);
+                                finished = true;
+                              },
+                          .on_event = [&](const Event&) { ++calls; }});
+    ASSERT_FALSE(client->start());
+    for (int i = 0; i < 10'000 && !entered; ++i)
+      std::this_thread::sleep_for(1ms);
+    ASSERT_TRUE(entered);
+    if (destroy)
+      client.reset();
+    else
+      EXPECT_EQ(client->stop(), errc::not_started);
+    EXPECT_TRUE(finished);
+    const int seen = calls;
+    std::this_thread::sleep_for(300ms);
+    EXPECT_TRUE(finished);
+    EXPECT_EQ(calls, seen);
+  }
+
   TempDir dir;
   Mosquitto broker{{.extra_config = password_config(dir)}};
 };
@@ -152,6 +188,24 @@ TEST_P(FatalRefusal, TheRetryPolicyKeepsRetrying) {
   std::lock_guard lock(rec.mutex);
   EXPECT_FALSE(rec.errors[0].fatal);
   EXPECT_TRUE(broker.wait_for_log("disconnected, not authorised.", 5s, 3)) << broker.log();
+}
+
+TEST_P(FatalRefusal, StopWaitsForTheLastDisconnectedHandler) {
+  end_during_last_handler(nullptr, false);
+}
+
+TEST_P(FatalRefusal, DestructionWaitsForTheLastDisconnectedHandler) {
+  end_during_last_handler(nullptr, true);
+}
+
+TEST_P(FatalRefusal, StopOnASharedLoopWaitsForTheLastDisconnectedHandler) {
+  EventLoop loop{2};
+  end_during_last_handler(&loop, false);
+}
+
+TEST_P(FatalRefusal, DestructionOnASharedLoopWaitsForTheLastDisconnectedHandler) {
+  EventLoop loop{2};
+  end_during_last_handler(&loop, true);
 }
 
 INSTANTIATE_TEST_SUITE_P(Versions, FatalRefusal,

@@ -220,6 +220,30 @@ TEST(DisconnectAbruptly, ANormalDisconnectPublishesNoWill) {
   EXPECT_EQ(sub.output(), "");
 }
 
+TEST(DisconnectAbruptly, AReconnectRightAfterItClosesTheLinkAndConnectsAgain) {
+  Mosquitto broker;
+  MosquittoSub sub{broker, {.topic = "will/#", .count = 1, .timeout_s = 20, .client_id = "w-sub3"}};
+  ASSERT_TRUE(sub.wait_subscribed());
+  Config c = will_config(broker, "abrupt-back");
+  c.network.reconnect.enabled = false;  // only reconnect() may bring it back
+  Client client{c};
+  Recorder rec{client};
+  ASSERT_FALSE(client.start());
+  ASSERT_TRUE(rec.wait_connected());
+  ASSERT_FALSE(client.disconnect_abruptly());
+  // Offline from the return of the call, so reconnect() is accepted before the loop closed the
+  // link; the link still goes first (the will), then a new attempt connects.
+  EXPECT_EQ(client.state(), ConnectionState::waiting_reconnect);
+  ASSERT_FALSE(client.reconnect());
+  ASSERT_TRUE(rec.wait_connected(2));
+  ASSERT_EQ(sub.wait(10s), 0);
+  EXPECT_EQ(sub.output(), "gone");
+  std::lock_guard lock(rec.mutex);
+  ASSERT_EQ(rec.disconnects.size(), 1u);
+  EXPECT_TRUE(rec.disconnects[0].was_connected);
+  EXPECT_EQ(rec.before_connect, 2);
+}
+
 TEST(DisconnectAbruptly, NeedsARunningClient) {
   Client client{Config{}};
   EXPECT_EQ(client.disconnect_abruptly(), errc::not_started);
