@@ -553,6 +553,10 @@ void Client::Impl::close_if_requested() {
 }
 
 void Client::Impl::fail_connection(std::error_code error, const transport::TlsDiagnostics* setup) {
+  // The session has already ended this connection (its Error went out) and was only waiting
+  // for the write in flight: that write failing or timing out is part of the same end, not a
+  // second failure.
+  if (close_requested) return end_connection(*close_requested, false);
   const std::error_code public_error = detail::to_public_error(error);
   const transport::TlsDiagnostics tls =
       setup != nullptr ? *setup
