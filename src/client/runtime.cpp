@@ -447,12 +447,16 @@ void Client::Impl::on_read(std::uint64_t gen, std::error_code ec, std::size_t n)
   dispatch(pending);
   if (gen != generation) return;
   rx.consume(consumed);
+  bool writing_now;
   {
     // Acknowledgements go out after the handlers of the messages they acknowledge returned.
     std::lock_guard lock(mutex);
     start_write_locked();
     arm_session_timer_locked();
+    writing_now = write_in_flight;
   }
+  // With nothing to write, no segment of ours carries the TCP acknowledgement of what came in.
+  if (!writing_now && transport) transport->acknowledge_promptly();
   close_if_requested();
   if (gen != generation || close_requested) return;
   start_read();
@@ -521,6 +525,7 @@ void Client::Impl::on_write(std::uint64_t gen, std::error_code ec) {
   write_timer.cancel();
   if (ec) return fail_connection(ec);
   tracer.sent(writing.buffers());  // `writing` stays ours until write_in_flight is cleared
+  bool writing_now;
   {
     std::lock_guard lock(mutex);
     counters.bytes_out += writing_bytes;
@@ -531,7 +536,10 @@ void Client::Impl::on_write(std::uint64_t gen, std::error_code ec) {
     start_write_locked();
     check_drains_locked();
     changed.notify_all();
+    writing_now = write_in_flight;
   }
+  // The writes ended: what arrived while they ran and is not acknowledged yet is now.
+  if (!writing_now && transport) transport->acknowledge_promptly();
   run_ready();
   close_if_requested();
 }

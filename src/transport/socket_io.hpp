@@ -21,12 +21,10 @@ class SocketTransport : public Transport {
   explicit SocketTransport(boost::asio::any_io_executor executor) : socket_(std::move(executor)) {}
 
   void async_read_some(ByteSpan buffer, IoHandler handler) override {
-    socket_.async_read_some(boost::asio::buffer(buffer.data(), buffer.size()),
-                            [self = shared_from_this(), this, handler = std::move(handler)](
-                                boost::system::error_code ec, std::size_t n) {
-                              if (!ec) after_read();
-                              handler(to_std_error(ec), n);
-                            });
+    socket_.async_read_some(
+        boost::asio::buffer(buffer.data(), buffer.size()),
+        [self = shared_from_this(), handler = std::move(handler)](
+            boost::system::error_code ec, std::size_t n) { handler(to_std_error(ec), n); });
   }
 
   void async_write(std::span<const ConstByteSpan> buffers, IoHandler handler) override {
@@ -49,8 +47,6 @@ class SocketTransport : public Transport {
  protected:
   /// Stops a connect in progress (its timer, its resolver).
   virtual void cancel_connect() = 0;
-  /// Runs after each successful read, before the handler.
-  virtual void after_read() {}
 
   Socket socket_;
 

@@ -47,11 +47,12 @@ class TcpTransport final : public SocketTransport<tcp::socket> {
     });
   }
 
+  void acknowledge_promptly() override { transport::acknowledge_promptly(socket_); }
+
  private:
   void cancel_connect() override {
     if (connector_) connector_->cancel();
   }
-  void after_read() override { acknowledge_promptly(socket_); }
 
   std::unique_ptr<TcpConnector> connector_;
   ConnectHandler on_connect_;

@@ -329,10 +329,7 @@ class TlsTransport final : public Transport {
     stream_.async_read_some(asio::buffer(buffer.data(), buffer.size()),
                             [self = shared_from_this(), this, handler = std::move(handler)](
                                 boost::system::error_code ec, std::size_t n) {
-                              if (!ec) {
-                                acknowledge_promptly(stream_.next_layer());
-                                received_data_ = true;
-                              }
+                              if (!ec) received_data_ = true;
                               handler(to_io_error(ec), n);
                             });
   }
@@ -356,6 +353,7 @@ class TlsTransport final : public Transport {
   }
 
   TlsDiagnostics tls_diagnostics() const override { return diagnostics_; }
+  void acknowledge_promptly() override { transport::acknowledge_promptly(stream_.next_layer()); }
 
  private:
   // SNI for host names (never for IP literals) and the name or address to verify.

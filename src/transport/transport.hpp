@@ -103,6 +103,10 @@ class Transport : public std::enable_shared_from_this<Transport> {
   virtual void close() = 0;
   /// The OpenSSL details of the last TLS failure; all zero for transports without TLS.
   virtual TlsDiagnostics tls_diagnostics() const { return {}; }
+  /// Asks that what was received and what arrives next be acknowledged at once instead of
+  /// after the delayed-ACK timer (TCP_QUICKACK on TCP-based transports; nothing elsewhere).
+  /// The runtime calls it when it has nothing to write that would carry the acknowledgement.
+  virtual void acknowledge_promptly() {}
 };
 
 /// A transport for `scheme` running its handlers on `executor` (made by the factory of a live
