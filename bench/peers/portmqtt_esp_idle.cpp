@@ -2,6 +2,8 @@
 // and started, each with its own loop thread (its "MQTT task"), connected to a broker and then
 // left idle.
 //   portmqtt_esp_idle --host H --port P --connections N [--idle-seconds S]
+// (--threads and --own-threads are accepted and mean nothing here: every ESP client owns its
+// loop.)
 // Prints one JSON line in the shape of portmqtt_idle's: the resident set and the thread count
 // before the clients exist and once all are connected and idle, and the difference per client.
 #include <mqtt_client.h>
@@ -15,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "idle_options.hpp"
 #include "peer_common.hpp"
 #include "portmqtt_progress.hpp"
 #include "process_status.hpp"
@@ -23,52 +26,7 @@ namespace {
 
 constexpr const char* kName = "portmqtt_esp_idle";
 
-struct IdleOptions {
-  std::string host = "127.0.0.1";
-  std::uint16_t port = 1883;
-  std::size_t connections = 1;
-  unsigned idle_seconds = 1;
-};
-
-[[noreturn]] void usage(const char* program) {
-  std::fprintf(stderr,
-               "usage: %s --host H --port P --connections N [--idle-seconds S]\n"
-               "          [--own-threads 1]\n",
-               program);
-  std::exit(2);
-}
-
-std::uint64_t number(const char* program, const char* text, std::uint64_t min, std::uint64_t max) {
-  char* end = nullptr;
-  errno = 0;
-  const unsigned long long v = std::strtoull(text, &end, 10);
-  if (errno != 0 || end == text || *end != '\0' || v < min || v > max) usage(program);
-  return v;
-}
-
-IdleOptions parse(int argc, char** argv) {
-  IdleOptions o;
-  for (int i = 1; i < argc; i += 2) {
-    if (i + 1 >= argc) usage(argv[0]);
-    const std::string_view name = argv[i];
-    const char* value = argv[i + 1];
-    if (name == "--host") {
-      o.host = value;
-    } else if (name == "--port") {
-      o.port = static_cast<std::uint16_t>(number(argv[0], value, 1, 65535));
-    } else if (name == "--connections") {
-      o.connections = number(argv[0], value, 1, 1'000'000);
-    } else if (name == "--idle-seconds") {
-      o.idle_seconds = static_cast<unsigned>(number(argv[0], value, 0, 3600));
-    } else if (name == "--own-threads") {
-      // Accepted for a command line shared with portmqtt_idle: every ESP client owns its loop.
-      if (number(argv[0], value, 0, 1) != 1) usage(argv[0]);
-    } else {
-      usage(argv[0]);
-    }
-  }
-  return o;
-}
+using portmqtt::bench::IdleOptions;
 
 struct Counters {
   portmqtt::bench::Progress connects;
@@ -85,7 +43,7 @@ void on_event(void* arg, esp_event_base_t, int32_t event_id, void*) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const IdleOptions options = parse(argc, argv);
+  const IdleOptions options = portmqtt::bench::parse_idle_options(argc, argv);
   const long before_kib = portmqtt::bench::resident_kib();
   const long anon_before_kib = portmqtt::bench::resident_anonymous_kib();
   const long threads_before = portmqtt::bench::thread_count();

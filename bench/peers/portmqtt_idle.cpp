@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "idle_options.hpp"
 #include "peer_common.hpp"
 #include "portmqtt/client.hpp"
 #include "portmqtt_progress.hpp"
@@ -24,55 +25,7 @@ namespace {
 
 constexpr const char* kName = "portmqtt_idle";
 
-struct IdleOptions {
-  std::string host = "127.0.0.1";
-  std::uint16_t port = 1883;
-  std::size_t connections = 1;
-  std::size_t threads = 1;
-  unsigned idle_seconds = 1;
-  bool own_threads = false;
-};
-
-[[noreturn]] void usage(const char* program) {
-  std::fprintf(stderr,
-               "usage: %s --host H --port P --connections N [--threads T] [--idle-seconds S]\n"
-               "          [--own-threads 0|1]\n",
-               program);
-  std::exit(2);
-}
-
-std::uint64_t number(const char* program, const char* text, std::uint64_t min, std::uint64_t max) {
-  char* end = nullptr;
-  errno = 0;
-  const unsigned long long v = std::strtoull(text, &end, 10);
-  if (errno != 0 || end == text || *end != '\0' || v < min || v > max) usage(program);
-  return v;
-}
-
-IdleOptions parse(int argc, char** argv) {
-  IdleOptions o;
-  for (int i = 1; i < argc; i += 2) {
-    if (i + 1 >= argc) usage(argv[0]);
-    const std::string_view name = argv[i];
-    const char* value = argv[i + 1];
-    if (name == "--host") {
-      o.host = value;
-    } else if (name == "--port") {
-      o.port = static_cast<std::uint16_t>(number(argv[0], value, 1, 65535));
-    } else if (name == "--connections") {
-      o.connections = number(argv[0], value, 1, 1'000'000);
-    } else if (name == "--threads") {
-      o.threads = number(argv[0], value, 1, 64);
-    } else if (name == "--own-threads") {
-      o.own_threads = number(argv[0], value, 0, 1) == 1;
-    } else if (name == "--idle-seconds") {
-      o.idle_seconds = static_cast<unsigned>(number(argv[0], value, 0, 3600));
-    } else {
-      usage(argv[0]);
-    }
-  }
-  return o;
-}
+using portmqtt::bench::IdleOptions;
 
 portmqtt::Config config_for(const IdleOptions& o, std::size_t index) {
   portmqtt::Config config;
@@ -87,7 +40,7 @@ portmqtt::Config config_for(const IdleOptions& o, std::size_t index) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const IdleOptions options = parse(argc, argv);
+  const IdleOptions options = portmqtt::bench::parse_idle_options(argc, argv);
   portmqtt::EventLoop loop{options.threads};
   const long before_kib = portmqtt::bench::resident_kib();
   const long anon_before_kib = portmqtt::bench::resident_anonymous_kib();
