@@ -9,6 +9,7 @@ import os
 import shlex
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -34,6 +35,21 @@ def resolve_command(command, build_dirs):
     words = shlex.split(command)
     words[0] = find_program(words[0], build_dirs)
     return words
+
+
+def select_clients(clients, wanted, build_dirs):
+    """The (name, command) pairs named in `wanted` (comma-separated; all when empty) with their
+    programs resolved; a client whose program is missing is skipped with a note."""
+    if wanted:
+        names = wanted.split(",")
+        clients = [c for c in clients if c[0] in names]
+    resolved = []
+    for name, command in clients:
+        try:
+            resolved.append((name, resolve_command(command, build_dirs)))
+        except FileNotFoundError as e:
+            print(f"skipping {name}: {e}", file=sys.stderr)
+    return resolved
 
 
 def stop(process, timeout=10.0):

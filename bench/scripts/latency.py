@@ -62,17 +62,8 @@ def parse_args():
 
 
 def select_clients(args):
-    clients = list(bench_clients.LATENCY_CLIENTS)
-    if args.clients:
-        wanted = args.clients.split(",")
-        clients = [c for c in clients if c[0] in wanted]
-    resolved = []
-    for name, command in clients:
-        try:
-            resolved.append((name, benchlib.resolve_command(command, args.build_dir)))
-        except FileNotFoundError as e:
-            print(f"skipping {name}: {e}", file=sys.stderr)
-    return resolved
+    return benchlib.select_clients(list(bench_clients.LATENCY_CLIENTS), args.clients,
+                                   args.build_dir)
 
 
 def cells_of(args, broker):

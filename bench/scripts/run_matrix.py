@@ -63,16 +63,7 @@ def select_clients(args):
     for extra in args.client:
         name, _, command = extra.partition("=")
         clients.append((name, command))
-    if args.clients:
-        wanted = args.clients.split(",")
-        clients = [c for c in clients if c[0] in wanted]
-    resolved = []
-    for name, command in clients:
-        try:
-            resolved.append((name, benchlib.resolve_command(command, args.build_dir)))
-        except FileNotFoundError as e:
-            print(f"skipping {name}: {e}", file=sys.stderr)
-    return resolved
+    return benchlib.select_clients(clients, args.clients, args.build_dir)
 
 
 def count_for(args, qos):
