@@ -40,9 +40,8 @@ std::string line_of(const Event& event) {
           return "disconnected " + code_of(e.error) +
                  (e.was_connected ? " was_connected" : " never_connected");
         } else if constexpr (std::is_same_v<E, Error>) {
-          std::string line = "error " + std::string(kind_name(e.kind)) + " " +
-                             code_of(e.error) + " errno=" + std::to_string(e.system_errno) +
-                             " at " + e.where;
+          std::string line = "error " + std::string(kind_name(e.kind)) + " " + code_of(e.error) +
+                             " errno=" + std::to_string(e.system_errno) + " at " + e.where;
           if (e.kind == ErrorKind::connection_refused)
             line += " reason=" + std::to_string(static_cast<int>(e.connect_reason));
           if (e.fatal) line += " fatal";

@@ -202,28 +202,27 @@ TEST(UriDiagnostic, SaysWhichPartIsWrongAndWhere) {
 }
 
 TEST(UriDiagnostic, NamesThePartAndItsText) {
-  UriDiagnostic port = diagnose("mqtt://h:99999");
-  EXPECT_EQ(port.part, UriPart::port);
-  EXPECT_EQ(port.text, "99999");
-  UriDiagnostic scheme = diagnose("Foo://h");
-  EXPECT_EQ(scheme.part, UriPart::scheme);
-  EXPECT_EQ(scheme.text, "Foo");
-  UriDiagnostic none = diagnose("h:1883");
-  EXPECT_EQ(none.part, UriPart::scheme);
-  EXPECT_EQ(none.text, "");
-  // The bad escape as written, cut at the end of its part.
-  UriDiagnostic user = diagnose("mqtt://u%@h");
-  EXPECT_EQ(user.part, UriPart::username);
-  EXPECT_EQ(user.text, "%");
-  UriDiagnostic password = diagnose("mqtt://u:p%4@h");
-  EXPECT_EQ(password.part, UriPart::password);
-  EXPECT_EQ(password.text, "%4");
-  UriDiagnostic path = diagnose("ws://h/a%zz");
-  EXPECT_EQ(path.part, UriPart::path);
-  EXPECT_EQ(path.text, "%zz");
-  UriDiagnostic letters = diagnose("mqtt://h:x");
-  EXPECT_EQ(letters.part, UriPart::port);
-  EXPECT_EQ(letters.text, "x");
+  struct Case {
+    const char* uri;
+    UriPart part;
+    const char* text;
+  };
+  // A bad escape is shown as written, cut at the end of its part.
+  const Case cases[] = {
+      {"mqtt://h:99999", UriPart::port, "99999"},
+      {"Foo://h", UriPart::scheme, "Foo"},
+      {"h:1883", UriPart::scheme, ""},
+      {"mqtt://u%@h", UriPart::username, "%"},
+      {"mqtt://u:p%4@h", UriPart::password, "%4"},
+      {"ws://h/a%zz", UriPart::path, "%zz"},
+      {"mqtt://h:x", UriPart::port, "x"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.uri);
+    const UriDiagnostic d = diagnose(c.uri);
+    EXPECT_EQ(d.part, c.part);
+    EXPECT_EQ(d.text, c.text);
+  }
   EXPECT_EQ(diagnose("mqtt://[::1").part, UriPart::whole);
 }
 
