@@ -455,8 +455,10 @@ void Client::Impl::on_read(std::uint64_t gen, std::error_code ec, std::size_t n)
     arm_session_timer_locked();
     writing_now = write_in_flight;
   }
-  // With nothing to write, no segment of ours carries the TCP acknowledgement of what came in.
+  // With nothing to write, no segment of ours carries the TCP acknowledgement of what came in;
+  // while a write runs, on_write asks for it once the writes end.
   if (!writing_now && transport) transport->acknowledge_promptly();
+  read_while_writing = writing_now;
   close_if_requested();
   if (gen != generation || close_requested) return;
   start_read();
@@ -538,8 +540,10 @@ void Client::Impl::on_write(std::uint64_t gen, std::error_code ec) {
     changed.notify_all();
     writing_now = write_in_flight;
   }
-  // The writes ended: what arrived while they ran and is not acknowledged yet is now.
-  if (!writing_now && transport) transport->acknowledge_promptly();
+  // The writes ended: what arrived while they ran and is not acknowledged yet is now. Only
+  // then: a publisher that reads nothing (QoS 0) makes no extra system call per write.
+  if (!writing_now && std::exchange(read_while_writing, false) && transport)
+    transport->acknowledge_promptly();
   run_ready();
   close_if_requested();
 }
@@ -602,6 +606,7 @@ void Client::Impl::end_connection(std::error_code reason, bool reconnect_at_once
     if (session.state() != session::State::disconnected) session.connection_lost(Clock::now());
     transport_ready = false;
     write_in_flight = false;
+    read_while_writing = false;
     writing_bytes = 0;
     queued_estimate = 0;
     writing = {};

@@ -207,6 +207,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   std::size_t last_read_space = 0;
   unsigned quiet_reads = 0;  // reads in a row that used a quarter of read_size or less
   session::OutputBatch writing;
+  bool read_while_writing = false;  // a read came in while a write ran (see on_write)
   std::vector<transport::ConstByteSpan> gather;
   std::vector<PendingEvent> pending;
   std::vector<detail::Ready> ready;  // completions due, run after the lock is released
