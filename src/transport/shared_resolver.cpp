@@ -1,5 +1,6 @@
 #include "transport/shared_resolver.hpp"
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -23,6 +24,7 @@ struct Lookup {
   std::uint16_t port = 0;
   asio::executor_work_guard<asio::any_io_executor> work;
   ResolveHandler handler;
+  std::shared_ptr<const std::atomic<bool>> abandoned;
 };
 
 class ResolverThread {
@@ -67,6 +69,12 @@ class ResolverThread {
         lookup.emplace(std::move(queue_.front()));
         queue_.pop_front();
       }
+      // One lookup at a time: one that its connection gave up on (deadline, close) while it
+      // waited must not hold up the others, nor keep its connection's loop running.
+      if (lookup->abandoned && lookup->abandoned->load()) {
+        fail(std::move(*lookup), asio::error::operation_aborted);
+        continue;
+      }
       boost::system::error_code ec;
       auto results = resolver.resolve(lookup->host, std::to_string(lookup->port),
                                       tcp::resolver::numeric_service, ec);
@@ -89,9 +97,10 @@ ResolverThread& resolver_thread() {
 }  // namespace
 
 void resolve_on_shared_thread(std::string host, std::uint16_t port, asio::any_io_executor executor,
-                              ResolveHandler handler) {
+                              ResolveHandler handler,
+                              std::shared_ptr<const std::atomic<bool>> abandoned) {
   resolver_thread().submit(Lookup{std::move(host), port, asio::make_work_guard(std::move(executor)),
-                                  std::move(handler)});
+                                  std::move(handler), std::move(abandoned)});
 }
 
 }  // namespace portmqtt::transport

@@ -8,6 +8,9 @@
 // resolver) while a lookup is pending.
 #pragma once
 
+#include <atomic>
+#include <memory>
+
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -26,7 +29,10 @@ using ResolveHandler =
 /// Asio's error (host_not_found and the like). Lookups run one at a time, in order. Thread-safe.
 /// The executor's io_context must outlive the lookup: the work held keeps its run() going (the
 /// runtime's loops end by releasing their work guard and joining, never by stop()).
+/// A lookup whose `abandoned` flag is set before its turn is not made: `handler` gets
+/// operation_aborted at once. (One already inside getaddrinfo cannot be interrupted.)
 void resolve_on_shared_thread(std::string host, std::uint16_t port,
-                              boost::asio::any_io_executor executor, ResolveHandler handler);
+                              boost::asio::any_io_executor executor, ResolveHandler handler,
+                              std::shared_ptr<const std::atomic<bool>> abandoned = {});
 
 }  // namespace portmqtt::transport

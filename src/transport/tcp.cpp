@@ -25,7 +25,7 @@ using asio::ip::tcp;
 class TcpTransport final : public SocketTransport<tcp::socket> {
  public:
   TcpTransport(asio::any_io_executor executor, const Options& options)
-      : SocketTransport(executor), connector_(std::make_unique<TcpConnector>(executor, options)) {}
+      : SocketTransport(executor), connector_(std::make_shared<TcpConnector>(executor, options)) {}
 
   void async_connect(const Endpoint& endpoint, ConnectHandler handler) override {
     if (!connector_) {
@@ -36,13 +36,19 @@ class TcpTransport final : public SocketTransport<tcp::socket> {
       return;
     }
     on_connect_ = std::move(handler);
-    connector_->async_connect(socket_, endpoint, shared_from_this(), [this](std::error_code ec) {
+    // Every pending handler of the connector (its deadline's included) keeps both the
+    // transport and the connector alive, so the transport may let go of the connector first.
+    struct Owners {
+      std::shared_ptr<Transport> transport;
+      std::shared_ptr<TcpConnector> connector;
+    };
+    auto owners = std::make_shared<Owners>(Owners{shared_from_this(), connector_});
+    connector_->async_connect(socket_, endpoint, std::move(owners), [this](std::error_code ec) {
       ec = connector_->finish(ec);
       // An established connection needs none of the connector (deadline, proxy and socket
-      // settings: most of this object). It goes once the call that got here has returned, so
-      // each idle connection carries only its socket. After a failure it stays: a name lookup
-      // that the deadline ended may still come back to it.
-      if (!ec) asio::post(socket_.get_executor(), [spent = std::move(connector_)] {});
+      // settings: most of this object): each idle connection carries only its socket. It is
+      // freed when its last pending handler has run. After a failure the transport keeps it.
+      if (!ec) connector_.reset();
       if (auto done = std::exchange(on_connect_, nullptr)) done(ec);
     });
   }
@@ -54,7 +60,7 @@ class TcpTransport final : public SocketTransport<tcp::socket> {
     if (connector_) connector_->cancel();
   }
 
-  std::unique_ptr<TcpConnector> connector_;
+  std::shared_ptr<TcpConnector> connector_;
   ConnectHandler on_connect_;
 };
 

@@ -93,12 +93,17 @@ void TcpConnector::async_connect(tcp::socket& socket, const Endpoint& endpoint,
   }
   timer_.expires_after(options_.connect_timeout);
   timer_.async_wait([owner, this](boost::system::error_code ec) {
-    if (ec) return;  // cancelled: the connect finished first
+    // Cancelled, or expired in the same turn as the connect finished: the connection stays.
+    if (ec || finished_) return;
     timed_out_ = true;
     boost::system::error_code ignored;
     socket_->close(ignored);
-    // A lookup cannot be interrupted: the connect ends now, and its result is dropped.
-    if (std::exchange(resolving_, false)) complete(errc::connect_timeout);
+    // A lookup cannot be interrupted: the connect ends now, and its result is dropped (one
+    // still waiting for the resolver thread is not made at all).
+    if (std::exchange(resolving_, false)) {
+      abandon_lookup();
+      complete(errc::connect_timeout);
+    }
   });
   boost::system::error_code not_literal;
   (void)asio::ip::make_address(target_host_, not_literal);
@@ -134,7 +139,8 @@ void TcpConnector::resolve_target_locally(std::string proxy_host, std::uint16_t 
     resolve_and_connect(proxy_host, proxy_port, owner);
   };
   resolving_ = true;
-  resolve_on_shared_thread(target_host_, target_port_, timer_.get_executor(), std::move(resolved));
+  resolve_on_shared_thread(target_host_, target_port_, timer_.get_executor(), std::move(resolved),
+                           lookup_abandoned());
 }
 
 void TcpConnector::resolve_and_connect(const std::string& host, std::uint16_t port,
@@ -165,10 +171,12 @@ void TcpConnector::resolve_and_connect(const std::string& host, std::uint16_t po
         endpoints_ = std::move(results);
         next_ = endpoints_.begin();
         try_next_endpoint(owner);
-      });
+      },
+      lookup_abandoned());
 }
 
 std::error_code TcpConnector::finish(std::error_code error) {
+  finished_ = true;
   timer_.cancel();
   endpoints_ = {};  // the addresses are not needed again; the connection may live for long
   next_ = {};
@@ -178,7 +186,17 @@ std::error_code TcpConnector::finish(std::error_code error) {
 
 void TcpConnector::cancel() {
   cancelled_ = true;
+  abandon_lookup();
   timer_.cancel();
+}
+
+std::shared_ptr<const std::atomic<bool>> TcpConnector::lookup_abandoned() {
+  if (!abandoned_) abandoned_ = std::make_shared<std::atomic<bool>>(false);
+  return abandoned_;
+}
+
+void TcpConnector::abandon_lookup() {
+  if (abandoned_) abandoned_->store(true);
 }
 
 void TcpConnector::try_next_endpoint(const std::shared_ptr<void>& owner) {

@@ -2,6 +2,7 @@
 // WebSocket transports (the latter two run their handshakes under the same deadline).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -50,6 +51,9 @@ class TcpConnector {
   bool timed_out() const { return timed_out_; }
 
  private:
+  /// The flag the resolver thread checks before this connector's lookup (made on first use).
+  std::shared_ptr<const std::atomic<bool>> lookup_abandoned();
+  void abandon_lookup();
   void resolve_target_locally(std::string proxy_host, std::uint16_t proxy_port,
                               std::shared_ptr<void> owner);
   void resolve_and_connect(const std::string& host, std::uint16_t port,
@@ -81,6 +85,9 @@ class TcpConnector {
   boost::asio::ip::tcp::resolver::results_type::const_iterator next_;
   std::error_code last_error_;
   bool timed_out_ = false;
+  bool finished_ = false;  // finish() ran: a deadline that fires now changes nothing
+  // Set when the connect gives up: a lookup still queued on the resolver thread is skipped.
+  std::shared_ptr<std::atomic<bool>> abandoned_;
   bool resolving_ = false;  // a lookup is on the resolver thread
   bool cancelled_ = false;  // cancel() ran: a lookup's result or a literal's connect is dropped
 };
