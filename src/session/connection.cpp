@@ -142,6 +142,7 @@ void Session::Impl::connection_lost(TimePoint now) {
   drop_requests();
   aliases_out.reset(0);
   held_acks.clear();  // the broker resends them; their ack ids are stale from now on
+  release_spare_memory();
 }
 
 void Session::Impl::on_connack(codec::Connack& connack, TimePoint now) {

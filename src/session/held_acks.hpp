@@ -69,7 +69,9 @@ class HeldAcks {
   }
   /// The connection ended: the broker sends every held message again (DUP), and the ids
   /// handed out so far become stale.
-  void clear() { queue_.reset(); }
+  void clear() {
+    if (queue_) queue_->clear();
+  }
   std::size_t size() const { return queue_ ? queue_->size() : 0; }
 
  private:

@@ -158,16 +158,19 @@ void Session::Impl::send_shared(const std::shared_ptr<const codec::Buffer>& byte
   keepalive.on_sent(now);
 }
 
+void Session::Impl::release_spare_memory() {
+  // Each table gives its memory back only when nothing is in it (they keep their room while in
+  // use, so a windowed publisher does not rebuild them each time the acks catch up).
+  outbox.release_if_empty();
+  ids.release_if_empty();
+  inbound_qos2.release_if_empty();
+  abandoned.release_if_empty();
+}
+
 void Session::Impl::tick(TimePoint now) {
   begin_input(now);
   expire(now);
-  // What a burst grew goes back once it is over (the tables keep their room while in use).
-  if (outbox.empty()) {
-    outbox.release_if_empty();
-    ids.release_if_empty();
-  }
-  inbound_qos2.release_if_empty();
-  abandoned.release_if_empty();
+  release_spare_memory();
   if (awaits_connack(state) && connack_deadline && now >= *connack_deadline) {
     fail(make_error_code(errc::connack_timeout), {}, std::nullopt, now);
     return;

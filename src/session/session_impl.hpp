@@ -44,6 +44,9 @@ struct Session::Impl {
   // --- façade (session.cpp unless noted) ------------------------------------------------
   std::size_t receive(codec::ByteView bytes, TimePoint now);
   void tick(TimePoint now);
+  /// What a burst grew goes back once it is over: on the session's timer, and when the
+  /// connection ends (no timer runs while offline or with keep-alive 0).
+  void release_spare_memory();
   std::optional<TimePoint> next_deadline() const;
   void set_config(Config next);
   void connection_opened(TimePoint now);  // connection.cpp
