@@ -9,6 +9,7 @@
 #include <thread>
 #include <utility>
 
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -19,10 +20,16 @@ namespace {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
+// The resolver thread holds no copy of the connection's executor, which may be a strand:
+// destroying a strand copy touches its io_context, which may be gone by the time this thread
+// lets go of it. It holds work on the io_context's plain executor (trivial to destroy), and
+// the strand travels inside the posted function, which the loop runs (or destroys with the
+// io_context).
 struct Lookup {
   std::string host;
   std::uint16_t port = 0;
-  asio::executor_work_guard<asio::any_io_executor> work;
+  asio::executor_work_guard<asio::io_context::executor_type> work;
+  asio::any_io_executor executor;  // where `handler` runs
   ResolveHandler handler;
   std::shared_ptr<const std::atomic<bool>> abandoned;
 };
@@ -46,11 +53,15 @@ class ResolverThread {
 
  private:
   static void deliver(Lookup lookup, boost::system::error_code ec, tcp::resolver::results_type r) {
-    auto executor = lookup.work.get_executor();
-    asio::post(executor, [handler = std::move(lookup.handler), ec, r = std::move(r)]() mutable {
-      handler(ec, std::move(r));
+    asio::post(lookup.work.get_executor(), [executor = std::move(lookup.executor),
+                                            handler = std::move(lookup.handler), ec,
+                                            r = std::move(r)]() mutable {
+      asio::dispatch(executor, [handler = std::move(handler), ec, r = std::move(r)]() mutable {
+        handler(ec, std::move(r));
+      });
     });
-    lookup.work.reset();  // after the post, which holds work of its own
+    // After the post, which holds work of its own: until then the io_context cannot end.
+    lookup.work.reset();
   }
 
   static void fail(Lookup lookup, boost::system::error_code ec) {
@@ -99,8 +110,11 @@ ResolverThread& resolver_thread() {
 void resolve_on_shared_thread(std::string host, std::uint16_t port, asio::any_io_executor executor,
                               ResolveHandler handler,
                               std::shared_ptr<const std::atomic<bool>> abandoned) {
-  resolver_thread().submit(Lookup{std::move(host), port, asio::make_work_guard(std::move(executor)),
-                                  std::move(handler), std::move(abandoned)});
+  // execution_context has no virtual functions to check the cast with; every connection runs
+  // on an io_context of the runtime (LoopCore), as the header demands.
+  auto& context = static_cast<asio::io_context&>(asio::query(executor, asio::execution::context));
+  resolver_thread().submit(Lookup{std::move(host), port, asio::make_work_guard(context),
+                                  std::move(executor), std::move(handler), std::move(abandoned)});
 }
 
 }  // namespace portmqtt::transport

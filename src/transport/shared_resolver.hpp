@@ -27,8 +27,10 @@ using ResolveHandler =
 /// Looks up `host` for TCP (the port taken as a number, as tcp::resolver::numeric_service
 /// does) on the shared thread; then `handler` runs on `executor` with the addresses, or with
 /// Asio's error (host_not_found and the like). Lookups run one at a time, in order. Thread-safe.
-/// The executor's io_context must outlive the lookup: the work held keeps its run() going (the
-/// runtime's loops end by releasing their work guard and joining, never by stop()).
+/// The executor must belong to an io_context (not checked: the runtime's always do), which must
+/// outlive the lookup: the work held keeps its run() going (the runtime's loops end by releasing
+/// their work guard and joining, never by stop()). The shared thread keeps no copy of `executor`
+/// once the result is posted, so the io_context may go as soon as `handler` has run.
 /// A lookup whose `abandoned` flag is set before its turn is not made: `handler` gets
 /// operation_aborted at once. (One already inside getaddrinfo cannot be interrupted.)
 void resolve_on_shared_thread(std::string host, std::uint16_t port,

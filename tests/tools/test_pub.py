@@ -161,13 +161,11 @@ class PubFailureTest(BrokerTest):
 
     def test_refused_v311_exit_code_is_return_code(self):
         code, _, err = run(["pub", "-p", self.port, "-t", "t", "-m", "x"])
-        self.assertEqual(code, 5)
-        self.assertEqual(err, "Connection error: Connection Refused: not authorised.\n")
+        self.assertEqual((code, err), (5, "Connection error: Connection Refused: not authorised.\n"))
 
     def test_refused_v5_exit_code_is_reason_code(self):
         code, _, err = run(["pub", "-p", self.port, "-V", "5", "-t", "t", "-m", "x"])
-        self.assertEqual(code, 0x87)
-        self.assertEqual(err, "Connection error: Not authorized\n")
+        self.assertEqual((code, err), (0x87, "Connection error: Not authorized\n"))
 
     def test_quiet_silences_runtime_errors(self):
         code, _, err = run(["pub", "-p", self.port, "--quiet", "-t", "t", "-m", "x"])

@@ -5,21 +5,26 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <functional>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 
 #include "transport/errc.hpp"
+#include "transport/shared_resolver.hpp"
 
 namespace portmqtt::transport {
 namespace {
@@ -127,6 +132,38 @@ TEST_F(TcpTransportTest, NamesOfManyLoopsAreResolvedOnOneThread) {
   ASSERT_TRUE(result.has_value());
   EXPECT_FALSE(*result);
   EXPECT_LE(thread_count(), before + 1);
+}
+
+TEST(SharedResolver, TheIoContextMayGoAsSoonAsTheHandlerRan) {
+  // A client's loop may end, and its io_context be destroyed, the moment the last handler
+  // returns. The resolver thread must not be holding a copy of the strand then: destroying it
+  // would touch the destroyed io_context (AddressSanitizer reports a use after free; the race
+  // is tight here because run() returns right after the handler; busy threads make the
+  // resolver thread lose its core between posting and letting go, as a loaded machine does).
+  std::atomic<bool> done{false};
+  std::vector<std::thread> busy;
+  for (unsigned i = 0; i < 2 * std::max(1U, std::thread::hardware_concurrency()); ++i)
+    busy.emplace_back([&] {
+      while (!done.load(std::memory_order_relaxed)) {
+      }
+    });
+  for (int round = 0; round < 500; ++round) {
+    std::optional<boost::system::error_code> result;
+    {
+      asio::io_context context;
+      const auto strand = asio::make_strand(context);
+      resolve_on_shared_thread("localhost", 1883, strand,
+                               [&](boost::system::error_code ec, tcp::resolver::results_type) {
+                                 EXPECT_TRUE(strand.running_in_this_thread());
+                                 result = ec;
+                               });
+      context.run();  // returns once the handler ran: the lookup's work was all there was
+    }
+    EXPECT_TRUE(result.has_value() && !*result) << "round " << round;
+  }
+  done = true;
+  for (auto& thread : busy)
+    thread.join();
 }
 
 TEST_F(TcpTransportTest, CloseRightAfterConnectingToAnAddressAbortsTheConnect) {
