@@ -12,6 +12,7 @@
 #include <limits>
 #include <random>
 #include <sstream>
+#include <stdexcept>
 
 namespace portmqtt::tools {
 namespace {
@@ -377,7 +378,14 @@ void add_connection_options(CLI::App& app, ConnectionOptions& o) {
                  "broker list (same topic); -h is then ignored.")
       ->allow_extra_args(false);
   app.add_option("-i,--id", o.client_id,
-                 "Client id (default: generated; MQTT 5: assigned by the broker).");
+                 "Client id (default: generated; MQTT 5: assigned by the broker).")
+      ->each([&app](const std::string& id) {
+        // mosquitto's tools refuse an empty id in these words, without the usage hint
+        // (main() prints any exception that is not a UsageError as "Error: <what>").
+        if (!id.empty()) return;
+        throw std::invalid_argument(app.get_name() == "pub" ? "Invalid id."
+                                                            : "Invalid id and/or clean_session.");
+      });
   app.add_option("-I,--id-prefix", o.id_prefix, "Client id prefix; the process id is appended.");
   app.add_option("-u,--username", o.username, "User name.");
   app.add_option("-P,--pw", o.password, "Password.");

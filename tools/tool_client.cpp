@@ -334,6 +334,11 @@ int ToolClient::connect() {
                    describe_refusal(error.connect_reason, version_).c_str());
     return refusal_exit_code(error.connect_reason, version_);
   }
+  if (error.error == errc::host_not_found) {
+    // mosquitto's tools name every failed lookup (no such name, no address, DNS down) so.
+    if (!quiet_) std::fputs("Unable to connect (Lookup error.).\n", stderr);
+    return kExitFailure;
+  }
   report(describe_error(error.error));
   if (error.kind == ErrorKind::tls) return kExitTls;
   if (is_proxy_authentication_failure(error.error)) return kExitAuth;

@@ -76,6 +76,16 @@ class ExitCodeTest(unittest.TestCase):
             self.assertEqual((theirs[0], ours[0]), (1, 1))
             self.assertEqual((theirs[2], ours[2]), ("Error: Connection refused\n",) * 2)
 
+    def test_failed_lookup_is_1_with_the_same_words(self):
+        # ".invalid" never resolves (RFC 6761); no packet leaves the machine.
+        for tool, ours_args in (("mosquitto_pub", ["pub", "-t", "t", "-m", "x"]),
+                                ("mosquitto_sub", ["sub", "-t", "t"])):
+            args = ["-h", "no-such-host.invalid", "-p", "1"]
+            theirs = mosquitto(tool, args + ours_args[1:])
+            ours = run(ours_args + args)
+            self.assertEqual((theirs[0], theirs[2]), (1, "Unable to connect (Lookup error.).\n"))
+            self.assertEqual((ours[0], ours[2]), (theirs[0], theirs[2]))
+
 
 class ValidationTest(unittest.TestCase):
     def same_refusal(self, tool, args):
@@ -96,6 +106,17 @@ class ValidationTest(unittest.TestCase):
         for value in ("0", "4", "65536"):
             self.same_refusal("mosquitto_sub", ["-t", "a", "-k", value])
             self.same_refusal("mosquitto_pub", ["-t", "a", "-m", "x", "-k", value])
+
+    def test_empty_client_id_refused_in_the_same_words(self):
+        for tool, args, words in (
+                ("mosquitto_pub", ["-t", "a", "-m", "x", "-i", ""], "Invalid id."),
+                ("mosquitto_sub", ["-t", "a", "-i", ""], "Invalid id and/or clean_session."),
+                ("mosquitto_rr", ["-t", "a", "-e", "b", "-m", "x", "-i", ""],
+                 "Invalid id and/or clean_session.")):
+            theirs = mosquitto(tool, ["-p", str(free_port())] + args, timeout=5)
+            ours = run([tool.split("_")[1], "-p", str(free_port())] + args, timeout=5)
+            self.assertEqual(theirs[::2], (1, "Error: " + words + "\n"))
+            self.assertEqual(ours[::2], theirs[::2])
 
     def test_port_zero_refused(self):
         # mosquitto fails on it (with "No such file or directory"); we say why.
