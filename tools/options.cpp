@@ -214,8 +214,6 @@ void apply_session(const ConnectionOptions& options, ConnectionPlan& plan) {
   session.clean_session = !options.persistent;
   // The tools subscribe on every CONNACK themselves, as mosquitto_sub does.
   session.resubscribe_on_session_lost = false;
-  if (options.session_expiry && !v5)
-    throw UsageError("-x (session expiry) needs MQTT v5: add -V 5.");
   std::optional<std::uint32_t> expiry;
   if (options.session_expiry) {
     const auto& text = *options.session_expiry;
@@ -223,6 +221,13 @@ void apply_session(const ConnectionOptions& options, ConnectionPlan& plan) {
         text == "-1" || text == "\u221e";  // mosquitto accepts -1 and the infinity sign
     expiry =
         never ? 4294967295U : static_cast<std::uint32_t>(parse_unsigned(text, 4294967295U, "-x"));
+    // mosquitto's tools take -x on every version and send it only on MQTT 5; we say so.
+    if (!v5) {
+      if (!options.quiet)
+        std::fprintf(stderr,
+                     "Warning: -x (session expiry) is sent only with MQTT v5 (-V 5); ignored.\n");
+      expiry.reset();
+    }
   } else if (v5 && options.persistent) {
     expiry = 4294967295U;  // -c without -x: the session never expires (mosquitto)
   }
@@ -238,6 +243,8 @@ void apply_will(const ConnectionOptions& options, ConnectionPlan& plan) {
       throw UsageError("Will options need --will-topic.");
     return;
   }
+  if (will.topic.find_first_of("+#") != std::string::npos)
+    throw UsageError("Invalid will topic '" + will.topic + "', does it contain '+' or '#'?");
   plan.config.session.last_will = Message{.topic = will.topic,
                                           .payload = will.payload,
                                           .qos = parse_qos(will.qos, "--will-qos"),

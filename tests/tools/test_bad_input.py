@@ -89,8 +89,8 @@ class BadInputTest(unittest.TestCase):
         self.assertRefused(["pub", "-V", "5", "-t", "t", "-m", "x", "-D", "publish",
                             "topic-alias", "70000"],
                            "Invalid value '70000' for -D publish topic-alias (expected 0..65535).")
-        self.assertRefused(["pub", "-t", "t", "-m", "x", "-x", "10"],
-                           "-x (session expiry) needs MQTT v5: add -V 5.")
+        self.assertRefused(["pub", "-t", "t", "-m", "x", "--will-topic", "w/#"],
+                           "Invalid will topic 'w/#', does it contain '+' or '#'?")
 
     def test_connection_option_conflicts(self):
         self.assertRefused(["pub", "-t", "t", "-m", "x", "--unix", "/tmp/s", "-L", "mqtt://h/t"],

@@ -142,6 +142,23 @@ class PropertiesOnV311Test(BrokerTest):
                                   "ignored.\n")
         self.assertEqual(peer.result()[:2], (0, b"x\nx\n"))
 
+    def test_session_expiry_without_v5_is_ignored_with_a_warning(self):
+        # mosquitto's tools take -x on MQTT 3.1.1 and connect without it; the will topic is
+        # checked in their words.
+        args = ["-p", self.port, "-t", "p", "-m", "y", "-x", "10"]
+        peer = Peer(self.broker, "p", ["-C", "2"])
+        theirs = mosquitto("mosquitto_pub", args)
+        ours = run(["pub"] + args)
+        self.assertEqual((theirs[0], ours[0]), (0, 0))
+        self.assertEqual(ours[2], "Warning: -x (session expiry) is sent only with MQTT v5 "
+                                  "(-V 5); ignored.\n")
+        self.assertEqual(peer.result()[:2], (0, b"y\ny\n"))
+        will = args[:-2] + ["--will-topic", "w/+"]
+        theirs = mosquitto("mosquitto_pub", will)
+        ours = run(["pub"] + will)
+        self.assertEqual((theirs[0], ours[0]), (1, 1))
+        self.assertEqual(ours[2].splitlines()[0], theirs[2].splitlines()[0])
+
 
 class RefusedPublishTest(BrokerTest):
     # mosquitto 2.0.11 answers an MQTT 5 PUBLISH above message_size_limit with PUBACK/PUBREC
