@@ -29,8 +29,9 @@ void Session::Impl::hold_for_application(codec::Publish& publish, TimePoint now)
   // sends two messages for one PUBACK when its queue for us is backlogged, which only happens
   // when acknowledgements are slow, as they are here: tolerate that much (memory stays bounded
   // by twice the limit) rather than end the connection and have the same thing happen again.
-  const std::size_t unacknowledged = held_acks.size() + inbound_qos2.size();
-  if (unacknowledged >= 2 * std::size_t{receive_maximum}) {
+  // Only the messages the application holds count: a QoS 2 id it acknowledged (PUBREC sent)
+  // and that awaits PUBREL holds nothing, and mosquitto no longer counts it (inbound_qos.cpp).
+  if (held_acks.size() >= 2 * std::size_t{receive_maximum}) {
     violation(errc::receive_maximum_exceeded, ReasonCode::receive_maximum_exceeded, now,
               "more unacknowledged QoS 1/2 messages than our Receive Maximum (§3.3.4)");
     return;

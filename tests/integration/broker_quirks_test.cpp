@@ -85,6 +85,44 @@ INSTANTIATE_TEST_SUITE_P(Versions, MessageSizeLimit,
                            return param_info.param == ProtocolVersion::v5 ? "v5" : "v311";
                          });
 
+// --- mosquitto's QoS 2 window towards an MQTT 5 subscriber -----------------------------------
+
+TEST(Qos2Window, IdsAwaitingPubrelBeyondOurReceiveMaximumKeepTheConnection) {
+  // mosquitto 2.0.11 ends its count of a subscriber's window at the PUBREC, so under a burst
+  // more QoS 2 ids await its PUBREL than the subscriber's Receive Maximum (libmosquitto's
+  // mosquitto_sub disconnects then). Every message arrives once, on one connection.
+  Mosquitto broker;
+  Config sub_config;
+  sub_config.broker.uri = broker.uri();
+  sub_config.credentials.client_id = "q2w-sub";
+  sub_config.session.protocol_version = ProtocolVersion::v5;
+  sub_config.session.connect_properties.add(PropertyId::receive_maximum, 20);
+  Client subscriber{sub_config};
+  Recorder rec{subscriber};
+  ASSERT_FALSE(subscriber.start());
+  ASSERT_TRUE(rec.wait_connected());
+  ASSERT_TRUE(subscriber.subscribe("q2w/t", {.qos = QoS::exactly_once}));
+  ASSERT_TRUE(rec.wait([&] { return rec.subacks.size() == 1; }));
+  Config pub_config = sub_config;
+  pub_config.credentials.client_id = "q2w-pub";
+  Client publisher{pub_config};
+  Recorder pub_rec{publisher};
+  ASSERT_FALSE(publisher.start());
+  ASSERT_TRUE(pub_rec.wait_connected());
+  constexpr int kMessages = 3000;
+  for (int i = 0; i < kMessages; ++i)
+    ASSERT_TRUE(publisher.publish("q2w/t", std::to_string(i), {.qos = QoS::exactly_once}));
+  ASSERT_TRUE(rec.wait_messages(kMessages, 60s));
+  std::this_thread::sleep_for(200ms);  // a copy delivered twice would arrive by now
+  std::lock_guard lock(rec.mutex);
+  EXPECT_EQ(rec.messages.size(), static_cast<std::size_t>(kMessages));
+  for (std::size_t i = 0; i < std::min<std::size_t>(rec.messages.size(), kMessages); ++i)
+    ASSERT_EQ(rec.messages[i].payload, std::to_string(i)) << "in order, none twice";
+  EXPECT_TRUE(rec.errors.empty()) << rec.errors[0].text;
+  EXPECT_TRUE(rec.disconnects.empty());
+  EXPECT_EQ(rec.connected, 1);
+}
+
 // --- refusals that retrying cannot fix ---------------------------------------------------------
 
 class FatalRefusal : public ::testing::TestWithParam<ProtocolVersion> {

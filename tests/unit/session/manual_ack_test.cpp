@@ -195,6 +195,28 @@ TEST(ManualAck, HeldMessagesCountAgainstOurReceiveMaximum) {
   EXPECT_EQ(take<ErrorOccurred>(events).error, errc::receive_maximum_exceeded);
 }
 
+TEST(ManualAck, Qos2IdsAwaitingPubrelDoNotCountAgainstOurReceiveMaximum) {
+  // Acknowledged (PUBREC sent), a QoS 2 message holds only its id until PUBREL, and mosquitto
+  // 2.0.11 no longer counts it in our window: only held messages count.
+  Config c = manual(ProtocolVersion::v5);
+  c.connect_props.add(PropertyId::receive_maximum, 2);
+  Harness h(c);
+  h.connect_with(connack_v5());
+  for (std::uint16_t id = 1; id <= 2; ++id) {
+    h.feed(publish_v5(QoS::exactly_once, id));
+    EXPECT_FALSE(h.session.ack(ack_id_of(h.events()), ReasonCode::success, {}, h.now()));
+  }
+  EXPECT_EQ(h.output(), (Bytes{0x50, 0x02, 0x00, 0x01,     // PUBREC 1
+                               0x50, 0x02, 0x00, 0x02}));  // PUBREC 2: both await PUBREL
+  for (std::uint16_t id = 3; id <= 6; ++id) {              // four held: twice the limit, tolerated
+    h.feed(publish_v5(QoS::exactly_once, id));
+    EXPECT_NE(ack_id_of(h.events()), 0u) << "id " << id;
+  }
+  EXPECT_TRUE(h.output().empty());
+  h.feed(publish_v5(QoS::exactly_once, 7));          // a fifth held: beyond it
+  EXPECT_EQ(h.output(), (Bytes{0xE0, 0x01, 0x93}));  // DISCONNECT: Receive Maximum exceeded
+}
+
 TEST(ManualAck, OffByDefault) {
   Harness h(config_for(ProtocolVersion::v3_1_1));
   h.connect_with(connack_v311());
