@@ -132,21 +132,14 @@ class PublishTable {
       if (at == items_.size() || items_[at].handle != handle) return false;
     }
     if (!items_[at].done) return false;
+    // The entry ends whatever `use` does with it, even when it throws (say, out of memory):
+    // the table stays consistent.
+    struct EndEntry {
+      PublishTable& table;
+      std::size_t at;
+      ~EndEntry() { table.end(at); }
+    } end_entry{*this, at};
     use(items_[at].done);
-    if (items_[at].done) {  // ended, whatever `use` did with it
-      PublishDone none;     // not `{}`, which would zero the inline room first
-      items_[at].done = std::move(none);
-    }
-    if (--live_ == 0) {
-      clear();
-      return true;
-    }
-    while (!items_[head_].done)
-      ++head_;
-    if (head_ > 64 && head_ * 2 > items_.size()) {
-      items_.erase(items_.begin(), items_.begin() + offset(head_));
-      head_ = 0;
-    }
     return true;
   }
   bool empty() const noexcept { return live_ == 0; }
@@ -166,6 +159,19 @@ class PublishTable {
     PublishDone done;
   };
   static std::ptrdiff_t offset(std::size_t i) { return static_cast<std::ptrdiff_t>(i); }
+  void end(std::size_t at) noexcept {
+    if (items_[at].done) {
+      PublishDone none;  // not `{}`, which would zero the inline room first
+      items_[at].done = std::move(none);
+    }
+    if (--live_ == 0) return clear();
+    while (!items_[head_].done)
+      ++head_;
+    if (head_ > 64 && head_ * 2 > items_.size()) {
+      items_.erase(items_.begin(), items_.begin() + offset(head_));
+      head_ = 0;
+    }
+  }
   void clear() noexcept {
     items_.clear();
     head_ = 0;

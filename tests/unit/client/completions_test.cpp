@@ -5,6 +5,7 @@
 
 #include <array>
 #include <memory>
+#include <new>
 #include <vector>
 
 #include "client/completions.hpp"
@@ -137,6 +138,22 @@ TEST(PublishTable, TakeHandsTheEntryToTheSinkOnce) {
   ASSERT_EQ(ready.size(), 1u);
   ready.front()();
   EXPECT_EQ(ran, std::vector<std::uint64_t>{2});
+}
+
+TEST(PublishTable, ASinkThatThrowsStillEndsTheEntry) {
+  PublishTable table;
+  std::vector<std::uint64_t> ran;
+  for (std::uint64_t h = 1; h <= 3; ++h)
+    table.add(h, recording(ran, h));
+  EXPECT_THROW(table.take(1, [](PublishDone&) { throw std::bad_alloc{}; }), std::bad_alloc);
+  EXPECT_FALSE(table.take(1));
+  for (std::uint64_t h : {3, 2}) {
+    PublishDone done = table.take(h);
+    ASSERT_TRUE(done) << h;
+    done(std::error_code{}, PublishResult{});
+  }
+  EXPECT_TRUE(table.empty());
+  EXPECT_EQ(ran, (std::vector<std::uint64_t>{3, 2}));
 }
 
 TEST(Ready, APublishReportsItsFieldsAndTheAnswersProperties) {
