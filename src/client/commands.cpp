@@ -181,7 +181,7 @@ void Client::Impl::run_ready() {
       }
       // What the completion holds (a promise, a coroutine frame) goes at once, on this thread,
       // as it did before the batch kept its room: a future's reader may already be awake.
-      done = detail::Ready{};
+      done.reset();
     }
     // Keep the room for the next batch: no allocation per batch of acknowledgements.
     batch.clear();

@@ -58,11 +58,8 @@ std::error_code error_of(session::DropReason why) {
 
 void Completions::fail_all(std::error_code error, std::vector<Ready>& ready) {
   publishes.take_all([&](std::uint64_t handle, PublishDone done) {
-    ready.emplace_back([done = std::move(done), error, handle]() mutable {
-      PublishResult result;
-      result.handle = handle;
-      done(error, std::move(result));
-    });
+    ready.emplace_back(std::move(done), error, handle, PacketId{0}, QoS::at_most_once,
+                       ReasonCode::success);
   });
   for (auto& [id, done] : subscribes) {
     ready.emplace_back([done = std::move(done), error, id = id]() mutable {

@@ -2,11 +2,13 @@
 //
 // Design: filled by the API calls and emptied by the loop, both under Client::Impl::mutex, so
 // that an operation's completion is registered before its ending can be seen. The loop moves
-// the completions that are due into `ready` and runs them after releasing the lock. A publish
-// without a completion costs nothing here: the tables are looked at only when not empty. One
-// with a completion allocates nothing either in the common case: the callback sits inside its
-// Callback, the publish table is a vector in handle order, and `ready` holds the due
-// completion with its result inside (Ready's inline room).
+// the completions that are due into `ready` and runs them, all those of one read in one pass,
+// after releasing the lock. A publish without a completion costs nothing here: the tables are
+// looked at only when not empty. One with a completion allocates nothing either in the common
+// case: the callback sits inside its Callback, the publish table is a vector in handle order,
+// and a due publish is a Ready that holds the callback and the few fields of its result, built
+// into a PublishResult only when it runs (properties are copied only when the answer had some).
+// The callback moves twice in all: into the table, and from there into its Ready.
 #pragma once
 
 #include <algorithm>
@@ -15,7 +17,9 @@
 #include <memory>
 #include <optional>
 #include <system_error>
+#include <type_traits>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <boost/asio/steady_timer.hpp>
@@ -29,8 +33,66 @@ using PublishDone = Callback<PublishSignature>;
 using SubscribeDone = Callback<SubscribeSignature>;
 using UnsubscribeDone = Callback<UnsubscribeSignature>;
 using VoidDone = Callback<VoidSignature>;
-/// A completion due, with its result: room inside for a publish's (callback, error, result).
-using Ready = Callback<void(), 192>;
+
+/// A completion due, with what it reports. A publish's (one per acknowledged message: the hot
+/// path) keeps its callback and the fields of its PublishResult; any other completion is a
+/// callable with its result inside.
+class Ready {
+ public:
+  Ready() = default;
+  template <class F>
+  requires(!std::is_same_v<std::decay_t<F>, Ready> && std::is_invocable_v<F&>)
+      Ready(F&& f)  // NOLINT(google-explicit-constructor): emplace_back(lambda)
+      : other_(std::forward<F>(f)) {}
+  /// A publish's completion. `props` (those of the broker's answer) are copied only when there
+  /// are some; the Reason String is read from them when the completion runs.
+  Ready(PublishDone&& done, std::error_code error, MessageHandle handle, PacketId packet_id,
+        QoS qos, ReasonCode reason, const Properties* props = nullptr)
+      : publish_(std::move(done)),
+        error_(error),
+        handle_(handle),
+        packet_id_(packet_id),
+        qos_(qos),
+        reason_(reason) {
+    if (props != nullptr && !props->empty()) props_ = std::make_unique<Properties>(*props);
+  }
+
+  void operator()() {
+    if (!publish_) return other_();
+    if (!props_) {  // built in the callback's parameter: no move of the result
+      return publish_(
+          error_, PublishResult{
+                      .handle = handle_, .packet_id = packet_id_, .qos = qos_, .reason = reason_});
+    }
+    PublishResult result{
+        .handle = handle_, .packet_id = packet_id_, .qos = qos_, .reason = reason_};
+    if (auto text = props_->text(PropertyId::reason_string)) result.reason_string = *text;
+    result.properties = std::move(*props_);
+    publish_(error_, std::move(result));
+  }
+  /// Ends what it holds (a promise, a coroutine frame) now.
+  void reset() noexcept {
+    // Default-initialised, not `{}`: value-initialising a Callback zeroes its inline room.
+    if (publish_) {
+      PublishDone none;
+      publish_ = std::move(none);
+    } else if (other_) {
+      Callback<void(), 192> none;
+      other_ = std::move(none);
+    }
+    props_.reset();
+  }
+
+ private:
+  PublishDone publish_;
+  Callback<void(), 192> other_;
+  std::unique_ptr<Properties> props_;
+  std::error_code error_;
+  MessageHandle handle_ = 0;
+  PacketId packet_id_ = 0;
+  QoS qos_ = QoS::at_most_once;
+  ReasonCode reason_ = ReasonCode::success;
+};
 
 /// Publish completions by message handle. Handles grow, and each is registered under the lock
 /// that took it, so appending keeps the table sorted: when every publish has a completion the
@@ -40,40 +102,45 @@ using Ready = Callback<void(), 192>;
 /// message waiting long keeps memory bounded. No allocation per message once it has grown.
 class PublishTable {
  public:
-  void add(std::uint64_t handle, PublishDone done) {
+  void add(std::uint64_t handle, PublishDone&& done) {
     if (live_ == 0) clear();
     if (items_.size() > head_ && items_.back().handle >= handle) {  // never expected: stay right
       auto at = std::upper_bound(items_.begin() + offset(head_), items_.end(), handle,
                                  [](std::uint64_t h, const Entry& e) { return h < e.handle; });
-      items_.insert(at, Entry{handle, std::move(done)});
+      items_.emplace(at, handle, std::move(done));
     } else {
-      items_.push_back(Entry{handle, std::move(done)});
+      items_.emplace_back(handle, std::move(done));  // the callback moves once, into its entry
     }
     ++live_;
   }
   /// The completion registered for `handle`, removed; empty when there is none.
   PublishDone take(std::uint64_t handle) {
-    if (live_ == 0 || handle < items_[head_].handle) return {};
+    PublishDone taken;
+    take(handle, [&](PublishDone& done) { taken = std::move(done); });
+    return taken;
+  }
+  /// Calls use(done) with the completion registered for `handle`, which `use` moves out (to
+  /// where it waits to run: one move instead of two), and removes it; false when there is none.
+  template <class F>
+  bool take(std::uint64_t handle, F&& use) {
+    if (live_ == 0 || handle < items_[head_].handle) return false;
     std::size_t at = head_ + static_cast<std::size_t>(handle - items_[head_].handle);
     if (at >= items_.size() || items_[at].handle != handle) {
       auto found = std::lower_bound(items_.begin() + offset(head_), items_.end(), handle,
                                     [](const Entry& e, std::uint64_t h) { return e.handle < h; });
       at = static_cast<std::size_t>(found - items_.begin());
-      if (at == items_.size() || items_[at].handle != handle) return {};
+      if (at == items_.size() || items_[at].handle != handle) return false;
     }
-    if (!items_[at].done) return {};
-    PublishDone done = std::move(items_[at].done);
-    if (--live_ == 0) {
-      clear();
-      return done;
-    }
-    while (!items_[head_].done)
-      ++head_;
-    if (head_ > 64 && head_ * 2 > items_.size()) {
-      items_.erase(items_.begin(), items_.begin() + offset(head_));
-      head_ = 0;
-    }
-    return done;
+    if (!items_[at].done) return false;
+    // The entry ends whatever `use` does with it, even when it throws (say, out of memory):
+    // the table stays consistent.
+    struct EndEntry {
+      PublishTable& table;
+      std::size_t at;
+      ~EndEntry() { table.end(at); }
+    } end_entry{*this, at};
+    use(items_[at].done);
+    return true;
   }
   bool empty() const noexcept { return live_ == 0; }
   /// Calls fn(handle, done) for each live entry in handle order, then empties the table.
@@ -87,10 +154,24 @@ class PublishTable {
 
  private:
   struct Entry {
+    Entry(std::uint64_t h, PublishDone&& d) noexcept : handle(h), done(std::move(d)) {}
     std::uint64_t handle = 0;
     PublishDone done;
   };
   static std::ptrdiff_t offset(std::size_t i) { return static_cast<std::ptrdiff_t>(i); }
+  void end(std::size_t at) noexcept {
+    if (items_[at].done) {
+      PublishDone none;  // not `{}`, which would zero the inline room first
+      items_[at].done = std::move(none);
+    }
+    if (--live_ == 0) return clear();
+    while (!items_[head_].done)
+      ++head_;
+    if (head_ > 64 && head_ * 2 > items_.size()) {
+      items_.erase(items_.begin(), items_.begin() + offset(head_));
+      head_ = 0;
+    }
+  }
   void clear() noexcept {
     items_.clear();
     head_ = 0;

@@ -747,19 +747,13 @@ std::vector<ReasonCode> public_reasons(const Reasons& reasons, bool& any_failure
 template <class E>
 void Client::Impl::complete_locked(const E& e, const Properties& props) {
   if constexpr (std::is_same_v<E, session::PublishCompleted>) {
-    detail::PublishDone done = completions.publishes.take(e.handle);
-    if (!done) return;
-    PublishResult result{.handle = e.handle,
-                         .packet_id = e.packet_id,
-                         .qos = detail::from_codec(e.qos),
-                         .reason = detail::from_codec(e.reason),
-                         .reason_string = reason_string_of(props),
-                         .properties = props};
-    auto due = [done = std::move(done), ec = refused_if(codec::is_failure(e.reason)),
-                result = std::move(result)]() mutable { done(ec, std::move(result)); };
-    // The hot path of completions: kept inside the Ready, no allocation.
-    static_assert(sizeof(due) <= 192 && std::is_nothrow_move_constructible_v<decltype(due)>);
-    ready.emplace_back(std::move(due));
+    // The hot path of completions: the callback moves from its table entry into its Ready,
+    // which keeps the result's fields; nothing is allocated without properties.
+    completions.publishes.take(e.handle, [&](detail::PublishDone& done) {
+      ready.emplace_back(std::move(done), refused_if(codec::is_failure(e.reason)), e.handle,
+                         e.packet_id, detail::from_codec(e.qos), detail::from_codec(e.reason),
+                         &props);
+    });
   } else if constexpr (std::is_same_v<E, session::MessageExpired>) {
     const std::error_code ec = detail::error_of(e.why);
     if (e.type == codec::PacketType::subscribe) {
@@ -777,12 +771,10 @@ void Client::Impl::complete_locked(const E& e, const Properties& props) {
       });
       completions.unsubscribes.erase(it);
     } else {
-      detail::PublishDone done = completions.publishes.take(e.handle);
-      if (!done) return;
-      ready.emplace_back(
-          [done = std::move(done), ec, handle = e.handle, id = e.packet_id]() mutable {
-            done(ec, PublishResult{.handle = handle, .packet_id = id});
-          });
+      completions.publishes.take(e.handle, [&](detail::PublishDone& done) {
+        ready.emplace_back(std::move(done), ec, e.handle, e.packet_id, QoS::at_most_once,
+                           ReasonCode::success);
+      });
     }
   } else if constexpr (std::is_same_v<E, session::SubscribeCompleted>) {
     auto it = completions.subscribes.find(e.packet_id);

@@ -1,9 +1,11 @@
 // The bookkeeping behind per-call completions: detail::Callback (a move-only callable that keeps
-// small callables inside) and the publish table that finds a completion by message handle.
+// small callables inside), the publish table that finds a completion by message handle, and
+// the Ready record a due completion waits in.
 #include <gtest/gtest.h>
 
 #include <array>
 #include <memory>
+#include <new>
 #include <vector>
 
 #include "client/completions.hpp"
@@ -117,6 +119,102 @@ TEST(PublishTable, TakeAllRunsEveryLiveEntryInHandleOrder) {
     EXPECT_EQ(ran[i], 2 * (i + 1));
   table.add(7, recording(ran, 7));  // usable again, from any handle
   EXPECT_TRUE(table.take(7));
+}
+
+TEST(PublishTable, TakeHandsTheEntryToTheSinkOnce) {
+  PublishTable table;
+  std::vector<std::uint64_t> ran;
+  table.add(1, recording(ran, 1));
+  table.add(2, recording(ran, 2));
+  std::vector<Ready> ready;
+  EXPECT_TRUE(table.take(2, [&](PublishDone& done) {
+    ready.emplace_back(std::move(done), std::error_code{}, 2, 9, QoS::at_least_once,
+                       ReasonCode::success);
+  }));
+  EXPECT_FALSE(table.take(2, [](PublishDone&) { ADD_FAILURE() << "taken twice"; }));
+  // A sink that leaves the completion where it is still ends the entry.
+  EXPECT_TRUE(table.take(1, [](PublishDone&) {}));
+  EXPECT_TRUE(table.empty());
+  ASSERT_EQ(ready.size(), 1u);
+  ready.front()();
+  EXPECT_EQ(ran, std::vector<std::uint64_t>{2});
+}
+
+TEST(PublishTable, ASinkThatThrowsStillEndsTheEntry) {
+  PublishTable table;
+  std::vector<std::uint64_t> ran;
+  for (std::uint64_t h = 1; h <= 3; ++h)
+    table.add(h, recording(ran, h));
+  EXPECT_THROW(table.take(1, [](PublishDone&) { throw std::bad_alloc{}; }), std::bad_alloc);
+  EXPECT_FALSE(table.take(1));
+  for (std::uint64_t h : {3, 2}) {
+    PublishDone done = table.take(h);
+    ASSERT_TRUE(done) << h;
+    done(std::error_code{}, PublishResult{});
+  }
+  EXPECT_TRUE(table.empty());
+  EXPECT_EQ(ran, (std::vector<std::uint64_t>{3, 2}));
+}
+
+TEST(Ready, APublishReportsItsFieldsAndTheAnswersProperties) {
+  std::vector<PublishResult> results;
+  std::vector<std::error_code> errors;
+  auto record = [&](std::error_code ec, PublishResult r) {
+    errors.push_back(ec);
+    results.push_back(std::move(r));
+  };
+  Properties answer;
+  answer.add(PropertyId::reason_string, "quota exceeded");
+  answer.add_user_property("k", "v");
+  const Properties none;
+  std::vector<Ready> ready;
+  ready.emplace_back(PublishDone{record}, make_error_code(delivery_errc::refused), 5, 17,
+                     QoS::exactly_once, ReasonCode::quota_exceeded, &answer);
+  ready.emplace_back(PublishDone{record}, std::error_code{}, 6, 18, QoS::at_least_once,
+                     ReasonCode::success, &none);
+  ready.emplace_back(PublishDone{record}, make_error_code(delivery_errc::stopped), 7, 0,
+                     QoS::at_most_once, ReasonCode::success);
+  answer.clear();  // the record keeps its own copy
+  for (Ready& r : ready)
+    r();
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(errors[0], delivery_errc::refused);
+  EXPECT_EQ(results[0].handle, 5u);
+  EXPECT_EQ(results[0].packet_id, 17);
+  EXPECT_EQ(results[0].qos, QoS::exactly_once);
+  EXPECT_EQ(results[0].reason, ReasonCode::quota_exceeded);
+  EXPECT_EQ(results[0].reason_string, "quota exceeded");
+  EXPECT_EQ(results[0].properties.size(), 2u);
+  EXPECT_FALSE(errors[1]);
+  EXPECT_EQ(results[1].handle, 6u);
+  EXPECT_EQ(results[1].packet_id, 18);
+  EXPECT_TRUE(results[1].reason_string.empty());
+  EXPECT_TRUE(results[1].properties.empty());
+  EXPECT_EQ(errors[2], delivery_errc::stopped);
+  EXPECT_EQ(results[2].handle, 7u);
+}
+
+TEST(Ready, OtherCompletionsRunAndResetEndsWhatEachHolds) {
+  int live = 0;
+  int calls = 0;
+  {
+    std::vector<Ready> ready;
+    ready.emplace_back(PublishDone{[c = Counted{&live, &calls}](std::error_code ec,
+                                                                PublishResult) mutable { c(ec); }},
+                       std::error_code{}, 1, 1, QoS::at_least_once, ReasonCode::success);
+    ready.emplace_back([c = Counted{&live, &calls}]() mutable { c(std::error_code{}); });
+    for (int i = 0; i < 50; ++i)
+      ready.emplace_back([] {});  // relocations of both kinds
+    EXPECT_EQ(live, 2);
+    ready[0]();
+    ready[1]();
+    EXPECT_EQ(calls, 2);
+    ready[0].reset();
+    EXPECT_EQ(live, 1);
+    ready[1].reset();
+    EXPECT_EQ(live, 0);
+  }
+  EXPECT_EQ(live, 0);
 }
 
 }  // namespace
