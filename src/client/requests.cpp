@@ -77,7 +77,7 @@ void Client::Impl::request(std::string_view topic, std::string_view payload, Mil
   std::error_code error;
   if (!accepting_locked()) {
     error = errc::not_started;
-  } else if (config.session.protocol_version != ProtocolVersion::v5) {
+  } else if (config->session.protocol_version != ProtocolVersion::v5) {
     error = errc::not_supported_by_version;
   } else if (has_request_properties(props)) {
     error = errc::invalid_argument;
@@ -164,7 +164,7 @@ std::error_code Client::Impl::subscribe_responses_locked() {
   if (requests.subscribing || !connected_locked()) return {};
   codec::Subscription subscription;
   subscription.filter = requests.topic;
-  subscription.options.max_qos = detail::to_codec(config.request_response.response_qos);
+  subscription.options.max_qos = detail::to_codec(config->request_response.response_qos);
   auto result = session.subscribe({&subscription, 1}, {}, Clock::now());
   // The topic is ours and valid, so a failure is a broker limit (or the connection is
   // going): the requests waiting for it cannot go out.
@@ -229,11 +229,11 @@ void Client::Impl::fail_waiting_requests_locked(std::error_code error,
 
 void Client::Impl::requests_connected_locked(const session::Connected& connected) {
   std::string_view information;
-  if (config.request_response.request_response_information) {
+  if (config->request_response.request_response_information) {
     if (auto text = connected.props.text(codec::PropertyId::response_information))
       information = *text;
   }
-  requests.topic = requests.topic_for(information, config.request_response.response_topic_prefix,
+  requests.topic = requests.topic_for(information, config->request_response.response_topic_prefix,
                                       session.client_id());
   if (!connected.session_present) requests.subscribed_topic.clear();
   if (requests.in_use() && requests.subscribed_topic != requests.topic) {

@@ -54,7 +54,10 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   // 120, and every client has four.
   using Timer = boost::asio::basic_waitable_timer<Clock, boost::asio::wait_traits<Clock>, Strand>;
 
-  Impl(std::shared_ptr<detail::LoopCore> core, bool own_loop, Config config);
+  /// `config`: shared with every client made from the same pointer, never modified (null: the
+  /// defaults); `client_id`, when not empty, replaces its credentials.client_id for this client.
+  Impl(std::shared_ptr<detail::LoopCore> core, bool own_loop, std::shared_ptr<const Config> config,
+       std::string client_id = {});
   ~Impl();
 
   // --- life cycle (runtime.cpp) ----------------------------------------------------------
@@ -95,7 +98,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   void run_ready();
   std::error_code auth(ReasonCode reason, const Properties& props);
   void reauthenticate(detail::VoidDone done);
-  std::error_code set_config(Config config);
+  std::error_code set_config(std::shared_ptr<const Config> config, std::string client_id);
   std::error_code set_uri(std::string_view uri);
   void wake();
 
@@ -172,7 +175,15 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   std::mutex lifecycle_mutex;       // serialises start() and stop()
   mutable std::mutex mutex;         // guards everything down to `transport_ready`
   std::condition_variable changed;  // room in the send queue, stop finished
-  Config config;
+  // Immutable and shared by every client made from the same pointer: a change (set_config,
+  // set_uri) replaces the pointer of this client alone (copy on write). The pointer is guarded by
+  // `mutex`; what it points to never changes.
+  std::shared_ptr<const Config> config;
+  std::string own_client_id;  // replaces config->credentials.client_id when not empty
+  /// The session settings of an attempt to `target`, with this client's own client id.
+  session::Config session_config_locked(const detail::Target& target) const;
+  /// The configuration as this client uses it: *config with its own client id.
+  Config effective_config_locked() const;
   session::Session session;
   detail::SubscriptionMemory subscriptions;  // for SessionConfig::resubscribe_on_session_lost
   std::size_t resubscribed = 0;              // filters subscribed again at the last CONNACK
