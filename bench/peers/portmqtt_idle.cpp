@@ -48,6 +48,10 @@ int main(int argc, char** argv) {
   portmqtt::bench::Progress failures;
   const auto config = shared_config(options);
   const std::string id_prefix = portmqtt::bench::client_id_for(kName) + "-";
+  // One set of handlers for every client too: they count, whichever client it was.
+  const auto handlers = std::make_shared<const portmqtt::Handlers>(portmqtt::Handlers{
+      .on_connected = [&](const portmqtt::Connected&) { connects.complete(); },
+      .on_disconnected = [&](const portmqtt::Disconnected&) { failures.complete(); }});
   std::vector<std::unique_ptr<portmqtt::Client>> clients;
   clients.reserve(options.connections);
   const portmqtt::bench::Stopwatch clock;
@@ -56,8 +60,7 @@ int main(int argc, char** argv) {
         options.own_threads
             ? std::make_unique<portmqtt::Client>(config, id_prefix + std::to_string(i))
             : std::make_unique<portmqtt::Client>(loop, config, id_prefix + std::to_string(i)));
-    client.on_connected([&](const portmqtt::Connected&) { connects.complete(); });
-    client.on_disconnected([&](const portmqtt::Disconnected&) { failures.complete(); });
+    client.set_handlers(handlers);
     if (const auto ec = client.start()) portmqtt::bench::fail(kName, "start: " + ec.message());
   }
   connects.wait_for(options.connections);

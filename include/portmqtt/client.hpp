@@ -165,6 +165,11 @@ class Client {
   /// Replaces all handlers. Takes effect for events dispatched after the call returns (a
   /// dispatch already running on the loop finishes with the old set). Any thread.
   void set_handlers(Handlers handlers);
+  /// set_handlers() with a set shared with other clients, not copied: a fleet whose handlers
+  /// keep no per-client state holds them once. A later on_...() setter gives this client a
+  /// copy of its own with that slot changed (copy on write); the others keep the shared set.
+  /// Null: no handlers. Any thread.
+  void set_handlers(std::shared_ptr<const Handlers> handlers);
   /// Each of these replaces one handler, like set_handlers() for one slot.
   void on_before_connect(std::function<void(const BeforeConnect&)> handler);
   void on_connected(std::function<void(const Connected&)> handler);

@@ -27,7 +27,11 @@ Client::~Client() {
 }
 
 void Client::set_handlers(Handlers handlers) {
-  impl_->update_handlers([&](Handlers& h) { h = std::move(handlers); });
+  impl_->replace_handlers(std::make_shared<const Handlers>(std::move(handlers)));
+}
+
+void Client::set_handlers(std::shared_ptr<const Handlers> handlers) {
+  impl_->replace_handlers(std::move(handlers));
 }
 
 #define PORTMQTT_HANDLER_SETTER(name, Type)                                    \

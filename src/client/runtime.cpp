@@ -75,10 +75,8 @@ Client::Impl::Impl(std::shared_ptr<detail::LoopCore> loop_core, bool own,
       own_client_id(std::move(client_id)),
       session(initial_session_config(*config, own_client_id)),
       session_timer(strand),
-      reconnect_timer(strand),
       write_timer(strand),
-      refresh_timer(strand),
-      handlers(std::make_shared<const Handlers>()) {
+      handlers(no_handlers()) {
   logger.configure(config->log);
   (void)open_store_locked();  // a failure is kept for start() and store_status()
 }
@@ -710,8 +708,9 @@ void Client::Impl::schedule_reconnect(bool at_once) {
   const auto delay = at_once ? std::chrono::milliseconds{0} : backoff.next_delay(policy);
   log(LogLevel::info, "connection",
       [&] { return "next connection attempt in " + std::to_string(delay.count()) + " ms"; });
-  reconnect_timer.expires_after(delay);
-  reconnect_timer.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+  Timer& timer = reconnect_timer.get(strand);
+  timer.expires_after(delay);
+  timer.async_wait([self = shared_from_this()](boost::system::error_code ec) {
     if (!ec) self->reconnect_now();
   });
 }
@@ -729,12 +728,12 @@ void Client::Impl::on_connected_locked(const session::Connected& connected) {
   requests_connected_locked(connected);
   const auto refresh_after = config->network.refresh_connection_after;
   if (refresh_after.count() <= 0) return;
-  refresh_timer.expires_after(refresh_after);
-  refresh_timer.async_wait(
-      [self = shared_from_this(), gen = generation](boost::system::error_code ec) {
-        if (ec || gen != self->generation) return;
-        self->end_connection({}, true);
-      });
+  Timer& timer = refresh_timer.get(strand);
+  timer.expires_after(refresh_after);
+  timer.async_wait([self = shared_from_this(), gen = generation](boost::system::error_code ec) {
+    if (ec || gen != self->generation) return;
+    self->end_connection({}, true);
+  });
 }
 
 namespace {

@@ -53,6 +53,21 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   // A timer typed on the strand: 88 bytes where steady_timer's type-erased executor makes
   // 120, and every client has four.
   using Timer = boost::asio::basic_waitable_timer<Clock, boost::asio::wait_traits<Clock>, Strand>;
+  /// A timer made when first armed and kept: most clients never reconnect or refresh their
+  /// connection, and an idle one need not hold a timer for each (8 bytes instead of 88).
+  class LazyTimer {
+   public:
+    Timer& get(const Strand& strand) {
+      if (!timer_) timer_ = std::make_unique<Timer>(strand);
+      return *timer_;
+    }
+    void cancel() {
+      if (timer_) timer_->cancel();
+    }
+
+   private:
+    std::unique_ptr<Timer> timer_;
+  };
 
   /// `config`: shared with every client made from the same pointer, never modified (null: the
   /// defaults); `client_id`, when not empty, replaces its credentials.client_id for this client.
@@ -162,7 +177,12 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   void emit(const Error& e);
   void emit(const UserEvent& e);
   std::shared_ptr<const Handlers> current_handlers() const;
+  /// Copy on write: the set may be shared with other clients.
   void update_handlers(const std::function<void(Handlers&)>& change);
+  /// Null: no handlers.
+  void replace_handlers(std::shared_ptr<const Handlers> next);
+  /// The empty set, one for the whole process (a client without handlers holds no copy).
+  static std::shared_ptr<const Handlers> no_handlers();
   bool delivering() const noexcept {
     return !destroyed.load() && detail::delivers_events(life.load());
   }
@@ -202,9 +222,11 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   bool transport_ready = false;  // connected at TCP level, writes allowed
 
   detail::Completions completions;  // guarded by `mutex`
-  detail::Requests requests;        // guarded by `mutex`: Client::request()
-  unsigned room_waiters = 0;        // publish() calls waiting for room in the outbox
-  Stats counters;                   // the counter part of stats()
+  // Guarded by `mutex`: Client::request(), made by the first request (null until then).
+  std::unique_ptr<detail::Requests> requests;
+  std::string response_information;  // of this connection's CONNACK, for a first request
+  unsigned room_waiters = 0;         // publish() calls waiting for room in the outbox
+  Stats counters;                    // the counter part of stats()
 
   std::atomic<bool> wake_posted{false};
   std::atomic<bool> destroyed{false};
@@ -224,9 +246,9 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   std::vector<detail::Ready> ready;  // completions due, run after the lock is released
   Timer session_timer;
   std::optional<Clock::time_point> armed_deadline;
-  Timer reconnect_timer;
+  LazyTimer reconnect_timer;
   Timer write_timer;
-  Timer refresh_timer;
+  LazyTimer refresh_timer;
   detail::ReconnectBackoff backoff;
   detail::BrokerList brokers;
   bool was_connected = false;

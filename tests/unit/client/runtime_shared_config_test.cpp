@@ -1,6 +1,9 @@
 // Clients made from one shared configuration: they hold it once, each sends the settings it
 // was made with (its own client id included), and a change through one client (set_uri,
 // set_config) gives that client a copy of its own and leaves the others as they were.
+#include <atomic>
+#include <thread>
+
 #include "runtime_harness.hpp"
 
 namespace portmqtt::test {
@@ -142,6 +145,36 @@ TEST_F(SharedConfigTest, ANullConfigurationMeansTheDefaults) {
   ASSERT_NE(client.shared_config(), nullptr);
   EXPECT_EQ(client.config().network.timeout, Config{}.network.timeout);
   EXPECT_EQ(client.config().broker.uri, "");
+}
+
+// Starts the client and waits until `seen` reaches `count` (or 10 s), then stops it.
+void connect_until(Client& client, const std::atomic<int>& seen, int count) {
+  ASSERT_FALSE(client.start());
+  const auto until = std::chrono::steady_clock::now() + 10s;
+  while (seen.load() < count && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(1ms);
+  EXPECT_EQ(seen.load(), count);
+  EXPECT_FALSE(client.stop());
+}
+
+TEST_F(SharedConfigTest, SharedHandlersServeEveryClientUntilOneChangesASlot) {
+  script->connection().expect(connect_as('a'), "CONNECT a").deliver(kConnack);
+  script->connection().expect(connect_as('b'), "CONNECT b").deliver(kConnack);
+  std::atomic<int> shared_connected{0};
+  std::atomic<int> own_connected{0};
+  auto handlers = std::make_shared<const Handlers>(
+      Handlers{.on_connected = [&](const Connected&) { ++shared_connected; }});
+  Client a{shared, "a"};
+  Client b{shared, "b"};
+  a.set_handlers(handlers);
+  b.set_handlers(handlers);
+  // Copy on write: a's slot changes, b keeps the shared set.
+  a.on_connected([&](const Connected&) { ++own_connected; });
+
+  connect_until(a, own_connected, 1);
+  connect_until(b, shared_connected, 1);
+  EXPECT_EQ(own_connected.load(), 1);
+  EXPECT_EQ(shared_connected.load(), 1);  // a's connection did not reach the shared handler
 }
 
 }  // namespace
