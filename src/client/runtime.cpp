@@ -354,7 +354,7 @@ void Client::Impl::begin_attempt() {
     if (!ec) {
       attempt_where = where_of(target.endpoint);
       session.set_config(session_config_locked(target));
-      options = detail::to_transport_options(*config);
+      options = detail::to_transport_options(*config, target.endpoint.scheme);
       fragment_size = config->buffer.fragment_size;
       max_packet_size = config->buffer.max_packet_size;
       tracer.configure(*config);
