@@ -403,6 +403,16 @@ void Client::Impl::start_read() {
     read_size = std::min(kFirstReadSize, read_limit);
     quiet_reads = 0;
   }
+  // Nothing held and the last read was small: wait until bytes are there before taking a
+  // buffer, so an idle connection holds none (sockets only; other transports read at once).
+  if (rx.size() == 0 && quiet_reads > 0 && !readable) {
+    if (transport->async_wait_readable([self = shared_from_this(), gen = generation](
+                                           std::error_code ec) { self->on_readable(gen, ec); })) {
+      rx.release();
+      return;
+    }
+  }
+  readable = false;
   // Grow toward the size of the packet at the front when it does not fit (up to the limit
   // the session enforces), at most doubling per read: memory follows the bytes that arrived,
   // never a length a broker merely announced.
@@ -419,6 +429,13 @@ void Client::Impl::start_read() {
       rx.space(), [self = shared_from_this(), gen = generation](std::error_code ec, std::size_t n) {
         self->on_read(gen, ec, n);
       });
+}
+
+void Client::Impl::on_readable(std::uint64_t gen, std::error_code ec) {
+  if (gen != generation) return;
+  if (ec) return fail_connection(ec);
+  readable = true;
+  start_read();
 }
 
 void Client::Impl::size_next_read(std::size_t n) {

@@ -126,6 +126,8 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   void on_transport_connected(std::uint64_t generation, std::error_code ec);
   void start_read();
   void on_read(std::uint64_t generation, std::error_code ec, std::size_t n);
+  /// The socket has bytes (after an idle wait, see start_read): read them.
+  void on_readable(std::uint64_t generation, std::error_code ec);
   void size_next_read(std::size_t n);
   void service();
   void start_write_locked();
@@ -239,6 +241,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   std::size_t read_limit = 0;  // buffer.receive_size of this connection
   std::size_t last_read_space = 0;
   unsigned quiet_reads = 0;  // reads in a row that used a quarter of read_size or less
+  bool readable = false;     // a wait for readability just ended: read without waiting again
   session::OutputBatch writing;
   bool read_while_writing = false;  // a read came in while a write ran (see on_write)
   std::vector<transport::ConstByteSpan> gather;
