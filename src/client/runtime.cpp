@@ -403,9 +403,11 @@ void Client::Impl::start_read() {
     read_size = std::min(kFirstReadSize, read_limit);
     quiet_reads = 0;
   }
-  // Nothing held and the last read was small: wait until bytes are there before taking a
-  // buffer, so an idle connection holds none (sockets only; other transports read at once).
-  if (rx.size() == 0 && quiet_reads > 0 && !readable) {
+  // Nothing held, the last read was small and no acknowledgement is due: wait until bytes are
+  // there before taking a buffer, so an idle connection holds none (sockets only; other
+  // transports read at once). A publisher awaiting acknowledgements reads at once, saving the
+  // extra turn of the loop per read.
+  if (rx.size() == 0 && quiet_reads > 0 && !readable && !expecting_acks && !read_while_writing) {
     if (transport->async_wait_readable([self = shared_from_this(), gen = generation](
                                            std::error_code ec) { self->on_readable(gen, ec); })) {
       rx.release();
@@ -486,6 +488,7 @@ void Client::Impl::on_read(std::uint64_t gen, std::error_code ec, std::size_t n)
     start_write_locked();
     arm_session_timer_locked();
     writing_now = write_in_flight;
+    expecting_acks = session.in_flight() != 0;
   }
   // With nothing to write, no segment of ours carries the TCP acknowledgement of what came in;
   // while a write runs, on_write asks for it once the writes end.

@@ -240,8 +240,9 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   std::size_t read_size = 0;   // how much the next read asks for (see start_read)
   std::size_t read_limit = 0;  // buffer.receive_size of this connection
   std::size_t last_read_space = 0;
-  unsigned quiet_reads = 0;  // reads in a row that used a quarter of read_size or less
-  bool readable = false;     // a wait for readability just ended: read without waiting again
+  unsigned quiet_reads = 0;     // reads in a row that used a quarter of read_size or less
+  bool readable = false;        // a wait for readability just ended: read without waiting again
+  bool expecting_acks = false;  // messages of ours were in flight after the last read
   session::OutputBatch writing;
   bool read_while_writing = false;  // a read came in while a write ran (see on_write)
   std::vector<transport::ConstByteSpan> gather;
