@@ -50,11 +50,14 @@ int main(int argc, char** argv) {
   std::atomic<int> acknowledged{0};
   std::atomic<int> failed{0};
 
+  // One configuration for all clients, shared rather than copied into each; every client
+  // adds only its own client id.
+  const auto config = std::make_shared<const portmqtt::Config>(portmqtt::Config{
+      .broker = {.uri = uri},
+  });
   const std::string id_prefix = "portmqtt-many-" + std::to_string(::getpid()) + "-";
   for (int i = 0; i < count; ++i) {
-    auto client = std::make_unique<portmqtt::Client>(
-        loop, portmqtt::Config{.broker = {.uri = uri},
-                               .credentials = {.client_id = id_prefix + std::to_string(i)}});
+    auto client = std::make_unique<portmqtt::Client>(loop, config, id_prefix + std::to_string(i));
     // Count only the first connection of each client.
     client->on_connected([&connected, first = true](const portmqtt::Connected&) mutable {
       if (first) ++connected;

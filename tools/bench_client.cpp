@@ -52,9 +52,7 @@ BenchClient::BenchClient(EventLoop& loop, FleetContext& fleet, std::uint64_t ind
                  : topic_for(fleet.plan, index, client_id_)) {
   if (fleet.plan.options.mode == BenchMode::pub)
     payload_ = make_bench_payload(static_cast<std::size_t>(fleet.plan.options.size));
-  auto config = fleet.plan.connection.config;
-  config.credentials.client_id = client_id_;
-  client_ = std::make_unique<Client>(loop, std::move(config));
+  client_ = std::make_unique<Client>(loop, fleet.config, client_id_);
   Handlers handlers;
   handlers.on_connected = [this](const Connected& e) { on_connected(e); };
   handlers.on_disconnected = [this](const Disconnected& e) { on_disconnected(e); };

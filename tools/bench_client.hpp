@@ -23,9 +23,14 @@ namespace portmqtt::tools {
 /// What every client of the fleet shares with the command that runs it.
 struct FleetContext {
   FleetContext(const BenchPlan& the_plan, BenchCounters& the_counters, Scheduler& the_scheduler)
-      : plan(the_plan), counters(the_counters), scheduler(the_scheduler) {}
+      : plan(the_plan),
+        config(std::make_shared<const Config>(the_plan.connection.config)),
+        counters(the_counters),
+        scheduler(the_scheduler) {}
 
   const BenchPlan& plan;
+  /// The clients' configuration, shared by all of them (each adds its own client id).
+  std::shared_ptr<const Config> config;
   BenchCounters& counters;
   Scheduler& scheduler;
   /// Publishers may send (false until every client connected with --wait-before-publishing).

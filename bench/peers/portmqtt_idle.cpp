@@ -1,5 +1,5 @@
-// Resident memory per idle connection: N portmqtt clients on one shared EventLoop, all
-// connected to a broker and then left idle.
+// Resident memory per idle connection: N portmqtt clients on one shared EventLoop, made from
+// one shared configuration, all connected to a broker and then left idle.
 //   portmqtt_idle --host H --port P --connections N [--threads T] [--idle-seconds S]
 //                 [--own-threads 1]
 // Prints one JSON line with the resident set before the clients exist and once all are
@@ -27,14 +27,13 @@ constexpr const char* kName = "portmqtt_idle";
 
 using portmqtt::bench::IdleOptions;
 
-portmqtt::Config config_for(const IdleOptions& o, std::size_t index) {
+// One configuration for every client, shared (a fleet holds it once); each its own client id.
+std::shared_ptr<const portmqtt::Config> shared_config(const IdleOptions& o) {
   portmqtt::Config config;
   config.broker.host = o.host;
   config.broker.port = o.port;
-  config.credentials.client_id =
-      portmqtt::bench::client_id_for(kName) + "-" + std::to_string(index);
   config.network.reconnect.enabled = false;
-  return config;
+  return std::make_shared<const portmqtt::Config>(std::move(config));
 }
 
 }  // namespace
@@ -47,15 +46,21 @@ int main(int argc, char** argv) {
   const long threads_before = portmqtt::bench::thread_count();
   portmqtt::bench::Progress connects;
   portmqtt::bench::Progress failures;
+  const auto config = shared_config(options);
+  const std::string id_prefix = portmqtt::bench::client_id_for(kName) + "-";
+  // One set of handlers for every client too: they count, whichever client it was.
+  const auto handlers = std::make_shared<const portmqtt::Handlers>(portmqtt::Handlers{
+      .on_connected = [&](const portmqtt::Connected&) { connects.complete(); },
+      .on_disconnected = [&](const portmqtt::Disconnected&) { failures.complete(); }});
   std::vector<std::unique_ptr<portmqtt::Client>> clients;
   clients.reserve(options.connections);
   const portmqtt::bench::Stopwatch clock;
   for (std::size_t i = 0; i < options.connections; ++i) {
     auto& client = *clients.emplace_back(
-        options.own_threads ? std::make_unique<portmqtt::Client>(config_for(options, i))
-                            : std::make_unique<portmqtt::Client>(loop, config_for(options, i)));
-    client.on_connected([&](const portmqtt::Connected&) { connects.complete(); });
-    client.on_disconnected([&](const portmqtt::Disconnected&) { failures.complete(); });
+        options.own_threads
+            ? std::make_unique<portmqtt::Client>(config, id_prefix + std::to_string(i))
+            : std::make_unique<portmqtt::Client>(loop, config, id_prefix + std::to_string(i)));
+    client.set_handlers(handlers);
     if (const auto ec = client.start()) portmqtt::bench::fail(kName, "start: " + ec.message());
   }
   connects.wait_for(options.connections);

@@ -140,6 +140,16 @@ class Client {
   explicit Client(Config config);
   /// A client on a shared loop, which must outlive the client.
   Client(EventLoop& loop, Config config);
+  /// A client with its own loop thread whose configuration is `*config`, shared with (not
+  /// copied into) every client made from the same pointer: a fleet of clients made from one
+  /// configuration holds it once. `client_id`, when not empty, replaces
+  /// config->credentials.client_id for this client alone (config() shows it there). The
+  /// configuration is never modified through the pointer: set_config() and set_uri() give this
+  /// client a configuration of its own (copy on write) and leave the other clients' alone. A
+  /// null pointer means the default Config.
+  explicit Client(std::shared_ptr<const Config> config, std::string client_id = {});
+  /// As above, on a shared loop, which must outlive the client.
+  Client(EventLoop& loop, std::shared_ptr<const Config> config, std::string client_id = {});
   /// Stops the client and releases it. From another thread: as stop() — what is queued is
   /// delivered first, for up to OutboxConfig::stop_drain_timeout (no handler runs meanwhile,
   /// completions do), then DISCONNECT — and blocks until the loop no longer uses the client.
@@ -155,6 +165,11 @@ class Client {
   /// Replaces all handlers. Takes effect for events dispatched after the call returns (a
   /// dispatch already running on the loop finishes with the old set). Any thread.
   void set_handlers(Handlers handlers);
+  /// set_handlers() with a set shared with other clients, not copied: a fleet whose handlers
+  /// keep no per-client state holds them once. A later on_...() setter gives this client a
+  /// copy of its own with that slot changed (copy on write); the others keep the shared set.
+  /// Null: no handlers. Any thread.
+  void set_handlers(std::shared_ptr<const Handlers> handlers);
   /// Each of these replaces one handler, like set_handlers() for one slot.
   void on_before_connect(std::function<void(const BeforeConnect&)> handler);
   void on_connected(std::function<void(const Connected&)> handler);
@@ -250,7 +265,8 @@ class Client {
 
   /// Replaces the broker URI (same rules as BrokerConfig::uri). Used from the next connection
   /// attempt on; from a BeforeConnect handler, by the attempt about to start. Fails with
-  /// invalid_uri (the configuration is then unchanged). Any thread.
+  /// invalid_uri (the configuration is then unchanged). A configuration shared with other
+  /// clients is copied first: the change is this client's alone. Any thread.
   std::error_code set_uri(std::string_view uri);
   /// Replaces the whole configuration, used from the next connection attempt on (network,
   /// buffer and outbox limits at once). Task settings apply at the next start(). Fails with
@@ -258,10 +274,20 @@ class Client {
   /// options) is opened here: fails with invalid_state while running or while messages wait
   /// in a memory-only outbox (they would be lost), or with the open error (the configuration
   /// is then kept and start() fails with it). A durable store being replaced keeps its
-  /// messages in its file. Any thread.
+  /// messages in its file. A client id given when the client was made is dropped: the one of
+  /// `config` applies. Other clients made from the same shared configuration keep theirs. Any
+  /// thread.
   std::error_code set_config(Config config);
-  /// A copy of the current configuration.
+  /// set_config() with a configuration shared with other clients (see the constructor taking
+  /// one; null: the default Config), and this client's own client id (empty: the one of
+  /// `*config`). Same checks and failures as set_config(Config). Any thread.
+  std::error_code set_config(std::shared_ptr<const Config> config, std::string client_id = {});
+  /// A copy of the current configuration, with this client's own client id in
+  /// credentials.client_id when it was given one.
   Config config() const;
+  /// The configuration this client uses, shared, without its own client id: the pointer it was
+  /// made or last configured with, or its own copy after set_uri(). Never null. Any thread.
+  std::shared_ptr<const Config> shared_config() const;
 
   // --- commands ---------------------------------------------------------------------------
 

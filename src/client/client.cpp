@@ -10,19 +10,28 @@
 
 namespace portmqtt {
 
-Client::Client(Config config)
-    : impl_(std::make_shared<Impl>(std::make_shared<detail::LoopCore>(), true, std::move(config))) {
-}
+Client::Client(Config config) : Client(std::make_shared<const Config>(std::move(config))) {}
 
 Client::Client(EventLoop& loop, Config config)
-    : impl_(std::make_shared<Impl>(loop.core(), false, std::move(config))) {}
+    : Client(loop, std::make_shared<const Config>(std::move(config))) {}
+
+Client::Client(std::shared_ptr<const Config> config, std::string client_id)
+    : impl_(std::make_shared<Impl>(std::make_shared<detail::LoopCore>(), true, std::move(config),
+                                   std::move(client_id))) {}
+
+Client::Client(EventLoop& loop, std::shared_ptr<const Config> config, std::string client_id)
+    : impl_(std::make_shared<Impl>(loop.core(), false, std::move(config), std::move(client_id))) {}
 
 Client::~Client() {
   impl_->release_from_destructor();
 }
 
 void Client::set_handlers(Handlers handlers) {
-  impl_->update_handlers([&](Handlers& h) { h = std::move(handlers); });
+  impl_->replace_handlers(std::make_shared<const Handlers>(std::move(handlers)));
+}
+
+void Client::set_handlers(std::shared_ptr<const Handlers> handlers) {
+  impl_->replace_handlers(std::move(handlers));
 }
 
 #define PORTMQTT_HANDLER_SETTER(name, Type)                                    \
@@ -80,10 +89,19 @@ std::error_code Client::set_uri(std::string_view uri) {
 }
 
 std::error_code Client::set_config(Config config) {
-  return impl_->set_config(std::move(config));
+  return impl_->set_config(std::make_shared<const Config>(std::move(config)), {});
+}
+
+std::error_code Client::set_config(std::shared_ptr<const Config> config, std::string client_id) {
+  return impl_->set_config(std::move(config), std::move(client_id));
 }
 
 Config Client::config() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->effective_config_locked();
+}
+
+std::shared_ptr<const Config> Client::shared_config() const {
   std::lock_guard lock(impl_->mutex);
   return impl_->config;
 }
@@ -225,7 +243,7 @@ Stats Client::stats() const {
 
 ProtocolVersion Client::protocol_version() const {
   std::lock_guard lock(impl_->mutex);
-  return impl_->config.session.protocol_version;
+  return impl_->config->session.protocol_version;
 }
 
 }  // namespace portmqtt

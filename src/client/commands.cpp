@@ -37,7 +37,7 @@ Result<PublishAccepted> Client::Impl::publish(std::string_view topic, std::strin
   // reads it once, for the session.
   std::optional<Clock::time_point> deadline;
   auto wait_deadline = [&] {
-    if (!deadline) deadline = Clock::now() + config.network.timeout;
+    if (!deadline) deadline = Clock::now() + config->network.timeout;
     return *deadline;
   };
   if (connected_locked() && over_send_limit_locked()) {
@@ -52,7 +52,7 @@ Result<PublishAccepted> Client::Impl::publish(std::string_view topic, std::strin
     // A full outbox waits for acks (when asked to); running out of packet ids always does.
     if (!result.error) break;  // the hot path: no error_code comparisons
     const bool full = result.error == session::errc::no_free_packet_id ||
-                      (result.error == session::errc::outbox_full && config.outbox.wait_when_full);
+                      (result.error == session::errc::outbox_full && config->outbox.wait_when_full);
     if (!full || !can_wait()) break;
     ++room_waiters;
     const bool timed_out = changed.wait_until(lock, wait_deadline()) == std::cv_status::timeout;
@@ -216,19 +216,22 @@ void Client::Impl::reauthenticate(detail::VoidDone done) {
   wake();
 }
 
-std::error_code Client::Impl::set_config(Config next) {
-  if (!next.broker.uri.empty()) {
+std::error_code Client::Impl::set_config(std::shared_ptr<const Config> next,
+                                         std::string client_id) {
+  if (!next) next = std::make_shared<const Config>();
+  if (!next->broker.uri.empty()) {
     transport::Uri uri;
-    if (transport::parse_uri(next.broker.uri, uri)) return errc::invalid_uri;
+    if (transport::parse_uri(next->broker.uri, uri)) return errc::invalid_uri;
   }
-  if (auto ec = detail::BrokerList::check(next)) return ec;
+  if (auto ec = detail::BrokerList::check(*next)) return ec;
   std::lock_guard lock(mutex);
-  const bool store_changed = detail::store_changed(config.outbox, next.outbox);
+  const bool store_changed = detail::store_changed(config->outbox, next->outbox);
   if (store_changed && running_locked()) return errc::invalid_state;
   // Messages held in memory alone would be dropped by the switch: refuse it instead.
   if (store_changed && !session.durable() && session.outbox_messages() != 0)
     return errc::invalid_state;
   config = std::move(next);
+  own_client_id = std::move(client_id);
   if (store_changed) return open_store_locked();
   return {};
 }
@@ -236,8 +239,11 @@ std::error_code Client::Impl::set_config(Config next) {
 std::error_code Client::Impl::set_uri(std::string_view text) {
   transport::Uri uri;
   if (transport::parse_uri(text, uri)) return errc::invalid_uri;
+  // Copy on write: the configuration may be shared with other clients, which keep theirs.
   std::lock_guard lock(mutex);
-  config.broker.uri = std::string{text};
+  auto own_copy = std::make_shared<Config>(*config);
+  own_copy->broker.uri = std::string{text};
+  config = std::move(own_copy);
   return {};
 }
 

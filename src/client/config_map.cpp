@@ -103,9 +103,9 @@ session::Config to_session_config(const Config& config, const Target& target) {
   return s;
 }
 
-transport::Options to_transport_options(const Config& config) {
+transport::Options to_transport_options(const Config& config, transport::Scheme scheme) {
   const NetworkConfig& net = config.network;
-  return {
+  transport::Options options{
       .connect_timeout = net.timeout,
       .keep_alive = {net.tcp_keep_alive.enabled, net.tcp_keep_alive.idle,
                      net.tcp_keep_alive.interval, net.tcp_keep_alive.count},
@@ -113,10 +113,15 @@ transport::Options to_transport_options(const Config& config) {
       .interface_name = net.interface_name,
       .bind_address = net.bind_address,
       .no_delay = true,
-      .tls = config.tls,
-      .ws_headers = config.websocket.headers,
+      .tls = {},
+      .ws_headers = {},
       .proxy_uri = config.network.proxy,
   };
+  const bool tls = scheme == transport::Scheme::mqtts || scheme == transport::Scheme::wss;
+  const bool ws = scheme == transport::Scheme::ws || scheme == transport::Scheme::wss;
+  if (tls) options.tls = config.tls;
+  if (ws) options.ws_headers = config.websocket.headers;
+  return options;
 }
 
 }  // namespace portmqtt::detail

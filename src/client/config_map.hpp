@@ -22,6 +22,8 @@ struct Target {
 std::error_code resolve_target(const Config& config, Target& out);
 
 session::Config to_session_config(const Config& config, const Target& target);
-transport::Options to_transport_options(const Config& config);
+/// The transport settings of a connection over `scheme`: the TLS settings only for mqtts and
+/// wss, the WebSocket headers only for ws and wss (a plain TCP attempt copies neither).
+transport::Options to_transport_options(const Config& config, transport::Scheme scheme);
 
 }  // namespace portmqtt::detail

@@ -101,6 +101,17 @@ std::shared_ptr<const Handlers> Client::Impl::current_handlers() const {
   return handlers;
 }
 
+std::shared_ptr<const Handlers> Client::Impl::no_handlers() {
+  static const auto none = std::make_shared<const Handlers>();
+  return none;
+}
+
+void Client::Impl::replace_handlers(std::shared_ptr<const Handlers> next) {
+  if (!next) next = no_handlers();
+  std::lock_guard lock(handlers_mutex);
+  handlers = std::move(next);
+}
+
 void Client::Impl::update_handlers(const std::function<void(Handlers&)>& change) {
   std::lock_guard lock(handlers_mutex);
   auto next = std::make_shared<Handlers>(*handlers);

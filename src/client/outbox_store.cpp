@@ -30,7 +30,7 @@ store::SqliteOptions to_store_options(const OutboxConfig& outbox) {
 }  // namespace detail
 
 std::error_code Client::Impl::open_store_locked() {
-  const OutboxConfig& outbox = config.outbox;
+  const OutboxConfig& outbox = config->outbox;
   store_error = {};
   store_message.clear();
   // The open store goes first: opening the same file again would meet its own lock.
@@ -46,13 +46,13 @@ std::error_code Client::Impl::open_store_locked() {
     store_message = std::move(opened.message);
     // Config::log of the configuration being applied (`logger` belongs to the loop).
     detail::ClientLog store_log;
-    store_log.configure(config.log);
+    store_log.configure(config->log);
     if (store_log.enabled(LogLevel::error))
       store_log.write(LogLevel::error, "store", "cannot open the outbox store: " + store_message);
     return store_error;
   }
   detail::ClientLog store_log;
-  store_log.configure(config.log);
+  store_log.configure(config->log);
   if (store_log.enabled(LogLevel::info))
     store_log.write(LogLevel::info, "store", "outbox store " + outbox.store_path + " opened");
   sqlite = opened.store.get();

@@ -77,7 +77,7 @@ void Client::Impl::request(std::string_view topic, std::string_view payload, Mil
   std::error_code error;
   if (!accepting_locked()) {
     error = errc::not_started;
-  } else if (config.session.protocol_version != ProtocolVersion::v5) {
+  } else if (config->session.protocol_version != ProtocolVersion::v5) {
     error = errc::not_supported_by_version;
   } else if (has_request_properties(props)) {
     error = errc::invalid_argument;
@@ -88,15 +88,22 @@ void Client::Impl::request(std::string_view topic, std::string_view payload, Mil
     lock.unlock();
     return done(error, Message{});
   }
-  requests.used = true;
-  std::string correlation = requests.next_correlation();
+  if (!requests) {
+    // The first request of this client: until now no request state was held (idle clients
+    // pay nothing for the feature).
+    requests = std::make_unique<detail::Requests>();
+    requests->topic = requests->topic_for(
+        response_information, config->request_response.response_topic_prefix, session.client_id());
+  }
+  requests->used = true;
+  std::string correlation = requests->next_correlation();
   detail::PendingResponse entry;
   entry.done = std::move(done);
   entry.topic = topic;
   entry.payload = payload;
   entry.options = options;
   entry.properties = props;
-  entry.properties.add(PropertyId::response_topic, requests.topic);
+  entry.properties.add(PropertyId::response_topic, requests->topic);
   entry.properties.add(PropertyId::correlation_data, correlation);
   entry.timer = std::make_unique<boost::asio::steady_timer>(strand);
   entry.timer->expires_after(timeout);
@@ -105,9 +112,9 @@ void Client::Impl::request(std::string_view topic, std::string_view payload, Mil
     if (auto self = weak.lock())
       self->end_request(correlation, make_error_code(delivery_errc::timed_out));
   });
-  const bool ready_to_send = requests.subscribed_topic == requests.topic;
+  const bool ready_to_send = requests->subscribed_topic == requests->topic;
   entry.sent = ready_to_send;
-  auto& stored = requests.pending.emplace(correlation, std::move(entry)).first->second;
+  auto& stored = requests->pending.emplace(correlation, std::move(entry)).first->second;
   if (!ready_to_send) {
     if (auto ec = subscribe_responses_locked()) {
       // `ready` belongs to the loop: these complete here, on the caller's thread.
@@ -142,10 +149,11 @@ void Client::Impl::end_request(const std::string& correlation, std::error_code e
   detail::PendingResponse entry;
   {
     std::lock_guard lock(mutex);
-    auto it = requests.pending.find(correlation);
-    if (it == requests.pending.end()) return;  // ended already
+    if (!requests) return;
+    auto it = requests->pending.find(correlation);
+    if (it == requests->pending.end()) return;  // ended already
     entry = std::move(it->second);
-    requests.pending.erase(it);
+    requests->pending.erase(it);
   }
   retire_timer(std::move(entry.timer));
   entry.done(error, Message{});
@@ -161,16 +169,16 @@ void Client::Impl::retire_timer(std::unique_ptr<boost::asio::steady_timer> timer
 }
 
 std::error_code Client::Impl::subscribe_responses_locked() {
-  if (requests.subscribing || !connected_locked()) return {};
+  if (!requests || requests->subscribing || !connected_locked()) return {};
   codec::Subscription subscription;
-  subscription.filter = requests.topic;
-  subscription.options.max_qos = detail::to_codec(config.request_response.response_qos);
+  subscription.filter = requests->topic;
+  subscription.options.max_qos = detail::to_codec(config->request_response.response_qos);
   auto result = session.subscribe({&subscription, 1}, {}, Clock::now());
   // The topic is ours and valid, so a failure is a broker limit (or the connection is
   // going): the requests waiting for it cannot go out.
   if (!result) return detail::to_public_error(result.error);
-  requests.subscribing = true;
-  const std::string subscribed = requests.topic;
+  requests->subscribing = true;
+  const std::string subscribed = requests->topic;
   completions.subscribes.insert_or_assign(
       result.packet_id, detail::SubscribeDone{[weak = weak_from_this(), subscribed](
                                                   std::error_code ec, SubscribeResult) {
@@ -189,8 +197,9 @@ void Client::Impl::on_responses_subscribed(const std::string& topic, std::error_
   std::vector<Send> to_send;
   {
     std::lock_guard lock(mutex);
-    requests.subscribing = false;
-    if (topic != requests.topic) {
+    if (!requests) return;
+    requests->subscribing = false;
+    if (topic != requests->topic) {
       // The connection changed the topic meanwhile: subscribe to the one in force.
       if (auto failed = subscribe_responses_locked()) fail_waiting_requests_locked(failed, ready);
       return;
@@ -199,8 +208,8 @@ void Client::Impl::on_responses_subscribed(const std::string& topic, std::error_
     if (ec) {
       fail_waiting_requests_locked(ec, ready);
     } else {
-      requests.subscribed_topic = topic;
-      for (auto& [correlation, entry] : requests.pending) {
+      requests->subscribed_topic = topic;
+      for (auto& [correlation, entry] : requests->pending) {
         if (entry.sent) continue;
         entry.sent = true;
         to_send.push_back(
@@ -215,7 +224,8 @@ void Client::Impl::on_responses_subscribed(const std::string& topic, std::error_
 
 void Client::Impl::fail_waiting_requests_locked(std::error_code error,
                                                 std::vector<detail::Ready>& out) {
-  for (auto it = requests.pending.begin(); it != requests.pending.end();) {
+  if (!requests) return;
+  for (auto it = requests->pending.begin(); it != requests->pending.end();) {
     if (it->second.sent) {
       ++it;
       continue;
@@ -223,51 +233,53 @@ void Client::Impl::fail_waiting_requests_locked(std::error_code error,
     retire_timer(std::move(it->second.timer));
     out.emplace_back(
         [done = std::move(it->second.done), error]() mutable { done(error, Message{}); });
-    it = requests.pending.erase(it);
+    it = requests->pending.erase(it);
   }
 }
 
 void Client::Impl::requests_connected_locked(const session::Connected& connected) {
-  std::string_view information;
-  if (config.request_response.request_response_information) {
+  response_information.clear();
+  if (config->request_response.request_response_information) {
     if (auto text = connected.props.text(codec::PropertyId::response_information))
-      information = *text;
+      response_information = *text;
   }
-  requests.topic = requests.topic_for(information, config.request_response.response_topic_prefix,
-                                      session.client_id());
-  if (!connected.session_present) requests.subscribed_topic.clear();
-  if (requests.in_use() && requests.subscribed_topic != requests.topic) {
+  if (!requests) return;  // made by the first request(), from what this connection said
+  requests->topic = requests->topic_for(
+      response_information, config->request_response.response_topic_prefix, session.client_id());
+  if (!connected.session_present) requests->subscribed_topic.clear();
+  if (requests->in_use() && requests->subscribed_topic != requests->topic) {
     if (auto failed = subscribe_responses_locked()) fail_waiting_requests_locked(failed, ready);
   }
 }
 
 bool Client::Impl::take_response_locked(const session::MessageReceived& m,
                                         const Properties& props) {
-  if (requests.pending.empty() || m.publish.topic != requests.topic) return false;
+  if (!requests || requests->pending.empty() || m.publish.topic != requests->topic) return false;
   auto correlation = props.text(PropertyId::correlation_data);
   if (!correlation) return false;
-  auto it = requests.pending.find(std::string{*correlation});
-  if (it == requests.pending.end()) return false;
+  auto it = requests->pending.find(std::string{*correlation});
+  if (it == requests->pending.end()) return false;
   retire_timer(std::move(it->second.timer));
   Message response{std::string{m.publish.topic}, std::string{m.publish.payload},
                    detail::from_codec(m.publish.qos), m.publish.retain, props};
   ready.emplace_back([done = std::move(it->second.done), response = std::move(response)]() mutable {
     done(std::error_code{}, std::move(response));
   });
-  requests.pending.erase(it);
+  requests->pending.erase(it);
   // Taken by the request, so acknowledged here when the application acknowledges the rest.
   if (m.ack_id != 0) (void)session.ack(m.ack_id, codec::ReasonCode::success, {}, Clock::now());
   return true;
 }
 
 void Client::Impl::fail_requests_locked(std::error_code error) {
-  for (auto& [correlation, entry] : requests.pending) {
+  if (!requests) return;
+  for (auto& [correlation, entry] : requests->pending) {
     retire_timer(std::move(entry.timer));
     ready.emplace_back([done = std::move(entry.done), error]() mutable { done(error, Message{}); });
   }
-  requests.pending.clear();
-  requests.subscribed_topic.clear();
-  requests.subscribing = false;
+  requests->pending.clear();
+  requests->subscribed_topic.clear();
+  requests->subscribing = false;
 }
 
 std::error_code Client::Impl::ack(AckHandle handle, ReasonCode reason, const Properties& props) {

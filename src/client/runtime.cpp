@@ -21,12 +21,14 @@ namespace asio = boost::asio;
 constexpr std::size_t kFirstReadSize = 256;
 constexpr unsigned kQuietReadsBeforeShrink = 16;
 
-session::Config initial_session_config(const Config& config) {
+session::Config initial_session_config(const Config& config, const std::string& client_id) {
   detail::Target target;
   target.username = config.credentials.username;
   target.password = config.credentials.password;
   (void)detail::resolve_target(config, target);  // a bad URI is reported by start()
-  return detail::to_session_config(config, target);
+  session::Config s = detail::to_session_config(config, target);
+  if (!client_id.empty()) s.client_id = client_id;
+  return s;
 }
 
 // Both sizes, for the Error of a packet the session refused as too large: the one at `bytes`.
@@ -64,22 +66,34 @@ std::string where_of(const transport::Endpoint& endpoint) {
 
 }  // namespace
 
-Client::Impl::Impl(std::shared_ptr<detail::LoopCore> loop_core, bool own, Config initial)
+Client::Impl::Impl(std::shared_ptr<detail::LoopCore> loop_core, bool own,
+                   std::shared_ptr<const Config> initial, std::string client_id)
     : core(std::move(loop_core)),
       own_loop(own),
       strand(asio::make_strand(core->io)),
-      config(std::move(initial)),
-      session(initial_session_config(config)),
+      config(initial ? std::move(initial) : std::make_shared<const Config>()),
+      own_client_id(std::move(client_id)),
+      session(initial_session_config(*config, own_client_id)),
       session_timer(strand),
-      reconnect_timer(strand),
       write_timer(strand),
-      refresh_timer(strand),
-      handlers(std::make_shared<const Handlers>()) {
-  logger.configure(config.log);
+      handlers(no_handlers()) {
+  logger.configure(config->log);
   (void)open_store_locked();  // a failure is kept for start() and store_status()
 }
 
 Client::Impl::~Impl() = default;
+
+session::Config Client::Impl::session_config_locked(const detail::Target& target) const {
+  session::Config s = detail::to_session_config(*config, target);
+  if (!own_client_id.empty()) s.client_id = own_client_id;
+  return s;
+}
+
+Config Client::Impl::effective_config_locked() const {
+  Config copy = *config;
+  if (!own_client_id.empty()) copy.credentials.client_id = own_client_id;
+  return copy;
+}
 
 bool Client::Impl::advance_locked(detail::LifeEvent event) {
   const auto next = detail::next_life(life_locked(), event);
@@ -108,9 +122,10 @@ std::error_code Client::Impl::start() {
     if (running_locked()) return errc::already_started;
     if (store_error) return store_error;
     detail::Target target;
-    if (auto ec = detail::resolve_target(config, target)) return ec;
-    if (auto ec = detail::BrokerList::check(config)) return ec;
-    if (config.credentials.authenticator && config.session.protocol_version != ProtocolVersion::v5)
+    if (auto ec = detail::resolve_target(*config, target)) return ec;
+    if (auto ec = detail::BrokerList::check(*config)) return ec;
+    if (config->credentials.authenticator &&
+        config->session.protocol_version != ProtocolVersion::v5)
       return errc::not_supported_by_version;  // enhanced authentication is MQTT 5 only
   }
   if (own_loop && !loop) {
@@ -124,7 +139,7 @@ std::error_code Client::Impl::start() {
   if (own_loop) {
     if (!core->work) core->work.emplace(core->io.get_executor());
     if (core->threads.empty()) {
-      if (auto ec = detail::start_loop_threads(core, 1, config.task)) {
+      if (auto ec = detail::start_loop_threads(core, 1, config->task)) {
         core->work.reset();
         return ec;
       }
@@ -181,7 +196,7 @@ std::error_code Client::Impl::stop_gracefully(ReasonCode reason, const Propertie
   {
     std::lock_guard lock(mutex);
     drains = accepting_locked();
-    timeout = config.outbox.stop_drain_timeout;
+    timeout = config->outbox.stop_drain_timeout;
   }
   // Not running: stop() still waits for the end of a fatal refusal's own stop. A stop under
   // way: join it.
@@ -319,9 +334,9 @@ void Client::Impl::begin_attempt() {
     // then abandon the attempt before it begins.
     if (life_locked() != detail::Life::connecting) return;
     fatal_refusal = false;
-    brokers.configure(config);
+    brokers.configure(*config);
     detail::Target announced;
-    (void)brokers.resolve(config, announced);
+    (void)brokers.resolve(*config, announced);
   }
   ++generation;
   reconnect_timer.cancel();
@@ -334,17 +349,17 @@ void Client::Impl::begin_attempt() {
     // A BeforeConnect handler that stopped the client ends the attempt here; one that called
     // disconnect_abruptly() lets it open, and the link is closed again at once (Disconnected).
     if (!accepting_locked()) return;
-    brokers.configure(config);  // the handler may have changed it
-    ec = brokers.resolve(config, target);
+    brokers.configure(*config);  // the handler may have changed it
+    ec = brokers.resolve(*config, target);
     if (!ec) {
       attempt_where = where_of(target.endpoint);
-      session.set_config(detail::to_session_config(config, target));
-      options = detail::to_transport_options(config);
-      fragment_size = config.buffer.fragment_size;
-      max_packet_size = config.buffer.max_packet_size;
-      tracer.configure(config);
-      logger.configure(config.log);
-      read_limit = std::max<std::size_t>(config.buffer.receive_size, 64);
+      session.set_config(session_config_locked(target));
+      options = detail::to_transport_options(*config, target.endpoint.scheme);
+      fragment_size = config->buffer.fragment_size;
+      max_packet_size = config->buffer.max_packet_size;
+      tracer.configure(*config);
+      logger.configure(config->log);
+      read_limit = std::max<std::size_t>(config->buffer.receive_size, 64);
       read_size = std::min(kFirstReadSize, read_limit);
       quiet_reads = 0;
     }
@@ -388,6 +403,18 @@ void Client::Impl::start_read() {
     read_size = std::min(kFirstReadSize, read_limit);
     quiet_reads = 0;
   }
+  // Nothing held, the last read was small and no acknowledgement is due: wait until bytes are
+  // there before taking a buffer, so an idle connection holds none (sockets only; other
+  // transports read at once). A publisher awaiting acknowledgements reads at once, saving the
+  // extra turn of the loop per read.
+  if (rx.size() == 0 && quiet_reads > 0 && !readable && !expecting_acks && !read_while_writing) {
+    if (transport->async_wait_readable([self = shared_from_this(), gen = generation](
+                                           std::error_code ec) { self->on_readable(gen, ec); })) {
+      rx.release();
+      return;
+    }
+  }
+  readable = false;
   // Grow toward the size of the packet at the front when it does not fit (up to the limit
   // the session enforces), at most doubling per read: memory follows the bytes that arrived,
   // never a length a broker merely announced.
@@ -404,6 +431,13 @@ void Client::Impl::start_read() {
       rx.space(), [self = shared_from_this(), gen = generation](std::error_code ec, std::size_t n) {
         self->on_read(gen, ec, n);
       });
+}
+
+void Client::Impl::on_readable(std::uint64_t gen, std::error_code ec) {
+  if (gen != generation) return;
+  if (ec) return fail_connection(ec);
+  readable = true;
+  start_read();
 }
 
 void Client::Impl::size_next_read(std::size_t n) {
@@ -454,6 +488,7 @@ void Client::Impl::on_read(std::uint64_t gen, std::error_code ec, std::size_t n)
     start_write_locked();
     arm_session_timer_locked();
     writing_now = write_in_flight;
+    expecting_acks = session.in_flight() != 0;
   }
   // With nothing to write, no segment of ours carries the TCP acknowledgement of what came in;
   // while a write runs, on_write asks for it once the writes end.
@@ -515,7 +550,7 @@ void Client::Impl::start_write_locked() {
   transport->async_write(gather, [self = shared_from_this(), gen](std::error_code ec, std::size_t) {
     self->on_write(gen, ec);
   });
-  write_timer.expires_after(config.network.timeout);
+  write_timer.expires_after(config->network.timeout);
   write_timer.async_wait([self = shared_from_this(), gen](boost::system::error_code ec) {
     if (ec || gen != self->generation) return;
     self->fail_connection({ETIMEDOUT, std::system_category()});
@@ -549,7 +584,7 @@ void Client::Impl::on_write(std::uint64_t gen, std::error_code ec) {
 }
 
 bool Client::Impl::over_send_limit_locked() const {
-  const std::size_t limit = config.buffer.send_queue_limit;
+  const std::size_t limit = config->buffer.send_queue_limit;
   return limit != 0 && writing_bytes + queued_estimate > limit;
 }
 
@@ -677,7 +712,7 @@ void Client::Impl::schedule_reconnect(bool at_once) {
     std::lock_guard lock(mutex);
     const detail::Life now = life_locked();
     if (now != detail::Life::waiting_reconnect && now != detail::Life::offline) return;
-    policy = config.network.reconnect;
+    policy = config->network.reconnect;
     offline = now == detail::Life::offline;
   }
   if (offline) {
@@ -693,8 +728,9 @@ void Client::Impl::schedule_reconnect(bool at_once) {
   const auto delay = at_once ? std::chrono::milliseconds{0} : backoff.next_delay(policy);
   log(LogLevel::info, "connection",
       [&] { return "next connection attempt in " + std::to_string(delay.count()) + " ms"; });
-  reconnect_timer.expires_after(delay);
-  reconnect_timer.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+  Timer& timer = reconnect_timer.get(strand);
+  timer.expires_after(delay);
+  timer.async_wait([self = shared_from_this()](boost::system::error_code ec) {
     if (!ec) self->reconnect_now();
   });
 }
@@ -707,17 +743,17 @@ void Client::Impl::on_connected_locked(const session::Connected& connected) {
   backoff.reset();
   brokers.connected();
   resubscribed = 0;
-  if (!connected.session_present && config.session.resubscribe_on_session_lost)
+  if (!connected.session_present && config->session.resubscribe_on_session_lost)
     resubscribe_locked();
   requests_connected_locked(connected);
-  const auto refresh_after = config.network.refresh_connection_after;
+  const auto refresh_after = config->network.refresh_connection_after;
   if (refresh_after.count() <= 0) return;
-  refresh_timer.expires_after(refresh_after);
-  refresh_timer.async_wait(
-      [self = shared_from_this(), gen = generation](boost::system::error_code ec) {
-        if (ec || gen != self->generation) return;
-        self->end_connection({}, true);
-      });
+  Timer& timer = refresh_timer.get(strand);
+  timer.expires_after(refresh_after);
+  timer.async_wait([self = shared_from_this(), gen = generation](boost::system::error_code ec) {
+    if (ec || gen != self->generation) return;
+    self->end_connection({}, true);
+  });
 }
 
 namespace {
@@ -822,13 +858,13 @@ void Client::Impl::drain_events_locked(std::vector<PendingEvent>& out) {
           if constexpr (std::is_same_v<E, session::Connected>) on_connected_locked(e);
           if constexpr (std::is_same_v<E, session::ConnectRefused>)
             fatal_refusal = is_fatal_refusal(detail::from_codec(e.reason)) &&
-                            !config.network.reconnect.retry_after_fatal_refusal;
+                            !config->network.reconnect.retry_after_fatal_refusal;
           if constexpr (std::is_same_v<E, session::CloseConnection>)
             close_requested = detail::to_public_error(e.reason);
           if constexpr (std::is_same_v<E, session::ErrorOccurred>) {
             // An authenticator that refuses will refuse again: as a fatal CONNACK refusal.
             if (e.error == session::errc::authentication_failed)
-              fatal_refusal = !config.network.reconnect.retry_after_fatal_refusal;
+              fatal_refusal = !config->network.reconnect.retry_after_fatal_refusal;
           }
           if constexpr (std::is_same_v<E, session::ReauthenticationEnded>) {
             if (!completions.reauthentications.empty()) {

@@ -53,8 +53,26 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   // A timer typed on the strand: 88 bytes where steady_timer's type-erased executor makes
   // 120, and every client has four.
   using Timer = boost::asio::basic_waitable_timer<Clock, boost::asio::wait_traits<Clock>, Strand>;
+  /// A timer made when first armed and kept: most clients never reconnect or refresh their
+  /// connection, and an idle one need not hold a timer for each (8 bytes instead of 88).
+  class LazyTimer {
+   public:
+    Timer& get(const Strand& strand) {
+      if (!timer_) timer_ = std::make_unique<Timer>(strand);
+      return *timer_;
+    }
+    void cancel() {
+      if (timer_) timer_->cancel();
+    }
 
-  Impl(std::shared_ptr<detail::LoopCore> core, bool own_loop, Config config);
+   private:
+    std::unique_ptr<Timer> timer_;
+  };
+
+  /// `config`: shared with every client made from the same pointer, never modified (null: the
+  /// defaults); `client_id`, when not empty, replaces its credentials.client_id for this client.
+  Impl(std::shared_ptr<detail::LoopCore> core, bool own_loop, std::shared_ptr<const Config> config,
+       std::string client_id = {});
   ~Impl();
 
   // --- life cycle (runtime.cpp) ----------------------------------------------------------
@@ -95,7 +113,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   void run_ready();
   std::error_code auth(ReasonCode reason, const Properties& props);
   void reauthenticate(detail::VoidDone done);
-  std::error_code set_config(Config config);
+  std::error_code set_config(std::shared_ptr<const Config> config, std::string client_id);
   std::error_code set_uri(std::string_view uri);
   void wake();
 
@@ -108,6 +126,8 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   void on_transport_connected(std::uint64_t generation, std::error_code ec);
   void start_read();
   void on_read(std::uint64_t generation, std::error_code ec, std::size_t n);
+  /// The socket has bytes (after an idle wait, see start_read): read them.
+  void on_readable(std::uint64_t generation, std::error_code ec);
   void size_next_read(std::size_t n);
   void service();
   void start_write_locked();
@@ -159,7 +179,12 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   void emit(const Error& e);
   void emit(const UserEvent& e);
   std::shared_ptr<const Handlers> current_handlers() const;
+  /// Copy on write: the set may be shared with other clients.
   void update_handlers(const std::function<void(Handlers&)>& change);
+  /// Null: no handlers.
+  void replace_handlers(std::shared_ptr<const Handlers> next);
+  /// The empty set, one for the whole process (a client without handlers holds no copy).
+  static std::shared_ptr<const Handlers> no_handlers();
   bool delivering() const noexcept {
     return !destroyed.load() && detail::delivers_events(life.load());
   }
@@ -172,7 +197,15 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   std::mutex lifecycle_mutex;       // serialises start() and stop()
   mutable std::mutex mutex;         // guards everything down to `transport_ready`
   std::condition_variable changed;  // room in the send queue, stop finished
-  Config config;
+  // Immutable and shared by every client made from the same pointer: a change (set_config,
+  // set_uri) replaces the pointer of this client alone (copy on write). The pointer is guarded by
+  // `mutex`; what it points to never changes.
+  std::shared_ptr<const Config> config;
+  std::string own_client_id;  // replaces config->credentials.client_id when not empty
+  /// The session settings of an attempt to `target`, with this client's own client id.
+  session::Config session_config_locked(const detail::Target& target) const;
+  /// The configuration as this client uses it: *config with its own client id.
+  Config effective_config_locked() const;
   session::Session session;
   detail::SubscriptionMemory subscriptions;  // for SessionConfig::resubscribe_on_session_lost
   std::size_t resubscribed = 0;              // filters subscribed again at the last CONNACK
@@ -191,9 +224,11 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   bool transport_ready = false;  // connected at TCP level, writes allowed
 
   detail::Completions completions;  // guarded by `mutex`
-  detail::Requests requests;        // guarded by `mutex`: Client::request()
-  unsigned room_waiters = 0;        // publish() calls waiting for room in the outbox
-  Stats counters;                   // the counter part of stats()
+  // Guarded by `mutex`: Client::request(), made by the first request (null until then).
+  std::unique_ptr<detail::Requests> requests;
+  std::string response_information;  // of this connection's CONNACK, for a first request
+  unsigned room_waiters = 0;         // publish() calls waiting for room in the outbox
+  Stats counters;                    // the counter part of stats()
 
   std::atomic<bool> wake_posted{false};
   std::atomic<bool> destroyed{false};
@@ -205,7 +240,9 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   std::size_t read_size = 0;   // how much the next read asks for (see start_read)
   std::size_t read_limit = 0;  // buffer.receive_size of this connection
   std::size_t last_read_space = 0;
-  unsigned quiet_reads = 0;  // reads in a row that used a quarter of read_size or less
+  unsigned quiet_reads = 0;     // reads in a row that used a quarter of read_size or less
+  bool readable = false;        // a wait for readability just ended: read without waiting again
+  bool expecting_acks = false;  // messages of ours were in flight after the last read
   session::OutputBatch writing;
   bool read_while_writing = false;  // a read came in while a write ran (see on_write)
   std::vector<transport::ConstByteSpan> gather;
@@ -213,9 +250,9 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   std::vector<detail::Ready> ready;  // completions due, run after the lock is released
   Timer session_timer;
   std::optional<Clock::time_point> armed_deadline;
-  Timer reconnect_timer;
+  LazyTimer reconnect_timer;
   Timer write_timer;
-  Timer refresh_timer;
+  LazyTimer refresh_timer;
   detail::ReconnectBackoff backoff;
   detail::BrokerList brokers;
   bool was_connected = false;

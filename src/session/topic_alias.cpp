@@ -32,8 +32,14 @@ void OutboundAliases::reset(std::uint16_t maximum, std::uint16_t automatic) {
   names_.clear();
   given_.clear();
   index_.clear();
-  next_.assign(1, 0);
-  prev_.assign(1, 0);
+  // Empty until the first automatic alias (define() sizes them, slot 0 included): a session
+  // without automatic aliases holds no memory for them.
+  next_.clear();
+  prev_.clear();
+  if (automatic_ == 0) {
+    next_.shrink_to_fit();
+    prev_.shrink_to_fit();
+  }
   used_ = 0;
 }
 

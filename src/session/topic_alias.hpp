@@ -101,8 +101,8 @@ class OutboundAliases {
   // use order as a circular list threaded through two arrays indexed by alias, 0 being the
   // head: next_[0] is the most recently used, prev_[0] the least.
   std::unordered_map<std::string, std::uint16_t, TopicHash, std::equal_to<>> index_;
-  std::vector<std::uint16_t> next_{0};
-  std::vector<std::uint16_t> prev_{0};
+  std::vector<std::uint16_t> next_;  // empty until the first automatic alias
+  std::vector<std::uint16_t> prev_;
   std::uint16_t used_ = 0;  // automatic aliases handed out so far (they are 1..used_)
 };
 

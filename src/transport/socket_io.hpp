@@ -27,6 +27,13 @@ class SocketTransport : public Transport {
             boost::system::error_code ec, std::size_t n) { handler(to_std_error(ec), n); });
   }
 
+  bool async_wait_readable(ConnectHandler handler) override {
+    socket_.async_wait(Socket::wait_read,
+                       [self = shared_from_this(), handler = std::move(handler)](
+                           boost::system::error_code ec) { handler(to_std_error(ec)); });
+    return true;
+  }
+
   void async_write(std::span<const ConstByteSpan> buffers, IoHandler handler) override {
     gather_.clear();
     for (ConstByteSpan b : buffers)

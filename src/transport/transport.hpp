@@ -96,6 +96,12 @@ class Transport : public std::enable_shared_from_this<Transport> {
   virtual void async_connect(const Endpoint& endpoint, ConnectHandler handler) = 0;
   /// Reads at least one byte into `buffer`. End of stream is errc::end_of_stream.
   virtual void async_read_some(ByteSpan buffer, IoHandler handler) = 0;
+  /// Calls `handler` once bytes (or the end of the stream, or an error) can be read, without a
+  /// buffer: an idle connection then holds no receive memory. Returns false, and never calls
+  /// `handler`, when the transport cannot tell (TLS and WebSocket may hold bytes they already
+  /// decoded): the caller reads instead. An error or close() completes it with the error
+  /// (operation_aborted after close()).
+  virtual bool async_wait_readable(ConnectHandler /*handler*/) { return false; }
   /// Writes all bytes of all buffers, in order, as one gather write. The buffers must stay
   /// valid until the handler runs.
   virtual void async_write(std::span<const ConstByteSpan> buffers, IoHandler handler) = 0;

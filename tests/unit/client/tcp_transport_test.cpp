@@ -288,6 +288,41 @@ TEST_F(TcpTransportTest, CloseAbortsPendingReadAndTransportMayBeDroppedAtOnce) {
   EXPECT_EQ(*result, std::error_code(ECANCELED, std::system_category()));
 }
 
+TEST_F(TcpTransportTest, WaitsForBytesWithoutABufferAndReadsThemAfterwards) {
+  tcp::acceptor acceptor{io_, {asio::ip::make_address("127.0.0.1"), 0}};
+  ASSERT_FALSE(connect_and_accept(acceptor, "127.0.0.1"));
+  std::optional<std::error_code> readable;
+  ASSERT_TRUE(transport_->async_wait_readable([&](std::error_code ec) { readable = ec; }));
+  io_.run_for(50ms);
+  if (io_.stopped()) io_.restart();
+  EXPECT_FALSE(readable.has_value());  // nothing sent yet: still waiting
+  asio::write(peer_, asio::buffer(std::string("\xd0\x00", 2)));
+  run_until([&] { return readable.has_value(); });
+  EXPECT_FALSE(*readable);
+  // The wait consumed nothing: the bytes are all there for the read.
+  std::vector<std::uint8_t> buffer(16);
+  std::optional<std::size_t> got;
+  transport_->async_read_some(buffer, [&](std::error_code ec, std::size_t n) {
+    EXPECT_FALSE(ec);
+    got = n;
+  });
+  run_until([&] { return got.has_value(); });
+  ASSERT_EQ(*got, 2u);
+  EXPECT_EQ(buffer[0], 0xd0);
+  EXPECT_EQ(buffer[1], 0x00);
+}
+
+TEST_F(TcpTransportTest, CloseAbortsAWaitForBytes) {
+  tcp::acceptor acceptor{io_, {asio::ip::make_address("127.0.0.1"), 0}};
+  ASSERT_FALSE(connect_and_accept(acceptor, "127.0.0.1"));
+  std::optional<std::error_code> result;
+  ASSERT_TRUE(transport_->async_wait_readable([&](std::error_code ec) { result = ec; }));
+  transport_->close();
+  transport_.reset();  // the pending handler keeps the object alive
+  run_until([&] { return result.has_value(); });
+  EXPECT_EQ(*result, std::error_code(ECANCELED, std::system_category()));
+}
+
 TEST_F(TcpTransportTest, KeepAliveOptionsAreAccepted) {
   tcp::acceptor acceptor{io_, {asio::ip::make_address("127.0.0.1"), 0}};
   Options options;
