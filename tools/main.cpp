@@ -23,10 +23,12 @@ std::string chosen_name(const CLI::App& app) {
   return "";
 }
 
-int usage_error(const CLI::App& app, const std::string& message) {
+int usage_error(const CLI::App& app, const std::string& message, bool hint = true) {
+  std::fprintf(stderr, "Error: %s\n", message.c_str());
+  if (!hint) return 1;
   const auto name = chosen_name(app);
-  std::fprintf(stderr, "Error: %s\nUse 'portmqtt%s%s --help' to see usage.\n", message.c_str(),
-               name.empty() ? "" : " ", name.c_str());
+  std::fprintf(stderr, "Use 'portmqtt%s%s --help' to see usage.\n", name.empty() ? "" : " ",
+               name.c_str());
   return 1;
 }
 
@@ -91,13 +93,13 @@ int main(int argc, char** argv) {
       if (error.get_exit_code() == 0) return app.exit(error);
       return usage_error(app, error.what());
     } catch (const portmqtt::tools::UsageError& error) {
-      return usage_error(app, error.what());
+      return usage_error(app, error.what(), error.hint);
     }
     portmqtt::tools::install_interrupt_handlers();
     try {
       return run ? run() : 0;
     } catch (const portmqtt::tools::UsageError& error) {
-      return usage_error(app, error.what());
+      return usage_error(app, error.what(), error.hint);
     }
   } catch (const std::exception& error) {
     std::fprintf(stderr, "Error: %s\n", error.what());

@@ -12,7 +12,6 @@
 #include <limits>
 #include <random>
 #include <sstream>
-#include <stdexcept>
 
 namespace portmqtt::tools {
 namespace {
@@ -387,11 +386,12 @@ void add_connection_options(CLI::App& app, ConnectionOptions& o) {
   app.add_option("-i,--id", o.client_id,
                  "Client id (default: generated; MQTT 5: assigned by the broker).")
       ->each([&app](const std::string& id) {
-        // mosquitto's tools refuse an empty id in these words, without the usage hint
-        // (main() prints any exception that is not a UsageError as "Error: <what>").
+        // mosquitto's tools refuse an empty id in these words, without the usage hint.
         if (!id.empty()) return;
-        throw std::invalid_argument(app.get_name() == "pub" ? "Invalid id."
-                                                            : "Invalid id and/or clean_session.");
+        UsageError error(app.get_name() == "pub" ? "Invalid id."
+                                                 : "Invalid id and/or clean_session.");
+        error.hint = false;
+        throw error;
       });
   app.add_option("-I,--id-prefix", o.id_prefix, "Client id prefix; the process id is appended.");
   app.add_option("-u,--username", o.username, "User name.");

@@ -87,6 +87,9 @@ ConnectionPlan make_plan(const ConnectionOptions& options, const std::string& to
 /// A mistake on the command line: printed as "Error: <what>" followed by a hint, exit 1.
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
+  /// mosquitto's tools follow most such messages with a hint to --help, a few (an invalid
+  /// client id) with nothing.
+  bool hint = true;
 };
 
 /// Parses a QoS argument (0, 1 or 2) or throws UsageError naming `flag`.
