@@ -73,6 +73,9 @@ struct ClientOptions {
   int keep_alive_s = 2;
   std::chrono::milliseconds reconnect{100};
   bool busy = false;  ///< subscribe and publish QoS 1 and 2 on every Connected
+  /// C++ API: retry after a refusal that retrying cannot fix (a mutated CONNACK can carry one,
+  /// e.g. 0x05 not authorised), so that a random run keeps the client connecting.
+  bool retry_fatal_refusals = false;
 };
 
 /// One client under test, of either API.
@@ -97,6 +100,7 @@ class CppClient final : public TestClient {
     }
     config.network.reconnect.interval = o.reconnect;
     config.network.reconnect.max_interval = std::max(o.reconnect, std::chrono::milliseconds{500});
+    config.network.reconnect.retry_after_fatal_refusal = o.retry_fatal_refusals;
     config.network.timeout = 2s;
     config.log.level =
         std::getenv("HOSTILE_LOG") ? portmqtt::LogLevel::info : portmqtt::LogLevel::none;

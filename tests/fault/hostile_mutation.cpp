@@ -299,7 +299,11 @@ PhaseResult run_phase(bool esp, bool v5, double seconds, std::uint64_t seed) {
   {
     ScriptedBroker broker([&](ScriptedPeer& peer) { serve(peer, v5, rng, tally); }, 1'000'000);
     auto client = make_client(esp, broker.uri(),
-                              {.v5 = v5, .keep_alive_s = 1, .reconnect = 10ms, .busy = true});
+                              {.v5 = v5,
+                               .keep_alive_s = 1,
+                               .reconnect = 10ms,
+                               .busy = true,
+                               .retry_fatal_refusals = true});
     client->start();
     const auto end = Clock::now() + std::chrono::duration<double>(seconds);
     while (Clock::now() < end) {
