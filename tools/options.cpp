@@ -2,10 +2,12 @@
 
 #include "proxy_url.hpp"
 #include "url.hpp"
+#include "usage_words.hpp"
 
 #include <arpa/inet.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <fstream>
@@ -71,8 +73,7 @@ std::uint64_t parse_unsigned(const std::string& text, std::uint64_t max, const s
   const auto* end = text.data() + text.size();
   auto [ptr, ec] = std::from_chars(text.data(), end, value);
   if (ec != std::errc{} || ptr != end || value > max)
-    throw UsageError("Invalid value '" + text + "' for " + what + " (expected 0.." +
-                     std::to_string(max) + ").");
+    throw UsageError("Property value (" + text + ") out of range for property " + what + ".");
   return value;
 }
 
@@ -87,25 +88,24 @@ Properties* target_of(ParsedProperties& parsed, const std::string& command) {
 }
 
 void add_property(ParsedProperties& parsed, const std::vector<std::string>& group) {
-  if (group.size() < 3)
-    throw UsageError(
-        "-D needs a command, a property and a value, e.g. -D publish "
-        "content-type text/plain.");
+  // mosquitto's words for each mistake, in the order its tools check them.
+  constexpr const char* kTooFew = "--property argument given but not enough arguments specified.";
+  if (group.size() < 3) throw UsageError(kTooFew);
   const auto command = lower(group[0]);
   const auto& name = group[1];
   Properties* target = target_of(parsed, command);
-  if (target == nullptr)
-    throw UsageError("Invalid -D command '" + group[0] +
-                     "': use connect, publish, subscribe, unsubscribe, disconnect or will.");
+  if (target == nullptr) throw UsageError("Invalid command given in --property argument.");
   const PropertySpec* spec = find_spec(lower(name));
-  if (spec == nullptr) throw UsageError("Invalid property name '" + name + "' for -D.");
+  if (spec == nullptr) throw UsageError("Invalid property name given in --property argument.");
   if (std::string_view{spec->commands}.find(" " + command + " ") == std::string_view::npos)
-    throw UsageError("Property '" + name + "' is not allowed on " + command + ".");
+    throw UsageError(lower(name) + " property not allowed for " + command +
+                     " in --property argument.");
   const std::size_t wanted = spec->kind == ValueKind::pair ? 4 : 3;
-  if (group.size() != wanted)
+  if (group.size() < wanted) throw UsageError(kTooFew);
+  if (group.size() > wanted)
     throw UsageError("-D " + command + " " + name + " takes " + std::to_string(wanted - 2) +
                      " value(s).");
-  const std::string what = "-D " + command + " " + name;
+  const std::string what = lower(name);
   switch (spec->kind) {
     case ValueKind::byte:
       target->add(spec->id, static_cast<std::uint32_t>(parse_unsigned(group[2], 255, what)));
@@ -134,8 +134,7 @@ ProtocolVersion parse_version(const std::string& text) {
   if (text == "mqttv31" || text == "31") return ProtocolVersion::v3_1;
   if (text == "mqttv311" || text == "311") return ProtocolVersion::v3_1_1;
   if (text == "mqttv5" || text == "5") return ProtocolVersion::v5;
-  throw UsageError("Invalid protocol version '" + text +
-                   "': use mqttv31 (31), mqttv311 (311) or mqttv5 (5).");
+  throw UsageError("Invalid protocol version argument given.");
 }
 
 std::string read_whole_file(const std::string& path, const char* flag) {
@@ -203,6 +202,18 @@ std::string random_client_id(const std::string& tool) {
   return id;
 }
 
+// -x in seconds, refused in mosquitto's words.
+std::uint32_t parse_session_expiry(const std::string& text) {
+  long long value = 0;
+  const auto* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec == std::errc::invalid_argument || ptr != end)
+    throw UsageError("session-expiry-interval not a number.");
+  if (ec != std::errc{} || value < 0 || value > 4294967295LL)
+    throw UsageError("session-expiry-interval out of range.");
+  return static_cast<std::uint32_t>(value);
+}
+
 void apply_session(const ConnectionOptions& options, ConnectionPlan& plan) {
   auto& session = plan.config.session;
   const bool v5 = session.protocol_version == ProtocolVersion::v5;
@@ -218,8 +229,7 @@ void apply_session(const ConnectionOptions& options, ConnectionPlan& plan) {
     const auto& text = *options.session_expiry;
     const bool never =
         text == "-1" || text == "\u221e";  // mosquitto accepts -1 and the infinity sign
-    expiry =
-        never ? 4294967295U : static_cast<std::uint32_t>(parse_unsigned(text, 4294967295U, "-x"));
+    expiry = never ? 4294967295U : parse_session_expiry(text);
     // mosquitto's tools take -x on every version and send it only on MQTT 5; we say so.
     if (!v5) {
       if (!options.quiet)
@@ -237,16 +247,18 @@ void apply_session(const ConnectionOptions& options, ConnectionPlan& plan) {
 
 void apply_will(const ConnectionOptions& options, ConnectionPlan& plan) {
   const auto& will = options.will;
+  const QoS qos = parse_qos(will.qos, "--will-qos");
   if (will.topic.empty()) {
-    if (!will.payload.empty() || will.retain || will.qos != 0)
-      throw UsageError("Will options need --will-topic.");
+    // As mosquitto's tools: a will QoS alone is no will and no mistake.
+    if (!will.payload.empty()) throw UsageError("Will payload given, but no will topic given.");
+    if (will.retain) throw UsageError("Will retain given, but no will topic given.");
     return;
   }
   if (will.topic.find_first_of("+#") != std::string::npos)
     throw UsageError("Invalid will topic '" + will.topic + "', does it contain '+' or '#'?");
   plan.config.session.last_will = Message{.topic = will.topic,
                                           .payload = will.payload,
-                                          .qos = parse_qos(will.qos, "--will-qos"),
+                                          .qos = qos,
                                           .retain = will.retain,
                                           .properties = plan.properties.will};
 }
@@ -254,7 +266,7 @@ void apply_will(const ConnectionOptions& options, ConnectionPlan& plan) {
 void apply_identity(const ConnectionOptions& options, const std::string& tool,
                     ConnectionPlan& plan) {
   if (!options.client_id.empty() && !options.id_prefix.empty())
-    throw UsageError("-i and -I cannot be used together.");
+    throw UsageError("-i and -I argument cannot be used together.");
   auto& credentials = plan.config.credentials;
   if (!options.client_id.empty())
     credentials.client_id = options.client_id;
@@ -262,8 +274,14 @@ void apply_identity(const ConnectionOptions& options, const std::string& tool,
     credentials.client_id = options.id_prefix + std::to_string(getpid());
   else if (plan.config.session.protocol_version != ProtocolVersion::v5)
     credentials.client_id = random_client_id(tool);
-  if (options.persistent && options.client_id.empty() && options.id_prefix.empty())
-    throw UsageError("You must provide a client id (-i or -I) when using -c.");
+  // mosquitto's tools want -i itself: a generated id (-I) could not find the session again.
+  // bench's clients each have their own -I id ("dev-%i"), which does.
+  const bool prefix_is_enough = tool == "bench" && !options.id_prefix.empty();
+  if (options.persistent && options.client_id.empty() && !prefix_is_enough)
+    throw UsageError(plan.config.session.protocol_version == ProtocolVersion::v5
+                         ? "You must provide a client id if you are using an infinite session "
+                           "expiry interval."
+                         : "You must provide a client id if you are using the -c option.");
   if (credentials.client_id.size() > 65535) throw UsageError("Client id is too long.");
   if (!credentials.username) credentials.username = options.username;
   if (!credentials.password) credentials.password = options.password;
@@ -331,7 +349,7 @@ void apply_broker(const ConnectionOptions& options, ConnectionPlan& plan) {
     plan.config.network.bind_address = options.bind_address;
   }
   if (options.port && (*options.port < 1 || *options.port > 65535))
-    throw UsageError("Invalid port " + std::to_string(*options.port) + ": use 1..65535 (-p).");
+    throw UsageError("Invalid port given: " + std::to_string(*options.port));
   apply_proxy(options, plan);
   if (!options.unix_path.empty()) {
     if (!options.urls.empty()) throw UsageError("--unix and -L cannot be used together.");
@@ -366,13 +384,22 @@ void apply_broker(const ConnectionOptions& options, ConnectionPlan& plan) {
 }  // namespace
 
 QoS parse_qos(int value, const char* flag) {
-  if (value < 0 || value > 2)
-    throw UsageError("Invalid QoS " + std::to_string(value) + " for " + flag + ": use 0, 1 or 2.");
+  if (value < 0 || value > 2) {
+    const auto number = std::to_string(value);
+    throw UsageError(std::string_view{flag} == "--will-qos" ? "Invalid will QoS " + number + "."
+                                                            : "Invalid QoS given: " + number);
+  }
   return static_cast<QoS>(value);
+}
+
+std::uint16_t check_max_inflight(int value) {
+  if (value < 1) throw UsageError("Maximum inflight messages must be greater than 0.");
+  return static_cast<std::uint16_t>(std::min(value, 65535));
 }
 
 void add_connection_options(CLI::App& app, ConnectionOptions& o) {
   app.set_help_flag("--help", "Print this help and exit.");
+  take_last_of_repeated_options(app);
   app.add_option("-h,--host", o.hosts,
                  "Broker host (default localhost). Repeat for a broker list tried in order "
                  "(failover).")
@@ -405,7 +432,8 @@ void add_connection_options(CLI::App& app, ConnectionOptions& o) {
   app.add_option("-D,--property", o.properties,
                  "MQTT 5 property: -D command identifier value [value].")
       ->expected(3, 4)
-      ->allow_extra_args();
+      ->allow_extra_args()
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);  // every -D group counts
   app.add_option("--will-topic", o.will.topic, "Topic of the will.");
   app.add_option("--will-payload", o.will.payload, "Payload of the will.");
   app.add_option("--will-qos", o.will.qos, "QoS of the will.");

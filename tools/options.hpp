@@ -95,4 +95,7 @@ struct UsageError : std::runtime_error {
 /// Parses a QoS argument (0, 1 or 2) or throws UsageError naming `flag`.
 QoS parse_qos(int value, const char* flag);
 
+/// -M as a window size (above 65,535 it is 65,535), or throws UsageError below 1.
+std::uint16_t check_max_inflight(int value);
+
 }  // namespace portmqtt::tools
