@@ -1,6 +1,7 @@
 #include "options.hpp"
 
 #include "proxy_url.hpp"
+#include "topics.hpp"
 #include "url.hpp"
 #include "usage_words.hpp"
 
@@ -254,7 +255,7 @@ void apply_will(const ConnectionOptions& options, ConnectionPlan& plan) {
     if (will.retain) throw UsageError("Will retain given, but no will topic given.");
     return;
   }
-  if (will.topic.find_first_of("+#") != std::string::npos)
+  if (!publishable_topic(will.topic))
     throw UsageError("Invalid will topic '" + will.topic + "', does it contain '+' or '#'?");
   plan.config.session.last_will = Message{.topic = will.topic,
                                           .payload = will.payload,
@@ -392,6 +393,14 @@ QoS parse_qos(int value, const char* flag) {
   return static_cast<QoS>(value);
 }
 
+std::function<void(const std::string&)> utf8_argument(const char* flag) {
+  return [flag](const std::string& text) {
+    // With the empty line mosquitto's tools print after it.
+    if (!mosquitto_accepts_utf8(text))
+      throw UsageError(std::string("Malformed UTF-8 in ") + flag + " argument.\n");
+  };
+}
+
 std::uint16_t check_max_inflight(int value) {
   if (value < 1) throw UsageError("Maximum inflight messages must be greater than 0.");
   return static_cast<std::uint16_t>(std::min(value, 65535));
@@ -434,7 +443,8 @@ void add_connection_options(CLI::App& app, ConnectionOptions& o) {
       ->expected(3, 4)
       ->allow_extra_args()
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);  // every -D group counts
-  app.add_option("--will-topic", o.will.topic, "Topic of the will.");
+  app.add_option("--will-topic", o.will.topic, "Topic of the will.")
+      ->each(utf8_argument("--will-topic"));
   app.add_option("--will-payload", o.will.payload, "Payload of the will.");
   app.add_option("--will-qos", o.will.qos, "QoS of the will.");
   app.add_flag("--will-retain", o.will.retain, "Retain the will.");

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -91,6 +92,10 @@ struct UsageError : std::runtime_error {
   /// client id) with nothing.
   bool hint = true;
 };
+
+/// A check for CLI11's each(): refuses text mosquitto's tools refuse as a topic (see
+/// mosquitto_accepts_utf8), in their words, naming `flag`.
+std::function<void(const std::string&)> utf8_argument(const char* flag);
 
 /// Parses a QoS argument (0, 1 or 2) or throws UsageError naming `flag`.
 QoS parse_qos(int value, const char* flag);

@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "payload.hpp"
 #include "tool_client.hpp"
+#include "topics.hpp"
 
 namespace portmqtt::tools {
 namespace {
@@ -38,9 +39,11 @@ struct PubOptions {
 
 void add_pub_options(CLI::App& app, PubOptions& o) {
   add_connection_options(app, o.connection);
-  app.add_option("-t,--topic", o.topic, "Topic to publish to.")->each([&o](const std::string&) {
-    o.topic_given = true;
-  });
+  app.add_option("-t,--topic", o.topic, "Topic to publish to.")
+      ->each([&o, check = utf8_argument("-t")](const std::string& topic) {
+        check(topic);
+        o.topic_given = true;
+      });
   app.add_option("-m,--message", o.message, "Message payload.")->each([&o](const std::string&) {
     ++o.messages_given;
   });
@@ -75,7 +78,7 @@ Source pick_source(const PubOptions& o) {
 
 void check_publish_topic(const std::string& topic) {
   if (topic.empty()) throw UsageError("Both topic and message must be supplied.");
-  if (topic.find_first_of("+#") != std::string::npos)
+  if (!publishable_topic(topic))
     throw UsageError("Invalid publish topic '" + topic + "', does it contain '+' or '#'?");
 }
 

@@ -8,6 +8,7 @@
 #include "payload.hpp"
 #include "sub_format.hpp"
 #include "tool_client.hpp"
+#include "topics.hpp"
 
 namespace portmqtt::tools {
 namespace {
@@ -32,9 +33,11 @@ struct RrOptions {
 void add_rr_options(CLI::App& app, RrOptions& o) {
   o.connection.version = "5";  // mosquitto_rr's default: Response Topic needs MQTT 5
   add_connection_options(app, o.connection);
-  app.add_option("-t,--topic", o.topic, "Topic the request is published to.");
+  app.add_option("-t,--topic", o.topic, "Topic the request is published to.")
+      ->each(utf8_argument("-t"));
   app.add_option("-e,--response-topic", o.response_topic,
-                 "Topic to subscribe to and wait for the response on.");
+                 "Topic to subscribe to and wait for the response on.")
+      ->each(utf8_argument("-e"));
   app.add_option("-m,--message", o.message, "Request payload.")->each([&o](const std::string&) {
     ++o.messages_given;
   });
@@ -66,9 +69,9 @@ void validate(RrOptions& o, const ConnectionPlan& plan) {
   const bool has_message = o.message || !o.file.empty() || o.stdin_whole || o.null_message;
   if (o.topic.empty() || o.response_topic.empty() || !has_message)
     throw UsageError("All of topic, message, and response topic must be supplied.");
-  if (o.topic.find_first_of("+#") != std::string::npos)
+  if (!publishable_topic(o.topic))
     throw UsageError("Invalid publish topic '" + o.topic + "', does it contain '+' or '#'?");
-  if (o.response_topic.find_first_of("+#") != std::string::npos)
+  if (!publishable_topic(o.response_topic))
     throw UsageError("Invalid response topic '" + o.response_topic +
                      "', does it contain '+' or '#'?");
   parse_qos(o.qos, "-q");

@@ -34,12 +34,16 @@ struct SubOptions {
 
 void add_sub_options(CLI::App& app, SubOptions& o) {
   add_connection_options(app, o.connection);
+  // One filter per option, as mosquitto_sub takes them: a second word is not a filter.
   app.add_option("-t,--topic", o.topics, "Topic filter to subscribe to; may be repeated.")
-      ->allow_extra_args(false);  // one filter per -t, as mosquitto_sub
+      ->allow_extra_args(false)
+      ->each(utf8_argument("-t"));
   app.add_option("-T,--filter-out", o.filter_out, "Do not print topics matching this filter.")
-      ->allow_extra_args(false);  // one filter per -t, as mosquitto_sub
+      ->allow_extra_args(false)
+      ->each(utf8_argument("-T"));
   app.add_option("-U,--unsubscribe", o.unsubscribe, "Unsubscribe from this filter.")
-      ->allow_extra_args(false);  // one filter per -t, as mosquitto_sub
+      ->allow_extra_args(false)
+      ->each(utf8_argument("-U"));
   app.add_option("-q,--qos", o.qos, "Subscription QoS 0, 1 or 2 (default 0).");
   app.add_option("-C,--count", o.count, "Exit after this many messages.");
   app.add_flag("-E", o.exit_after_suback, "Exit once the subscriptions are acknowledged.");
