@@ -138,22 +138,38 @@ ProtocolVersion parse_version(const std::string& text) {
   throw UsageError("Invalid protocol version argument given.");
 }
 
-std::string read_whole_file(const std::string& path, const char* flag) {
+// A TLS file (--cafile, --cert, --key) read now, so that a missing one is refused before
+// connecting, as mosquitto's tools do: in their words, without the usage hint.
+std::string read_tls_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw UsageError(std::string("Unable to read ") + flag + " file '" + path + "'.");
+  if (!in) throw UsageError("Problem setting TLS options: File not found.", false);
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
 }
 
+// As in mosquitto's tools, a CA, the system's CAs or a pre-shared key turn TLS on; a client
+// certificate alone does not.
 bool wants_tls(const TlsOptions& tls) {
-  return !tls.cafile.empty() || !tls.capath.empty() || !tls.cert.empty() || !tls.psk.empty() ||
-         tls.use_os_certs;
+  return !tls.cafile.empty() || !tls.capath.empty() || !tls.psk.empty() || tls.use_os_certs;
+}
+
+// The TLS flags that do not fit together, refused in mosquitto's words whether or not TLS is on.
+void check_tls_flags(const TlsOptions& tls) {
+  if (tls.cert.empty() != tls.key.empty())
+    throw UsageError("Both certfile and keyfile must be provided if one of them is set.");
+  if (!tls.keyform.empty() && tls.key.empty())
+    throw UsageError("If keyform is set, keyfile must be also specified.");
+  if (!tls.psk.empty() && (!tls.cafile.empty() || !tls.capath.empty()))
+    throw UsageError("Only one of --psk or --cafile/--capath may be used at once.");
+  if (!tls.psk.empty() && tls.psk_identity.empty())
+    throw UsageError("--psk-identity required if --psk used.");
 }
 
 std::string hex_to_bytes(const std::string& hex) {
+  // mosquitto's words for a key that is not hexadecimal digits, without the usage hint.
   if (hex.size() % 2 != 0 || hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
-    throw UsageError("--psk must be hexadecimal digits (no leading 0x).");
+    throw UsageError("Problem setting TLS-PSK options.", false);
   std::string bytes;
   for (std::size_t i = 0; i < hex.size(); i += 2)
     bytes.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
@@ -172,18 +188,14 @@ TlsVersion parse_tls_version(const std::string& text) {
 void map_tls(const TlsOptions& tls, TlsConfig& config) {
   if (!tls.keyform.empty() && lower(tls.keyform) != "pem")
     throw UsageError("--keyform engine is not available: use a PEM key file.");
-  if (tls.cert.empty() != tls.key.empty())
-    throw UsageError("--cert and --key must be given together.");
-  if (tls.psk.empty() != tls.psk_identity.empty())
-    throw UsageError("--psk and --psk-identity must be given together.");
   if (!tls.cafile.empty()) {
-    read_whole_file(tls.cafile, "--cafile");  // fail now, with the flag's name, if unreadable
+    read_tls_file(tls.cafile);
     config.ca_file = tls.cafile;
   }
   config.ca_directory = tls.capath;
   config.use_system_trust_store = tls.use_os_certs;
-  if (!tls.cert.empty()) config.client_certificate = read_whole_file(tls.cert, "--cert");
-  if (!tls.key.empty()) config.client_key = read_whole_file(tls.key, "--key");
+  if (!tls.cert.empty()) config.client_certificate = read_tls_file(tls.cert);
+  if (!tls.key.empty()) config.client_key = read_tls_file(tls.key);
   config.skip_hostname_check = tls.insecure;
   if (!tls.alpn.empty()) config.alpn.push_back(tls.alpn);
   if (!tls.psk.empty())
@@ -288,7 +300,8 @@ void apply_identity(const ConnectionOptions& options, const std::string& tool,
   if (!credentials.password) credentials.password = options.password;
   if (credentials.password && !credentials.username &&
       plan.config.session.protocol_version != ProtocolVersion::v5)
-    throw UsageError("-P needs -u on MQTT 3.1/3.1.1.");
+    // MQTT 3.1.1 sends a password only after a user name; mosquitto's words, no hint.
+    throw UsageError("Problem setting username and/or password.", false);
   plan.client_id = credentials.client_id.empty() ? "(null)" : credentials.client_id;
 }
 
@@ -332,7 +345,8 @@ std::vector<BrokerEntry> broker_entries(const ConnectionOptions& options, Connec
       entry.transport = TransportKind::tls;
     if (wants_tls(options.tls) && entry.transport == TransportKind::websocket)
       entry.transport = TransportKind::websocket_secure;
-    if (options.port) entry.port = *options.port;
+    const bool from_url = !options.urls.empty();
+    if (options.port && !(from_url && options.port_before_url)) entry.port = *options.port;
   }
   return entries;
 }
@@ -424,10 +438,8 @@ void add_connection_options(CLI::App& app, ConnectionOptions& o) {
       ->each([&app](const std::string& id) {
         // mosquitto's tools refuse an empty id in these words, without the usage hint.
         if (!id.empty()) return;
-        UsageError error(app.get_name() == "pub" ? "Invalid id."
-                                                 : "Invalid id and/or clean_session.");
-        error.hint = false;
-        throw error;
+        throw UsageError(
+            app.get_name() == "pub" ? "Invalid id." : "Invalid id and/or clean_session.", false);
       });
   app.add_option("-I,--id-prefix", o.id_prefix, "Client id prefix; the process id is appended.");
   app.add_option("-u,--username", o.username, "User name.");
@@ -470,6 +482,15 @@ void add_connection_options(CLI::App& app, ConnectionOptions& o) {
                  "port 8080).");
   app.add_flag("-d,--debug", o.debug, "Print the packets sent and received.");
   app.add_flag("--quiet", o.quiet, "Do not print errors at run time.");
+  app.parse_complete_callback([&app, &o] {
+    const auto& order = app.parse_order();
+    const auto last = [&order](const char* name) {
+      for (auto i = order.size(); i-- > 0;)
+        if (order[i]->check_name(name)) return static_cast<std::ptrdiff_t>(i);
+      return std::ptrdiff_t{-1};
+    };
+    o.port_before_url = last("-p") < last("-L");
+  });
 }
 
 ConnectionPlan make_plan(const ConnectionOptions& options, const std::string& tool) {
@@ -484,6 +505,7 @@ ConnectionPlan make_plan(const ConnectionOptions& options, const std::string& to
       std::fprintf(stderr, "Warning: -D properties are sent only with MQTT v5 (-V 5); ignored.\n");
     plan.properties = {};
   }
+  check_tls_flags(options.tls);
   apply_broker(options, plan);
   apply_session(options, plan);
   apply_will(options, plan);

@@ -165,6 +165,21 @@ class ValidationTest(unittest.TestCase):
             self.same_words("mosquitto_pub", ["-t", "ok", "-m", "x", "--will-topic", topic])
             self.same_words("mosquitto_rr", ["-t", "ok", "-m", "x", "-e", topic])
 
+    def test_tls_flags_that_do_not_fit_in_the_same_words(self):
+        ca = "/etc/ssl/certs/ca-certificates.crt"
+        pub = ["-t", "a", "-m", "x"]
+        for args in (["--cert", "/etc/hostname"], ["--key", "/etc/hostname"],
+                     ["--keyform", "pem"], ["--psk", "abcd"],
+                     ["--psk", "aa", "--psk-identity", "i", "--cafile", ca]):
+            self.same_words("mosquitto_pub", pub + args)
+        for args in (["--cafile", "/nonexistent"], ["--psk", "zz", "--psk-identity", "i"],
+                     ["--cafile", ca, "--cert", "/nonexistent", "--key", "/nonexistent"],
+                     ["-P", "secret"]):
+            theirs = mosquitto("mosquitto_pub", ["-p", str(free_port())] + pub + args, timeout=5)
+            ours = run(["pub", "-p", str(free_port())] + pub + args, timeout=5)
+            self.assertEqual(ours[::2], theirs[::2], args)
+            self.assertEqual(theirs[0], 1)
+
     def test_bad_values_in_the_same_words(self):
         pub = ["-t", "a", "-m", "x"]
         for tool, args in (
@@ -242,6 +257,26 @@ class RepeatedOptionsTest(BrokerTest):
         self.assertEqual((theirs[0], ours[0]), (0, 0), (theirs, ours))
         self.assertEqual(peer.result()[:2], (0, b"rep x\nrep x\n"))
         self.assertTrue(self.broker.wait_for_log("New client connected from"), "no connection")
+
+    def test_the_port_given_last_counts_between_p_and_l(self):
+        # mosquitto's tools read -L and -p in order: the last port given counts.
+        peer = Peer(self.broker, "order", ["-C", "4"])
+        url = f"mqtt://127.0.0.1:{self.port}/order"
+        for args in (["-p", str(free_port()), "-L", url, "-m", "first"],
+                     ["-L", url.replace(self.port, str(free_port())), "-p", self.port, "-m",
+                      "second"]):
+            theirs = mosquitto("mosquitto_pub", args)
+            ours = run(["pub"] + args)
+            self.assertEqual((theirs[0], ours[0]), (0, 0), (args, theirs, ours))
+        self.assertEqual(peer.result()[:2], (0, b"first\nfirst\nsecond\nsecond\n"))
+
+    def test_a_client_certificate_without_a_ca_connects_without_tls(self):
+        # As mosquitto's tools: only a CA (or the system's, or a PSK) turns TLS on.
+        args = ["-p", self.port, "-t", "plain", "-m", "x", "--cert", "/etc/hostname", "--key",
+                "/etc/hostname"]
+        theirs = mosquitto("mosquitto_pub", args)
+        ours = run(["pub"] + args)
+        self.assertEqual((theirs[0], ours[0]), (0, 0), (theirs, ours))
 
     def test_an_empty_topic_connects_then_fails_the_publish_as_mosquitto_pub(self):
         peer = Peer(self.broker, "#", ["-W", "2", "-v"])
