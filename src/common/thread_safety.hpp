@@ -10,7 +10,8 @@
 //
 // A lambda is analysed on its own, without the locks of the code around it: one that runs
 // under the lock (a wait predicate, a visitor) says so with `[&]() REQUIRES(mutex) { ... }`.
-// Header-only, so every layer can use it without linking anything.
+// Header-only, for the layers that have threads (the runtime, the ESP facade); the I/O-free
+// core has no locks.
 #pragma once
 
 #include <chrono>
