@@ -238,9 +238,9 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   bool running_locked() const REQUIRES(mutex) { return detail::is_running(life_locked()); }
   bool accepting_locked() const REQUIRES(mutex) { return detail::accepts_commands(life_locked()); }
   bool connected_locked() const REQUIRES(mutex) { return life_locked() == detail::Life::connected; }
-  std::size_t writing_bytes GUARDED_BY(mutex) = 0;    // bytes of the write in flight
-  std::size_t queued_estimate GUARDED_BY(mutex) = 0;  // bytes queued by commands since the last
-                                                      // take_output
+  std::size_t writing_bytes GUARDED_BY(mutex) = 0;  // bytes of the write in flight
+  // Bytes queued by commands since the last take_output.
+  std::size_t queued_estimate GUARDED_BY(mutex) = 0;
   bool write_in_flight GUARDED_BY(mutex) = false;
   bool transport_ready GUARDED_BY(mutex) = false;  // connected at TCP level, writes allowed
 
