@@ -97,7 +97,7 @@ DeletedReason deleted_reason(session::DropReason why) {
 }  // namespace
 
 std::shared_ptr<const Handlers> Client::Impl::current_handlers() const {
-  std::lock_guard lock(handlers_mutex);
+  detail::MutexLock lock(handlers_mutex);
   return handlers;
 }
 
@@ -108,12 +108,12 @@ std::shared_ptr<const Handlers> Client::Impl::no_handlers() {
 
 void Client::Impl::replace_handlers(std::shared_ptr<const Handlers> next) {
   if (!next) next = no_handlers();
-  std::lock_guard lock(handlers_mutex);
+  detail::MutexLock lock(handlers_mutex);
   handlers = std::move(next);
 }
 
 void Client::Impl::update_handlers(const std::function<void(Handlers&)>& change) {
-  std::lock_guard lock(handlers_mutex);
+  detail::MutexLock lock(handlers_mutex);
   auto next = std::make_shared<Handlers>(*handlers);
   change(*next);
   handlers = std::move(next);
