@@ -250,8 +250,7 @@ void Session::Impl::send_entry(OutboxEntry& entry, TimePoint now) {
   entry.ever_sent = true;
   entry.last_sent = now;
   if (!entry.uses_quota()) {
-    events.emplace_back(PublishCompleted{
-        0, QoS::at_most_once, codec::ReasonCode::success, {}, false, entry.sequence});
+    events.acknowledge({entry.sequence, 0, QoS::at_most_once, codec::ReasonCode::success});
     outbox.erase(entry);  // a stored QoS 0 message is done
     return;
   }
@@ -277,8 +276,12 @@ bool Session::Impl::fits_this_broker(OutboxEntry& entry) {
 
 void Session::Impl::complete(OutboxEntry& entry, codec::ReasonCode reason,
                              const codec::Properties& props, TimePoint now, bool downgraded) {
-  events.emplace_back(
-      PublishCompleted{entry.packet_id, entry.qos, reason, props, downgraded, entry.sequence});
+  if (props.empty()) {
+    events.acknowledge({entry.sequence, entry.packet_id, entry.qos, reason, downgraded});
+  } else {
+    events.emplace_back(
+        PublishCompleted{entry.packet_id, entry.qos, reason, props, downgraded, entry.sequence});
+  }
   last_ack_rtt = now - entry.last_sent;
   quota.give_back();
   ids.release(entry.packet_id);

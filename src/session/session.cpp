@@ -162,6 +162,7 @@ void Session::Impl::release_spare_memory() {
   // Each table gives its memory back only when nothing is in it (they keep their room while in
   // use, so a windowed publisher does not rebuild them each time the acks catch up).
   outbox.release_if_empty();
+  events.release_if_empty();
   ids.release_if_empty();
   inbound_qos2.release_if_empty();
   abandoned.release_if_empty();
@@ -269,13 +270,24 @@ bool Session::has_output() const {
 }
 
 std::optional<Event> Session::next_event() {
+  EventQueue& events = impl_->events;
+  if (events.ack_first()) {
+    const Acknowledgement ack = events.pop_ack();
+    return PublishCompleted{ack.packet_id, ack.qos, ack.reason, {}, ack.downgraded, ack.handle};
+  }
+  if (events.has_event()) return events.pop_event();
   // A store that failed to record a change (the session goes on from memory) is reported
   // once, after the events of the call that met it.
-  if (impl_->events.empty()) {
-    if (std::error_code error = impl_->outbox.take_store_error()) return ErrorOccurred{error, {}};
-    return std::nullopt;
-  }
-  return impl_->events.pop_front();
+  if (std::error_code error = impl_->outbox.take_store_error()) return ErrorOccurred{error, {}};
+  return std::nullopt;
+}
+
+std::optional<Event> Session::next_event(std::vector<Acknowledgement>& acks) {
+  EventQueue& events = impl_->events;
+  events.take_acks(acks);
+  if (events.has_event()) return events.pop_event();
+  if (std::error_code error = impl_->outbox.take_store_error()) return ErrorOccurred{error, {}};
+  return std::nullopt;
 }
 std::optional<TimePoint> Session::next_deadline() const {
   return impl_->next_deadline();
