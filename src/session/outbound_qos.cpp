@@ -286,7 +286,8 @@ void Session::Impl::complete(OutboxEntry& entry, codec::ReasonCode reason,
   quota.give_back();
   ids.release(entry.packet_id);
   outbox.erase(entry);
-  send_pending(now);
+  // The common case after an ack: every entry went out already (see send_pending()).
+  if (outbox.unsent_hint() < outbox.end_sequence()) send_pending(now);
 }
 
 bool Session::Impl::stray_ack(PacketType type, std::uint16_t packet_id, codec::ReasonCode reason,

@@ -87,6 +87,15 @@ std::size_t Session::Impl::receive(codec::ByteView bytes, TimePoint now) {
   if (!awaits_connack(state) && !is_live(state)) return bytes.size();
   std::size_t used = 0;
   while (used < bytes.size() && (awaits_connack(state) || is_live(state))) {
+    // The acknowledgement of nearly every message we publish, read without a Packet.
+    if (is_live(state) && limits.maximum_packet_size >= 4) {
+      if (auto ack = codec::decode_short_ack(bytes.subspan(used))) {
+        used += 4;
+        keepalive.on_received(now);
+        on_short_ack(*ack, now);
+        continue;
+      }
+    }
     codec::DecodeResult result = codec::decode(bytes.subspan(used), version, limits);
     if (result.status == codec::DecodeStatus::need_more) break;
     if (result.status == codec::DecodeStatus::error) {
@@ -128,6 +137,23 @@ void Session::Impl::dispatch(codec::Packet& packet, TimePoint now) {
           },
       },
       packet);
+}
+
+void Session::Impl::on_short_ack(const codec::ShortAck& ack, TimePoint now) {
+  switch (ack.type) {
+    case codec::PacketType::puback: {
+      codec::Puback puback{ack.packet_id, codec::ReasonCode::success, {}};
+      return on_puback(puback, now);
+    }
+    case codec::PacketType::pubrec: {
+      codec::Pubrec pubrec{ack.packet_id, codec::ReasonCode::success, {}};
+      return on_pubrec(pubrec, now);
+    }
+    default: {
+      codec::Pubcomp pubcomp{ack.packet_id, codec::ReasonCode::success, {}};
+      return on_pubcomp(pubcomp, now);
+    }
+  }
 }
 
 void Session::Impl::fail(std::error_code error, std::error_code cause,
