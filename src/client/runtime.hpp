@@ -8,6 +8,11 @@
 //   releases it before running handlers, so handlers may call the API.
 // - Everything else (transport, receive buffer, timers, the write in flight) is touched only
 //   on the strand.
+// - Acknowledgements of our publishes leave the session as 16-byte records taken in bulk
+//   (PendingEvents::acks), not as an event each: under the lock the loop only copies them and
+//   moves the completions they end into `ready`; after it, one pass delivers Published (one
+//   on_published_batch call per read, or on_published per message) and then runs the
+//   completions, so each message's Published precedes its completion.
 // - Each connection attempt has a generation number; completions of an older attempt are
 //   ignored, which makes "close the transport and forget it" safe.
 #pragma once
@@ -45,6 +50,20 @@ namespace portmqtt {
 struct PendingEvent {
   session::Event event;
   Properties properties;
+  std::size_t acks_before = 0;  ///< PendingEvents::acks dispatched before this event
+};
+
+/// What one pass over the session's events leaves to dispatch: the events, and the
+/// completions of publishes taken in bulk between them (session::Session::next_event(acks)),
+/// one 16-byte record per PUBACK or PUBCOMP instead of an event each.
+struct PendingEvents {
+  std::vector<PendingEvent> events;
+  std::vector<session::Acknowledgement> acks;
+  bool empty() const { return events.empty() && acks.empty(); }
+  void clear() {
+    events.clear();
+    acks.clear();
+  }
 };
 
 struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
@@ -133,7 +152,9 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   void start_write_locked();
   void on_write(std::uint64_t generation, std::error_code ec);
   void arm_session_timer_locked();
-  void drain_events_locked(std::vector<PendingEvent>& out);
+  void drain_events_locked(PendingEvents& out);
+  /// Moves the completions of these acknowledged publishes (if any wait) into `ready`.
+  void complete_acks_locked(std::span<const session::Acknowledgement> acks);
   /// `setup`: what make_transport() found wrong with the TLS options, when it failed there;
   /// otherwise the transport's diagnostics are reported.
   void fail_connection(std::error_code error, const transport::TlsDiagnostics* setup = nullptr);
@@ -170,8 +191,11 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   std::error_code disconnect_abruptly();
 
   // --- dispatch (dispatcher.cpp) ---------------------------------------------------------
-  void dispatch(std::vector<PendingEvent>& events);
+  void dispatch(PendingEvents& due);
   void dispatch_one(PendingEvent& pending, const Handlers& handlers);
+  /// Published for each QoS 1/2 message among `acks`, to on_published_batch in one call, or
+  /// to on_published / on_event one at a time.
+  void dispatch_acks(std::span<const session::Acknowledgement> acks, const Handlers& handlers);
   void dispatch_message(const session::MessageReceived& m, const Properties& props,
                         const Handlers& handlers);
   void emit(const BeforeConnect& e);
@@ -246,8 +270,9 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   session::OutputBatch writing;
   bool read_while_writing = false;  // a read came in while a write ran (see on_write)
   std::vector<transport::ConstByteSpan> gather;
-  std::vector<PendingEvent> pending;
-  std::vector<detail::Ready> ready;  // completions due, run after the lock is released
+  PendingEvents pending;
+  std::vector<Published> published_batch;  // on_published_batch's argument, its room kept
+  std::vector<detail::Ready> ready;        // completions due, run after the lock is released
   Timer session_timer;
   std::optional<Clock::time_point> armed_deadline;
   LazyTimer reconnect_timer;
