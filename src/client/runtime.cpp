@@ -840,13 +840,13 @@ void Client::Impl::complete_locked(const E& e, const Properties& props) {
 void Client::Impl::complete_acks_locked(std::span<const session::Acknowledgement> acks) {
   // The hot path of completions: the callback moves from its table entry into its Ready,
   // which keeps the result's fields; nothing is allocated.
-  for (const session::Acknowledgement& ack : acks) {
-    completions.publishes.take(ack.handle, [&](detail::PublishDone& done) {
-      ready.emplace_back(std::move(done), refused_if(codec::is_failure(ack.reason)), ack.handle,
-                         ack.packet_id, detail::from_codec(ack.qos),
-                         detail::from_codec(ack.reason));
-    });
-  }
+  completions.publishes.take_each(
+      acks, [](const session::Acknowledgement& ack) { return ack.handle; },
+      [&](const session::Acknowledgement& ack, detail::PublishDone& done) {
+        ready.emplace_back(std::move(done), refused_if(codec::is_failure(ack.reason)), ack.handle,
+                           ack.packet_id, detail::from_codec(ack.qos),
+                           detail::from_codec(ack.reason));
+      });
 }
 
 void Client::Impl::drain_events_locked(PendingEvents& out) {
