@@ -62,6 +62,9 @@ void deliver_batch(const Handlers& handlers, std::span<const Published> batch) {
   }
 }
 
+// Acknowledgement records (16 bytes) and Published events kept between reads.
+constexpr std::size_t kKeptAcks = 256;
+
 // The properties of an acknowledgement that carried none.
 const Properties kNoProperties{};
 
@@ -159,6 +162,10 @@ void Client::Impl::dispatch(PendingEvents& due) {
     if (acked != acks.size() && delivering()) dispatch_acks(acks.subspan(acked), *hs);
   }
   due.clear();
+  // The room of a burst goes back, so an idle client does not keep it; the reads of a steady
+  // flow stay below this and keep their vectors.
+  if (due.acks.capacity() > kKeptAcks) due.acks = {};
+  if (published_batch.capacity() > kKeptAcks) std::vector<Published>().swap(published_batch);
   run_ready();  // completions run even when handlers no longer do (stop, destruction)
 }
 
