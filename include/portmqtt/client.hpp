@@ -83,6 +83,13 @@ struct Handlers {
   std::function<void(const UserEvent&)> on_user_event;
   /// Catch-all: every event, after its typed handler.
   std::function<void(const Event&)> on_event;
+  /// When set, receives every Published event instead of on_published and on_event: the
+  /// acknowledgements that one read from the socket brought, oldest first, in one call (a
+  /// lone one, or one with properties, as a batch of one), in their place among the other
+  /// events. For a program that counts or forwards acknowledgements at high rates: one call
+  /// per batch instead of two std::function calls and an Event per message. The span and the
+  /// properties it refers to are valid during the call only.
+  std::function<void(std::span<const Published>)> on_published_batch;
 };
 
 /// What publish() hands back when it accepted a message.
@@ -183,6 +190,7 @@ class Client {
   void on_auth(std::function<void(const AuthReceived&)> handler);
   void on_user_event(std::function<void(const UserEvent&)> handler);
   void on_event(std::function<void(const Event&)> handler);
+  void on_published_batch(std::function<void(std::span<const Published>)> handler);
 
   // --- life cycle -------------------------------------------------------------------------
 

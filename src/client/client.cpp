@@ -52,6 +52,10 @@ PORTMQTT_HANDLER_SETTER(on_user_event, UserEvent)
 PORTMQTT_HANDLER_SETTER(on_event, Event)
 #undef PORTMQTT_HANDLER_SETTER
 
+void Client::on_published_batch(std::function<void(std::span<const Published>)> handler) {
+  impl_->update_handlers([&](Handlers& h) { h.on_published_batch = std::move(handler); });
+}
+
 std::error_code Client::start() {
   return impl_->start();
 }

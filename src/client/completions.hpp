@@ -123,24 +123,28 @@ class PublishTable {
   /// where it waits to run: one move instead of two), and removes it; false when there is none.
   template <class F>
   bool take(std::uint64_t handle, F&& use) {
-    if (live_ == 0 || handle < items_[head_].handle) return false;
-    std::size_t at = head_ + static_cast<std::size_t>(handle - items_[head_].handle);
-    if (at >= items_.size() || items_[at].handle != handle) {
-      auto found = std::lower_bound(items_.begin() + offset(head_), items_.end(), handle,
-                                    [](const Entry& e, std::uint64_t h) { return e.handle < h; });
-      at = static_cast<std::size_t>(found - items_.begin());
-      if (at == items_.size() || items_[at].handle != handle) return false;
-    }
-    if (!items_[at].done) return false;
+    const std::size_t at = index_of(handle);
+    if (at == kNone) return false;
     // The entry ends whatever `use` does with it, even when it throws (say, out of memory):
     // the table stays consistent.
-    struct EndEntry {
-      PublishTable& table;
-      std::size_t at;
-      ~EndEntry() { table.end(at); }
-    } end_entry{*this, at};
+    const Settle settle{*this};
+    const EndSlot end_slot{*this, at};
     use(items_[at].done);
     return true;
+  }
+  /// take() for each of `items` in a row (the acknowledgements of one read): calls
+  /// use(item, done) for those whose handle, key(item), has a completion. The front of the
+  /// table moves on once, after the last, instead of after each.
+  template <class Items, class Key, class F>
+  void take_each(const Items& items, Key&& key, F&& use) {
+    if (live_ == 0) return;
+    const Settle settle{*this};
+    for (const auto& item : items) {
+      const std::size_t at = index_of(key(item));
+      if (at == kNone) continue;
+      const EndSlot end_slot{*this, at};
+      use(item, items_[at].done);
+    }
   }
   bool empty() const noexcept { return live_ == 0; }
   /// Calls fn(handle, done) for each live entry in handle order, then empties the table.
@@ -158,13 +162,40 @@ class PublishTable {
     std::uint64_t handle = 0;
     PublishDone done;
   };
+  static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
   static std::ptrdiff_t offset(std::size_t i) { return static_cast<std::ptrdiff_t>(i); }
-  void end(std::size_t at) noexcept {
-    if (items_[at].done) {
-      PublishDone none;  // not `{}`, which would zero the inline room first
-      items_[at].done = std::move(none);
+  /// Where the live entry of `handle` is, or kNone.
+  std::size_t index_of(std::uint64_t handle) const {
+    if (live_ == 0 || handle < items_[head_].handle) return kNone;
+    std::size_t at = head_ + static_cast<std::size_t>(handle - items_[head_].handle);
+    if (at >= items_.size() || items_[at].handle != handle) {
+      auto found = std::lower_bound(items_.begin() + offset(head_), items_.end(), handle,
+                                    [](const Entry& e, std::uint64_t h) { return e.handle < h; });
+      at = static_cast<std::size_t>(found - items_.begin());
+      if (at == items_.size() || items_[at].handle != handle) return kNone;
     }
-    if (--live_ == 0) return clear();
+    return items_[at].done ? at : kNone;
+  }
+  /// Ends the entry at `at`; the front moves on in settle().
+  struct EndSlot {
+    PublishTable& table;
+    std::size_t at;
+    ~EndSlot() {
+      PublishDone& done = table.items_[at].done;
+      if (done) {
+        PublishDone none;  // not `{}`, which would zero the inline room first
+        done = std::move(none);
+      }
+      --table.live_;
+    }
+  };
+  /// Skips the ended entries at the front, and compacts when they are the greater part.
+  struct Settle {
+    PublishTable& table;
+    ~Settle() { table.settle(); }
+  };
+  void settle() noexcept {
+    if (live_ == 0) return clear();
     while (!items_[head_].done)
       ++head_;
     if (head_ > 64 && head_ * 2 > items_.size()) {

@@ -54,6 +54,20 @@ void deliver(const Handlers& handlers, const E& event) {
   }
 }
 
+// on_published_batch, which replaces on_published and on_event for Published events.
+void deliver_batch(const Handlers& handlers, std::span<const Published> batch) {
+  try {
+    handlers.on_published_batch(batch);
+  } catch (...) {
+  }
+}
+
+// Acknowledgement records (16 bytes) and Published events kept between reads.
+constexpr std::size_t kKeptAcks = 256;
+
+// The properties of an acknowledgement that carried none.
+const Properties kNoProperties{};
+
 // What the broker said (MQTT 5 Reason String) and what the refusal means for the client.
 std::string refusal_cause(const Properties& props, bool fatal) {
   std::string cause;
@@ -132,16 +146,54 @@ void Client::Impl::emit(const UserEvent& e) {
   if (delivering()) deliver(*current_handlers(), e);
 }
 
-void Client::Impl::dispatch(std::vector<PendingEvent>& events) {
-  if (!events.empty() && delivering()) {
+void Client::Impl::dispatch(PendingEvents& due) {
+  if (!due.empty() && delivering()) {
     auto hs = current_handlers();
-    for (PendingEvent& p : events) {
+    const std::span<const session::Acknowledgement> acks{due.acks};
+    std::size_t acked = 0;  // acknowledgements dispatched so far
+    for (PendingEvent& p : due.events) {
+      if (p.acks_before != acked) {
+        dispatch_acks(acks.subspan(acked, p.acks_before - acked), *hs);
+        acked = p.acks_before;
+      }
       if (!delivering()) break;  // a handler stopped or destroyed the client
       dispatch_one(p, *hs);
     }
+    if (acked != acks.size() && delivering()) dispatch_acks(acks.subspan(acked), *hs);
   }
-  events.clear();
+  due.clear();
+  // The room of a burst goes back, so an idle client does not keep it; the reads of a steady
+  // flow stay below this and keep their vectors.
+  if (due.acks.capacity() > kKeptAcks) due.acks = {};
+  if (published_batch.capacity() > kKeptAcks) std::vector<Published>().swap(published_batch);
   run_ready();  // completions run even when handlers no longer do (stop, destruction)
+}
+
+void Client::Impl::dispatch_acks(std::span<const session::Acknowledgement> acks,
+                                 const Handlers& hs) {
+  auto published = [](const session::Acknowledgement& ack) {
+    return Published{ack.packet_id,
+                     detail::from_codec(ack.qos),
+                     detail::from_codec(ack.reason),
+                     kNoProperties,
+                     ack.downgraded,
+                     ack.handle};
+  };
+  if (hs.on_published_batch) {
+    published_batch.clear();
+    for (const session::Acknowledgement& ack : acks) {
+      // A stored QoS 0 message that went out: its completion ran, no Published for it.
+      if (ack.qos != codec::QoS::at_most_once) published_batch.push_back(published(ack));
+    }
+    if (!published_batch.empty()) deliver_batch(hs, published_batch);
+    return;
+  }
+  if (!hs.on_published && !hs.on_event) return;
+  for (const session::Acknowledgement& ack : acks) {
+    if (ack.qos == codec::QoS::at_most_once) continue;
+    if (!delivering()) return;
+    deliver(hs, published(ack));
+  }
 }
 
 void Client::Impl::dispatch_one(PendingEvent& p, const Handlers& hs) {
@@ -175,9 +227,16 @@ void Client::Impl::dispatch_one(PendingEvent& p, const Handlers& hs) {
         } else if constexpr (std::is_same_v<E, session::MessageReceived>) {
           dispatch_message(e, props, hs);
         } else if constexpr (std::is_same_v<E, session::PublishCompleted>) {
+          // Only one that carried properties comes as an event (see dispatch_acks).
           if (e.qos == codec::QoS::at_most_once) return;  // a stored QoS 0 message went out
-          deliver(hs, Published{e.packet_id, detail::from_codec(e.qos),
-                                detail::from_codec(e.reason), props, e.downgraded, e.handle});
+          const Published one{e.packet_id,
+                              detail::from_codec(e.qos),
+                              detail::from_codec(e.reason),
+                              props,
+                              e.downgraded,
+                              e.handle};
+          if (hs.on_published_batch) return deliver_batch(hs, std::span{&one, 1});
+          deliver(hs, one);
         } else if constexpr (std::is_same_v<E, session::SubscribeCompleted>) {
           deliver(hs, Subscribed{e.packet_id, to_public_reasons(e.reasons), props});
         } else if constexpr (std::is_same_v<E, session::UnsubscribeCompleted>) {

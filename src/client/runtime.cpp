@@ -625,7 +625,7 @@ void Client::Impl::end_connection(std::error_code reason, bool reconnect_at_once
   refresh_timer.cancel();
   rx.clear();
   close_requested.reset();
-  std::vector<PendingEvent> events;
+  PendingEvents events;
   {
     detail::MutexLock lock(mutex);
     if (!running_locked()) return;
@@ -828,11 +828,30 @@ void Client::Impl::complete_locked(const E& e, const Properties& props) {
   }
 }
 
-void Client::Impl::drain_events_locked(std::vector<PendingEvent>& out) {
+void Client::Impl::complete_acks_locked(std::span<const session::Acknowledgement> acks) {
+  // The hot path of completions: the callback moves from its table entry into its Ready,
+  // which keeps the result's fields; nothing is allocated.
+  completions.publishes.take_each(
+      acks, [](const session::Acknowledgement& ack) { return ack.handle; },
+      [&](const session::Acknowledgement& ack, detail::PublishDone& done) {
+        ready.emplace_back(std::move(done), refused_if(codec::is_failure(ack.reason)), ack.handle,
+                           ack.packet_id, detail::from_codec(ack.qos),
+                           detail::from_codec(ack.reason));
+      });
+}
+
+void Client::Impl::drain_events_locked(PendingEvents& out) {
   bool room = false;
   const bool owed = !completions.empty();  // the common case: nothing to look up
-  while (auto event = session.next_event()) {
-    PendingEvent& p = out.emplace_back(PendingEvent{std::move(*event), {}});
+  for (;;) {
+    const std::size_t acks_before = out.acks.size();
+    std::optional<session::Event> event = session.next_event(out.acks);
+    if (out.acks.size() != acks_before) {
+      room = true;
+      if (owed) complete_acks_locked(std::span{out.acks}.subspan(acks_before));
+    }
+    if (!event) break;
+    PendingEvent& p = out.events.emplace_back(PendingEvent{std::move(*event), {}, out.acks.size()});
     std::visit(
         [&](auto& e) REQUIRES(mutex) {
           using E = std::decay_t<decltype(e)>;
@@ -840,7 +859,7 @@ void Client::Impl::drain_events_locked(std::vector<PendingEvent>& out) {
             ++counters.messages_in;
             if (!e.publish.props.empty()) detail::copy_from_codec(e.publish.props, p.properties);
             if (take_response_locked(e, p.properties)) {
-              out.pop_back();  // answered a request(): not for on_message
+              out.events.pop_back();  // answered a request(): not for on_message
               return;
             }
           } else if constexpr (requires { e.props; }) {

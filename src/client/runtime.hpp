@@ -12,6 +12,11 @@
 //   without the lock into an error (the thread-safety preset); `handlers` and its mutex alike.
 // - Everything else (transport, receive buffer, timers, the write in flight) is touched only
 //   on the strand; that rule is this comment's, not the compiler's.
+// - Acknowledgements of our publishes leave the session as 16-byte records taken in bulk
+//   (PendingEvents::acks), not as an event each: under the lock the loop only copies them and
+//   moves the completions they end into `ready`; after it, one pass delivers Published (one
+//   on_published_batch call per read, or on_published per message) and then runs the
+//   completions, so each message's Published precedes its completion.
 // - Each connection attempt has a generation number; completions of an older attempt are
 //   ignored, which makes "close the transport and forget it" safe.
 #pragma once
@@ -48,6 +53,20 @@ namespace portmqtt {
 struct PendingEvent {
   session::Event event;
   Properties properties;
+  std::size_t acks_before = 0;  ///< PendingEvents::acks dispatched before this event
+};
+
+/// What one pass over the session's events leaves to dispatch: the events, and the
+/// completions of publishes taken in bulk between them (session::Session::next_event(acks)),
+/// one 16-byte record per PUBACK or PUBCOMP instead of an event each.
+struct PendingEvents {
+  std::vector<PendingEvent> events;
+  std::vector<session::Acknowledgement> acks;
+  bool empty() const { return events.empty() && acks.empty(); }
+  void clear() {
+    events.clear();
+    acks.clear();
+  }
 };
 
 struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
@@ -137,7 +156,9 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   void start_write_locked() REQUIRES(mutex);
   void on_write(std::uint64_t generation, std::error_code ec) EXCLUDES(mutex);
   void arm_session_timer_locked() REQUIRES(mutex);
-  void drain_events_locked(std::vector<PendingEvent>& out) REQUIRES(mutex);
+  void drain_events_locked(PendingEvents& out) REQUIRES(mutex);
+  /// Moves the completions of these acknowledged publishes (if any wait) into `ready`.
+  void complete_acks_locked(std::span<const session::Acknowledgement> acks) REQUIRES(mutex);
   /// `setup`: what make_transport() found wrong with the TLS options, when it failed there;
   /// otherwise the transport's diagnostics are reported.
   void fail_connection(std::error_code error, const transport::TlsDiagnostics* setup = nullptr)
@@ -179,8 +200,11 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   std::error_code disconnect_abruptly() EXCLUDES(mutex);
 
   // --- dispatch (dispatcher.cpp) ---------------------------------------------------------
-  void dispatch(std::vector<PendingEvent>& events);
+  void dispatch(PendingEvents& due);
   void dispatch_one(PendingEvent& pending, const Handlers& handlers);
+  /// Published for each QoS 1/2 message among `acks`, to on_published_batch in one call, or
+  /// to on_published / on_event one at a time.
+  void dispatch_acks(std::span<const session::Acknowledgement> acks, const Handlers& handlers);
   void dispatch_message(const session::MessageReceived& m, const Properties& props,
                         const Handlers& handlers);
   void emit(const BeforeConnect& e);
@@ -268,8 +292,9 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   session::OutputBatch writing;
   bool read_while_writing = false;  // a read came in while a write ran (see on_write)
   std::vector<transport::ConstByteSpan> gather;
-  std::vector<PendingEvent> pending;
-  std::vector<detail::Ready> ready;  // completions due, run after the lock is released
+  PendingEvents pending;
+  std::vector<Published> published_batch;  // on_published_batch's argument, its room kept
+  std::vector<detail::Ready> ready;        // completions due, run after the lock is released
   Timer session_timer;
   std::optional<Clock::time_point> armed_deadline;
   LazyTimer reconnect_timer;

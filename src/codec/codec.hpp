@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <system_error>
 
@@ -39,6 +40,20 @@ struct DecodeResult {
 /// Decodes the first packet in `in`. `version` is the protocol version of the connection;
 /// CONNECT carries its own and is decoded whatever `version` says.
 DecodeResult decode(ByteView in, ProtocolVersion version, const Limits& limits = {});
+
+/// A PUBACK, PUBREC or PUBCOMP in its shortest form: the packet id alone (Remaining Length
+/// 2; reason Success and no properties in MQTT 5), the acknowledgement a broker sends for
+/// nearly every message.
+struct ShortAck {
+  PacketType type{};
+  std::uint16_t packet_id = 0;
+};
+
+/// The packet at the front of `in` when it is a ShortAck, read without building a Packet (the
+/// per-acknowledgement path of a publisher); nothing for anything else, including those
+/// forms decode() refuses (packet id 0, wrong flags), so decode() is always the fallback.
+/// Valid in every protocol version.
+std::optional<ShortAck> decode_short_ack(ByteView in);
 
 struct FixedHeader {
   PacketType type{};

@@ -116,6 +116,17 @@ FixedHeaderResult decode_fixed_header(ByteView in, const Limits& limits) {
   return r;
 }
 
+std::optional<ShortAck> decode_short_ack(ByteView in) {
+  // First byte: type in the high nibble, flags 0000 (PUBREL, 0010, is not a ShortAck); then
+  // Remaining Length 2 and a non-zero packet id (§3.4, §3.5, §3.7; §2.2.1).
+  if (in.size() < 4 || in[1] != 0x02) return std::nullopt;
+  const std::uint8_t first = in[0];
+  if (first != 0x40 && first != 0x50 && first != 0x70) return std::nullopt;
+  const auto packet_id = static_cast<std::uint16_t>((in[2] << 8) | in[3]);
+  if (packet_id == 0) return std::nullopt;
+  return ShortAck{static_cast<PacketType>(first >> 4), packet_id};
+}
+
 DecodeResult decode(ByteView in, ProtocolVersion version, const Limits& limits) {
   FixedHeader h;
   errc e = parse_fixed_header(in, limits, h);

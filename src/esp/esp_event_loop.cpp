@@ -87,6 +87,9 @@ struct EventLoop {
   std::thread thread;
   std::thread::id dispatcher;
   std::recursive_mutex dispatching;  // held while handlers run
+  // Counts the changes a DispatchRun must see (registrations, posted events, stopping);
+  // written under `mutex`, read without it.
+  std::atomic<std::uint64_t> changes{0};
 
   // Replaces the registration list by `change` applied to a copy, kept in call order (by
   // rank, then registration order), so that a dispatch is one pass.
@@ -99,6 +102,7 @@ struct EventLoop {
                        return rank_of(*a) < rank_of(*b);
                      });
     registrations = std::move(next);
+    changes.fetch_add(1, std::memory_order_release);
   }
 
   // Runs `change` while no dispatch of this loop is calling a handler (as ESP-IDF takes the
@@ -115,6 +119,10 @@ struct EventLoop {
   // Calls the handlers of `list` (in call order) that match (base, id).
   void call(const Registrations& list, esp_event_base_t base, int32_t id, void* data) {
     std::lock_guard running(dispatching);
+    call_holding(list, base, id, data);
+  }
+  // call() for a caller that holds `dispatching` already.
+  void call_holding(const Registrations& list, esp_event_base_t base, int32_t id, void* data) {
     ++dispatch_depth;
     for (const RegistrationPtr& r : list) {
       if (matches(*r, base, id) && r->alive.load(std::memory_order_acquire))
@@ -191,6 +199,34 @@ esp_err_t dispatch_now(esp_event_loop_handle_t event_loop, esp_event_base_t base
   return ESP_OK;
 }
 
+esp_err_t DispatchRun::dispatch(esp_event_base_t base, std::int32_t id, void* data) {
+  EventLoop* loop = as_loop(loop_);
+  if (loop == nullptr) return ESP_ERR_INVALID_ARG;
+  // What dispatch_now() reads under the mutex, read again only when it may have changed.
+  if (!list_ || loop->changes.load(std::memory_order_acquire) != seen_) {
+    bool queued = false;
+    {
+      portmqtt::detail::MutexLock lock(loop->mutex);
+      if (loop->stopping) return ESP_ERR_INVALID_STATE;
+      queued = !loop->queue.empty() && !loop->thread.joinable();
+      list_ = loop->registrations;
+      seen_ = loop->changes.load(std::memory_order_relaxed);
+    }
+    if (queued) {  // what was posted before goes first, as in a queue
+      while (loop->dispatch_one(Clock::now())) {
+      }
+      portmqtt::detail::MutexLock lock(loop->mutex);
+      list_ = loop->registrations;
+      seen_ = loop->changes.load(std::memory_order_relaxed);
+    }
+  }
+  // Held from the first event of the run to its end: an unregistration made outside any
+  // handler waits for the run, as it waits for one dispatch_now().
+  if (!running_) running_ = std::unique_lock(loop->dispatching);
+  loop->call_holding(*static_cast<const Registrations*>(list_.get()), base, id, data);
+  return ESP_OK;
+}
+
 void set_queue_capacity(esp_event_loop_handle_t event_loop, std::size_t capacity) {
   EventLoop* loop = as_loop(event_loop);
   if (loop == nullptr) return;
@@ -234,6 +270,7 @@ esp_err_t esp_event_loop_delete(esp_event_loop_handle_t event_loop) {
   {
     portmqtt::detail::MutexLock lock(loop->mutex);
     loop->stopping = true;
+    loop->changes.fetch_add(1, std::memory_order_release);
     for (const RegistrationPtr& r : *loop->registrations)
       r->alive = false;
   }
@@ -433,6 +470,7 @@ esp_err_t esp_event_post_to(esp_event_loop_handle_t event_loop, esp_event_base_t
   }
   if (loop->stopping) return ESP_ERR_INVALID_STATE;
   loop->queue.push_back(std::move(event));
+  loop->changes.fetch_add(1, std::memory_order_release);
   loop->posted.notify_one();
   return ESP_OK;
 }

@@ -145,6 +145,7 @@ void EventDispatch::attach(esp_mqtt_client_handle_t handle, Client& client) {
   handle_ = handle;
   client_ = &client;
   client.on_event([this](const Event& event) { on_event(event); });
+  client.on_published_batch([this](std::span<const Published> batch) { on_published(batch); });
 }
 
 esp_err_t EventDispatch::post_user_event(Client& client, const esp_mqtt_event_t& event) {
@@ -163,8 +164,6 @@ void EventDispatch::on_event(const Event& event) {
           on_connected(e);
         else if constexpr (std::is_same_v<E, Disconnected>)
           on_disconnected(e);
-        else if constexpr (std::is_same_v<E, Published>)
-          on_published(e);
         else if constexpr (std::is_same_v<E, Subscribed>)
           on_subscribed(e);
         else if constexpr (std::is_same_v<E, Unsubscribed>)
@@ -177,7 +176,8 @@ void EventDispatch::on_event(const Event& event) {
           on_deleted(e);
         else if constexpr (std::is_same_v<E, UserEvent>)
           on_user_event(e);
-        // AuthReceived: ESP-MQTT has no AUTH support and no event for it.
+        // Published comes in batches (on_published_batch). AuthReceived: ESP-MQTT has no
+        // AUTH support and no event for it.
       },
       event);
 }
@@ -244,14 +244,25 @@ void EventDispatch::on_disconnected(const Disconnected& e) {
   deliver(event);
 }
 
-void EventDispatch::on_published(const Published& e) {
-  if (handle_->custom_outbox) handle_->custom_outbox->remove(e.packet_id);
-  EventProperties props(e.properties);
-  esp_mqtt_event_t event = make_event(MQTT_EVENT_PUBLISHED);
-  event.msg_id = e.packet_id;
-  event.reason_code = static_cast<esp_mqtt5_reason_code_t>(e.reason);
-  event.property = props.get();
-  deliver(event);
+void EventDispatch::on_published(std::span<const Published> batch) {
+  // One MQTT_EVENT_PUBLISHED per message, as ESP-MQTT posts them; what they share (the
+  // protocol version, the loop's registrations) is read once per batch, and nothing is
+  // allocated for a message without properties.
+  static const esp_mqtt5_event_extra_t kNone{};
+  const esp_mqtt_event_t shared = make_event(MQTT_EVENT_PUBLISHED);
+  DispatchRun run = handlers.run();
+  HandlerScope scope;
+  for (const Published& e : batch) {
+    if (handle_->custom_outbox) handle_->custom_outbox->remove(e.packet_id);
+    EventProperties props(e.properties);
+    esp_mqtt_event_t event = shared;  // a handler may have written into the previous one
+    error_codes_ = esp_mqtt_error_codes_t{};
+    event.msg_id = e.packet_id;
+    event.reason_code = static_cast<esp_mqtt5_reason_code_t>(e.reason);
+    event.property = props.get();
+    ExtraScope extra(&event, &kNone);
+    (void)run.dispatch(MQTT_EVENTS, MQTT_EVENT_PUBLISHED, &event);
+  }
 }
 
 void EventDispatch::on_subscribed(const Subscribed& e) {

@@ -6,8 +6,10 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <vector>
 
+#include "esp/event_loop_internal.hpp"
 #include "mqtt_client.h"
 #include "portmqtt/client.hpp"
 
@@ -34,6 +36,10 @@ class ClientEventLoop {
   void call(std::int32_t event_id, esp_mqtt_event_t& event) const;
   /// esp_event_post_to() without waiting: ESP_ERR_TIMEOUT when the queue is full.
   esp_err_t post(const esp_mqtt_event_t& event) const;
+  /// For several events in a row (the acknowledgements of one read): call() without reading
+  /// the loop's registrations again for each (see DispatchRun). The caller marks the thread
+  /// as inside a handler, as call() does.
+  DispatchRun run() const noexcept { return DispatchRun(loop_); }
   /// Dispatches what post() queued (esp_event_loop_run() for no time).
   void run_posted() const;
   void set_queue_capacity(int capacity) const;
@@ -66,7 +72,7 @@ class EventDispatch {
   void on_before_connect();
   void on_connected(const Connected& e);
   void on_disconnected(const Disconnected& e);
-  void on_published(const Published& e);
+  void on_published(std::span<const Published> batch);
   void on_subscribed(const Subscribed& e);
   void on_unsubscribed(const Unsubscribed& e);
   void on_message(const MessageReceived& e);

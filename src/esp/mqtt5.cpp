@@ -109,6 +109,7 @@ std::string shared_filter(bool is_share, const char* share_name, std::string_vie
 }
 
 EventProperties::EventProperties(const Properties& props) {
+  if (props.empty()) return;  // the common case (every 3.x event): nothing to look up
   property_.payload_format_indicator =
       props.number(PropertyId::payload_format_indicator).value_or(0) == 1;
   std::size_t len = 0;

@@ -66,6 +66,17 @@ struct PublishCompleted {
   std::uint64_t handle = 0;  ///< CommandResult::handle of the publish
 };
 
+/// PublishCompleted without properties, in the compact form that Session::next_event(acks)
+/// hands out in bulk: one per PUBACK or PUBCOMP in the common case (a broker that adds no
+/// Reason String or User Properties), so a read of many acknowledgements costs no event each.
+struct Acknowledgement {
+  std::uint64_t handle = 0;     ///< CommandResult::handle of the publish
+  std::uint16_t packet_id = 0;  ///< 0 for a stored QoS 0 message
+  codec::QoS qos{};
+  codec::ReasonCode reason{};
+  bool downgraded = false;  ///< see PublishCompleted::downgraded
+};
+
 struct SubscribeCompleted {
   std::uint16_t packet_id = 0;
   std::vector<codec::ReasonCode> reasons;  ///< one per filter, in request order

@@ -40,8 +40,14 @@ class IdTable {
 
   /// Removes `id`; false when it was absent.
   bool erase(std::uint16_t id) {
+    return erase_if(id, [](const Value&) { return true; });
+  }
+  /// Removes `id` when `keep_not(value)` says so, with one probe; false when it was absent or
+  /// stays.
+  template <typename Pred>
+  bool erase_if(std::uint16_t id, Pred&& keep_not) {
     std::size_t hole = slot_of(id);
-    if (hole == kAbsent) return false;
+    if (hole == kAbsent || !keep_not(std::as_const(slots_[hole].value))) return false;
     // Backward-shift deletion: the run behind the hole moves up one slot, up to the first
     // entry that sits in its home slot (the usual case: the very next one).
     for (std::size_t next = (hole + 1) & mask(); slots_[next].id != 0 && distance_of(next) > 0;

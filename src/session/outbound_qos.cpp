@@ -250,8 +250,7 @@ void Session::Impl::send_entry(OutboxEntry& entry, TimePoint now) {
   entry.ever_sent = true;
   entry.last_sent = now;
   if (!entry.uses_quota()) {
-    events.emplace_back(PublishCompleted{
-        0, QoS::at_most_once, codec::ReasonCode::success, {}, false, entry.sequence});
+    events.acknowledge({entry.sequence, 0, QoS::at_most_once, codec::ReasonCode::success});
     outbox.erase(entry);  // a stored QoS 0 message is done
     return;
   }
@@ -277,13 +276,18 @@ bool Session::Impl::fits_this_broker(OutboxEntry& entry) {
 
 void Session::Impl::complete(OutboxEntry& entry, codec::ReasonCode reason,
                              const codec::Properties& props, TimePoint now, bool downgraded) {
-  events.emplace_back(
-      PublishCompleted{entry.packet_id, entry.qos, reason, props, downgraded, entry.sequence});
+  if (props.empty()) {
+    events.acknowledge({entry.sequence, entry.packet_id, entry.qos, reason, downgraded});
+  } else {
+    events.emplace_back(
+        PublishCompleted{entry.packet_id, entry.qos, reason, props, downgraded, entry.sequence});
+  }
   last_ack_rtt = now - entry.last_sent;
   quota.give_back();
   ids.release(entry.packet_id);
   outbox.erase(entry);
-  send_pending(now);
+  // The common case after an ack: every entry went out already (see send_pending()).
+  if (outbox.unsent_hint() < outbox.end_sequence()) send_pending(now);
 }
 
 bool Session::Impl::stray_ack(PacketType type, std::uint16_t packet_id, codec::ReasonCode reason,

@@ -118,7 +118,7 @@ void Outbox::replace(OutboxEntry& entry, codec::PacketType type,
   entry.type = type;
   std::shared_ptr<const codec::Buffer> old = std::exchange(entry.bytes, std::move(bytes));
   if (store_) note(store_->update(record_of(entry)));
-  recycle(std::move(old));
+  recycle(old);
 }
 
 namespace {
@@ -163,12 +163,13 @@ void Outbox::erase(OutboxEntry& entry) {
 
 void Outbox::forget(OutboxEntry& entry) {
   bytes_ -= packet_size(entry.type, entry.bytes);
-  if (const std::uint64_t* sequence = by_id_.find(entry.packet_id);
-      sequence && *sequence == entry.sequence) {
-    by_id_.erase(entry.packet_id);
+  // The id may have gone to a newer entry since (a PUBREL replaced by a resend).
+  if (entry.packet_id != 0) {
+    by_id_.erase_if(entry.packet_id,
+                    [&](std::uint64_t sequence) { return sequence == entry.sequence; });
   }
-  recycle(std::move(entry.bytes));  // leaves entry.bytes empty
-  entry.sequence = 0;               // a free slot; append() overwrites the rest
+  recycle(entry.bytes);  // leaves entry.bytes empty
+  entry.sequence = 0;    // a free slot; append() overwrites the rest
   --live_;
   // Completions arrive oldest first as a rule, so the front moves on and the ring stays as
   // small as the window.
@@ -208,11 +209,12 @@ std::shared_ptr<codec::Buffer> Outbox::fresh_buffer() {
   return buffer;
 }
 
-void Outbox::recycle(std::shared_ptr<const codec::Buffer> bytes) {
+void Outbox::recycle(std::shared_ptr<const codec::Buffer>& bytes) {
   // Packets of a durable store may have been made by the store, so those are left alone.
-  if (store_ || !bytes) return;
+  if (store_ || !bytes) return bytes.reset();
   const std::size_t capacity = bytes->capacity();
-  if (capacity > kMaxSpareCapacity || spare_bytes_ + capacity > kMaxSpareBytes) return;
+  if (capacity > kMaxSpareCapacity || spare_bytes_ + capacity > kMaxSpareBytes)
+    return bytes.reset();
   spare_bytes_ += capacity;
   // Without a store every packet buffer was made mutable, by fresh_buffer() or the session,
   // so casting the const away again is sound; it is written only once no one else holds it.

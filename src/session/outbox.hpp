@@ -171,8 +171,8 @@ class Outbox {
   }
   void grow();
   /// Keeps the packet buffer of a completed entry for reuse once nothing else holds it (a
-  /// write in flight may).
-  void recycle(std::shared_ptr<const codec::Buffer> bytes);
+  /// write in flight may); `bytes` is left empty.
+  void recycle(std::shared_ptr<const codec::Buffer>& bytes);
   void trim_spares(std::size_t keep);
 
   static constexpr std::size_t kKeptWhenEmpty = 64;

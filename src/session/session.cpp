@@ -87,6 +87,15 @@ std::size_t Session::Impl::receive(codec::ByteView bytes, TimePoint now) {
   if (!awaits_connack(state) && !is_live(state)) return bytes.size();
   std::size_t used = 0;
   while (used < bytes.size() && (awaits_connack(state) || is_live(state))) {
+    // The acknowledgement of nearly every message we publish, read without a Packet.
+    if (is_live(state) && limits.maximum_packet_size >= 4) {
+      if (auto ack = codec::decode_short_ack(bytes.subspan(used))) {
+        used += 4;
+        keepalive.on_received(now);
+        on_short_ack(*ack, now);
+        continue;
+      }
+    }
     codec::DecodeResult result = codec::decode(bytes.subspan(used), version, limits);
     if (result.status == codec::DecodeStatus::need_more) break;
     if (result.status == codec::DecodeStatus::error) {
@@ -130,6 +139,23 @@ void Session::Impl::dispatch(codec::Packet& packet, TimePoint now) {
       packet);
 }
 
+void Session::Impl::on_short_ack(const codec::ShortAck& ack, TimePoint now) {
+  switch (ack.type) {
+    case codec::PacketType::puback: {
+      codec::Puback puback{ack.packet_id, codec::ReasonCode::success, {}};
+      return on_puback(puback, now);
+    }
+    case codec::PacketType::pubrec: {
+      codec::Pubrec pubrec{ack.packet_id, codec::ReasonCode::success, {}};
+      return on_pubrec(pubrec, now);
+    }
+    default: {
+      codec::Pubcomp pubcomp{ack.packet_id, codec::ReasonCode::success, {}};
+      return on_pubcomp(pubcomp, now);
+    }
+  }
+}
+
 void Session::Impl::fail(std::error_code error, std::error_code cause,
                          std::optional<codec::ReasonCode> reason, TimePoint now,
                          std::string_view rule) {
@@ -162,6 +188,7 @@ void Session::Impl::release_spare_memory() {
   // Each table gives its memory back only when nothing is in it (they keep their room while in
   // use, so a windowed publisher does not rebuild them each time the acks catch up).
   outbox.release_if_empty();
+  events.release_if_empty();
   ids.release_if_empty();
   inbound_qos2.release_if_empty();
   abandoned.release_if_empty();
@@ -269,13 +296,24 @@ bool Session::has_output() const {
 }
 
 std::optional<Event> Session::next_event() {
+  EventQueue& events = impl_->events;
+  if (events.ack_first()) {
+    const Acknowledgement ack = events.pop_ack();
+    return PublishCompleted{ack.packet_id, ack.qos, ack.reason, {}, ack.downgraded, ack.handle};
+  }
+  if (events.has_event()) return events.pop_event();
   // A store that failed to record a change (the session goes on from memory) is reported
   // once, after the events of the call that met it.
-  if (impl_->events.empty()) {
-    if (std::error_code error = impl_->outbox.take_store_error()) return ErrorOccurred{error, {}};
-    return std::nullopt;
-  }
-  return impl_->events.pop_front();
+  if (std::error_code error = impl_->outbox.take_store_error()) return ErrorOccurred{error, {}};
+  return std::nullopt;
+}
+
+std::optional<Event> Session::next_event(std::vector<Acknowledgement>& acks) {
+  EventQueue& events = impl_->events;
+  events.take_acks(acks);
+  if (events.has_event()) return events.pop_event();
+  if (std::error_code error = impl_->outbox.take_store_error()) return ErrorOccurred{error, {}};
+  return std::nullopt;
 }
 std::optional<TimePoint> Session::next_deadline() const {
   return impl_->next_deadline();

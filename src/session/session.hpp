@@ -166,6 +166,13 @@ class Session {
 
   /// Next event, or nothing.
   std::optional<Event> next_event();
+  /// next_event() for a reader that takes completions of publishes in bulk: the
+  /// PublishCompleted events without properties at the front of the queue (one per PUBACK or
+  /// PUBCOMP, as a rule) are appended to `acks` as Acknowledgement records, in order, and the
+  /// event after them, if any, is returned. What this call appended precedes the returned
+  /// event; a PublishCompleted that carries properties stays an event of its own. Call it until
+  /// it returns nothing: acknowledgements may follow the last event.
+  std::optional<Event> next_event(std::vector<Acknowledgement>& acks);
   /// When tick() must be called next, or nothing when no timer is armed.
   std::optional<TimePoint> next_deadline() const;
 

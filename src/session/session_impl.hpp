@@ -79,6 +79,9 @@ struct Session::Impl {
   void on_suback(codec::Suback& suback, TimePoint now);        // subscriptions.cpp
   void on_unsuback(codec::Unsuback& unsuback, TimePoint now);  // subscriptions.cpp
   void on_pingresp();                                          // keepalive.cpp
+  /// PUBACK, PUBREC or PUBCOMP in its short form (codec::decode_short_ack), as on_puback,
+  /// on_pubrec or on_pubcomp would take it decoded.
+  void on_short_ack(const codec::ShortAck& ack, TimePoint now);
 
   // --- errors -----------------------------------------------------------------------------
   /// Ends the connection because of `error`: ErrorOccurred + CloseConnection, and in MQTT 5 a

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -71,6 +72,79 @@ TEST(EspRuntime, DataPublishAndAResetConnectionGiveEspEventsAndAReconnect) {
   EXPECT_EQ(error.error.esp_transport_sock_errno, ECONNRESET);
   EXPECT_EQ(script->record(0).closes, 1u);
   EXPECT_EQ(script->attempts(), 2u);
+  EXPECT_EQ(script->mismatches(), std::vector<std::string>{});
+}
+
+// What the handlers of the batch test saw, by handler.
+struct BatchSeen {
+  esp_mqtt_client_handle_t client = nullptr;
+  std::mutex mutex;
+  std::vector<int> first;  // msg ids seen by the handler registered before start()
+  std::vector<int> late;   // by the one the first handler registers at its first event
+  std::vector<esp_mqtt_protocol_ver_t> versions;
+};
+
+void late_handler(void* arg, esp_event_base_t, int32_t, void* data) {
+  auto* seen = static_cast<BatchSeen*>(arg);
+  std::lock_guard lock(seen->mutex);
+  seen->late.push_back(static_cast<esp_mqtt_event_handle_t>(data)->msg_id);
+}
+
+void first_handler(void* arg, esp_event_base_t, int32_t, void* data) {
+  auto* seen = static_cast<BatchSeen*>(arg);
+  const auto* event = static_cast<esp_mqtt_event_handle_t>(data);
+  bool first_event = false;
+  {
+    std::lock_guard lock(seen->mutex);
+    first_event = seen->first.empty();
+    seen->first.push_back(event->msg_id);
+    seen->versions.push_back(event->protocol_ver);
+  }
+  // Registered in the middle of a read's acknowledgements: it sees the ones after this one.
+  if (first_event)
+    esp_mqtt_client_register_event(seen->client, MQTT_EVENT_PUBLISHED, late_handler, seen);
+}
+
+TEST(EspRuntime, AcknowledgementsOfOneReadArePublishedEventsInOrder) {
+  auto script = std::make_shared<test::Script>();
+  const auto scope = script->install();
+  script->connection()
+      .expect(connect_packet(), "CONNECT")
+      .deliver(kConnack)
+      .expect({0x32, 0x06, 0x00, 0x01, 'u', 0x00, 0x01, 'a'}, "PUBLISH 1")  // QoS 1, id 1
+      .expect({0x32, 0x06, 0x00, 0x01, 'u', 0x00, 0x02, 'b'}, "PUBLISH 2")  // QoS 1, id 2
+      .expect({0x32, 0x06, 0x00, 0x01, 'u', 0x00, 0x03, 'c'}, "PUBLISH 3")  // QoS 1, id 3
+      .deliver({0x40, 0x02, 0x00, 0x03,                                     // PUBACK id 3
+                0x40, 0x02, 0x00, 0x01,                                     // PUBACK id 1
+                0x40, 0x02, 0x00, 0x02});  // PUBACK id 2, all in one read
+
+  esp_mqtt_client_config_t config{};
+  config.broker.address.uri = "mqtt://broker.test:1883";
+  config.credentials.client_id = "c";
+  ClientPtr client{esp_mqtt_client_init(&config)};
+  ASSERT_NE(client, nullptr);
+  EspRecorder recorder{client.get()};
+  BatchSeen seen;
+  seen.client = client.get();
+  ASSERT_EQ(
+      esp_mqtt_client_register_event(client.get(), MQTT_EVENT_PUBLISHED, first_handler, &seen),
+      ESP_OK);
+  ASSERT_EQ(esp_mqtt_client_start(client.get()), ESP_OK);
+  ASSERT_TRUE(recorder.wait_for(MQTT_EVENT_CONNECTED));
+  EXPECT_EQ(esp_mqtt_client_publish(client.get(), "u", "a", 1, 1, 0), 1);
+  EXPECT_EQ(esp_mqtt_client_publish(client.get(), "u", "b", 1, 1, 0), 2);
+  EXPECT_EQ(esp_mqtt_client_publish(client.get(), "u", "c", 1, 1, 0), 3);
+  ASSERT_TRUE(recorder.wait_for(MQTT_EVENT_PUBLISHED, 3));
+  EXPECT_EQ(esp_mqtt_client_stop(client.get()), ESP_OK);
+
+  std::vector<int> recorded;
+  for (const RecordedEvent& e : recorder.of(MQTT_EVENT_PUBLISHED))
+    recorded.push_back(e.msg_id);
+  EXPECT_EQ(recorded, (std::vector<int>{3, 1, 2}));  // one event each, in PUBACK order
+  std::lock_guard lock(seen.mutex);
+  EXPECT_EQ(seen.first, (std::vector<int>{3, 1, 2}));
+  EXPECT_EQ(seen.late, (std::vector<int>{1, 2}));
+  EXPECT_EQ(seen.versions, std::vector<esp_mqtt_protocol_ver_t>(3, MQTT_PROTOCOL_V_3_1_1));
   EXPECT_EQ(script->mismatches(), std::vector<std::string>{});
 }
 

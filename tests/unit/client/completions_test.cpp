@@ -156,6 +156,53 @@ TEST(PublishTable, ASinkThatThrowsStillEndsTheEntry) {
   EXPECT_EQ(ran, (std::vector<std::uint64_t>{3, 2}));
 }
 
+TEST(PublishTable, TakeEachEndsTheHandlesOfABatchInItsOrder) {
+  PublishTable table;
+  std::vector<std::uint64_t> ran;
+  for (std::uint64_t h = 1; h <= 200; ++h)
+    table.add(h, recording(ran, h));
+  // A batch out of order, with a handle never registered and one repeated.
+  const std::vector<std::uint64_t> batch = {3, 1, 2, 500, 3, 150};
+  std::vector<std::uint64_t> given;
+  table.take_each(
+      batch, [](std::uint64_t h) { return h; },
+      [&](std::uint64_t h, PublishDone& done) {
+        given.push_back(h);
+        done(std::error_code{}, PublishResult{});
+      });
+  EXPECT_EQ(given, (std::vector<std::uint64_t>{3, 1, 2, 150}));
+  EXPECT_EQ(ran, given);
+  // The rest stays findable, once each, across the compaction of the ended front.
+  std::vector<std::uint64_t> rest;
+  for (std::uint64_t h = 4; h <= 200; ++h)
+    if (h != 150) rest.push_back(h);
+  std::vector<std::uint64_t> first_half(rest.begin(), rest.begin() + 120);
+  table.take_each(
+      first_half, [](std::uint64_t h) { return h; },
+      [](std::uint64_t, PublishDone& done) { done(std::error_code{}, PublishResult{}); });
+  EXPECT_FALSE(table.empty());
+  for (std::size_t i = 120; i < rest.size(); ++i)
+    EXPECT_TRUE(table.take(rest[i])) << rest[i];
+  EXPECT_TRUE(table.empty());
+  EXPECT_EQ(ran.size(), 4u + 120u);
+}
+
+TEST(PublishTable, TakeEachEndsAnEntryWhoseSinkThrows) {
+  PublishTable table;
+  std::vector<std::uint64_t> ran;
+  for (std::uint64_t h = 1; h <= 3; ++h)
+    table.add(h, recording(ran, h));
+  const std::vector<std::uint64_t> batch = {1, 2};
+  EXPECT_THROW(table.take_each(
+                   batch, [](std::uint64_t h) { return h; },
+                   [](std::uint64_t, PublishDone&) { throw std::bad_alloc{}; }),
+               std::bad_alloc);
+  EXPECT_FALSE(table.take(1));  // ended, though its sink threw
+  EXPECT_TRUE(table.take(2));   // never reached: still there
+  EXPECT_TRUE(table.take(3));
+  EXPECT_TRUE(table.empty());
+}
+
 TEST(Ready, APublishReportsItsFieldsAndTheAnswersProperties) {
   std::vector<PublishResult> results;
   std::vector<std::error_code> errors;

@@ -239,5 +239,38 @@ TEST(DecodeAck, RejectsPubrelWithoutItsFlags) {
   EXPECT_EQ(decode_error(bytes, kV311), err(errc::reserved_flags));
 }
 
+TEST(DecodeShortAck, ReadsPubackPubrecAndPubcompWithTheirId) {
+  const Bytes bytes = {
+      0x40, 0x02, 0x12, 0x34,  // PUBACK, remaining length 2, packet id 0x1234
+      0x50, 0x02, 0x00, 0x07,  // PUBREC, remaining length 2, packet id 7
+      0x70, 0x02, 0xFF, 0xFF,  // PUBCOMP, remaining length 2, packet id 65535
+  };
+  const ByteView all = view(bytes);
+  auto puback = decode_short_ack(all);
+  ASSERT_TRUE(puback);
+  EXPECT_EQ(puback->type, PacketType::puback);
+  EXPECT_EQ(puback->packet_id, 0x1234);
+  auto pubrec = decode_short_ack(all.subspan(4));
+  ASSERT_TRUE(pubrec);
+  EXPECT_EQ(pubrec->type, PacketType::pubrec);
+  EXPECT_EQ(pubrec->packet_id, 7);
+  auto pubcomp = decode_short_ack(all.subspan(8));
+  ASSERT_TRUE(pubcomp);
+  EXPECT_EQ(pubcomp->type, PacketType::pubcomp);
+  EXPECT_EQ(pubcomp->packet_id, 0xFFFF);
+}
+
+TEST(DecodeShortAck, LeavesEverythingElseToDecode) {
+  const Bytes pubrel = {0x62, 0x02, 0x00, 0x01};             // PUBREL: answered, not a ShortAck
+  const Bytes with_reason = {0x40, 0x03, 0x00, 0x01, 0x10};  // PUBACK with a reason code
+  const Bytes id_zero = {0x40, 0x02, 0x00, 0x00};            // packet id 0: malformed
+  const Bytes flags = {0x41, 0x02, 0x00, 0x01};              // PUBACK with reserved flags set
+  const Bytes truncated = {0x40, 0x02, 0x00};                // the id's second byte missing
+  const Bytes suback = {0x90, 0x02, 0x00, 0x01};             // another packet of 4 bytes
+  for (const Bytes* bytes : {&pubrel, &with_reason, &id_zero, &flags, &truncated, &suback})
+    EXPECT_FALSE(decode_short_ack(view(*bytes)).has_value());
+  EXPECT_FALSE(decode_short_ack({}).has_value());
+}
+
 }  // namespace
 }  // namespace portmqtt::codec::test

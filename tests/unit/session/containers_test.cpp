@@ -255,15 +255,45 @@ TEST(EventQueue, FirstInFirstOutAcrossRefills) {
   for (int round = 0; round < 3; ++round) {
     for (std::uint16_t id = 1; id <= 100; ++id)
       queue.emplace_back(MessageExpired{id, codec::PacketType::publish});
-    EXPECT_EQ(queue.size(), 100u);
     for (std::uint16_t id = 1; id <= 100; ++id) {
-      ASSERT_FALSE(queue.empty());
-      Event event = queue.pop_front();
+      ASSERT_TRUE(queue.has_event());
+      ASSERT_FALSE(queue.ack_first());
+      Event event = queue.pop_event();
       ASSERT_TRUE(std::holds_alternative<MessageExpired>(event));
       EXPECT_EQ(std::get<MessageExpired>(event).packet_id, id);
     }
     EXPECT_TRUE(queue.empty());
   }
+}
+
+TEST(EventQueue, AcknowledgementsKeepTheirPlaceAmongEvents) {
+  EventQueue queue;
+  queue.acknowledge({.handle = 1, .packet_id = 1});
+  queue.acknowledge({.handle = 2, .packet_id = 2});
+  queue.emplace_back(MessageExpired{3, codec::PacketType::publish});
+  queue.acknowledge({.handle = 4, .packet_id = 4});
+  std::vector<Acknowledgement> acks;
+  ASSERT_TRUE(queue.ack_first());
+  queue.take_acks(acks);  // the two before the event, not the one after it
+  ASSERT_EQ(acks.size(), 2u);
+  EXPECT_EQ(acks[0].handle, 1u);
+  EXPECT_EQ(acks[1].handle, 2u);
+  ASSERT_FALSE(queue.ack_first());
+  queue.take_acks(acks);  // nothing more before the event
+  EXPECT_EQ(acks.size(), 2u);
+  EXPECT_EQ(std::get<MessageExpired>(queue.pop_event()).packet_id, 3);
+  ASSERT_TRUE(queue.ack_first());
+  EXPECT_EQ(queue.pop_ack().handle, 4u);  // one at a time works too
+  EXPECT_TRUE(queue.empty());
+  // Drained: the next round starts from the front again.
+  queue.emplace_back(MessageExpired{5, codec::PacketType::publish});
+  queue.acknowledge({.handle = 6, .packet_id = 6});
+  EXPECT_FALSE(queue.ack_first());
+  EXPECT_EQ(std::get<MessageExpired>(queue.pop_event()).packet_id, 5);
+  queue.take_acks(acks);
+  ASSERT_EQ(acks.size(), 3u);
+  EXPECT_EQ(acks[2].handle, 6u);
+  EXPECT_TRUE(queue.empty());
 }
 
 }  // namespace
