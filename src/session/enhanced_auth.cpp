@@ -25,8 +25,8 @@ ConnectionInput Session::Impl::begin_authentication(const codec::Properties& con
   auth_method.clear();
   auth_data.clear();
   if (!is_v5()) return ConnectionInput::transport_opened;
-  if (config.authenticator) {
-    auth_method = config.authenticator->name();
+  if (config->authenticator) {
+    auth_method = config->authenticator->name();
   } else if (auto method = connect_props.text(PropertyId::authentication_method)) {
     auth_method = *method;  // the caller runs the exchange with Session::auth()
   }
@@ -93,13 +93,13 @@ void Session::Impl::on_auth(codec::Auth& auth, TimePoint now) {
   }
   if (!check_auth_method(auth.props, true, now)) return;
   const std::string_view server_data = data_of(auth.props);
-  if (!config.authenticator) {  // the caller answers
+  if (!config->authenticator) {  // the caller answers
     events.emplace_back(AuthReceived{auth.reason, auth.props});
     move_to(input);
     return;
   }
   if (input == ConnectionInput::auth_success) {
-    if (auto error = config.authenticator->finish(server_data)) {
+    if (auto error = config->authenticator->finish(server_data)) {
       authentication_failed(error, now);
       return;
     }
@@ -107,7 +107,7 @@ void Session::Impl::on_auth(codec::Auth& auth, TimePoint now) {
     return;
   }
   move_to(input);
-  std::error_code error = config.authenticator->next(server_data, auth_data);
+  std::error_code error = config->authenticator->next(server_data, auth_data);
   if (!error) {
     error = send(codec::Auth{ReasonCode::continue_authentication, auth_properties({})}, now);
   }
@@ -116,8 +116,8 @@ void Session::Impl::on_auth(codec::Auth& auth, TimePoint now) {
 
 bool Session::Impl::finish_authentication(const codec::Connack& connack, TimePoint now) {
   if (!check_auth_method(connack.props, false, now)) return false;
-  if (!config.authenticator || auth_method.empty()) return true;
-  if (auto error = config.authenticator->finish(data_of(connack.props))) {
+  if (!config->authenticator || auth_method.empty()) return true;
+  if (auto error = config->authenticator->finish(data_of(connack.props))) {
     authentication_failed(error, now);
     return false;
   }
@@ -127,7 +127,7 @@ bool Session::Impl::finish_authentication(const codec::Connack& connack, TimePoi
 void Session::Impl::left_auth_state(State from, ConnectionInput input, std::error_code why) {
   const bool succeeded =
       input == ConnectionInput::connack_accepted || input == ConnectionInput::auth_success;
-  if (!succeeded && config.authenticator) config.authenticator->abort();
+  if (!succeeded && config->authenticator) config->authenticator->abort();
   if (from != State::reauthenticating) return;
   if (!succeeded && !why) {
     why = make_error_code(input == ConnectionInput::server_disconnect ? errc::server_disconnected
@@ -140,15 +140,15 @@ std::error_code Session::Impl::reauthenticate(TimePoint now) {
   begin_input(now);
   if (!is_v5()) return make_error_code(errc::not_supported_by_version);
   if (!is_live(state)) return make_error_code(errc::not_connected);
-  if (!config.authenticator || auth_method.empty() ||
+  if (!config->authenticator || auth_method.empty() ||
       !next_state(state, ConnectionInput::reauth_request))
     return make_error_code(errc::invalid_auth_state);
-  std::error_code error = config.authenticator->start(true, auth_data);
+  std::error_code error = config->authenticator->start(true, auth_data);
   if (!error) {
     error = send_limited(codec::Auth{ReasonCode::re_authenticate, auth_properties({})}, now);
   }
   if (error) {
-    config.authenticator->abort();
+    config->authenticator->abort();
     return error;
   }
   move_to(ConnectionInput::reauth_request);
@@ -161,7 +161,8 @@ std::error_code Session::Impl::auth(ReasonCode reason, const codec::Properties& 
   if (!is_v5()) return make_error_code(errc::not_supported_by_version);
   if (!awaits_connack(state) && !is_live(state)) return make_error_code(errc::not_connected);
   // [MQTT-4.12.0-7]; and with an authenticator, the session answers by itself.
-  if (auth_method.empty() || config.authenticator) return make_error_code(errc::invalid_auth_state);
+  if (auth_method.empty() || config->authenticator)
+    return make_error_code(errc::invalid_auth_state);
   ConnectionInput input{};
   if (reason == ReasonCode::re_authenticate) {
     input = ConnectionInput::reauth_request;

@@ -22,13 +22,19 @@ class EventQueue {
   bool empty() const { return head_ == events_.size(); }
   std::size_t size() const { return events_.size() - head_; }
 
+  /// Gives the vector's memory back when no event waits (an idle connection keeps none).
+  void release_memory() {
+    if (events_.empty()) std::vector<Event>().swap(events_);  // `= {}` keeps the capacity
+  }
+
   /// Removes and returns the oldest event. Not empty() is required.
   Event pop_front() {
     Event event = std::move(events_[head_++]);
     if (head_ == events_.size()) {
       events_.clear();
       head_ = 0;
-      if (events_.capacity() > kKeptCapacity) events_ = {};  // a burst is over
+      if (events_.capacity() > kKeptCapacity)
+        std::vector<Event>().swap(events_);  // a burst is over
     }
     return event;
   }

@@ -39,7 +39,7 @@ struct PendingRequest {
 };
 
 struct Session::Impl {
-  Impl(Config config, std::unique_ptr<Store> store);
+  Impl(std::shared_ptr<const Config> config, std::string client_id, std::unique_ptr<Store> store);
 
   // --- façade (session.cpp unless noted) ------------------------------------------------
   std::size_t receive(codec::ByteView bytes, TimePoint now);
@@ -48,7 +48,7 @@ struct Session::Impl {
   /// connection ends (no timer runs while offline or with keep-alive 0).
   void release_spare_memory();
   std::optional<TimePoint> next_deadline() const;
-  void set_config(Config next);
+  void set_config(std::shared_ptr<const Config> next, std::string next_client_id);
   void connection_opened(TimePoint now);  // connection.cpp
   void connection_lost(TimePoint now);    // connection.cpp
   CommandResult publish(const codec::Publish& message, TimePoint now, PublishOptions options);
@@ -199,13 +199,18 @@ struct Session::Impl {
   /// `why`: the error that ends the connection (fatal_error), for a re-authentication it ends.
   void move_to(ConnectionInput input, std::error_code why = {});
   bool is_v5() const { return version == codec::ProtocolVersion::v5; }
-  void apply_config(Config next);
+  void apply_config(std::shared_ptr<const Config> next, std::string next_client_id);
 
   // --- state ----------------------------------------------------------------------------------
-  Config config;
-  // set_config() while a connection is up; rare, so not inline (a Config is 320 bytes that
-  // every idle session would carry).
-  std::unique_ptr<Config> next_config;
+  // Never null, never modified: it may be shared by every session of a fleet (344 bytes that
+  // each idle session would otherwise carry).
+  std::shared_ptr<const Config> config;
+  /// set_config() while a connection is up: applied at the next connection_opened().
+  struct NextConfig {
+    std::shared_ptr<const Config> config;
+    std::string client_id;  // empty: config->client_id
+  };
+  std::unique_ptr<NextConfig> next_config;  // rare, so not inline
   codec::ProtocolVersion version;
   State state = State::disconnected;
   ServerCapabilities server;
