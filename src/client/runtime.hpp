@@ -51,7 +51,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
   using Clock = std::chrono::steady_clock;
   // A timer typed on the strand: 88 bytes where steady_timer's type-erased executor makes
-  // 120, and every client has four.
+  // 120, and every client has one (two more once a reconnect or a refresh arms them).
   using Timer = boost::asio::basic_waitable_timer<Clock, boost::asio::wait_traits<Clock>, Strand>;
   /// A timer made when first armed and kept: most clients never reconnect or refresh their
   /// connection, and an idle one need not hold a timer for each (8 bytes instead of 88).
@@ -129,10 +129,15 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   /// The socket has bytes (after an idle wait, see start_read): read them.
   void on_readable(std::uint64_t generation, std::error_code ec);
   void size_next_read(std::size_t n);
+  /// The connection waits idle for bytes: gives back the scratch memory kept between packets.
+  void release_idle_memory();
   void service();
   void start_write_locked();
   void on_write(std::uint64_t generation, std::error_code ec);
+  /// Arms session_timer for the earlier of the session's deadline and write_deadline.
   void arm_session_timer_locked();
+  /// session_timer fired: a write that timed out ends the connection, else service().
+  void on_timer();
   void drain_events_locked(std::vector<PendingEvent>& out);
   /// `setup`: what make_transport() found wrong with the TLS options, when it failed there;
   /// otherwise the transport's diagnostics are reported.
@@ -202,8 +207,9 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   // `mutex`; what it points to never changes.
   std::shared_ptr<const Config> config;
   std::string own_client_id;  // replaces config->credentials.client_id when not empty
-  /// The session settings of an attempt to `target`, with this client's own client id.
-  session::Config session_config_locked(const detail::Target& target) const;
+  /// The session settings of an attempt to `target`, shared with the clients made from the
+  /// same configuration (the session takes own_client_id apart).
+  std::shared_ptr<const session::Config> session_config_locked(const detail::Target& target) const;
   /// The configuration as this client uses it: *config with its own client id.
   Config effective_config_locked() const;
   session::Session session;
@@ -240,18 +246,21 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   std::size_t read_size = 0;   // how much the next read asks for (see start_read)
   std::size_t read_limit = 0;  // buffer.receive_size of this connection
   std::size_t last_read_space = 0;
-  unsigned quiet_reads = 0;     // reads in a row that used a quarter of read_size or less
-  bool readable = false;        // a wait for readability just ended: read without waiting again
-  bool expecting_acks = false;  // messages of ours were in flight after the last read
+  unsigned quiet_reads = 0;       // reads in a row that used a quarter of read_size or less
+  bool readable = false;          // a wait for readability just ended: read without waiting again
+  bool waiting_readable = false;  // the connection waits idle for bytes (no buffer held)
+  bool expecting_acks = false;    // messages of ours were in flight after the last read
   session::OutputBatch writing;
   bool read_while_writing = false;  // a read came in while a write ran (see on_write)
   std::vector<transport::ConstByteSpan> gather;
   std::vector<PendingEvent> pending;
   std::vector<detail::Ready> ready;  // completions due, run after the lock is released
+  // One timer for the session's deadlines and for the write in flight (network.timeout): a
+  // second timer per client cost 88 bytes for a deadline that the first can carry.
   Timer session_timer;
   std::optional<Clock::time_point> armed_deadline;
+  std::optional<Clock::time_point> write_deadline;  // of the write in flight
   LazyTimer reconnect_timer;
-  Timer write_timer;
   LazyTimer refresh_timer;
   detail::ReconnectBackoff backoff;
   detail::BrokerList brokers;
