@@ -1,5 +1,8 @@
 // Session events -> public events -> the application's handlers.
+#include <array>
+#include <cstdint>
 #include <exception>
+#include <mutex>
 #include <string>
 #include <utility>
 
@@ -96,8 +99,20 @@ DeletedReason deleted_reason(session::DropReason why) {
 
 }  // namespace
 
+namespace {
+
+// The lock of a client's `handlers` pointer, one of a few for the whole process: held only to
+// copy or swap a pointer (never while another lock is taken or a handler runs), so clients
+// that share one wait at most that long, and none carries a mutex of its own (40 bytes).
+std::mutex& handlers_lock(const void* client) {
+  static std::array<std::mutex, 32> locks;
+  return locks[(reinterpret_cast<std::uintptr_t>(client) >> 4) % locks.size()];
+}
+
+}  // namespace
+
 std::shared_ptr<const Handlers> Client::Impl::current_handlers() const {
-  std::lock_guard lock(handlers_mutex);
+  std::lock_guard lock(handlers_lock(this));
   return handlers;
 }
 
@@ -108,12 +123,12 @@ std::shared_ptr<const Handlers> Client::Impl::no_handlers() {
 
 void Client::Impl::replace_handlers(std::shared_ptr<const Handlers> next) {
   if (!next) next = no_handlers();
-  std::lock_guard lock(handlers_mutex);
+  std::lock_guard lock(handlers_lock(this));
   handlers = std::move(next);
 }
 
 void Client::Impl::update_handlers(const std::function<void(Handlers&)>& change) {
-  std::lock_guard lock(handlers_mutex);
+  std::lock_guard lock(handlers_lock(this));
   auto next = std::make_shared<Handlers>(*handlers);
   change(*next);
   handlers = std::move(next);
@@ -147,10 +162,11 @@ void Client::Impl::dispatch(std::vector<PendingEvent>& events) {
 void Client::Impl::dispatch_one(PendingEvent& p, const Handlers& hs) {
   const Properties& props = p.properties;
   auto to_public_reasons = [&](const std::vector<codec::ReasonCode>& reasons) {
-    reason_scratch.clear();
+    std::vector<ReasonCode>& scratch = rare().reason_scratch;
+    scratch.clear();
     for (codec::ReasonCode r : reasons)
-      reason_scratch.push_back(detail::from_codec(r));
-    return std::span<const ReasonCode>{reason_scratch};
+      scratch.push_back(detail::from_codec(r));
+    return std::span<const ReasonCode>{scratch};
   };
   std::visit(
       [&](const auto& e) {
@@ -193,7 +209,8 @@ void Client::Impl::dispatch_one(PendingEvent& p, const Handlers& hs) {
         } else if constexpr (std::is_same_v<E, session::ErrorOccurred>) {
           std::error_code error = detail::to_public_error(e.error);
           if (error == errc::connection_refused) return;  // reported with its reason code
-          std::string cause = std::exchange(inbound_error_cause, {});
+          std::string cause =
+              rare_state ? std::exchange(rare_state->inbound_error_cause, {}) : std::string{};
           std::string finding = !e.rule.empty() ? std::string{e.rule}
                                 : e.cause       ? e.cause.message()
                                                 : std::string{};

@@ -443,7 +443,7 @@ void Client::Impl::release_idle_memory() {
   // Each of these is kept between packets so a busy connection allocates nothing per message;
   // an idle one gives it back (about 0.3 KiB) and allocates again at its next packet.
   give_back_if_empty(pending);
-  give_back_if_empty(reason_scratch);
+  if (rare_state) give_back_if_empty(rare_state->reason_scratch);
   std::lock_guard lock(mutex);
   give_back_if_empty(ready);
   if (write_in_flight) return;
@@ -486,9 +486,9 @@ void Client::Impl::on_read(std::uint64_t gen, std::error_code ec, std::size_t n)
   // The session refuses a packet above our limit as soon as its header is in, and a malformed
   // one as soon as it is whole; the packet is the one after what it consumed.
   if (close_requested && *close_requested == errc::packet_too_large)
-    inbound_error_cause = oversize_cause(rx.data().subspan(consumed), max_packet_size);
+    rare().inbound_error_cause = oversize_cause(rx.data().subspan(consumed), max_packet_size);
   if (close_requested && *close_requested == errc::malformed_packet)
-    inbound_error_cause = malformed_packet_name(rx.data().subspan(consumed));
+    rare().inbound_error_cause = malformed_packet_name(rx.data().subspan(consumed));
   dispatch(pending);  // messages point into rx: consume only afterwards
   {
     // The handlers of these messages returned: their inbound QoS 2 ids may now be kept in the
@@ -708,11 +708,11 @@ void Client::Impl::end_connection(std::error_code reason, bool reconnect_at_once
   emit(Disconnected{.error = reason,
                     .server_reason = server_reason,
                     .was_connected = was_connected,
-                    .properties = server_disconnect_props,
+                    .properties = rare_state ? rare_state->server_disconnect_props : Properties{},
                     .broker = brokers.description(),
                     .redirect = brokers.redirect()});
   server_reason.reset();
-  server_disconnect_props.clear();
+  if (rare_state) rare_state->server_disconnect_props.clear();
   was_connected = false;
   if (std::exchange(fatal_refusal, false)) return stop_after_fatal_refusal();
   schedule_reconnect(reconnect_at_once);
@@ -913,7 +913,7 @@ void Client::Impl::drain_events_locked(std::vector<PendingEvent>& out) {
           }
           if constexpr (std::is_same_v<E, session::ServerDisconnected>) {
             server_reason = detail::from_codec(e.reason);
-            server_disconnect_props = p.properties;
+            rare().server_disconnect_props = p.properties;
           }
           if constexpr (std::is_same_v<E, session::ServerDisconnected> ||
                         std::is_same_v<E, session::ConnectRefused>) {

@@ -267,16 +267,25 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   bool was_connected = false;
   std::optional<std::error_code> close_requested;
   std::optional<ReasonCode> server_reason;
-  Properties server_disconnect_props;
-  std::vector<ReasonCode> reason_scratch;
   std::size_t fragment_size = 0;
   std::uint32_t max_packet_size = 0;
-  std::string attempt_where;        // "host:port" of the current attempt, for Error::where
-  bool fatal_refusal = false;       // the refusal of this attempt stops the client
-  std::string inbound_error_cause;  // Error::cause of an inbound packet_too_large or the name
-                                    // of an inbound malformed packet
-  detail::PacketTracer tracer;      // Config::packet_trace of this connection
-  detail::ClientLog logger;         // Config::log, used on the loop
+  std::string attempt_where;   // "host:port" of the current attempt, for Error::where
+  bool fatal_refusal = false;  // the refusal of this attempt stops the client
+  /// Strand-only state that most connections never use, made on first use (80 bytes that an
+  /// idle client does not carry).
+  struct RareState {
+    Properties server_disconnect_props;      // of the broker's DISCONNECT, for Disconnected
+    std::vector<ReasonCode> reason_scratch;  // the public reason codes of a SUBACK/UNSUBACK
+    std::string inbound_error_cause;  // Error::cause of an inbound packet_too_large or the name
+                                      // of an inbound malformed packet
+  };
+  std::unique_ptr<RareState> rare_state;
+  RareState& rare() {
+    if (!rare_state) rare_state = std::make_unique<RareState>();
+    return *rare_state;
+  }
+  detail::PacketTracer tracer;  // Config::packet_trace of this connection
+  detail::ClientLog logger;     // Config::log, used on the loop
 
   // A record for Config::log; `make_text` runs only when the level is enabled.
   template <class MakeText>
@@ -288,8 +297,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   std::error_code store_error;           // why the configured store could not be opened
   std::string store_message;             // the same, naming the file
 
-  mutable std::mutex handlers_mutex;
-  std::shared_ptr<const Handlers> handlers;
+  std::shared_ptr<const Handlers> handlers;  // guarded by a lock of the process (dispatcher.cpp)
 };
 
 }  // namespace portmqtt
