@@ -109,8 +109,8 @@ void Session::Impl::connection_opened(TimePoint now) {
   std::error_code error;
   if (config->will) error = codec::check_topic_name(config->will->topic);
   codec::Properties props = connect_props;
-  if (!error && config->authenticator && !auth_method.empty()) {
-    if (auto failure = config->authenticator->start(false, auth_data)) {
+  if (!error && config->authenticator && auth_state) {
+    if (auto failure = config->authenticator->start(false, auth_state->data)) {
       // Nothing went out yet: no DISCONNECT before a CONNECT.
       fail(make_error_code(errc::authentication_failed), failure, std::nullopt, now);
       return;

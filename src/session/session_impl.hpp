@@ -184,7 +184,7 @@ struct Session::Impl {
   // --- enhanced authentication (enhanced_auth.cpp) ---------------------------------------------
   /// Picks the Authentication Method of this connection; the input that opens it.
   ConnectionInput begin_authentication(const codec::Properties& connect_props);
-  /// `base` without Authentication Method/Data, then ours (auth_method, auth_data).
+  /// `base` without Authentication Method/Data, then ours (auth_state).
   codec::Properties auth_properties(const codec::Properties& base) const;
   /// False (and the connection failed) when `props` name another method than CONNECT did.
   bool check_auth_method(const codec::Properties& props, bool required, TimePoint now);
@@ -244,8 +244,13 @@ struct Session::Impl {
   EventQueue events;
   codec::Publish outgoing;       // reused for QoS 0 so its property vector keeps its capacity
   std::string last_valid_topic;  // the last topic name check_publish() accepted
-  std::string auth_method;       // the Authentication Method CONNECT named; empty: none
-  std::string auth_data;         // the Authentication Data we sent last
+  // The enhanced authentication of this connection: made when CONNECT names an Authentication
+  // Method (never with an empty one), null otherwise: 8 bytes instead of 64 without it.
+  struct AuthExchange {
+    std::string method;  // the Authentication Method CONNECT named
+    std::string data;    // the Authentication Data we sent last
+  };
+  std::unique_ptr<AuthExchange> auth_state;
 };
 
 }  // namespace portmqtt::session

@@ -4,24 +4,27 @@ namespace portmqtt::session {
 
 void InboundAliases::reset(std::uint16_t maximum) {
   maximum_ = maximum;
-  for (auto& name : names_) {
-    if (name) replaced_.push_back(std::move(name));
+  if (!t_) return;
+  for (auto& name : t_->names) {
+    if (name) t_->replaced.push_back(std::move(name));
   }
-  names_.clear();
+  t_->names.clear();
 }
 
 InboundAliases::Status InboundAliases::apply(std::uint16_t alias, std::string_view& topic) {
   if (alias == 0 || alias > maximum_) return Status::out_of_range;
   const std::size_t index = alias - 1u;
   if (topic.empty()) {
-    if (index >= names_.size() || !names_[index]) return Status::unknown;
-    topic = *names_[index];
+    if (!t_ || index >= t_->names.size() || !t_->names[index]) return Status::unknown;
+    topic = *t_->names[index];
     return Status::ok;
   }
-  if (index >= names_.size()) names_.resize(index + 1);
-  auto& slot = names_[index];
+  if (!t_) t_ = std::make_unique<Table>();
+  auto& names = t_->names;
+  if (index >= names.size()) names.resize(index + 1);
+  auto& slot = names[index];
   if (slot && *slot == topic) return Status::ok;
-  if (slot) replaced_.push_back(std::move(slot));
+  if (slot) t_->replaced.push_back(std::move(slot));
   slot = std::make_unique<std::string>(topic);
   return Status::ok;
 }

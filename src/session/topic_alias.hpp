@@ -24,12 +24,17 @@ class InboundAliases {
   Status apply(std::uint16_t alias, std::string_view& topic);
   /// Frees names replaced since the last call. Events may point at a replaced name, so they
   /// are kept until the session is next fed.
-  void drop_replaced() { replaced_.clear(); }
+  void drop_replaced() {
+    if (t_) t_->replaced.clear();
+  }
 
  private:
+  struct Table {
+    std::vector<std::unique_ptr<std::string>> names;  // index alias-1; stable addresses
+    std::vector<std::unique_ptr<std::string>> replaced;
+  };
   std::uint16_t maximum_ = 0;
-  std::vector<std::unique_ptr<std::string>> names_;  // index alias-1; stable addresses
-  std::vector<std::unique_ptr<std::string>> replaced_;
+  std::unique_ptr<Table> t_;  // made by the first alias the broker defines
 };
 
 /// Aliases we define for the broker, up to its Topic Alias Maximum.
