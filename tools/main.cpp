@@ -9,8 +9,17 @@
 #include "portmqtt/log.hpp"
 #include "portmqtt/version.h"
 #include "tool_client.hpp"
+#include "usage_words.hpp"
 
 namespace {
+
+// The innermost subcommand the user typed ("bench pub" gives pub's), or `app` itself.
+const CLI::App& chosen_command(const CLI::App& app) {
+  const CLI::App* chosen = &app;
+  while (!chosen->get_subcommands().empty())
+    chosen = chosen->get_subcommands().front();
+  return *chosen;
+}
 
 // The subcommand the user typed, for the usage hint after an error.
 std::string chosen_name(const CLI::App& app) {
@@ -23,11 +32,12 @@ std::string chosen_name(const CLI::App& app) {
   return "";
 }
 
+// As mosquitto's tools: the error, an empty line, and where to find the usage.
 int usage_error(const CLI::App& app, const std::string& message, bool hint = true) {
   std::fprintf(stderr, "Error: %s\n", message.c_str());
   if (!hint) return 1;
   const auto name = chosen_name(app);
-  std::fprintf(stderr, "Use 'portmqtt%s%s --help' to see usage.\n", name.empty() ? "" : " ",
+  std::fprintf(stderr, "\nUse 'portmqtt%s%s --help' to see usage.\n", name.empty() ? "" : " ",
                name.c_str());
   return 1;
 }
@@ -56,7 +66,7 @@ int handle_first_argument(CLI::App& app, int argc, char** argv) {
   if (first.empty() || first[0] == '-') return -1;
   if (app.get_subcommands([&](CLI::App* sub) { return sub->check_name(first); }).empty()) {
     std::fprintf(stderr,
-                 "Error: unknown subcommand %s (use %s).\nUse 'portmqtt --help' to see usage.\n",
+                 "Error: unknown subcommand %s (use %s).\n\nUse 'portmqtt --help' to see usage.\n",
                  first.c_str(), subcommand_names(app).c_str());
     return 1;
   }
@@ -91,7 +101,7 @@ int main(int argc, char** argv) {
       return 0;
     } catch (const CLI::ParseError& error) {
       if (error.get_exit_code() == 0) return app.exit(error);
-      return usage_error(app, error.what());
+      return usage_error(app, portmqtt::tools::usage_message(error, chosen_command(app)));
     } catch (const portmqtt::tools::UsageError& error) {
       return usage_error(app, error.what(), error.hint);
     }

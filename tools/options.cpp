@@ -1,11 +1,14 @@
 #include "options.hpp"
 
 #include "proxy_url.hpp"
+#include "topics.hpp"
 #include "url.hpp"
+#include "usage_words.hpp"
 
 #include <arpa/inet.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <fstream>
@@ -71,8 +74,7 @@ std::uint64_t parse_unsigned(const std::string& text, std::uint64_t max, const s
   const auto* end = text.data() + text.size();
   auto [ptr, ec] = std::from_chars(text.data(), end, value);
   if (ec != std::errc{} || ptr != end || value > max)
-    throw UsageError("Invalid value '" + text + "' for " + what + " (expected 0.." +
-                     std::to_string(max) + ").");
+    throw UsageError("Property value (" + text + ") out of range for property " + what + ".");
   return value;
 }
 
@@ -87,25 +89,24 @@ Properties* target_of(ParsedProperties& parsed, const std::string& command) {
 }
 
 void add_property(ParsedProperties& parsed, const std::vector<std::string>& group) {
-  if (group.size() < 3)
-    throw UsageError(
-        "-D needs a command, a property and a value, e.g. -D publish "
-        "content-type text/plain.");
+  // mosquitto's words for each mistake, in the order its tools check them.
+  constexpr const char* kTooFew = "--property argument given but not enough arguments specified.";
+  if (group.size() < 3) throw UsageError(kTooFew);
   const auto command = lower(group[0]);
   const auto& name = group[1];
   Properties* target = target_of(parsed, command);
-  if (target == nullptr)
-    throw UsageError("Invalid -D command '" + group[0] +
-                     "': use connect, publish, subscribe, unsubscribe, disconnect or will.");
+  if (target == nullptr) throw UsageError("Invalid command given in --property argument.");
   const PropertySpec* spec = find_spec(lower(name));
-  if (spec == nullptr) throw UsageError("Invalid property name '" + name + "' for -D.");
+  if (spec == nullptr) throw UsageError("Invalid property name given in --property argument.");
   if (std::string_view{spec->commands}.find(" " + command + " ") == std::string_view::npos)
-    throw UsageError("Property '" + name + "' is not allowed on " + command + ".");
+    throw UsageError(lower(name) + " property not allowed for " + command +
+                     " in --property argument.");
   const std::size_t wanted = spec->kind == ValueKind::pair ? 4 : 3;
-  if (group.size() != wanted)
+  if (group.size() < wanted) throw UsageError(kTooFew);
+  if (group.size() > wanted)
     throw UsageError("-D " + command + " " + name + " takes " + std::to_string(wanted - 2) +
                      " value(s).");
-  const std::string what = "-D " + command + " " + name;
+  const std::string what = lower(name);
   switch (spec->kind) {
     case ValueKind::byte:
       target->add(spec->id, static_cast<std::uint32_t>(parse_unsigned(group[2], 255, what)));
@@ -134,26 +135,41 @@ ProtocolVersion parse_version(const std::string& text) {
   if (text == "mqttv31" || text == "31") return ProtocolVersion::v3_1;
   if (text == "mqttv311" || text == "311") return ProtocolVersion::v3_1_1;
   if (text == "mqttv5" || text == "5") return ProtocolVersion::v5;
-  throw UsageError("Invalid protocol version '" + text +
-                   "': use mqttv31 (31), mqttv311 (311) or mqttv5 (5).");
+  throw UsageError("Invalid protocol version argument given.");
 }
 
-std::string read_whole_file(const std::string& path, const char* flag) {
+// A TLS file (--cafile, --cert, --key) read now, so that a missing one is refused before
+// connecting, as mosquitto's tools do: in their words, without the usage hint.
+std::string read_tls_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw UsageError(std::string("Unable to read ") + flag + " file '" + path + "'.");
+  if (!in) throw UsageError("Problem setting TLS options: File not found.", false);
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
 }
 
+// As in mosquitto's tools, a CA, the system's CAs or a pre-shared key turn TLS on; a client
+// certificate alone does not.
 bool wants_tls(const TlsOptions& tls) {
-  return !tls.cafile.empty() || !tls.capath.empty() || !tls.cert.empty() || !tls.psk.empty() ||
-         tls.use_os_certs;
+  return !tls.cafile.empty() || !tls.capath.empty() || !tls.psk.empty() || tls.use_os_certs;
+}
+
+// The TLS flags that do not fit together, refused in mosquitto's words whether or not TLS is on.
+void check_tls_flags(const TlsOptions& tls) {
+  if (tls.cert.empty() != tls.key.empty())
+    throw UsageError("Both certfile and keyfile must be provided if one of them is set.");
+  if (!tls.keyform.empty() && tls.key.empty())
+    throw UsageError("If keyform is set, keyfile must be also specified.");
+  if (!tls.psk.empty() && (!tls.cafile.empty() || !tls.capath.empty()))
+    throw UsageError("Only one of --psk or --cafile/--capath may be used at once.");
+  if (!tls.psk.empty() && tls.psk_identity.empty())
+    throw UsageError("--psk-identity required if --psk used.");
 }
 
 std::string hex_to_bytes(const std::string& hex) {
+  // mosquitto's words for a key that is not hexadecimal digits, without the usage hint.
   if (hex.size() % 2 != 0 || hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
-    throw UsageError("--psk must be hexadecimal digits (no leading 0x).");
+    throw UsageError("Problem setting TLS-PSK options.", false);
   std::string bytes;
   for (std::size_t i = 0; i < hex.size(); i += 2)
     bytes.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
@@ -172,18 +188,14 @@ TlsVersion parse_tls_version(const std::string& text) {
 void map_tls(const TlsOptions& tls, TlsConfig& config) {
   if (!tls.keyform.empty() && lower(tls.keyform) != "pem")
     throw UsageError("--keyform engine is not available: use a PEM key file.");
-  if (tls.cert.empty() != tls.key.empty())
-    throw UsageError("--cert and --key must be given together.");
-  if (tls.psk.empty() != tls.psk_identity.empty())
-    throw UsageError("--psk and --psk-identity must be given together.");
   if (!tls.cafile.empty()) {
-    read_whole_file(tls.cafile, "--cafile");  // fail now, with the flag's name, if unreadable
+    read_tls_file(tls.cafile);
     config.ca_file = tls.cafile;
   }
   config.ca_directory = tls.capath;
   config.use_system_trust_store = tls.use_os_certs;
-  if (!tls.cert.empty()) config.client_certificate = read_whole_file(tls.cert, "--cert");
-  if (!tls.key.empty()) config.client_key = read_whole_file(tls.key, "--key");
+  if (!tls.cert.empty()) config.client_certificate = read_tls_file(tls.cert);
+  if (!tls.key.empty()) config.client_key = read_tls_file(tls.key);
   config.skip_hostname_check = tls.insecure;
   if (!tls.alpn.empty()) config.alpn.push_back(tls.alpn);
   if (!tls.psk.empty())
@@ -203,6 +215,18 @@ std::string random_client_id(const std::string& tool) {
   return id;
 }
 
+// -x in seconds, refused in mosquitto's words.
+std::uint32_t parse_session_expiry(const std::string& text) {
+  long long value = 0;
+  const auto* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec == std::errc::invalid_argument || ptr != end)
+    throw UsageError("session-expiry-interval not a number.");
+  if (ec != std::errc{} || value < 0 || value > 4294967295LL)
+    throw UsageError("session-expiry-interval out of range.");
+  return static_cast<std::uint32_t>(value);
+}
+
 void apply_session(const ConnectionOptions& options, ConnectionPlan& plan) {
   auto& session = plan.config.session;
   const bool v5 = session.protocol_version == ProtocolVersion::v5;
@@ -218,8 +242,7 @@ void apply_session(const ConnectionOptions& options, ConnectionPlan& plan) {
     const auto& text = *options.session_expiry;
     const bool never =
         text == "-1" || text == "\u221e";  // mosquitto accepts -1 and the infinity sign
-    expiry =
-        never ? 4294967295U : static_cast<std::uint32_t>(parse_unsigned(text, 4294967295U, "-x"));
+    expiry = never ? 4294967295U : parse_session_expiry(text);
     // mosquitto's tools take -x on every version and send it only on MQTT 5; we say so.
     if (!v5) {
       if (!options.quiet)
@@ -237,16 +260,18 @@ void apply_session(const ConnectionOptions& options, ConnectionPlan& plan) {
 
 void apply_will(const ConnectionOptions& options, ConnectionPlan& plan) {
   const auto& will = options.will;
+  const QoS qos = parse_qos(will.qos, "--will-qos");
   if (will.topic.empty()) {
-    if (!will.payload.empty() || will.retain || will.qos != 0)
-      throw UsageError("Will options need --will-topic.");
+    // As mosquitto's tools: a will QoS alone is no will and no mistake.
+    if (!will.payload.empty()) throw UsageError("Will payload given, but no will topic given.");
+    if (will.retain) throw UsageError("Will retain given, but no will topic given.");
     return;
   }
-  if (will.topic.find_first_of("+#") != std::string::npos)
+  if (!publishable_topic(will.topic))
     throw UsageError("Invalid will topic '" + will.topic + "', does it contain '+' or '#'?");
   plan.config.session.last_will = Message{.topic = will.topic,
                                           .payload = will.payload,
-                                          .qos = parse_qos(will.qos, "--will-qos"),
+                                          .qos = qos,
                                           .retain = will.retain,
                                           .properties = plan.properties.will};
 }
@@ -254,7 +279,7 @@ void apply_will(const ConnectionOptions& options, ConnectionPlan& plan) {
 void apply_identity(const ConnectionOptions& options, const std::string& tool,
                     ConnectionPlan& plan) {
   if (!options.client_id.empty() && !options.id_prefix.empty())
-    throw UsageError("-i and -I cannot be used together.");
+    throw UsageError("-i and -I argument cannot be used together.");
   auto& credentials = plan.config.credentials;
   if (!options.client_id.empty())
     credentials.client_id = options.client_id;
@@ -262,14 +287,21 @@ void apply_identity(const ConnectionOptions& options, const std::string& tool,
     credentials.client_id = options.id_prefix + std::to_string(getpid());
   else if (plan.config.session.protocol_version != ProtocolVersion::v5)
     credentials.client_id = random_client_id(tool);
-  if (options.persistent && options.client_id.empty() && options.id_prefix.empty())
-    throw UsageError("You must provide a client id (-i or -I) when using -c.");
+  // mosquitto's tools want -i itself: a generated id (-I) could not find the session again.
+  // bench's clients each have their own -I id ("dev-%i"), which does.
+  const bool prefix_is_enough = tool == "bench" && !options.id_prefix.empty();
+  if (options.persistent && options.client_id.empty() && !prefix_is_enough)
+    throw UsageError(plan.config.session.protocol_version == ProtocolVersion::v5
+                         ? "You must provide a client id if you are using an infinite session "
+                           "expiry interval."
+                         : "You must provide a client id if you are using the -c option.");
   if (credentials.client_id.size() > 65535) throw UsageError("Client id is too long.");
   if (!credentials.username) credentials.username = options.username;
   if (!credentials.password) credentials.password = options.password;
   if (credentials.password && !credentials.username &&
       plan.config.session.protocol_version != ProtocolVersion::v5)
-    throw UsageError("-P needs -u on MQTT 3.1/3.1.1.");
+    // MQTT 3.1.1 sends a password only after a user name; mosquitto's words, no hint.
+    throw UsageError("Problem setting username and/or password.", false);
   plan.client_id = credentials.client_id.empty() ? "(null)" : credentials.client_id;
 }
 
@@ -313,7 +345,8 @@ std::vector<BrokerEntry> broker_entries(const ConnectionOptions& options, Connec
       entry.transport = TransportKind::tls;
     if (wants_tls(options.tls) && entry.transport == TransportKind::websocket)
       entry.transport = TransportKind::websocket_secure;
-    if (options.port) entry.port = *options.port;
+    const bool from_url = !options.urls.empty();
+    if (options.port && !(from_url && options.port_before_url)) entry.port = *options.port;
   }
   return entries;
 }
@@ -331,7 +364,7 @@ void apply_broker(const ConnectionOptions& options, ConnectionPlan& plan) {
     plan.config.network.bind_address = options.bind_address;
   }
   if (options.port && (*options.port < 1 || *options.port > 65535))
-    throw UsageError("Invalid port " + std::to_string(*options.port) + ": use 1..65535 (-p).");
+    throw UsageError("Invalid port given: " + std::to_string(*options.port));
   apply_proxy(options, plan);
   if (!options.unix_path.empty()) {
     if (!options.urls.empty()) throw UsageError("--unix and -L cannot be used together.");
@@ -366,13 +399,30 @@ void apply_broker(const ConnectionOptions& options, ConnectionPlan& plan) {
 }  // namespace
 
 QoS parse_qos(int value, const char* flag) {
-  if (value < 0 || value > 2)
-    throw UsageError("Invalid QoS " + std::to_string(value) + " for " + flag + ": use 0, 1 or 2.");
+  if (value < 0 || value > 2) {
+    const auto number = std::to_string(value);
+    throw UsageError(std::string_view{flag} == "--will-qos" ? "Invalid will QoS " + number + "."
+                                                            : "Invalid QoS given: " + number);
+  }
   return static_cast<QoS>(value);
+}
+
+std::function<void(const std::string&)> utf8_argument(const char* flag) {
+  return [flag](const std::string& text) {
+    // With the empty line mosquitto's tools print after it.
+    if (!mosquitto_accepts_utf8(text))
+      throw UsageError(std::string("Malformed UTF-8 in ") + flag + " argument.\n");
+  };
+}
+
+std::uint16_t check_max_inflight(int value) {
+  if (value < 1) throw UsageError("Maximum inflight messages must be greater than 0.");
+  return static_cast<std::uint16_t>(std::min(value, 65535));
 }
 
 void add_connection_options(CLI::App& app, ConnectionOptions& o) {
   app.set_help_flag("--help", "Print this help and exit.");
+  take_last_of_repeated_options(app);
   app.add_option("-h,--host", o.hosts,
                  "Broker host (default localhost). Repeat for a broker list tried in order "
                  "(failover).")
@@ -388,10 +438,8 @@ void add_connection_options(CLI::App& app, ConnectionOptions& o) {
       ->each([&app](const std::string& id) {
         // mosquitto's tools refuse an empty id in these words, without the usage hint.
         if (!id.empty()) return;
-        UsageError error(app.get_name() == "pub" ? "Invalid id."
-                                                 : "Invalid id and/or clean_session.");
-        error.hint = false;
-        throw error;
+        throw UsageError(
+            app.get_name() == "pub" ? "Invalid id." : "Invalid id and/or clean_session.", false);
       });
   app.add_option("-I,--id-prefix", o.id_prefix, "Client id prefix; the process id is appended.");
   app.add_option("-u,--username", o.username, "User name.");
@@ -405,8 +453,10 @@ void add_connection_options(CLI::App& app, ConnectionOptions& o) {
   app.add_option("-D,--property", o.properties,
                  "MQTT 5 property: -D command identifier value [value].")
       ->expected(3, 4)
-      ->allow_extra_args();
-  app.add_option("--will-topic", o.will.topic, "Topic of the will.");
+      ->allow_extra_args()
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);  // every -D group counts
+  app.add_option("--will-topic", o.will.topic, "Topic of the will.")
+      ->each(utf8_argument("--will-topic"));
   app.add_option("--will-payload", o.will.payload, "Payload of the will.");
   app.add_option("--will-qos", o.will.qos, "QoS of the will.");
   app.add_flag("--will-retain", o.will.retain, "Retain the will.");
@@ -432,6 +482,15 @@ void add_connection_options(CLI::App& app, ConnectionOptions& o) {
                  "port 8080).");
   app.add_flag("-d,--debug", o.debug, "Print the packets sent and received.");
   app.add_flag("--quiet", o.quiet, "Do not print errors at run time.");
+  app.parse_complete_callback([&app, &o] {
+    const auto& order = app.parse_order();
+    const auto last = [&order](const char* name) {
+      for (auto i = order.size(); i-- > 0;)
+        if (order[i]->check_name(name)) return static_cast<std::ptrdiff_t>(i);
+      return std::ptrdiff_t{-1};
+    };
+    o.port_before_url = last("-p") < last("-L");
+  });
 }
 
 ConnectionPlan make_plan(const ConnectionOptions& options, const std::string& tool) {
@@ -446,6 +505,7 @@ ConnectionPlan make_plan(const ConnectionOptions& options, const std::string& to
       std::fprintf(stderr, "Warning: -D properties are sent only with MQTT v5 (-V 5); ignored.\n");
     plan.properties = {};
   }
+  check_tls_flags(options.tls);
   apply_broker(options, plan);
   apply_session(options, plan);
   apply_will(options, plan);

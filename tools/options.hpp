@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +39,9 @@ struct ConnectionOptions {
   /// -h, in the order given; empty: localhost. More than one is a broker list (failover).
   std::vector<std::string> hosts;
   std::optional<int> port;  ///< -p; unset: 1883, or 8883 with TLS (or the -L port)
+  /// -p came before the last -L: as in mosquitto's tools, where the last one given sets the
+  /// port, the URLs then keep their own ports (or their scheme's default).
+  bool port_before_url = false;
   /// -L, in the order given. More than one is a broker list; -h is then ignored.
   std::vector<std::string> urls;
   std::string proxy;  ///< --proxy URL as typed
@@ -86,13 +90,21 @@ ConnectionPlan make_plan(const ConnectionOptions& options, const std::string& to
 
 /// A mistake on the command line: printed as "Error: <what>" followed by a hint, exit 1.
 struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-  /// mosquitto's tools follow most such messages with a hint to --help, a few (an invalid
-  /// client id) with nothing.
-  bool hint = true;
+  /// `with_hint` false: mosquitto's tools print a few such messages (an invalid client id, a
+  /// TLS file not found) without the hint to --help.
+  explicit UsageError(const std::string& what, bool with_hint = true)
+      : std::runtime_error(what), hint(with_hint) {}
+  bool hint;
 };
+
+/// A check for CLI11's each(): refuses text mosquitto's tools refuse as a topic (see
+/// mosquitto_accepts_utf8), in their words, naming `flag`.
+std::function<void(const std::string&)> utf8_argument(const char* flag);
 
 /// Parses a QoS argument (0, 1 or 2) or throws UsageError naming `flag`.
 QoS parse_qos(int value, const char* flag);
+
+/// -M as a window size (above 65,535 it is 65,535), or throws UsageError below 1.
+std::uint16_t check_max_inflight(int value);
 
 }  // namespace portmqtt::tools

@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "payload.hpp"
 #include "tool_client.hpp"
+#include "topics.hpp"
 
 namespace portmqtt::tools {
 namespace {
@@ -22,7 +23,9 @@ enum class Source { none, message, file, stdin_whole, stdin_lines, null_message 
 struct PubOptions {
   ConnectionOptions connection;
   std::string topic;
+  bool topic_given = false;  // -t, even an empty one
   std::optional<std::string> message;
+  int messages_given = 0;  // -m, counted: a second one is refused as mosquitto's tools do
   std::string file;
   bool stdin_whole = false;
   bool stdin_lines = false;
@@ -36,8 +39,14 @@ struct PubOptions {
 
 void add_pub_options(CLI::App& app, PubOptions& o) {
   add_connection_options(app, o.connection);
-  app.add_option("-t,--topic", o.topic, "Topic to publish to.");
-  app.add_option("-m,--message", o.message, "Message payload.");
+  app.add_option("-t,--topic", o.topic, "Topic to publish to.")
+      ->each([&o, check = utf8_argument("-t")](const std::string& topic) {
+        check(topic);
+        o.topic_given = true;
+      });
+  app.add_option("-m,--message", o.message, "Message payload.")->each([&o](const std::string&) {
+    ++o.messages_given;
+  });
   app.add_option("-f,--file", o.file, "Send the contents of this file as the message.");
   app.add_flag("-s,--stdin-file", o.stdin_whole, "Send all of stdin as one message.");
   app.add_flag("-l,--stdin-line", o.stdin_lines, "Send each line of stdin as a message.");
@@ -58,17 +67,18 @@ Source pick_source(const PubOptions& o) {
     source = kind;
   };
   take(o.message.has_value(), Source::message);
+  if (o.messages_given > 1) ++chosen;
   take(!o.file.empty(), Source::file);
   take(o.stdin_whole, Source::stdin_whole);
   take(o.stdin_lines, Source::stdin_lines);
   take(o.null_message, Source::null_message);
-  if (chosen > 1) throw UsageError("Only one of -m, -f, -s, -l and -n can be used.");
+  if (chosen > 1) throw UsageError("Only one type of message can be sent at once.");
   return source;
 }
 
 void check_publish_topic(const std::string& topic) {
   if (topic.empty()) throw UsageError("Both topic and message must be supplied.");
-  if (topic.find_first_of("+#") != std::string::npos)
+  if (!publishable_topic(topic))
     throw UsageError("Invalid publish topic '" + topic + "', does it contain '+' or '#'?");
 }
 
@@ -212,18 +222,30 @@ int publish_all(Publisher& publisher, const PubOptions& o, Source source,
   return 0;
 }
 
+// `-t ''`: mosquitto_pub connects, then fails the publish and ends without an error status
+// (-l: with libmosquitto's "invalid arguments", 3). The broker never sees the message.
+int refuse_empty_topic(ToolClient& tool, Source source) {
+  if (const int code = tool.connect()) return code;
+  const bool lines = source == Source::stdin_lines;
+  std::fputs(lines ? "Error: Invalid function arguments provided.\n"
+                   : "Error: Invalid input. Does your topic contain '+' or '#'?\n",
+             stderr);
+  tool.disconnect();
+  return lines ? 3 : 0;
+}
+
 int run_pub(PubOptions& o) {
   auto plan = make_plan(o.connection, "pub");
+  const bool empty_topic = o.topic_given && o.topic.empty() && plan.url_topic.empty();
   if (o.topic.empty()) o.topic = plan.url_topic;
   const Source source = pick_source(o);
-  if (o.topic.empty() || source == Source::none)
+  if ((o.topic.empty() && !empty_topic) || source == Source::none)
     throw UsageError("Both topic and message must be supplied.");
-  check_publish_topic(o.topic);
+  if (!empty_topic) check_publish_topic(o.topic);
   parse_qos(o.qos, "-q");
-  if (o.repeat < 1) throw UsageError("--repeat must be at least 1.");
-  if (o.repeat_delay < 0) throw UsageError("--repeat-delay must not be negative.");
-  if (o.max_inflight < 1) throw UsageError("-M must be at least 1.");
-  plan.config.session.max_inflight = static_cast<std::uint16_t>(std::min(o.max_inflight, 65535));
+  if (o.repeat < 1) throw UsageError("--repeat argument must be >0.");
+  if (o.repeat_delay < 0) throw UsageError("--repeat-delay argument must be >=0.0.");
+  plan.config.session.max_inflight = check_max_inflight(o.max_inflight);
   std::string payload;
   if (source == Source::message) payload = *o.message;
   if (source == Source::file) payload = read_file_payload(o.file);
@@ -234,6 +256,7 @@ int run_pub(PubOptions& o) {
   const bool survives = source == Source::stdin_lines || source == Source::stdin_whole;
   if (survives) plan.config.outbox.expiry = Milliseconds{0};
   ToolClient tool(plan, o.connection, survives);
+  if (empty_topic) return refuse_empty_topic(tool, source);
   Publisher publisher(tool, o, plan.properties.publish, survives);
   if (const int code = tool.connect()) return code;
   if (interrupted()) return 0;

@@ -8,6 +8,7 @@
 #include "payload.hpp"
 #include "sub_format.hpp"
 #include "tool_client.hpp"
+#include "topics.hpp"
 
 namespace portmqtt::tools {
 namespace {
@@ -17,6 +18,7 @@ struct RrOptions {
   std::string topic;
   std::string response_topic;
   std::optional<std::string> message;
+  int messages_given = 0;  // -m, counted: a second one is refused as mosquitto's tools do
   std::string file;
   bool stdin_whole = false;
   bool null_message = false;
@@ -25,15 +27,20 @@ struct RrOptions {
   std::optional<int> timeout;
   OutputOptions output;
   bool no_eol = false;
+  int max_inflight = 20;  // -M: taken as mosquitto's tools take it
 };
 
 void add_rr_options(CLI::App& app, RrOptions& o) {
   o.connection.version = "5";  // mosquitto_rr's default: Response Topic needs MQTT 5
   add_connection_options(app, o.connection);
-  app.add_option("-t,--topic", o.topic, "Topic the request is published to.");
+  app.add_option("-t,--topic", o.topic, "Topic the request is published to.")
+      ->each(utf8_argument("-t"));
   app.add_option("-e,--response-topic", o.response_topic,
-                 "Topic to subscribe to and wait for the response on.");
-  app.add_option("-m,--message", o.message, "Request payload.");
+                 "Topic to subscribe to and wait for the response on.")
+      ->each(utf8_argument("-e"));
+  app.add_option("-m,--message", o.message, "Request payload.")->each([&o](const std::string&) {
+    ++o.messages_given;
+  });
   app.add_option("-f,--file", o.file, "Send the contents of this file as the request.");
   app.add_flag("-s,--stdin-file", o.stdin_whole, "Send all of stdin as the request.");
   app.add_flag("-n,--null-message", o.null_message, "Send a zero-length request.");
@@ -44,12 +51,13 @@ void add_rr_options(CLI::App& app, RrOptions& o) {
   app.add_flag("-N", o.no_eol, "Do not print an end of line after the response.");
   app.add_flag("-v,--verbose", o.output.verbose, "Print the topic before the payload.");
   app.add_flag("--pretty", o.output.pretty, "Indented JSON for %j and %J.");
+  app.add_option("-M", o.max_inflight, "Most QoS 1/2 messages of ours in flight (default 20).");
 }
 
 std::string request_payload(const RrOptions& o) {
   const int sources =
-      int{o.message.has_value()} + int{!o.file.empty()} + int{o.stdin_whole} + int{o.null_message};
-  if (sources > 1) throw UsageError("Only one of -m, -f, -s and -n can be used.");
+      o.messages_given + int{!o.file.empty()} + int{o.stdin_whole} + int{o.null_message};
+  if (sources > 1) throw UsageError("Only one type of message can be sent at once.");
   if (o.message) return *o.message;
   if (!o.file.empty()) return read_file_payload(o.file);
   if (o.stdin_whole) return read_stdin_payload();
@@ -61,9 +69,9 @@ void validate(RrOptions& o, const ConnectionPlan& plan) {
   const bool has_message = o.message || !o.file.empty() || o.stdin_whole || o.null_message;
   if (o.topic.empty() || o.response_topic.empty() || !has_message)
     throw UsageError("All of topic, message, and response topic must be supplied.");
-  if (o.topic.find_first_of("+#") != std::string::npos)
+  if (!publishable_topic(o.topic))
     throw UsageError("Invalid publish topic '" + o.topic + "', does it contain '+' or '#'?");
-  if (o.response_topic.find_first_of("+#") != std::string::npos)
+  if (!publishable_topic(o.response_topic))
     throw UsageError("Invalid response topic '" + o.response_topic +
                      "', does it contain '+' or '#'?");
   parse_qos(o.qos, "-q");
@@ -158,6 +166,7 @@ class Requester {
 int run_rr(RrOptions& o) {
   auto plan = make_plan(o.connection, "rr");
   validate(o, plan);
+  plan.config.session.max_inflight = check_max_inflight(o.max_inflight);
   auto payload = request_payload(o);
   ToolClient tool(plan, o.connection);
   Requester requester(tool, o, std::move(payload), plan.properties.publish);

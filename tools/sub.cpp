@@ -29,13 +29,21 @@ struct SubOptions {
   double print_percentage = 100.0;
   OutputOptions output;
   bool no_eol = false;
+  int max_inflight = 20;  // -M: taken as mosquitto's tools take it
 };
 
 void add_sub_options(CLI::App& app, SubOptions& o) {
   add_connection_options(app, o.connection);
-  app.add_option("-t,--topic", o.topics, "Topic filter to subscribe to; may be repeated.");
-  app.add_option("-T,--filter-out", o.filter_out, "Do not print topics matching this filter.");
-  app.add_option("-U,--unsubscribe", o.unsubscribe, "Unsubscribe from this filter.");
+  // One filter per option, as mosquitto_sub takes them: a second word is not a filter.
+  app.add_option("-t,--topic", o.topics, "Topic filter to subscribe to; may be repeated.")
+      ->allow_extra_args(false)
+      ->each(utf8_argument("-t"));
+  app.add_option("-T,--filter-out", o.filter_out, "Do not print topics matching this filter.")
+      ->allow_extra_args(false)
+      ->each(utf8_argument("-T"));
+  app.add_option("-U,--unsubscribe", o.unsubscribe, "Unsubscribe from this filter.")
+      ->allow_extra_args(false)
+      ->each(utf8_argument("-U"));
   app.add_option("-q,--qos", o.qos, "Subscription QoS 0, 1 or 2 (default 0).");
   app.add_option("-C,--count", o.count, "Exit after this many messages.");
   app.add_flag("-E", o.exit_after_suback, "Exit once the subscriptions are acknowledged.");
@@ -48,6 +56,7 @@ void add_sub_options(CLI::App& app, SubOptions& o) {
   app.add_flag("-v,--verbose", o.output.verbose, "Print the topic before the payload.");
   app.add_option("-W,--timeout", o.timeout, "Exit after this many seconds.");
   app.add_flag("--pretty", o.output.pretty, "Indented JSON for %j and %J.");
+  app.add_option("-M", o.max_inflight, "Most QoS 1/2 messages of ours in flight (default 20).");
   app.add_option("--random-filter", o.print_percentage,
                  "Print only this percentage of the messages (0.1..100).");
 }
@@ -189,6 +198,7 @@ class Subscriber {
 int run_sub(SubOptions& o) {
   auto plan = make_plan(o.connection, "sub");
   validate(o, plan);
+  plan.config.session.max_inflight = check_max_inflight(o.max_inflight);
   ToolClient tool(plan, o.connection, true);
   Subscriber subscriber(tool, o, plan.properties);
   std::optional<std::chrono::steady_clock::time_point> deadline;

@@ -334,6 +334,12 @@ int ToolClient::connect() {
                    describe_refusal(error.connect_reason, version_).c_str());
     return refusal_exit_code(error.connect_reason, version_);
   }
+  if (error.error == errc::tls_configuration_invalid) {
+    // A CA file, certificate, key or cipher list OpenSSL refuses: mosquitto's tools fail
+    // before connecting, in these words and with status 1 (a failed handshake is 8).
+    if (!quiet_) std::fputs("Unable to connect (A TLS error occurred.).\n", stderr);
+    return kExitFailure;
+  }
   if (error.error == errc::host_not_found) {
     // mosquitto's tools name every failed lookup (no such name, no address, DNS down) so.
     if (!quiet_) std::fputs("Unable to connect (Lookup error.).\n", stderr);

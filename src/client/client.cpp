@@ -97,12 +97,12 @@ std::error_code Client::set_config(std::shared_ptr<const Config> config, std::st
 }
 
 Config Client::config() const {
-  std::lock_guard lock(impl_->mutex);
+  detail::MutexLock lock(impl_->mutex);
   return impl_->effective_config_locked();
 }
 
 std::shared_ptr<const Config> Client::shared_config() const {
-  std::lock_guard lock(impl_->mutex);
+  detail::MutexLock lock(impl_->mutex);
   return impl_->config;
 }
 
@@ -206,32 +206,32 @@ void Client::post(std::function<void()> fn) {
 }
 
 ConnectionState Client::state() const {
-  std::lock_guard lock(impl_->mutex);
+  detail::MutexLock lock(impl_->mutex);
   return detail::public_state(impl_->life_locked());
 }
 
 std::size_t Client::outbox_size() const {
-  std::lock_guard lock(impl_->mutex);
+  detail::MutexLock lock(impl_->mutex);
   return impl_->session.outbox_bytes();
 }
 
 std::size_t Client::outbox_messages() const {
-  std::lock_guard lock(impl_->mutex);
+  detail::MutexLock lock(impl_->mutex);
   return impl_->session.outbox_messages();
 }
 
 std::string Client::client_id() const {
-  std::lock_guard lock(impl_->mutex);
+  detail::MutexLock lock(impl_->mutex);
   return impl_->session.client_id();
 }
 
 ServerCapabilities Client::server() const {
-  std::lock_guard lock(impl_->mutex);
+  detail::MutexLock lock(impl_->mutex);
   return detail::from_session(impl_->session.server());
 }
 
 Stats Client::stats() const {
-  std::lock_guard lock(impl_->mutex);
+  detail::MutexLock lock(impl_->mutex);
   Stats s = impl_->counters;
   s.in_flight = impl_->session.in_flight();
   s.outbox_messages = impl_->session.outbox_messages();
@@ -242,7 +242,7 @@ Stats Client::stats() const {
 }
 
 ProtocolVersion Client::protocol_version() const {
-  std::lock_guard lock(impl_->mutex);
+  detail::MutexLock lock(impl_->mutex);
   return impl_->config->session.protocol_version;
 }
 

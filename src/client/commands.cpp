@@ -27,7 +27,7 @@ Result<PublishAccepted> Client::Impl::publish(std::string_view topic, std::strin
   message.qos = detail::to_codec(options.qos);
   message.retain = options.retain;
   if (!props.empty()) message.props = detail::to_codec_view(props);
-  std::unique_lock lock(mutex);
+  detail::MutexLock lock(mutex);
   if (!props.empty() && session.config().version != codec::ProtocolVersion::v5)
     return errc::not_supported_by_version;
   if (store_error) return store_error;  // the configured store is not open: keep nothing
@@ -36,14 +36,15 @@ Result<PublishAccepted> Client::Impl::publish(std::string_view topic, std::strin
   // Read the clock for a deadline only when there is something to wait for: the hot path
   // reads it once, for the session.
   std::optional<Clock::time_point> deadline;
-  auto wait_deadline = [&] {
+  auto wait_deadline = [&]() REQUIRES(mutex) {
     if (!deadline) deadline = Clock::now() + config->network.timeout;
     return *deadline;
   };
   if (connected_locked() && over_send_limit_locked()) {
     if (!can_wait()) return errc::send_queue_full;
-    bool room = changed.wait_until(
-        lock, wait_deadline(), [&] { return !over_send_limit_locked() || !connected_locked(); });
+    bool room = changed.wait_until(lock, wait_deadline(), [&]() REQUIRES(mutex) {
+      return !over_send_limit_locked() || !connected_locked();
+    });
     if (!room) return errc::send_queue_full;
   }
   session::CommandResult result;
@@ -81,7 +82,7 @@ Result<PacketId> Client::Impl::subscribe(std::span<const Subscription> subs,
   if (subs.empty()) return errc::invalid_argument;
   const std::vector<codec::Subscription> list = detail::to_codec_subscriptions(subs);
   const codec::Properties codec_props = detail::to_codec_view(props);
-  std::unique_lock lock(mutex);
+  detail::MutexLock lock(mutex);
   auto result = session.subscribe(list, codec_props, Clock::now());
   if (!result) return detail::to_public_error(result.error);
   subscriptions.subscribed(subs, props);
@@ -95,7 +96,7 @@ Result<PacketId> Client::Impl::unsubscribe(std::span<const std::string_view> fil
                                            const Properties& props, detail::UnsubscribeDone* done) {
   if (filters.empty()) return errc::invalid_argument;
   const codec::Properties codec_props = detail::to_codec_view(props);
-  std::unique_lock lock(mutex);
+  detail::MutexLock lock(mutex);
   auto result = session.unsubscribe(filters, codec_props, Clock::now());
   if (!result) return detail::to_public_error(result.error);
   subscriptions.unsubscribed(filters);
@@ -108,7 +109,7 @@ Result<PacketId> Client::Impl::unsubscribe(std::span<const std::string_view> fil
 std::error_code Client::Impl::disconnect(ReasonCode reason, const Properties& props,
                                          detail::VoidDone* done) {
   const codec::Properties codec_props = detail::to_codec_view(props);
-  std::unique_lock lock(mutex);
+  detail::MutexLock lock(mutex);
   if (!accepting_locked()) return errc::not_started;
   if (!connected_locked()) return errc::not_connected;
   if (auto ec = session.disconnect(detail::to_codec(reason), codec_props, Clock::now()))
@@ -126,7 +127,7 @@ bool Client::Impl::drained_locked() const {
 }
 
 void Client::Impl::drain(Milliseconds timeout, detail::VoidDone done) {
-  std::unique_lock lock(mutex);
+  detail::MutexLock lock(mutex);
   const std::uint64_t through = session.last_handle();
   if (session.settled_through(through) && drained_locked()) {
     lock.unlock();
@@ -147,7 +148,7 @@ void Client::Impl::drain(Milliseconds timeout, detail::VoidDone done) {
 void Client::Impl::check_drains_locked() {
   if (!completions.has_drains()) return;
   const bool written = drained_locked();
-  std::erase_if(completions.rare().drains, [&](detail::DrainWaiter& waiter) {
+  std::erase_if(completions.rare().drains, [&](detail::DrainWaiter& waiter) REQUIRES(mutex) {
     if (!written || !session.settled_through(waiter.through)) return false;
     waiter.timer->cancel();
     ready.emplace_back([done = std::move(waiter.done)]() mutable { done(std::error_code{}); });
@@ -157,7 +158,7 @@ void Client::Impl::check_drains_locked() {
 
 void Client::Impl::on_drain_timeout(std::uint64_t id) {
   {
-    std::lock_guard lock(mutex);
+    detail::MutexLock lock(mutex);
     std::erase_if(completions.rare().drains, [&](detail::DrainWaiter& waiter) {
       if (waiter.id != id) return false;
       ready.emplace_back([done = std::move(waiter.done)]() mutable {
@@ -191,7 +192,7 @@ void Client::Impl::run_ready() {
 
 std::error_code Client::Impl::auth(ReasonCode reason, const Properties& props) {
   const codec::Properties codec_props = detail::to_codec_view(props);
-  std::unique_lock lock(mutex);
+  detail::MutexLock lock(mutex);
   if (auto ec = session.auth(detail::to_codec(reason), codec_props, Clock::now()))
     return detail::to_public_error(ec);
   lock.unlock();
@@ -200,7 +201,7 @@ std::error_code Client::Impl::auth(ReasonCode reason, const Properties& props) {
 }
 
 void Client::Impl::reauthenticate(detail::VoidDone done) {
-  std::unique_lock lock(mutex);
+  detail::MutexLock lock(mutex);
   std::error_code ec;
   if (!accepting_locked()) {
     ec = errc::not_started;
@@ -224,7 +225,7 @@ std::error_code Client::Impl::set_config(std::shared_ptr<const Config> next,
     if (transport::parse_uri(next->broker.uri, uri)) return errc::invalid_uri;
   }
   if (auto ec = detail::BrokerList::check(*next)) return ec;
-  std::lock_guard lock(mutex);
+  detail::MutexLock lock(mutex);
   const bool store_changed = detail::store_changed(config->outbox, next->outbox);
   if (store_changed && running_locked()) return errc::invalid_state;
   // Messages held in memory alone would be dropped by the switch: refuse it instead.
@@ -240,7 +241,7 @@ std::error_code Client::Impl::set_uri(std::string_view text) {
   transport::Uri uri;
   if (transport::parse_uri(text, uri)) return errc::invalid_uri;
   // Copy on write: the configuration may be shared with other clients, which keep theirs.
-  std::lock_guard lock(mutex);
+  detail::MutexLock lock(mutex);
   auto own_copy = std::make_shared<Config>(*config);
   own_copy->broker.uri = std::string{text};
   config = std::move(own_copy);

@@ -1,8 +1,5 @@
 // Session events -> public events -> the application's handlers.
-#include <array>
-#include <cstdint>
 #include <exception>
-#include <mutex>
 #include <string>
 #include <utility>
 
@@ -99,20 +96,8 @@ DeletedReason deleted_reason(session::DropReason why) {
 
 }  // namespace
 
-namespace {
-
-// The lock of a client's `handlers` pointer, one of a few for the whole process: held only to
-// copy or swap a pointer (never while another lock is taken or a handler runs), so clients
-// that share one wait at most that long, and none carries a mutex of its own (40 bytes).
-std::mutex& handlers_lock(const void* client) {
-  static std::array<std::mutex, 32> locks;
-  return locks[(reinterpret_cast<std::uintptr_t>(client) >> 4) % locks.size()];
-}
-
-}  // namespace
-
 std::shared_ptr<const Handlers> Client::Impl::current_handlers() const {
-  std::lock_guard lock(handlers_lock(this));
+  detail::MutexLock lock(handlers_mutex);
   return handlers;
 }
 
@@ -123,12 +108,12 @@ std::shared_ptr<const Handlers> Client::Impl::no_handlers() {
 
 void Client::Impl::replace_handlers(std::shared_ptr<const Handlers> next) {
   if (!next) next = no_handlers();
-  std::lock_guard lock(handlers_lock(this));
+  detail::MutexLock lock(handlers_mutex);
   handlers = std::move(next);
 }
 
 void Client::Impl::update_handlers(const std::function<void(Handlers&)>& change) {
-  std::lock_guard lock(handlers_lock(this));
+  detail::MutexLock lock(handlers_mutex);
   auto next = std::make_shared<Handlers>(*handlers);
   change(*next);
   handlers = std::move(next);

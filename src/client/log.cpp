@@ -3,11 +3,11 @@
 #include <atomic>
 #include <cstdio>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <utility>
 
 #include "client/client_log.hpp"
+#include "common/thread_safety.hpp"
 
 namespace portmqtt {
 namespace {
@@ -17,8 +17,8 @@ std::atomic<bool> custom_sink{false};
 
 // The installed sink, shared so that a record being delivered keeps it alive while another
 // thread replaces it; the mutex guards only the pointer, never a call of the sink.
-std::mutex sink_mutex;
-std::shared_ptr<const LogSink> installed;  // null: the default writer
+detail::Mutex sink_mutex;
+std::shared_ptr<const LogSink> installed GUARDED_BY(sink_mutex);  // null: the default writer
 
 char letter(LogLevel level) {
   static constexpr std::array<char, 6> kLetters{'N', 'E', 'W', 'I', 'D', 'V'};
@@ -65,7 +65,7 @@ void set_log_sink(LogSink sink) {
   if (sink) next = std::make_shared<const LogSink>(std::move(sink));
   const bool custom = next != nullptr;
   {
-    std::lock_guard lock(sink_mutex);
+    detail::MutexLock lock(sink_mutex);
     installed.swap(next);
     custom_sink.store(custom);
   }
@@ -90,7 +90,7 @@ namespace detail {
 void send_to_process_sink(const LogRecord& record) {
   std::shared_ptr<const LogSink> sink;
   if (custom_sink.load()) {
-    std::lock_guard lock(sink_mutex);
+    detail::MutexLock lock(sink_mutex);
     sink = installed;
   }
   if (sink) return deliver(*sink, record);

@@ -61,13 +61,13 @@ std::error_code Client::Impl::open_store_locked() {
 }
 
 std::error_code Client::flush_store() {
-  std::lock_guard lock(impl_->mutex);
+  detail::MutexLock lock(impl_->mutex);
   if (impl_->sqlite == nullptr) return {};
   return detail::to_public_error(impl_->sqlite->flush());
 }
 
 std::string Client::store_status() const {
-  std::lock_guard lock(impl_->mutex);
+  detail::MutexLock lock(impl_->mutex);
   return impl_->store_message;
 }
 

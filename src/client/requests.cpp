@@ -73,7 +73,7 @@ void Client::start_request(std::string_view topic, std::string_view payload, Mil
 void Client::Impl::request(std::string_view topic, std::string_view payload, Milliseconds timeout,
                            PublishOptions options, const Properties& props,
                            detail::RequestDone done) {
-  std::unique_lock lock(mutex);
+  detail::MutexLock lock(mutex);
   std::error_code error;
   if (!accepting_locked()) {
     error = errc::not_started;
@@ -148,7 +148,7 @@ void Client::Impl::send_request(const std::string& correlation, std::string_view
 void Client::Impl::end_request(const std::string& correlation, std::error_code error) {
   detail::PendingResponse entry;
   {
-    std::lock_guard lock(mutex);
+    detail::MutexLock lock(mutex);
     if (!requests) return;
     auto it = requests->pending.find(correlation);
     if (it == requests->pending.end()) return;  // ended already
@@ -196,7 +196,7 @@ void Client::Impl::on_responses_subscribed(const std::string& topic, std::error_
   };
   std::vector<Send> to_send;
   {
-    std::lock_guard lock(mutex);
+    detail::MutexLock lock(mutex);
     if (!requests) return;
     requests->subscribing = false;
     if (topic != requests->topic) {
@@ -284,7 +284,7 @@ void Client::Impl::fail_requests_locked(std::error_code error) {
 
 std::error_code Client::Impl::ack(AckHandle handle, ReasonCode reason, const Properties& props) {
   const codec::Properties codec_props = detail::to_codec_view(props);
-  std::unique_lock lock(mutex);
+  detail::MutexLock lock(mutex);
   if (!running_locked()) return errc::not_started;
   if (auto ec = session.ack(handle, detail::to_codec(reason), codec_props, Clock::now()))
     return detail::to_public_error(ec);

@@ -108,21 +108,12 @@ bool Client::Impl::advance_locked(detail::LifeEvent event) {
 
 // --- start / stop ---------------------------------------------------------------------------
 
-std::unique_lock<std::mutex> Client::Impl::lock_lifecycle(bool on_loop) {
-  std::unique_lock serial(lifecycle_mutex, std::defer_lock);
-  if (on_loop)
-    (void)serial.try_lock();
-  else
-    serial.lock();
-  return serial;
-}
-
 std::error_code Client::Impl::start() {
   const bool loop = on_loop_thread();
-  const auto serial = lock_lifecycle(loop);
+  const detail::MutexLock serial(lifecycle_mutex, /*try_only=*/loop);
   if (!serial.owns_lock()) return errc::already_started;
   {
-    std::lock_guard lock(mutex);
+    detail::MutexLock lock(mutex);
     if (running_locked()) return errc::already_started;
     if (store_error) return store_error;
     detail::Target target;
@@ -139,7 +130,7 @@ std::error_code Client::Impl::start() {
     core->threads.clear();
     core->io.restart();
   }
-  std::lock_guard lock(mutex);
+  detail::MutexLock lock(mutex);
   if (own_loop) {
     if (!core->work) core->work.emplace(core->io.get_executor());
     if (core->threads.empty()) {
@@ -157,15 +148,15 @@ std::error_code Client::Impl::start() {
 
 std::error_code Client::Impl::stop(ReasonCode reason, const Properties& props) {
   const bool loop = on_loop_thread();
-  const auto serial = lock_lifecycle(loop);
+  const detail::MutexLock serial(lifecycle_mutex, /*try_only=*/loop);
   if (!serial.owns_lock()) return errc::stop_pending;
   {
-    std::unique_lock lock(mutex);
+    detail::MutexLock lock(mutex);
     if (!running_locked()) {
       if (loop) return errc::not_started;
       // A fatal refusal may still be reporting Disconnected on the loop: when stop() returns,
       // no handler of this client runs any more.
-      changed.wait(lock, [&] { return life_locked() != detail::Life::refusing; });
+      changed.wait(lock, [&]() REQUIRES(mutex) { return life_locked() != detail::Life::refusing; });
       if (!running_locked()) {
         lock.unlock();
         join_own_loop();
@@ -181,7 +172,7 @@ std::error_code Client::Impl::stop(ReasonCode reason, const Properties& props) {
       asio::post(strand, [self = shared_from_this()] { self->begin_stop(); });
     }
     if (loop) return errc::stop_pending;
-    changed.wait(lock, [&] { return !running_locked(); });
+    changed.wait(lock, [&]() REQUIRES(mutex) { return !running_locked(); });
   }
   join_own_loop();
   return {};
@@ -198,7 +189,7 @@ std::error_code Client::Impl::stop_gracefully(ReasonCode reason, const Propertie
   Milliseconds timeout;
   bool drains;
   {
-    std::lock_guard lock(mutex);
+    detail::MutexLock lock(mutex);
     drains = accepting_locked();
     timeout = config->outbox.stop_drain_timeout;
   }
@@ -228,7 +219,7 @@ void Client::Impl::release_from_destructor() {
   }
   {
     // A client that never ran still owes completions for what it accepted.
-    std::unique_lock lock(mutex);
+    detail::MutexLock lock(mutex);
     if (!running_locked() && !completions.empty()) {
       std::vector<detail::Ready> owed;
       completions.fail_all(make_error_code(delivery_errc::stopped), owed);
@@ -238,11 +229,11 @@ void Client::Impl::release_from_destructor() {
     }
   }
   if (own_loop && !on_loop_thread()) {
-    std::lock_guard serial(lifecycle_mutex);
+    detail::MutexLock serial(lifecycle_mutex);
     {
       // The loop thread resets the work guard under `mutex` too (a fatal refusal stops the
       // client from there), so this one may not run beside it.
-      std::lock_guard lock(mutex);
+      detail::MutexLock lock(mutex);
       core->work.reset();
     }
     for (auto& thread : core->threads)
@@ -260,7 +251,7 @@ void Client::Impl::begin_stop() {
 
 void Client::Impl::finish_stop() {
   {
-    std::lock_guard lock(mutex);
+    detail::MutexLock lock(mutex);
     // A durable store keeps its messages across stop() and start(), as across a restart.
     if (!session.durable()) session.clear_outbox();
     subscriptions.clear();
@@ -276,7 +267,7 @@ void Client::Impl::finish_stop() {
 }
 
 std::error_code Client::Impl::reconnect() {
-  std::lock_guard lock(mutex);
+  detail::MutexLock lock(mutex);
   if (!accepting_locked()) return errc::not_started;
   if (!advance_locked(detail::LifeEvent::reconnect_request)) return errc::invalid_state;
   asio::post(strand, [self = shared_from_this()] { self->reconnect_now(); });
@@ -284,13 +275,13 @@ std::error_code Client::Impl::reconnect() {
 }
 
 std::error_code Client::Impl::disconnect_abruptly() {
-  std::lock_guard lock(mutex);
+  detail::MutexLock lock(mutex);
   if (!accepting_locked()) return errc::not_started;
   (void)advance_locked(detail::LifeEvent::go_offline);  // legal wherever commands are
   asio::post(strand, [self = shared_from_this()] {
     detail::Life now;
     {
-      std::lock_guard relock(self->mutex);
+      detail::MutexLock relock(self->mutex);
       now = self->life_locked();
     }
     if (now == detail::Life::offline) {
@@ -307,12 +298,12 @@ std::error_code Client::Impl::disconnect_abruptly() {
 }
 
 std::error_code Client::Impl::refresh() {
-  std::lock_guard lock(mutex);
+  detail::MutexLock lock(mutex);
   if (!connected_locked()) return errc::not_connected;
   asio::post(strand, [self = shared_from_this()] {
     bool connected;
     {
-      std::lock_guard relock(self->mutex);
+      detail::MutexLock relock(self->mutex);
       connected = self->connected_locked();
     }
     if (connected) self->end_connection({}, true);
@@ -324,7 +315,7 @@ std::error_code Client::Impl::refresh() {
 
 void Client::Impl::reconnect_now() {
   {
-    std::lock_guard lock(mutex);
+    detail::MutexLock lock(mutex);
     if (!advance_locked(detail::LifeEvent::retry)) return;  // offline, stopped, or superseded
     ++counters.reconnects;
   }
@@ -333,7 +324,7 @@ void Client::Impl::reconnect_now() {
 
 void Client::Impl::begin_attempt() {
   {
-    std::lock_guard lock(mutex);
+    detail::MutexLock lock(mutex);
     // start() and reconnect_now() entered connecting; disconnect_abruptly() or stop() since
     // then abandon the attempt before it begins.
     if (life_locked() != detail::Life::connecting) return;
@@ -349,7 +340,7 @@ void Client::Impl::begin_attempt() {
   transport::Options options;
   std::error_code ec;
   {
-    std::lock_guard lock(mutex);
+    detail::MutexLock lock(mutex);
     // A BeforeConnect handler that stopped the client ends the attempt here; one that called
     // disconnect_abruptly() lets it open, and the link is closed again at once (Disconnected).
     if (!accepting_locked()) return;
@@ -388,7 +379,7 @@ void Client::Impl::on_transport_connected(std::uint64_t gen, std::error_code ec)
   if (gen != generation) return;
   if (ec) return fail_connection(ec);
   {
-    std::lock_guard lock(mutex);
+    detail::MutexLock lock(mutex);
     transport_ready = true;
     session.connection_opened(Clock::now());
   }
@@ -444,7 +435,7 @@ void Client::Impl::release_idle_memory() {
   // an idle one gives it back (about 0.3 KiB) and allocates again at its next packet.
   give_back_if_empty(pending);
   if (rare_state) give_back_if_empty(rare_state->reason_scratch);
-  std::lock_guard lock(mutex);
+  detail::MutexLock lock(mutex);
   give_back_if_empty(ready);
   if (write_in_flight) return;
   give_back_if_empty(gather);
@@ -477,7 +468,7 @@ void Client::Impl::on_read(std::uint64_t gen, std::error_code ec, std::size_t n)
   size_next_read(n);
   std::size_t consumed = 0;
   {
-    std::lock_guard lock(mutex);
+    detail::MutexLock lock(mutex);
     counters.bytes_in += n;
     consumed = session.receive(rx.data(), Clock::now());
     drain_events_locked(pending);
@@ -493,7 +484,7 @@ void Client::Impl::on_read(std::uint64_t gen, std::error_code ec, std::size_t n)
   {
     // The handlers of these messages returned: their inbound QoS 2 ids may now be kept in the
     // durable store, before their PUBRECs go out.
-    std::lock_guard lock(mutex);
+    detail::MutexLock lock(mutex);
     session.delivered(Clock::now());
     drain_events_locked(pending);  // a store failure
   }
@@ -503,7 +494,7 @@ void Client::Impl::on_read(std::uint64_t gen, std::error_code ec, std::size_t n)
   bool writing_now;
   {
     // Acknowledgements go out after the handlers of the messages they acknowledge returned.
-    std::lock_guard lock(mutex);
+    detail::MutexLock lock(mutex);
     start_write_locked();
     arm_session_timer_locked();
     writing_now = write_in_flight;
@@ -530,7 +521,7 @@ void Client::Impl::wake() {
 void Client::Impl::service() {
   wake_posted = false;
   {
-    std::lock_guard lock(mutex);
+    detail::MutexLock lock(mutex);
     const auto now = Clock::now();
     if (auto deadline = session.next_deadline(); deadline && *deadline <= now) session.tick(now);
     drain_events_locked(pending);
@@ -588,7 +579,7 @@ void Client::Impl::on_write(std::uint64_t gen, std::error_code ec) {
   tracer.sent(writing.buffers());  // `writing` stays ours until write_in_flight is cleared
   bool writing_now;
   {
-    std::lock_guard lock(mutex);
+    detail::MutexLock lock(mutex);
     counters.bytes_out += writing_bytes;
     write_in_flight = false;
     writing_bytes = 0;
@@ -619,7 +610,7 @@ bool Client::Impl::over_send_limit_locked() const {
 void Client::Impl::close_if_requested() {
   if (!close_requested) return;
   {
-    std::lock_guard lock(mutex);
+    detail::MutexLock lock(mutex);
     if (write_in_flight) return;  // on_write comes back here
   }
   end_connection(*close_requested, false);
@@ -634,7 +625,7 @@ void Client::Impl::fail_connection(std::error_code error, const transport::TlsDi
   const transport::TlsDiagnostics tls =
       setup != nullptr ? *setup
                        : (transport ? transport->tls_diagnostics() : transport::TlsDiagnostics{});
-  if (detail::delivers_events(life.load())) {
+  if (detail::delivers_events(life_unlocked())) {
     Error e{.kind = detail::error_kind_of(public_error),
             .error = public_error,
             .system_errno = transport::errno_of(error),
@@ -663,7 +654,7 @@ void Client::Impl::end_connection(std::error_code reason, bool reconnect_at_once
   close_requested.reset();
   std::vector<PendingEvent> events;
   {
-    std::lock_guard lock(mutex);
+    detail::MutexLock lock(mutex);
     if (!running_locked()) return;
     if (session.state() != session::State::disconnected) session.connection_lost(Clock::now());
     transport_ready = false;
@@ -689,7 +680,7 @@ void Client::Impl::end_connection(std::error_code reason, bool reconnect_at_once
   dispatch(events);
   detail::Life now;
   {
-    std::lock_guard lock(mutex);
+    detail::MutexLock lock(mutex);
     now = life_locked();
   }
   if (was_connected) {
@@ -721,7 +712,7 @@ void Client::Impl::end_connection(std::error_code reason, bool reconnect_at_once
 // Like finish_stop(), but the outbox stays: start() with a corrected configuration sends it.
 // A start() from a handler of the refusal owns the client (the table refuses the event then).
 void Client::Impl::stop_after_fatal_refusal() {
-  std::lock_guard lock(mutex);
+  detail::MutexLock lock(mutex);
   const bool reported = advance_locked(detail::LifeEvent::refusal_reported);
   changed.notify_all();  // the last handler returned: a stop() waiting may return
   if (!reported) return;
@@ -738,7 +729,7 @@ void Client::Impl::schedule_reconnect(bool at_once) {
   ReconnectConfig policy;
   bool offline;
   {
-    std::lock_guard lock(mutex);
+    detail::MutexLock lock(mutex);
     const detail::Life now = life_locked();
     if (now != detail::Life::waiting_reconnect && now != detail::Life::offline) return;
     policy = config->network.reconnect;
@@ -880,7 +871,7 @@ void Client::Impl::drain_events_locked(std::vector<PendingEvent>& out) {
   while (auto event = session.next_event()) {
     PendingEvent& p = out.emplace_back(PendingEvent{std::move(*event), {}});
     std::visit(
-        [&](auto& e) {
+        [&](auto& e) REQUIRES(mutex) {
           using E = std::decay_t<decltype(e)>;
           if constexpr (std::is_same_v<E, session::MessageReceived>) {
             ++counters.messages_in;

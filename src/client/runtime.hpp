@@ -6,17 +6,19 @@
 //   lock it briefly, run one session command (so packet ids come back synchronously) and wake
 //   the loop. The loop locks it to feed bytes and ticks and to take output and events, and
 //   releases it before running handlers, so handlers may call the API.
+// - The compiler checks the locking (src/common/thread_safety.hpp): what `mutex` guards is
+//   marked GUARDED_BY(mutex), a function that needs it held REQUIRES(mutex) (the `_locked`
+//   ones), and one that takes it EXCLUDES(mutex). Clang's -Wthread-safety turns a touch
+//   without the lock into an error (the thread-safety preset); `handlers` and its mutex alike.
 // - Everything else (transport, receive buffer, timers, the write in flight) is touched only
-//   on the strand.
+//   on the strand; that rule is this comment's, not the compiler's.
 // - Each connection attempt has a generation number; completions of an older attempt are
 //   ignored, which makes "close the transport and forget it" safe.
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <vector>
 
@@ -33,6 +35,7 @@
 #include "client/reconnect.hpp"
 #include "client/requests.hpp"
 #include "client/subscription_memory.hpp"
+#include "common/thread_safety.hpp"
 #include "portmqtt/client.hpp"
 #include "session/session.hpp"
 #include "store/sqlite_store.hpp"
@@ -57,8 +60,8 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   /// connection, and an idle one need not hold a timer for each (8 bytes instead of 88).
   class LazyTimer {
    public:
-    Timer& get(const Strand& strand) {
-      if (!timer_) timer_ = std::make_unique<Timer>(strand);
+    Timer& get(const Strand& executor) {
+      if (!timer_) timer_ = std::make_unique<Timer>(executor);
       return *timer_;
     }
     void cancel() {
@@ -76,18 +79,16 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   ~Impl();
 
   // --- life cycle (runtime.cpp) ----------------------------------------------------------
-  /// Serialises start() and stop(). A loop thread only tries: a handler may run while another
-  /// thread holds the lock and waits for the loop, so it gives up instead of deadlocking.
-  std::unique_lock<std::mutex> lock_lifecycle(bool on_loop);
-  std::error_code start();
-  std::error_code stop(ReasonCode reason, const Properties& props);
+  std::error_code start() EXCLUDES(lifecycle_mutex, mutex);
+  std::error_code stop(ReasonCode reason, const Properties& props) EXCLUDES(lifecycle_mutex, mutex);
   /// stop() after a drain bounded by outbox.stop_drain_timeout.
-  std::error_code stop_gracefully(ReasonCode reason, const Properties& props);
-  void release_from_destructor();
+  std::error_code stop_gracefully(ReasonCode reason, const Properties& props)
+      EXCLUDES(lifecycle_mutex, mutex);
+  void release_from_destructor() EXCLUDES(lifecycle_mutex, mutex);
   /// Joins the own loop's thread (nothing for a shared loop); not from the loop thread.
-  void join_own_loop();
-  std::error_code reconnect();
-  std::error_code refresh();
+  void join_own_loop() EXCLUDES(mutex);
+  std::error_code reconnect() EXCLUDES(mutex);
+  std::error_code refresh() EXCLUDES(mutex);
   bool on_loop_thread() const noexcept { return core->running_in_this_thread(); }
 
   // --- commands (commands.cpp) -----------------------------------------------------------
@@ -95,84 +96,92 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   /// returned and not reported through `done` (the caller does that).
   Result<PublishAccepted> publish(std::string_view topic, std::string_view payload,
                                   PublishOptions options, const Properties& props, bool may_wait,
-                                  detail::PublishDone* done = nullptr);
+                                  detail::PublishDone* done = nullptr) EXCLUDES(mutex);
   Result<PacketId> subscribe(std::span<const Subscription> subs, const Properties& props,
-                             detail::SubscribeDone* done = nullptr);
+                             detail::SubscribeDone* done = nullptr) EXCLUDES(mutex);
   Result<PacketId> unsubscribe(std::span<const std::string_view> filters, const Properties& props,
-                               detail::UnsubscribeDone* done = nullptr);
+                               detail::UnsubscribeDone* done = nullptr) EXCLUDES(mutex);
   std::error_code disconnect(ReasonCode reason, const Properties& props,
-                             detail::VoidDone* done = nullptr);
-  void drain(Milliseconds timeout, detail::VoidDone done);
-  bool drained_locked() const;
-  void check_drains_locked();
+                             detail::VoidDone* done = nullptr) EXCLUDES(mutex);
+  void drain(Milliseconds timeout, detail::VoidDone done) EXCLUDES(mutex);
+  bool drained_locked() const REQUIRES(mutex);
+  void check_drains_locked() REQUIRES(mutex);
   /// Moves the completion an event ends (if one waits) into `ready`.
   template <class E>
-  void complete_locked(const E& event, const Properties& props);
-  void on_drain_timeout(std::uint64_t id);
+  void complete_locked(const E& event, const Properties& props) REQUIRES(mutex);
+  void on_drain_timeout(std::uint64_t id) EXCLUDES(mutex);
   /// Runs the completions that became due (strand, without the lock).
-  void run_ready();
-  std::error_code auth(ReasonCode reason, const Properties& props);
-  void reauthenticate(detail::VoidDone done);
-  std::error_code set_config(std::shared_ptr<const Config> config, std::string client_id);
-  std::error_code set_uri(std::string_view uri);
+  void run_ready() EXCLUDES(mutex);
+  std::error_code auth(ReasonCode reason, const Properties& props) EXCLUDES(mutex);
+  void reauthenticate(detail::VoidDone done) EXCLUDES(mutex);
+  std::error_code set_config(std::shared_ptr<const Config> config, std::string client_id)
+      EXCLUDES(mutex);
+  std::error_code set_uri(std::string_view uri) EXCLUDES(mutex);
   void wake();
 
   // --- the durable outbox store (outbox_store.cpp) -----------------------------------------
   /// Opens the store of config.outbox (or none) and hands it to the session.
-  std::error_code open_store_locked();
+  std::error_code open_store_locked() REQUIRES(mutex);
 
   // --- loop side (runtime.cpp) -----------------------------------------------------------
-  void begin_attempt();
-  void on_transport_connected(std::uint64_t generation, std::error_code ec);
+  // Handlers on the strand: each takes `mutex` itself, and none is called with it held (they
+  // dispatch events, which runs the application's handlers).
+  void begin_attempt() EXCLUDES(mutex);
+  void on_transport_connected(std::uint64_t generation, std::error_code ec) EXCLUDES(mutex);
   void start_read();
-  void on_read(std::uint64_t generation, std::error_code ec, std::size_t n);
+  void on_read(std::uint64_t generation, std::error_code ec, std::size_t n) EXCLUDES(mutex);
   /// The socket has bytes (after an idle wait, see start_read): read them.
-  void on_readable(std::uint64_t generation, std::error_code ec);
+  void on_readable(std::uint64_t generation, std::error_code ec) EXCLUDES(mutex);
   void size_next_read(std::size_t n);
   /// The connection waits idle for bytes: gives back the scratch memory kept between packets.
-  void release_idle_memory();
-  void service();
-  void start_write_locked();
-  void on_write(std::uint64_t generation, std::error_code ec);
+  void release_idle_memory() EXCLUDES(mutex);
+  void service() EXCLUDES(mutex);
+  void start_write_locked() REQUIRES(mutex);
+  void on_write(std::uint64_t generation, std::error_code ec) EXCLUDES(mutex);
   /// Arms session_timer for the earlier of the session's deadline and write_deadline.
-  void arm_session_timer_locked();
+  void arm_session_timer_locked() REQUIRES(mutex);
   /// session_timer fired: a write that timed out ends the connection, else service().
-  void on_timer();
-  void drain_events_locked(std::vector<PendingEvent>& out);
+  void on_timer() EXCLUDES(mutex);
+  void drain_events_locked(std::vector<PendingEvent>& out) REQUIRES(mutex);
   /// `setup`: what make_transport() found wrong with the TLS options, when it failed there;
   /// otherwise the transport's diagnostics are reported.
-  void fail_connection(std::error_code error, const transport::TlsDiagnostics* setup = nullptr);
-  void stop_after_fatal_refusal();
-  void end_connection(std::error_code reason, bool reconnect_at_once);
-  void schedule_reconnect(bool at_once);
-  void reconnect_now();
-  void begin_stop();
-  void finish_stop();
-  void on_connected_locked(const session::Connected& connected);
-  void resubscribe_locked();  // subscription_memory.cpp
-  bool over_send_limit_locked() const;
-  void close_if_requested();
+  void fail_connection(std::error_code error, const transport::TlsDiagnostics* setup = nullptr)
+      EXCLUDES(mutex);
+  void stop_after_fatal_refusal() EXCLUDES(mutex);
+  void end_connection(std::error_code reason, bool reconnect_at_once) EXCLUDES(mutex);
+  void schedule_reconnect(bool at_once) EXCLUDES(mutex);
+  void reconnect_now() EXCLUDES(mutex);
+  void begin_stop() EXCLUDES(mutex);
+  void finish_stop() EXCLUDES(mutex);
+  void on_connected_locked(const session::Connected& connected) REQUIRES(mutex);
+  void resubscribe_locked() REQUIRES(mutex);  // subscription_memory.cpp
+  bool over_send_limit_locked() const REQUIRES(mutex);
+  void close_if_requested() EXCLUDES(mutex);
 
   // --- request/response, application acknowledgement, abrupt disconnect (requests.cpp) ---
   void request(std::string_view topic, std::string_view payload, Milliseconds timeout,
-               PublishOptions options, const Properties& props, detail::RequestDone done);
+               PublishOptions options, const Properties& props, detail::RequestDone done)
+      EXCLUDES(mutex);
   void send_request(const std::string& correlation, std::string_view topic,
-                    std::string_view payload, PublishOptions options, const Properties& props);
+                    std::string_view payload, PublishOptions options, const Properties& props)
+      EXCLUDES(mutex);
   /// Ends a pending request without a response (timeout, refused PUBLISH); no-op once ended.
-  void end_request(const std::string& correlation, std::error_code error);
+  void end_request(const std::string& correlation, std::error_code error) EXCLUDES(mutex);
   /// SUBSCRIBE to the response topic unless one is on its way; the session's refusal.
-  std::error_code subscribe_responses_locked();
-  void on_responses_subscribed(const std::string& topic, std::error_code ec);
+  std::error_code subscribe_responses_locked() REQUIRES(mutex);
+  void on_responses_subscribed(const std::string& topic, std::error_code ec) EXCLUDES(mutex);
   /// Ends the requests still waiting for the subscription: completions into `out`.
-  void fail_waiting_requests_locked(std::error_code error, std::vector<detail::Ready>& out);
-  void fail_requests_locked(std::error_code error);
+  void fail_waiting_requests_locked(std::error_code error, std::vector<detail::Ready>& out)
+      REQUIRES(mutex);
+  void fail_requests_locked(std::error_code error) REQUIRES(mutex);
   /// The response topic of a new connection, and its subscription when requests need it.
-  void requests_connected_locked(const session::Connected& connected);
+  void requests_connected_locked(const session::Connected& connected) REQUIRES(mutex);
   /// A response to a pending request: completes it (into `ready`) and returns true.
-  bool take_response_locked(const session::MessageReceived& m, const Properties& props);
+  bool take_response_locked(const session::MessageReceived& m, const Properties& props)
+      REQUIRES(mutex);
   void retire_timer(std::unique_ptr<boost::asio::steady_timer> timer);
-  std::error_code ack(AckHandle handle, ReasonCode reason, const Properties& props);
-  std::error_code disconnect_abruptly();
+  std::error_code ack(AckHandle handle, ReasonCode reason, const Properties& props) EXCLUDES(mutex);
+  std::error_code disconnect_abruptly() EXCLUDES(mutex);
 
   // --- dispatch (dispatcher.cpp) ---------------------------------------------------------
   void dispatch(std::vector<PendingEvent>& events);
@@ -183,15 +192,15 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   void emit(const Disconnected& e);
   void emit(const Error& e);
   void emit(const UserEvent& e);
-  std::shared_ptr<const Handlers> current_handlers() const;
+  std::shared_ptr<const Handlers> current_handlers() const EXCLUDES(handlers_mutex);
   /// Copy on write: the set may be shared with other clients.
-  void update_handlers(const std::function<void(Handlers&)>& change);
+  void update_handlers(const std::function<void(Handlers&)>& change) EXCLUDES(handlers_mutex);
   /// Null: no handlers.
-  void replace_handlers(std::shared_ptr<const Handlers> next);
+  void replace_handlers(std::shared_ptr<const Handlers> next) EXCLUDES(handlers_mutex);
   /// The empty set, one for the whole process (a client without handlers holds no copy).
   static std::shared_ptr<const Handlers> no_handlers();
   bool delivering() const noexcept {
-    return !destroyed.load() && detail::delivers_events(life.load());
+    return !destroyed.load() && detail::delivers_events(life_unlocked());
   }
 
   // --- state -----------------------------------------------------------------------------
@@ -199,42 +208,56 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   const bool own_loop;
   Strand strand;
 
-  std::mutex lifecycle_mutex;       // serialises start() and stop()
-  mutable std::mutex mutex;         // guards everything down to `transport_ready`
-  std::condition_variable changed;  // room in the send queue, stop finished
+  // Serialises start() and stop(). A loop thread only tries: a handler may run while another
+  // thread holds the lock and waits for the loop, so it gives up instead of deadlocking.
+  detail::Mutex lifecycle_mutex;
+  // Guards the session and every field marked GUARDED_BY(mutex); the compiler checks it
+  // (src/common/thread_safety.hpp).
+  mutable detail::Mutex mutex;
+  detail::ConditionVariable changed;  // room in the send queue, stop finished
   // Immutable and shared by every client made from the same pointer: a change (set_config,
   // set_uri) replaces the pointer of this client alone (copy on write). The pointer is guarded by
   // `mutex`; what it points to never changes.
-  std::shared_ptr<const Config> config;
-  std::string own_client_id;  // replaces config->credentials.client_id when not empty
+  std::shared_ptr<const Config> config GUARDED_BY(mutex);
+  // Replaces config->credentials.client_id when not empty.
+  std::string own_client_id GUARDED_BY(mutex);
   /// The session settings of an attempt to `target`, shared with the clients made from the
   /// same configuration (the session takes own_client_id apart).
-  std::shared_ptr<const session::Config> session_config_locked(const detail::Target& target) const;
+  std::shared_ptr<const session::Config> session_config_locked(const detail::Target& target) const
+      REQUIRES(mutex);
   /// The configuration as this client uses it: *config with its own client id.
-  Config effective_config_locked() const;
-  session::Session session;
-  detail::SubscriptionMemory subscriptions;  // for SessionConfig::resubscribe_on_session_lost
-  std::size_t resubscribed = 0;              // filters subscribed again at the last CONNACK
+  Config effective_config_locked() const REQUIRES(mutex);
+  session::Session session GUARDED_BY(mutex);
+  // For SessionConfig::resubscribe_on_session_lost.
+  detail::SubscriptionMemory subscriptions GUARDED_BY(mutex);
+  // Filters subscribed again at the last CONNACK: written while it is handled (under `mutex`)
+  // and read by its dispatch, both on the strand.
+  std::size_t resubscribed = 0;
   // The life cycle (lifecycle.hpp). Written only by advance_locked(), under `mutex`; read under
-  // it, except by delivering(), for which a value one transition old is harmless.
-  std::atomic<detail::Life> life{detail::Life::not_started};
+  // it, except by life_unlocked(), for which a value one transition old is harmless.
+  std::atomic<detail::Life> life GUARDED_BY(mutex){detail::Life::not_started};
   /// Applies `event` by the table; false (and no change) when the table refuses it.
-  bool advance_locked(detail::LifeEvent event);
-  detail::Life life_locked() const { return life.load(std::memory_order_relaxed); }
-  bool running_locked() const { return detail::is_running(life_locked()); }
-  bool accepting_locked() const { return detail::accepts_commands(life_locked()); }
-  bool connected_locked() const { return life_locked() == detail::Life::connected; }
-  std::size_t writing_bytes = 0;    // bytes of the write in flight
-  std::size_t queued_estimate = 0;  // bytes queued by commands since the last take_output
-  bool write_in_flight = false;
-  bool transport_ready = false;  // connected at TCP level, writes allowed
+  bool advance_locked(detail::LifeEvent event) REQUIRES(mutex);
+  detail::Life life_locked() const REQUIRES(mutex) { return life.load(std::memory_order_relaxed); }
+  /// Without the lock, for delivering() and the reports of the loop: a value one transition
+  /// old is harmless there. (The analysis cannot see that `life` is atomic.)
+  detail::Life life_unlocked() const noexcept NO_THREAD_SAFETY_ANALYSIS { return life.load(); }
+  bool running_locked() const REQUIRES(mutex) { return detail::is_running(life_locked()); }
+  bool accepting_locked() const REQUIRES(mutex) { return detail::accepts_commands(life_locked()); }
+  bool connected_locked() const REQUIRES(mutex) { return life_locked() == detail::Life::connected; }
+  std::size_t writing_bytes GUARDED_BY(mutex) = 0;  // bytes of the write in flight
+  // Bytes queued by commands since the last take_output.
+  std::size_t queued_estimate GUARDED_BY(mutex) = 0;
+  bool write_in_flight GUARDED_BY(mutex) = false;
+  bool transport_ready GUARDED_BY(mutex) = false;  // connected at TCP level, writes allowed
 
-  detail::Completions completions;  // guarded by `mutex`
-  // Guarded by `mutex`: Client::request(), made by the first request (null until then).
-  std::unique_ptr<detail::Requests> requests;
-  std::string response_information;  // of this connection's CONNACK, for a first request
-  unsigned room_waiters = 0;         // publish() calls waiting for room in the outbox
-  Stats counters;                    // the counter part of stats()
+  detail::Completions completions GUARDED_BY(mutex);
+  // Client::request(), made by the first request (null until then).
+  std::unique_ptr<detail::Requests> requests GUARDED_BY(mutex) PT_GUARDED_BY(mutex);
+  // Of this connection's CONNACK, for a first request.
+  std::string response_information GUARDED_BY(mutex);
+  unsigned room_waiters GUARDED_BY(mutex) = 0;  // publish() calls waiting for room in the outbox
+  Stats counters GUARDED_BY(mutex);             // the counter part of stats()
 
   std::atomic<bool> wake_posted{false};
   std::atomic<bool> destroyed{false};
@@ -293,11 +316,13 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     if (logger.enabled(level)) logger.write(level, category, make_text());
   }
 
-  store::SqliteStore* sqlite = nullptr;  // owned by `session`; null without a store
-  std::error_code store_error;           // why the configured store could not be opened
-  std::string store_message;             // the same, naming the file
+  // Owned by `session`; null without a store.
+  store::SqliteStore* sqlite GUARDED_BY(mutex) PT_GUARDED_BY(mutex) = nullptr;
+  std::error_code store_error GUARDED_BY(mutex);  // why the configured store could not be opened
+  std::string store_message GUARDED_BY(mutex);    // the same, naming the file
 
-  std::shared_ptr<const Handlers> handlers;  // guarded by a lock of the process (dispatcher.cpp)
+  mutable detail::Mutex handlers_mutex;
+  std::shared_ptr<const Handlers> handlers GUARDED_BY(handlers_mutex);
 };
 
 }  // namespace portmqtt

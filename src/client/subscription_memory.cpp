@@ -47,7 +47,7 @@ namespace portmqtt {
 void Client::Impl::resubscribe_locked() {
   // The CONNACK is being handled: the SUBSCRIBEs go out right after what the session resends.
   resubscribed = subscriptions.replay([&](std::span<const Subscription> subs,
-                                          const Properties& props) {
+                                          const Properties& props) REQUIRES(mutex) {
     const auto list = detail::to_codec_subscriptions(subs);
     // A request this broker cannot take (a feature it lacks) is not sent; the count shows it.
     return static_cast<bool>(session.subscribe(list, detail::to_codec_view(props), Clock::now()));

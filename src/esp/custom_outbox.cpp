@@ -68,7 +68,7 @@ std::unique_ptr<CustomOutbox> CustomOutbox::create() {
 }
 
 CustomOutbox::~CustomOutbox() {
-  std::lock_guard lock(mutex_);
+  detail::MutexLock lock(mutex_);
   outbox_destroy(handle_);
 }
 
@@ -81,14 +81,14 @@ void CustomOutbox::enqueue(std::string_view topic, std::string_view payload, int
   message.msg_id = msg_id;
   message.msg_qos = qos;
   message.msg_type = kPublishType;
-  std::lock_guard lock(mutex_);
+  detail::MutexLock lock(mutex_);
   if (outbox_enqueue(handle_, &message, now_ms()) == nullptr) {
     ESP_LOGW(kTag, "the custom outbox refused msg_id=%d (the client still delivers it)", msg_id);
   }
 }
 
 void CustomOutbox::remove(int msg_id) {
-  std::lock_guard lock(mutex_);
+  detail::MutexLock lock(mutex_);
   outbox_delete(handle_, msg_id, kPublishType);
 }
 

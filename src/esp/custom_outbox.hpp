@@ -3,9 +3,9 @@
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string_view>
 
+#include "common/thread_safety.hpp"
 #include "mqtt_outbox.h"
 
 namespace portmqtt::esp {
@@ -28,8 +28,8 @@ class CustomOutbox {
 
  private:
   explicit CustomOutbox(outbox_handle_t handle) : handle_(handle) {}
-  std::mutex mutex_;  // the application's outbox need not be thread-safe
-  outbox_handle_t handle_;
+  detail::Mutex mutex_;  // the application's outbox need not be thread-safe
+  outbox_handle_t handle_ GUARDED_BY(mutex_);
 };
 
 }  // namespace portmqtt::esp

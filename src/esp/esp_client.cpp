@@ -35,8 +35,8 @@ std::string_view payload_of(const char* data, int len) {
   return len > 0 ? std::string_view(data, static_cast<std::size_t>(len)) : std::string_view(data);
 }
 
-// Caller holds handle.mutex.
-esp_err_t store_ext(esp_mqtt_client& handle, const esp_mqtt_client_ext_config_t& ext) {
+esp_err_t store_ext(esp_mqtt_client& handle, const esp_mqtt_client_ext_config_t& ext)
+    REQUIRES(handle.mutex) {
   if (validate_ext_config(ext) != ESP_OK) {
     ESP_LOGE(kTag, "extended configuration out of range");
     return ESP_ERR_INVALID_ARG;
@@ -69,7 +69,7 @@ esp_err_t store_ext(esp_mqtt_client& handle, const esp_mqtt_client_ext_config_t&
 
 // Hands a configuration to the client. Only an unparseable URI is refused: a scheme whose
 // transport is missing is accepted, as ESP-MQTT accepts unknown schemes until connect time.
-std::error_code push_config(esp_mqtt_client& handle, const Config& config) {
+std::error_code push_config(esp_mqtt_client& handle, const Config& config) REQUIRES(handle.mutex) {
   std::error_code ec = handle.client->set_config(config);
   if (!ec && !handle.client->store_status().empty()) ec = errc::store_cannot_open;
   if (ec && !handle.client->store_status().empty()) {
@@ -87,7 +87,7 @@ std::error_code push_config(esp_mqtt_client& handle, const Config& config) {
 // ESP-TLS reads the global CA store and calls the bundle hook whenever it sets up a
 // connection, so a client using either rebuilds its TLS configuration before each attempt.
 void refresh_trust(esp_mqtt_client& handle, Client& client) {
-  std::lock_guard lock(handle.mutex);
+  portmqtt::detail::MutexLock lock(handle.mutex);
   const TlsSettings& tls = handle.settings.tls;
   if (!tls.use_global_ca_store && tls.crt_bundle_attach == nullptr) return;
   if (std::error_code ec = client.set_config(current_config(handle)))
@@ -120,14 +120,14 @@ struct DisconnectRequest {
 };
 
 DisconnectRequest pending_disconnect(esp_mqtt_client& handle) {
-  std::lock_guard lock(handle.mutex);
+  portmqtt::detail::MutexLock lock(handle.mutex);
   if (!handle.pending.disconnect) return {};
   return {static_cast<ReasonCode>(handle.pending.disconnect->reason),
           to_properties(*handle.pending.disconnect)};
 }
 
 void clear_pending_disconnect(esp_mqtt_client& handle) {
-  std::lock_guard lock(handle.mutex);
+  portmqtt::detail::MutexLock lock(handle.mutex);
   handle.pending.disconnect.reset();
 }
 
@@ -142,7 +142,7 @@ SubscribeRequest subscribe_request(esp_mqtt_client& handle,
                                    std::span<const esp_mqtt_topic_t> topics) {
   const esp_mqtt5_subscribe_property_config_t* one_shot = nullptr;
   {
-    std::lock_guard lock(handle.mutex);
+    portmqtt::detail::MutexLock lock(handle.mutex);
     if (handle.settings.protocol == MQTT_PROTOCOL_V_5) one_shot = handle.pending.subscribe;
     handle.pending.subscribe = nullptr;
   }
@@ -209,10 +209,10 @@ Config current_config(const esp_mqtt_client& handle) {
 
 esp_err_t tls_refusal(esp_mqtt_client& handle, const Error& error, bool log) {
   if (error.error != errc::tls_configuration_invalid) return ESP_OK;
-  std::lock_guard lock(handle.mutex);
-  const Settings& s = handle.settings;
+  portmqtt::detail::MutexLock lock(handle.mutex);
+  const TlsSettings& tls = handle.settings.tls;
   esp_err_t refusal = ESP_OK;
-  (void)to_tls_config(s.tls, s.alpn, s.key_password, log, &refusal);
+  (void)to_tls_config(tls, handle.settings.alpn, handle.settings.key_password, log, &refusal);
   return refusal;
 }
 
@@ -255,19 +255,24 @@ esp_mqtt_client_handle_t esp_mqtt_client_init_with_ext_config(
   if (config == nullptr) return nullptr;
   try {
     auto handle = std::make_unique<esp_mqtt_client>();
-    if (store_ext(*handle, ext != nullptr ? *ext : esp_mqtt_client_ext_config_t{}) != ESP_OK)
-      return nullptr;
-    if (apply_config(*config, handle->settings) != ESP_OK) return nullptr;
-    if (CustomOutbox::defined()) {
-      handle->custom_outbox = CustomOutbox::create();
-      if (!handle->custom_outbox) return nullptr;  // as ESP-MQTT when outbox_init() fails
-    }
-    portmqtt::Config client_config = current_config(*handle);
-    handle->client = std::make_unique<portmqtt::Client>(client_config);
-    if (std::error_code ec = push_config(*handle, client_config)) {
-      if (ec == portmqtt::errc::invalid_uri)
-        ESP_LOGE(kTag, "invalid broker URI: %s", uri_problem(client_config.broker.uri).c_str());
-      return nullptr;
+    {
+      // No other thread knows the handle yet, so the lock costs nothing; it lets the compiler
+      // check these steps like those of esp_mqtt_set_config().
+      portmqtt::detail::MutexLock lock(handle->mutex);
+      if (store_ext(*handle, ext != nullptr ? *ext : esp_mqtt_client_ext_config_t{}) != ESP_OK)
+        return nullptr;
+      if (apply_config(*config, handle->settings) != ESP_OK) return nullptr;
+      if (CustomOutbox::defined()) {
+        handle->custom_outbox = CustomOutbox::create();
+        if (!handle->custom_outbox) return nullptr;  // as ESP-MQTT when outbox_init() fails
+      }
+      portmqtt::Config client_config = current_config(*handle);
+      handle->client = std::make_unique<portmqtt::Client>(client_config);
+      if (std::error_code ec = push_config(*handle, client_config)) {
+        if (ec == portmqtt::errc::invalid_uri)
+          ESP_LOGE(kTag, "invalid broker URI: %s", uri_problem(client_config.broker.uri).c_str());
+        return nullptr;
+      }
     }
     handle->events.attach(handle.get(), *handle->client);
     watch_connection(*handle);
@@ -286,7 +291,7 @@ esp_err_t esp_mqtt_client_set_ext_config(esp_mqtt_client_handle_t client,
                                          const esp_mqtt_client_ext_config_t* ext) {
   if (client == nullptr || ext == nullptr) return ESP_ERR_INVALID_ARG;
   if (is_running(client->client->state())) return ESP_ERR_INVALID_STATE;
-  std::lock_guard lock(client->mutex);
+  portmqtt::detail::MutexLock lock(client->mutex);
   if (esp_err_t err = store_ext(*client, *ext); err != ESP_OK) return err;
   return push_config(*client, current_config(*client)) ? ESP_FAIL : ESP_OK;
 }
@@ -294,7 +299,7 @@ esp_err_t esp_mqtt_client_set_ext_config(esp_mqtt_client_handle_t client,
 esp_err_t esp_mqtt_client_get_ext_config(esp_mqtt_client_handle_t client,
                                          esp_mqtt_client_ext_config_t* ext) {
   if (client == nullptr || ext == nullptr) return ESP_ERR_INVALID_ARG;
-  std::lock_guard lock(client->mutex);
+  portmqtt::detail::MutexLock lock(client->mutex);
   *ext = client->ext;
   return ESP_OK;
 }
@@ -302,7 +307,7 @@ esp_err_t esp_mqtt_client_get_ext_config(esp_mqtt_client_handle_t client,
 esp_err_t esp_mqtt_set_config(esp_mqtt_client_handle_t client,
                               const esp_mqtt_client_config_t* config) {
   if (client == nullptr || config == nullptr) return ESP_ERR_INVALID_ARG;
-  std::lock_guard lock(client->mutex);
+  portmqtt::detail::MutexLock lock(client->mutex);
   Settings next = client->settings;
   // A conflict is reported, but the configuration is applied all the same (ESP-MQTT).
   esp_err_t result = apply_config(*config, next);
@@ -318,7 +323,7 @@ esp_err_t esp_mqtt_set_config(esp_mqtt_client_handle_t client,
 
 esp_err_t esp_mqtt_client_set_uri(esp_mqtt_client_handle_t client, const char* uri) {
   if (client == nullptr || uri == nullptr) return ESP_ERR_INVALID_ARG;
-  std::lock_guard lock(client->mutex);
+  portmqtt::detail::MutexLock lock(client->mutex);
   if (std::error_code ec = client->client->set_uri(uri)) {
     ESP_LOGE(kTag, "cannot use URI %s: %s", uri, uri_problem(uri).c_str());
     return ESP_FAIL;
@@ -402,7 +407,7 @@ int esp_mqtt_client_unsubscribe(esp_mqtt_client_handle_t client, const char* top
   if (client == nullptr || topic == nullptr) return kMsgIdError;
   const esp_mqtt5_unsubscribe_property_config_t* one_shot = nullptr;
   {
-    std::lock_guard lock(client->mutex);
+    portmqtt::detail::MutexLock lock(client->mutex);
     if (client->settings.protocol == MQTT_PROTOCOL_V_5) one_shot = client->pending.unsubscribe;
     client->pending.unsubscribe = nullptr;
   }

@@ -12,7 +12,6 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -23,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/thread_safety.hpp"
 #include "esp_event.h"
 
 namespace {
@@ -73,21 +73,25 @@ Clock::time_point deadline_after(TickType_t ticks) {
 }
 
 struct EventLoop {
-  std::mutex mutex;
-  std::condition_variable posted;  // the queue got an event, or the loop stops
-  std::condition_variable room;    // the queue has room again
-  std::deque<Posted> queue;
-  std::size_t capacity = 0;
-  std::shared_ptr<const Registrations> registrations = std::make_shared<const Registrations>();
-  bool stopping = false;
+  explicit EventLoop(std::size_t queue_capacity) : capacity(queue_capacity) {}
+
+  portmqtt::detail::Mutex mutex;
+  portmqtt::detail::ConditionVariable posted;  // the queue got an event, or the loop stops
+  portmqtt::detail::ConditionVariable room;    // the queue has room again
+  std::deque<Posted> queue GUARDED_BY(mutex);
+  std::size_t capacity GUARDED_BY(mutex);
+  std::shared_ptr<const Registrations> registrations GUARDED_BY(mutex) =
+      std::make_shared<const Registrations>();
+  bool stopping GUARDED_BY(mutex) = false;
+  // Set before the loop is handed out, then only read.
   std::thread thread;
   std::thread::id dispatcher;
   std::recursive_mutex dispatching;  // held while handlers run
 
   // Replaces the registration list by `change` applied to a copy, kept in call order (by
-  // rank, then registration order), so that a dispatch is one pass. Caller holds `mutex`.
+  // rank, then registration order), so that a dispatch is one pass.
   template <class Change>
-  void update_locked(Change change) {
+  void update_locked(Change change) REQUIRES(mutex) {
     auto next = std::make_shared<Registrations>(*registrations);
     change(*next);
     std::stable_sort(next->begin(), next->end(),
@@ -122,8 +126,8 @@ struct EventLoop {
   // Waits for one event until `until`; dispatches it and returns true, or false on time-out
   // or stop.
   bool dispatch_one(Clock::time_point until) {
-    std::unique_lock lock(mutex);
-    auto ready = [this] { return stopping || !queue.empty(); };
+    portmqtt::detail::MutexLock lock(mutex);
+    auto ready = [this]() REQUIRES(mutex) { return stopping || !queue.empty(); };
     if (until == Clock::time_point::max()) {
       posted.wait(lock, ready);
     } else if (!posted.wait_until(lock, until, ready)) {
@@ -145,15 +149,15 @@ struct EventLoop {
   }
 };
 
-std::mutex default_mutex;
-EventLoop* default_loop = nullptr;
+portmqtt::detail::Mutex default_mutex;
+EventLoop* default_loop GUARDED_BY(default_mutex) = nullptr;
 
 EventLoop* as_loop(esp_event_loop_handle_t handle) {
   return static_cast<EventLoop*>(handle);
 }
 
 esp_event_loop_handle_t current_default() {
-  std::lock_guard lock(default_mutex);
+  portmqtt::detail::MutexLock lock(default_mutex);
   return default_loop;
 }
 
@@ -172,7 +176,7 @@ esp_err_t dispatch_now(esp_event_loop_handle_t event_loop, esp_event_base_t base
   std::shared_ptr<const Registrations> list;
   bool queued = false;
   {
-    std::lock_guard lock(loop->mutex);
+    portmqtt::detail::MutexLock lock(loop->mutex);
     if (loop->stopping) return ESP_ERR_INVALID_STATE;
     queued = !loop->queue.empty() && !loop->thread.joinable();
     list = loop->registrations;
@@ -180,7 +184,7 @@ esp_err_t dispatch_now(esp_event_loop_handle_t event_loop, esp_event_base_t base
   if (queued) {  // what was posted before goes first, as in a queue
     while (loop->dispatch_one(Clock::now())) {
     }
-    std::lock_guard lock(loop->mutex);
+    portmqtt::detail::MutexLock lock(loop->mutex);
     list = loop->registrations;
   }
   loop->call(*list, base, id, data);
@@ -191,7 +195,7 @@ void set_queue_capacity(esp_event_loop_handle_t event_loop, std::size_t capacity
   EventLoop* loop = as_loop(event_loop);
   if (loop == nullptr) return;
   {
-    std::lock_guard lock(loop->mutex);
+    portmqtt::detail::MutexLock lock(loop->mutex);
     loop->capacity = std::max<std::size_t>(capacity, 1);
   }
   loop->room.notify_all();
@@ -206,9 +210,8 @@ esp_err_t esp_event_loop_create(const esp_event_loop_args_t* event_loop_args,
   if (event_loop_args == nullptr || event_loop == nullptr || event_loop_args->queue_size <= 0) {
     return ESP_ERR_INVALID_ARG;
   }
-  auto* loop = new (std::nothrow) EventLoop;
+  auto* loop = new (std::nothrow) EventLoop(static_cast<std::size_t>(event_loop_args->queue_size));
   if (loop == nullptr) return ESP_ERR_NO_MEM;
-  loop->capacity = static_cast<std::size_t>(event_loop_args->queue_size);
   if (event_loop_args->task_name != nullptr) {
     try {
       loop->thread = std::thread([loop] { loop->run_thread(); });
@@ -229,7 +232,7 @@ esp_err_t esp_event_loop_delete(esp_event_loop_handle_t event_loop) {
     return ESP_ERR_INVALID_STATE;
   }
   {
-    std::lock_guard lock(loop->mutex);
+    portmqtt::detail::MutexLock lock(loop->mutex);
     loop->stopping = true;
     for (const RegistrationPtr& r : *loop->registrations)
       r->alive = false;
@@ -242,7 +245,7 @@ esp_err_t esp_event_loop_delete(esp_event_loop_handle_t event_loop) {
 }
 
 esp_err_t esp_event_loop_create_default(void) {
-  std::lock_guard lock(default_mutex);
+  portmqtt::detail::MutexLock lock(default_mutex);
   if (default_loop != nullptr) return ESP_ERR_INVALID_STATE;
   esp_event_loop_args_t args = {32, "sys_evt", 20, 2304, 0};
   esp_event_loop_handle_t handle = nullptr;
@@ -254,7 +257,7 @@ esp_err_t esp_event_loop_create_default(void) {
 esp_err_t esp_event_loop_delete_default(void) {
   EventLoop* loop = nullptr;
   {
-    std::lock_guard lock(default_mutex);
+    portmqtt::detail::MutexLock lock(default_mutex);
     if (default_loop == nullptr) return ESP_ERR_INVALID_STATE;
     if (default_loop->dispatcher == std::this_thread::get_id()) return ESP_ERR_INVALID_STATE;
     loop = default_loop;
@@ -282,7 +285,7 @@ esp_err_t esp_event_handler_register_with(esp_event_loop_handle_t event_loop,
   if (loop == nullptr || event_handler == nullptr || !valid_key(event_base, event_id)) {
     return ESP_ERR_INVALID_ARG;
   }
-  std::lock_guard lock(loop->mutex);
+  portmqtt::detail::MutexLock lock(loop->mutex);
   for (const RegistrationPtr& r : *loop->registrations) {
     if (!r->instance && r->base == event_base && r->id == event_id && r->handler == event_handler) {
       r->arg = event_handler_arg;
@@ -316,7 +319,7 @@ esp_err_t esp_event_handler_instance_register_with(esp_event_loop_handle_t event
   if (loop == nullptr || event_handler == nullptr || !valid_key(event_base, event_id)) {
     return ESP_ERR_INVALID_ARG;
   }
-  std::lock_guard lock(loop->mutex);
+  portmqtt::detail::MutexLock lock(loop->mutex);
   try {
     auto r = std::make_shared<Registration>(event_base, event_id, event_handler, event_handler_arg,
                                             true);
@@ -347,7 +350,7 @@ esp_err_t esp_event_handler_unregister_with(esp_event_loop_handle_t event_loop,
   }
   return loop->exclusive([&]() -> esp_err_t {
     try {
-      std::lock_guard lock(loop->mutex);
+      portmqtt::detail::MutexLock lock(loop->mutex);
       loop->update_locked([&](Registrations& list) {
         std::erase_if(list, [&](const RegistrationPtr& r) {
           bool match = !r->instance && r->base == event_base && r->id == event_id &&
@@ -379,7 +382,7 @@ esp_err_t esp_event_handler_instance_unregister_with(esp_event_loop_handle_t eve
   }
   return loop->exclusive([&]() -> esp_err_t {
     try {
-      std::lock_guard lock(loop->mutex);
+      portmqtt::detail::MutexLock lock(loop->mutex);
       const Registrations& list = *loop->registrations;
       auto it = std::find_if(list.begin(), list.end(), [&](const RegistrationPtr& r) {
         return r.get() == instance && r->base == event_base && r->id == event_id;
@@ -418,8 +421,10 @@ esp_err_t esp_event_post_to(esp_event_loop_handle_t event_loop, esp_event_base_t
   } catch (const std::bad_alloc&) {
     return ESP_ERR_NO_MEM;
   }
-  std::unique_lock lock(loop->mutex);
-  auto has_room = [loop] { return loop->stopping || loop->queue.size() < loop->capacity; };
+  portmqtt::detail::MutexLock lock(loop->mutex);
+  auto has_room = [loop]() REQUIRES(loop->mutex) {
+    return loop->stopping || loop->queue.size() < loop->capacity;
+  };
   Clock::time_point until = deadline_after(ticks_to_wait);
   if (until == Clock::time_point::max()) {
     loop->room.wait(lock, has_room);

@@ -7,11 +7,11 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <mutex>
 #include <string>
 #include <unordered_map>
 
 #include "client/client_log.hpp"
+#include "common/thread_safety.hpp"
 
 namespace {
 
@@ -21,9 +21,9 @@ using Clock = std::chrono::steady_clock;
 const Clock::time_point log_epoch = Clock::now();
 
 struct Levels {
-  std::mutex mutex;
-  std::unordered_map<std::string, esp_log_level_t> per_tag;
-  esp_log_level_t fallback = ESP_LOG_INFO;
+  portmqtt::detail::Mutex mutex;
+  std::unordered_map<std::string, esp_log_level_t> per_tag GUARDED_BY(mutex);
+  esp_log_level_t fallback GUARDED_BY(mutex) = ESP_LOG_INFO;
 };
 
 Levels& levels() {
@@ -102,7 +102,7 @@ extern "C" {
 void esp_log_level_set(const char* tag, esp_log_level_t level) {
   if (tag == nullptr) return;
   Levels& l = levels();
-  std::lock_guard lock(l.mutex);
+  portmqtt::detail::MutexLock lock(l.mutex);
   if (std::string_view(tag) == "*") {
     l.fallback = clamp(level);
     l.per_tag.clear();
@@ -113,7 +113,7 @@ void esp_log_level_set(const char* tag, esp_log_level_t level) {
 
 esp_log_level_t esp_log_level_get(const char* tag) {
   Levels& l = levels();
-  std::lock_guard lock(l.mutex);
+  portmqtt::detail::MutexLock lock(l.mutex);
   if (tag != nullptr) {
     auto it = l.per_tag.find(tag);
     if (it != l.per_tag.end()) return it->second;

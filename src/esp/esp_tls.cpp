@@ -6,11 +6,11 @@
 // Certificates are parsed by the TLS transport when a connection is set up; here only their
 // shape is checked (OpenSSL stays inside the transport).
 #include <atomic>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "common/thread_safety.hpp"
 #include "esp/tls_map.hpp"
 #include "esp_crt_bundle.h"
 #include "esp_log.h"
@@ -23,10 +23,10 @@ constexpr const char* kTag = "esp-tls";
 constexpr std::string_view kBeginCert = "-----BEGIN CERTIFICATE-----";
 constexpr std::string_view kEndCert = "-----END CERTIFICATE-----";
 
-std::mutex store_mutex;
-std::optional<std::string> store;  // guarded by store_mutex; nullopt: not initialised
+portmqtt::detail::Mutex store_mutex;
+std::optional<std::string> store GUARDED_BY(store_mutex);  // nullopt: not initialised
 std::atomic<bool> skip_verify_default{false};
-std::optional<std::string> custom_bundle;  // esp_crt_bundle_set(); guarded by store_mutex
+std::optional<std::string> custom_bundle GUARDED_BY(store_mutex);  // esp_crt_bundle_set()
 
 bool is_pem_certificates(std::string_view text) {
   std::size_t begin = text.find(kBeginCert);
@@ -79,7 +79,7 @@ std::string der_to_pem(std::string_view der) {
 }  // namespace
 
 std::optional<std::string> global_ca_store() {
-  std::lock_guard lock(store_mutex);
+  portmqtt::detail::MutexLock lock(store_mutex);
   return store;
 }
 
@@ -94,7 +94,7 @@ using namespace portmqtt::esp;  // NOLINT(google-build-using-namespace): C entry
 extern "C" {
 
 esp_err_t esp_tls_init_global_ca_store(void) {
-  std::lock_guard lock(store_mutex);
+  portmqtt::detail::MutexLock lock(store_mutex);
   if (!store) store.emplace();
   return ESP_OK;
 }
@@ -112,7 +112,7 @@ esp_err_t esp_tls_set_global_ca_store(const unsigned char* cacert_pem_buf,
   } else if (is_der_certificate(bytes)) {
     pem = der_to_pem(bytes);
   }
-  std::lock_guard lock(store_mutex);
+  portmqtt::detail::MutexLock lock(store_mutex);
   if (pem.empty()) {
     ESP_LOGE(kTag, "esp_tls_set_global_ca_store: neither PEM certificates nor a DER certificate");
     store.reset();  // ESP-IDF frees the store when parsing fails
@@ -124,7 +124,7 @@ esp_err_t esp_tls_set_global_ca_store(const unsigned char* cacert_pem_buf,
 }
 
 void esp_tls_free_global_ca_store(void) {
-  std::lock_guard lock(store_mutex);
+  portmqtt::detail::MutexLock lock(store_mutex);
   store.reset();
 }
 
@@ -136,7 +136,7 @@ esp_err_t esp_crt_bundle_attach(void* conf) {
   auto* target = static_cast<BundleAttachTarget*>(conf);
   if (target == nullptr || target->tag != BundleAttachTarget::kTag) return ESP_ERR_INVALID_ARG;
   target->system_store = true;
-  std::lock_guard lock(store_mutex);
+  portmqtt::detail::MutexLock lock(store_mutex);
   target->custom_bundle = custom_bundle;
   return ESP_OK;
 }
@@ -162,7 +162,7 @@ esp_err_t esp_crt_bundle_set(const uint8_t* x509_bundle, size_t bundle_size) {
     ESP_LOGE(kTag, "esp_crt_bundle_set: neither PEM certificates nor a DER certificate");
     return ESP_ERR_INVALID_ARG;
   }
-  std::lock_guard lock(store_mutex);
+  portmqtt::detail::MutexLock lock(store_mutex);
   custom_bundle = std::move(pem);
   return ESP_OK;
 }

@@ -212,7 +212,7 @@ void EventDispatch::on_connected(const Connected& e) {
   event.session_present = e.session_present ? 1 : 0;
   if (event.protocol_ver == MQTT_PROTOCOL_V_5) {
     props.set_server(server_of(e));
-    std::lock_guard lock(handle_->mutex);
+    portmqtt::detail::MutexLock lock(handle_->mutex);
     handle_->response_info = e.properties.text(PropertyId::response_information).value_or("");
   }
   event.property = props.get();

@@ -5,19 +5,21 @@
 // Design: the facade adds no protocol logic. Every esp_mqtt_* call becomes one portmqtt
 // call; every portmqtt event becomes one ESP event (or several DATA fragments).
 //
-// Locking: `mutex` guards the facade's own fields. It is never held while calling a
-// portmqtt::Client member that may wait (publish, subscribe, stop, the destructor), because
-// handlers running on the client's thread take it too (set_config from BEFORE_CONNECT).
+// Locking: `mutex` guards the facade's own fields (those marked GUARDED_BY(mutex): clang's
+// thread-safety analysis checks every use, see src/common/thread_safety.hpp). It is never held
+// while calling a portmqtt::Client member that may wait (publish, subscribe, stop, the
+// destructor), because handlers running on the client's thread take it too (set_config from
+// BEFORE_CONNECT).
 #pragma once
 
 #include <atomic>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/thread_safety.hpp"
 #include "esp/config_map.hpp"
 #include "esp/custom_outbox.hpp"
 #include "esp/event_map.hpp"
@@ -35,15 +37,17 @@ struct PendingProperties {
 };
 
 struct esp_mqtt_client {
-  std::mutex mutex;  // guards the fields down to `pending`
-  portmqtt::esp::Settings settings;
-  esp_mqtt_client_ext_config_t ext{};
-  std::vector<std::string> broker_uris;          // ext.broker_uris, copied
-  std::vector<const char*> broker_uri_pointers;  // what the stored ext.broker_uris points to
-  std::string proxy_uri;                         // ext.proxy_uri, copied
-  std::string outbox_store_path;                 // ext.outbox_store_path points here
-  PendingProperties pending;
-  std::string response_info;  // MQTT 5 Response Information of the last CONNACK
+  portmqtt::detail::Mutex mutex;
+  portmqtt::esp::Settings settings GUARDED_BY(mutex);
+  esp_mqtt_client_ext_config_t ext GUARDED_BY(mutex){};
+  std::vector<std::string> broker_uris GUARDED_BY(mutex);  // ext.broker_uris, copied
+  // What the stored ext.broker_uris points to.
+  std::vector<const char*> broker_uri_pointers GUARDED_BY(mutex);
+  std::string proxy_uri GUARDED_BY(mutex);          // ext.proxy_uri, copied
+  std::string outbox_store_path GUARDED_BY(mutex);  // ext.outbox_store_path points here
+  PendingProperties pending GUARDED_BY(mutex);
+  // MQTT 5 Response Information of the last CONNACK.
+  std::string response_info GUARDED_BY(mutex);
   // Read on every publish without the mutex: the common case (no one-shot properties, the
   // default offline policy) then costs no lock beyond the client's own.
   std::atomic<bool> skip_publish_if_disconnected{false};  // ext.skip_publish_if_disconnected
@@ -58,13 +62,13 @@ struct esp_mqtt_client {
 
 namespace portmqtt::esp {
 
-/// The portmqtt::Config for the handle's current settings. Caller holds handle.mutex.
-Config current_config(const esp_mqtt_client& handle);
+/// The portmqtt::Config for the handle's current settings.
+Config current_config(const esp_mqtt_client& handle) REQUIRES(handle.mutex);
 
 /// For a TLS setup failure (errc::tls_configuration_invalid): the ESP-TLS code of the refusal
 /// the ESP options themselves cause (see to_tls_config()), or ESP_OK when the options are
 /// fine as far as ESP-TLS goes. `log` logs that reason. Takes handle.mutex.
-esp_err_t tls_refusal(esp_mqtt_client& handle, const Error& error, bool log);
+esp_err_t tls_refusal(esp_mqtt_client& handle, const Error& error, bool log) EXCLUDES(handle.mutex);
 
 /// How a message leaves the facade: esp_mqtt_client_publish (may wait for room in the send
 /// queue) or esp_mqtt_client_enqueue (never waits; QoS 0 only with store).
@@ -76,6 +80,6 @@ int send_message(esp_mqtt_client_handle_t handle, const char* topic, const char*
                  int qos, int retain, SendMode mode, const Properties& properties);
 
 /// Takes the pending one-shot publish properties (MQTT 5), converted; empty when none.
-Properties take_pending_publish_properties(esp_mqtt_client& handle);
+Properties take_pending_publish_properties(esp_mqtt_client& handle) EXCLUDES(handle.mutex);
 
 }  // namespace portmqtt::esp

@@ -32,7 +32,7 @@ char* text_of(const Properties& props, PropertyId id, std::size_t& len) {
 }
 
 bool is_v5(esp_mqtt_client& handle) {
-  std::lock_guard lock(handle.mutex);
+  portmqtt::detail::MutexLock lock(handle.mutex);
   return handle.settings.protocol == MQTT_PROTOCOL_V_5;
 }
 
@@ -128,7 +128,7 @@ EventProperties::EventProperties(const Properties& props) {
 
 Properties take_pending_publish_properties(esp_mqtt_client& handle) {
   if (!handle.publish_properties_pending.load(std::memory_order_acquire)) return {};
-  std::lock_guard lock(handle.mutex);
+  portmqtt::detail::MutexLock lock(handle.mutex);
   const esp_mqtt5_publish_property_config_t* pending = handle.pending.publish;
   handle.pending.publish = nullptr;
   handle.publish_properties_pending.store(false, std::memory_order_relaxed);
@@ -195,7 +195,7 @@ esp_err_t esp_mqtt5_client_set_connect_property(
     esp_mqtt5_client_handle_t client,
     const esp_mqtt5_connection_property_config_t* connect_property) {
   if (client == nullptr || connect_property == nullptr) return ESP_ERR_INVALID_ARG;
-  std::lock_guard lock(client->mutex);
+  portmqtt::detail::MutexLock lock(client->mutex);
   if (client->settings.protocol != MQTT_PROTOCOL_V_5) {
     ESP_LOGE(kTag, "connect properties need MQTT 5 (session.protocol_ver)");
     return ESP_FAIL;
@@ -213,7 +213,7 @@ esp_err_t esp_mqtt5_client_set_publish_property(
     ESP_LOGE(kTag, "topic alias %u is above the broker's maximum", property->topic_alias);
     return ESP_FAIL;
   }
-  std::lock_guard lock(client->mutex);
+  portmqtt::detail::MutexLock lock(client->mutex);
   client->pending.publish = property;
   client->publish_properties_pending.store(true, std::memory_order_release);
   return ESP_OK;
@@ -241,7 +241,7 @@ esp_err_t esp_mqtt5_client_set_subscribe_property(
       return ESP_FAIL;
     }
   }
-  std::lock_guard lock(client->mutex);
+  portmqtt::detail::MutexLock lock(client->mutex);
   client->pending.subscribe = property;
   return ESP_OK;
 }
@@ -255,7 +255,7 @@ esp_err_t esp_mqtt5_client_set_unsubscribe_property(
     ESP_LOGE(kTag, "a shared unsubscribe needs share_name");
     return ESP_FAIL;
   }
-  std::lock_guard lock(client->mutex);
+  portmqtt::detail::MutexLock lock(client->mutex);
   client->pending.unsubscribe = property;
   return ESP_OK;
 }
@@ -263,7 +263,7 @@ esp_err_t esp_mqtt5_client_set_unsubscribe_property(
 esp_err_t esp_mqtt5_client_set_disconnect_property(
     esp_mqtt5_client_handle_t client, const esp_mqtt5_disconnect_property_config_t* property) {
   if (client == nullptr || property == nullptr) return ESP_ERR_INVALID_ARG;
-  std::lock_guard lock(client->mutex);
+  portmqtt::detail::MutexLock lock(client->mutex);
   if (client->settings.protocol != MQTT_PROTOCOL_V_5) return ESP_FAIL;
   client->pending.disconnect = portmqtt::esp::DisconnectProperties{
       property->session_expiry_interval, false, property->disconnect_reason,
@@ -274,7 +274,7 @@ esp_err_t esp_mqtt5_client_set_disconnect_property(
 esp_err_t esp_mqtt5_client_set_disconnect_session_expiry(esp_mqtt_client_handle_t client,
                                                          uint32_t seconds) {
   if (client == nullptr) return ESP_ERR_INVALID_ARG;
-  std::lock_guard lock(client->mutex);
+  portmqtt::detail::MutexLock lock(client->mutex);
   if (client->settings.protocol != MQTT_PROTOCOL_V_5) return ESP_FAIL;
   if (!client->pending.disconnect) client->pending.disconnect.emplace();
   client->pending.disconnect->session_expiry_interval = seconds;
@@ -289,7 +289,7 @@ int esp_mqtt_client_publish_with_properties(esp_mqtt_client_handle_t client, con
   if (client == nullptr) return portmqtt::esp::kMsgIdError;
   portmqtt::Properties props;
   if (properties != nullptr) {
-    std::lock_guard lock(client->mutex);
+    portmqtt::detail::MutexLock lock(client->mutex);
     if (client->settings.protocol != MQTT_PROTOCOL_V_5) return portmqtt::esp::kMsgIdError;
     props = portmqtt::esp::to_properties(*properties, client->response_info);
   }
@@ -305,7 +305,7 @@ int esp_mqtt_client_enqueue_with_properties(esp_mqtt_client_handle_t client, con
   if (client == nullptr) return portmqtt::esp::kMsgIdError;
   portmqtt::Properties props;
   if (properties != nullptr) {
-    std::lock_guard lock(client->mutex);
+    portmqtt::detail::MutexLock lock(client->mutex);
     if (client->settings.protocol != MQTT_PROTOCOL_V_5) return portmqtt::esp::kMsgIdError;
     props = portmqtt::esp::to_properties(*properties, client->response_info);
   }

@@ -1,7 +1,8 @@
 // The command-line parsing of the tools: arbitrary argument lists through the connection
 // options (CLI11 + make_plan: repeated -h and -L broker lists, --proxy, -D properties, TLS
 // flags, versions, ids), -L and --proxy URLs alone, and topic filters. Whatever the input, the
-// only way out is a result or a UsageError/CLI11 error; anything else escaping is a crash.
+// only way out is a result or a UsageError/CLI11 error (put in mosquitto's words); anything
+// else escaping is a crash.
 // The input is the arguments separated by NUL bytes. Run:
 //   fuzz_options corpus/options -dict=options.dict -max_total_time=60
 #include <cstddef>
@@ -15,6 +16,7 @@
 #include "proxy_url.hpp"
 #include "topics.hpp"
 #include "url.hpp"
+#include "usage_words.hpp"
 
 namespace {
 
@@ -52,6 +54,8 @@ void parse_connection_options(const std::vector<std::string>& args) {
     app.parse(reversed);
     options.quiet = true;  // no warnings on stderr while fuzzing
     (void)make_plan(options, "fuzz");
+  } catch (const CLI::ParseError& error) {
+    (void)usage_message(error, app);  // mosquitto's words for it: must not fail either
   } catch (const CLI::Error&) {
   } catch (const UsageError&) {
   }

@@ -5,8 +5,8 @@ import unittest
 
 from harness import run
 
-HINT_PUB = "Use 'portmqtt pub --help' to see usage.\n"
-HINT_SUB = "Use 'portmqtt sub --help' to see usage.\n"
+HINT_PUB = "\nUse 'portmqtt pub --help' to see usage.\n"
+HINT_SUB = "\nUse 'portmqtt sub --help' to see usage.\n"
 
 
 class BadInputTest(unittest.TestCase):
@@ -17,12 +17,12 @@ class BadInputTest(unittest.TestCase):
 
     def test_unknown_flag(self):
         self.assertRefused(["pub", "--bogus", "-t", "t", "-m", "x"],
-                           "The following argument was not expected: --bogus")
+                           "Unknown option '--bogus'.")
 
     def test_invalid_qos(self):
         self.assertRefused(["pub", "-t", "t", "-m", "x", "-q", "3"],
-                           "Invalid QoS 3 for -q: use 0, 1 or 2.")
-        self.assertRefused(["sub", "-t", "t", "-q", "-1"], "Invalid QoS -1 for -q: use 0, 1 or 2.",
+                           "Invalid QoS given: 3")
+        self.assertRefused(["sub", "-t", "t", "-q", "-1"], "Invalid QoS given: -1",
                            HINT_SUB)
 
     def test_invalid_topics(self):
@@ -65,7 +65,7 @@ class BadInputTest(unittest.TestCase):
         code, out, err = run(["foo"])
         self.assertEqual((code, out), (1, b""))
         self.assertEqual(err, "Error: unknown subcommand foo (use pub, sub, rr or bench).\n"
-                              "Use 'portmqtt --help' to see usage.\n")
+                              "\nUse 'portmqtt --help' to see usage.\n")
         code, out, err = run([])
         self.assertEqual((code, out), (1, b""))
         self.assertIn("Usage: portmqtt", err)
@@ -76,19 +76,18 @@ class BadInputTest(unittest.TestCase):
         self.assertRefused(["pub", "-m", "x"], "Both topic and message must be supplied.")
         self.assertRefused(["sub"], "You must specify a topic to subscribe to.", HINT_SUB)
         self.assertRefused(["pub", "-t", "t", "-m", "x", "-n"],
-                           "Only one of -m, -f, -s, -l and -n can be used.")
+                           "Only one type of message can be sent at once.")
 
     def test_version_and_properties(self):
         self.assertRefused(["pub", "-V", "7", "-t", "t", "-m", "x"],
-                           "Invalid protocol version '7': use mqttv31 (31), mqttv311 (311) or "
-                           "mqttv5 (5).")
+                           "Invalid protocol version argument given.")
         self.assertRefused(["pub", "-V", "5", "-t", "t", "-m", "x", "-D", "publish", "nope", "1"],
-                           "Invalid property name 'nope' for -D.")
+                           "Invalid property name given in --property argument.")
         self.assertRefused(["pub", "-V", "5", "-t", "t", "-m", "x", "-D", "connect",
-                            "topic-alias", "1"], "Property 'topic-alias' is not allowed on connect.")
+                            "topic-alias", "1"], "topic-alias property not allowed for connect in --property argument.")
         self.assertRefused(["pub", "-V", "5", "-t", "t", "-m", "x", "-D", "publish",
                             "topic-alias", "70000"],
-                           "Invalid value '70000' for -D publish topic-alias (expected 0..65535).")
+                           "Property value (70000) out of range for property topic-alias.")
         self.assertRefused(["pub", "-t", "t", "-m", "x", "--will-topic", "w/#"],
                            "Invalid will topic 'w/#', does it contain '+' or '#'?")
 
@@ -103,12 +102,13 @@ class BadInputTest(unittest.TestCase):
                            "not 'not-an-address'.")
 
     def test_bad_tls_options(self):
+        # mosquitto's words; these two without the usage hint, as there.
         self.assertRefused(["pub", "-t", "t", "-m", "x", "--cafile", "/nonexistent/ca.pem"],
-                           "Unable to read --cafile file '/nonexistent/ca.pem'.")
+                           "Problem setting TLS options: File not found.", "")
         self.assertRefused(["pub", "-t", "t", "-m", "x", "--psk", "zz", "--psk-identity", "me"],
-                           "--psk must be hexadecimal digits (no leading 0x).")
+                           "Problem setting TLS-PSK options.", "")
         self.assertRefused(["pub", "-t", "t", "-m", "x", "--psk", "abcd"],
-                           "--psk and --psk-identity must be given together.")
+                           "--psk-identity required if --psk used.")
         self.assertRefused(["pub", "-L", "mqtts://127.0.0.1/t", "-m", "x", "--tls-version",
                             "tlsv1.1"], "Invalid --tls-version 'tlsv1.1': use tlsv1.2 or tlsv1.3 "
                            "(older versions are not available).")
@@ -119,7 +119,7 @@ class BadInputTest(unittest.TestCase):
 
     def test_persistent_session_needs_id(self):
         self.assertRefused(["sub", "-t", "t", "-c"],
-                           "You must provide a client id (-i or -I) when using -c.", HINT_SUB)
+                           "You must provide a client id if you are using the -c option.", HINT_SUB)
 
     def test_bad_number(self):
         code, _, err = run(["sub", "-t", "t", "-C", "many"])

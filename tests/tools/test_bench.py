@@ -247,8 +247,8 @@ class BenchOptionsTest(unittest.TestCase):
 
     def test_bad_values_are_refused_clearly(self):
         self.assertEqual(self.error_of("pub", "-q", "5"),
-                         "Error: Invalid QoS 5 for -q: use 0, 1 or 2.\n"
-                         "Use 'portmqtt bench pub --help' to see usage.\n")
+                         "Error: Invalid QoS given: 5\n"
+                         "\nUse 'portmqtt bench pub --help' to see usage.\n")
         self.assertIn("Use either --rate or --interval-of-msg",
                       self.error_of("pub", "--rate", "5", "--interval-of-msg", "10"))
         self.assertIn("Use only one of --connrate, --interval and --ramp-up",
@@ -260,7 +260,8 @@ class BenchOptionsTest(unittest.TestCase):
         self.assertIn("Invalid value 0 for --clients", self.error_of("conn", "--clients", "0"))
         self.assertIn("Invalid value 0 for -C", self.error_of("sub", "-C", "0"))
         self.assertIn("Invalid value -1 for --size", self.error_of("pub", "--size", "-1"))
-        self.assertIn("client id (-i or -I) when using -c", self.error_of("pub", "-c"))
+        self.assertIn("You must provide a client id if you are using the -c option.",
+                      self.error_of("pub", "-c"))
         self.assertIn("-t or in the -L URL, not both",
                       self.error_of("pub", "-L", "mqtt://h/x", "-t", "y"))
         self.assertIn("Use 'portmqtt bench --help' to see usage.", self.error_of())

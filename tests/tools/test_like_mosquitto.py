@@ -119,11 +119,97 @@ class ValidationTest(unittest.TestCase):
             self.assertEqual(ours[::2], theirs[::2])
 
     def test_port_zero_refused(self):
-        # mosquitto fails on it (with "No such file or directory"); we say why.
+        # mosquitto fails on it (with "No such file or directory"); we say why, in the words it
+        # uses for the ports it does check.
         theirs = mosquitto("mosquitto_pub", ["-p", "0", "-t", "a", "-m", "x"], timeout=5)
         ours = run(["pub", "-p", "0", "-t", "a", "-m", "x"], timeout=5)
         self.assertEqual((theirs[0], ours[0]), (1, 1))
-        self.assertTrue(ours[2].startswith("Error: Invalid port 0: use 1..65535 (-p)."), ours[2])
+        self.assertTrue(ours[2].startswith("Error: Invalid port given: 0\n"), ours[2])
+
+    def same_words(self, tool, args):
+        """The whole of stderr, empty lines included, but for the program's name."""
+        theirs = mosquitto(tool, args, timeout=5)
+        ours = run([tool.split("_")[1]] + args, timeout=5)
+        self.assertEqual(theirs[0], 1, theirs)
+        expected = theirs[2].replace(f"'{tool} --help'", f"'portmqtt {tool.split('_')[1]} --help'")
+        self.assertEqual((ours[0], ours[2]), (1, expected), [str(arg)[:40] for arg in args])
+
+    def test_unknown_options_in_the_same_words(self):
+        for tool, args in (("mosquitto_pub", ["-t", "a", "-m", "x", "-z"]),
+                           ("mosquitto_pub", ["--bogus", "-t", "a"]),
+                           ("mosquitto_pub", ["-t", "a", "-m", "x", "stray"]),
+                           ("mosquitto_sub", ["-t", "a", "stray"]),
+                           ("mosquitto_sub", ["-t", "a", "-l"]),
+                           ("mosquitto_rr", ["-t", "a", "-e", "b", "-m", "x", "-C", "1"])):
+            self.same_words(tool, args)
+
+    def test_an_option_without_its_value_in_the_same_words(self):
+        for tool, option in (("mosquitto_pub", "-t"), ("mosquitto_pub", "-m"),
+                             ("mosquitto_pub", "-q"), ("mosquitto_pub", "--topic"),
+                             ("mosquitto_pub", "-V"), ("mosquitto_pub", "-D"),
+                             ("mosquitto_pub", "-M"), ("mosquitto_pub", "--id-prefix"),
+                             ("mosquitto_pub", "--will-payload"), ("mosquitto_pub", "--cafile"),
+                             ("mosquitto_sub", "-T"), ("mosquitto_sub", "-C"),
+                             ("mosquitto_sub", "-x"), ("mosquitto_rr", "-e"),
+                             ("mosquitto_rr", "-W")):
+            self.same_words(tool, [option])
+
+    def test_topics_mosquitto_finds_malformed_in_the_same_words(self):
+        # Broken UTF-8, a control character, a non-character, a surrogate, and topics one and
+        # many bytes longer than an MQTT string (mosquitto words the two differently).
+        for topic in (b"\xff", b"a\x01b", b"a\xef\xbf\xbeb", b"\xed\xa0\x80", b"a" * 65536,
+                      b"a" * 70000):
+            self.same_words("mosquitto_pub", ["-t", topic, "-m", "x"])
+            self.same_words("mosquitto_sub", ["-t", topic])
+            self.same_words("mosquitto_sub", ["-t", "ok", "-T", topic])
+            self.same_words("mosquitto_pub", ["-t", "ok", "-m", "x", "--will-topic", topic])
+            self.same_words("mosquitto_rr", ["-t", "ok", "-m", "x", "-e", topic])
+
+    def test_tls_flags_that_do_not_fit_in_the_same_words(self):
+        ca = "/etc/ssl/certs/ca-certificates.crt"
+        pub = ["-t", "a", "-m", "x"]
+        for args in (["--cert", "/etc/hostname"], ["--key", "/etc/hostname"],
+                     ["--keyform", "pem"], ["--psk", "abcd"],
+                     ["--psk", "aa", "--psk-identity", "i", "--cafile", ca]):
+            self.same_words("mosquitto_pub", pub + args)
+        for args in (["--cafile", "/nonexistent"], ["--psk", "zz", "--psk-identity", "i"],
+                     ["--cafile", ca, "--cert", "/nonexistent", "--key", "/nonexistent"],
+                     ["-P", "secret"]):
+            theirs = mosquitto("mosquitto_pub", ["-p", str(free_port())] + pub + args, timeout=5)
+            ours = run(["pub", "-p", str(free_port())] + pub + args, timeout=5)
+            self.assertEqual(ours[::2], theirs[::2], args)
+            self.assertEqual(theirs[0], 1)
+
+    def test_bad_values_in_the_same_words(self):
+        pub = ["-t", "a", "-m", "x"]
+        for tool, args in (
+                ("mosquitto_pub", pub + ["-q", "3"]),
+                ("mosquitto_sub", ["-t", "a", "-q", "-1"]),
+                ("mosquitto_pub", pub + ["--will-topic", "w", "--will-qos", "3"]),
+                ("mosquitto_pub", pub + ["--will-payload", "p"]),
+                ("mosquitto_pub", pub + ["--will-retain"]),
+                ("mosquitto_pub", pub + ["-V", "6"]),
+                ("mosquitto_pub", pub + ["-p", "70000"]),
+                ("mosquitto_pub", pub + ["-x", "abc"]),
+                ("mosquitto_pub", pub + ["-x", "-5"]),
+                ("mosquitto_pub", pub + ["-M", "0"]),
+                ("mosquitto_sub", ["-t", "a", "-M", "0"]),
+                ("mosquitto_pub", pub + ["--repeat", "0"]),
+                ("mosquitto_pub", pub + ["--repeat-delay", "-1"]),
+                ("mosquitto_pub", pub + ["-i", "x", "-I", "y"]),
+                ("mosquitto_pub", pub + ["-c"]),
+                ("mosquitto_sub", ["-t", "a", "-c", "-I", "p"]),
+                ("mosquitto_sub", ["-t", "a", "-c", "-V", "5"]),
+                ("mosquitto_rr", ["-t", "a", "-e", "b", "-m", "x", "-c"]),
+                ("mosquitto_pub", pub + ["-m", "y"]),
+                ("mosquitto_pub", pub + ["-n"]),
+                ("mosquitto_rr", ["-t", "a", "-e", "b", "-m", "x", "-n"]),
+                ("mosquitto_pub", pub + ["-V", "5", "-D", "foo", "topic-alias", "1"]),
+                ("mosquitto_pub", pub + ["-V", "5", "-D", "publish", "nope", "1"]),
+                ("mosquitto_pub", pub + ["-V", "5", "-D", "connect", "topic-alias", "1"]),
+                ("mosquitto_pub", pub + ["-V", "5", "-D", "publish", "topic-alias", "70000"]),
+                ("mosquitto_pub", pub + ["-V", "5", "-D", "publish", "user-property", "a"])):
+            self.same_refusal(tool, args)
 
     def test_rr_missing_pieces_and_wildcard_response_topic(self):
         self.same_refusal("mosquitto_rr", ["-t", "req", "-m", "x"])
@@ -158,6 +244,51 @@ class PropertiesOnV311Test(BrokerTest):
         ours = run(["pub"] + will)
         self.assertEqual((theirs[0], ours[0]), (1, 1))
         self.assertEqual(ours[2].splitlines()[0], theirs[2].splitlines()[0])
+
+
+class RepeatedOptionsTest(BrokerTest):
+    def test_the_last_of_a_repeated_option_counts(self):
+        # mosquitto's tools keep the last -p, -q, -i, -k: wrappers that add defaults rely on it.
+        args = ["-p", str(free_port()), "-p", self.port, "-q", "2", "-q", "1", "-k", "5", "-k",
+                "30", "-i", "first", "-i", "repeated-id", "-t", "rep", "-m", "x"]
+        peer = Peer(self.broker, "rep", ["-C", "2", "-v"])
+        theirs = mosquitto("mosquitto_pub", args)
+        ours = run(["pub"] + args)
+        self.assertEqual((theirs[0], ours[0]), (0, 0), (theirs, ours))
+        self.assertEqual(peer.result()[:2], (0, b"rep x\nrep x\n"))
+        self.assertTrue(self.broker.wait_for_log("New client connected from"), "no connection")
+
+    def test_the_port_given_last_counts_between_p_and_l(self):
+        # mosquitto's tools read -L and -p in order: the last port given counts.
+        peer = Peer(self.broker, "order", ["-C", "4"])
+        url = f"mqtt://127.0.0.1:{self.port}/order"
+        for args in (["-p", str(free_port()), "-L", url, "-m", "first"],
+                     ["-L", url.replace(self.port, str(free_port())), "-p", self.port, "-m",
+                      "second"]):
+            theirs = mosquitto("mosquitto_pub", args)
+            ours = run(["pub"] + args)
+            self.assertEqual((theirs[0], ours[0]), (0, 0), (args, theirs, ours))
+        self.assertEqual(peer.result()[:2], (0, b"first\nfirst\nsecond\nsecond\n"))
+
+    def test_a_client_certificate_without_a_ca_connects_without_tls(self):
+        # As mosquitto's tools: only a CA (or the system's, or a PSK) turns TLS on.
+        args = ["-p", self.port, "-t", "plain", "-m", "x", "--cert", "/etc/hostname", "--key",
+                "/etc/hostname"]
+        theirs = mosquitto("mosquitto_pub", args)
+        ours = run(["pub"] + args)
+        self.assertEqual((theirs[0], ours[0]), (0, 0), (theirs, ours))
+
+    def test_an_empty_topic_connects_then_fails_the_publish_as_mosquitto_pub(self):
+        peer = Peer(self.broker, "#", ["-W", "2", "-v"])
+        for args in (["-t", "", "-m", "x"], ["-t", "", "-m", "x", "-q", "1", "-V", "5"]):
+            theirs = mosquitto("mosquitto_pub", ["-p", self.port] + args)
+            ours = run(["pub", "-p", self.port] + args)
+            self.assertEqual(theirs, (0, b"", "Error: Invalid input. Does your topic contain "
+                                              "'+' or '#'?\n"))
+            self.assertEqual(ours, theirs)
+        code, out, _ = peer.result()
+        self.assertEqual(out, b"")  # nothing reached the broker
+        self.assertEqual(code, 27)  # mosquitto_sub's exit code after -W
 
 
 class RefusedPublishTest(BrokerTest):
