@@ -30,20 +30,27 @@ std::error_code BrokerList::check(const Config& config) {
 
 void BrokerList::configure(const Config& config) {
   policy_ = config.broker.redirect;
+  // One broker and no routing state yet: the state a fresh list of one broker would have.
+  if (!r_ && config.broker.failover_uris.empty()) {
+    shuffle_ = config.broker.shuffle;
+    return;
+  }
+  const bool fresh = !r_;
+  Routing& r = routing();
   std::vector<std::string> uris{std::string{}};
   uris.insert(uris.end(), config.broker.failover_uris.begin(), config.broker.failover_uris.end());
-  if (!order_.empty() && uris == uris_ && shuffle_ == config.broker.shuffle) return;
-  uris_ = std::move(uris);
+  if (!fresh && uris == r.uris && shuffle_ == config.broker.shuffle) return;
+  r.uris = std::move(uris);
   shuffle_ = config.broker.shuffle;
-  order_.resize(uris_.size());
-  std::iota(order_.begin(), order_.end(), std::size_t{0});
-  if (shuffle_) std::shuffle(order_.begin(), order_.end(), rng_);
-  position_ = 0;
-  round_start_ = 0;
-  moved_.clear();
-  end_detour();
-  hops_ = 0;
-  visited_.clear();
+  r.order.resize(r.uris.size());
+  std::iota(r.order.begin(), r.order.end(), std::size_t{0});
+  if (shuffle_) std::shuffle(r.order.begin(), r.order.end(), rng_);
+  r.position = 0;
+  r.round_start = 0;
+  r.moved.clear();
+  end_detour(r);
+  r.hops = 0;
+  r.visited.clear();
 }
 
 std::error_code BrokerList::resolve(const Config& config, Target& out) {
@@ -53,17 +60,17 @@ std::error_code BrokerList::resolve(const Config& config, Target& out) {
     ec = resolve_target(config, out);
   } else {
     Config alternate;
-    alternate.broker.uri = uris_[current];
+    alternate.broker.uri = r_->uris[current];
     alternate.broker.port = config.broker.port;
     alternate.credentials = config.credentials;
     ec = resolve_target(alternate, out);
   }
   if (ec) return ec;
   const transport::ServerAddress* elsewhere = nullptr;
-  if (following_) {
-    elsewhere = &detour_[detour_at_];
-  } else if (auto moved = moved_.find(current); moved != moved_.end()) {
-    elsewhere = &moved->second;
+  if (r_ && r_->following) {
+    elsewhere = &r_->detour[r_->detour_at];
+  } else if (r_) {
+    if (auto moved = r_->moved.find(current); moved != r_->moved.end()) elsewhere = &moved->second;
   }
   transport::Endpoint& endpoint = out.endpoint;
   if (elsewhere && endpoint.scheme != transport::Scheme::unix_socket) {
@@ -81,85 +88,91 @@ std::error_code BrokerList::resolve(const Config& config, Target& out) {
 }
 
 void BrokerList::note_server_reason(ReasonCode reason, const Properties& properties) {
-  noted_reason_ = reason;
+  Routing& r = routing();
+  r.noted_reason = reason;
   const auto reference = properties.text(PropertyId::server_reference);
-  noted_reference_.assign(reference ? *reference : std::string_view{});
+  r.noted_reference.assign(reference ? *reference : std::string_view{});
 }
 
 void BrokerList::connected() {
-  round_start_ = position_;
-  hops_ = 0;
-  visited_.clear();
+  if (!r_) return;
+  r_->round_start = r_->position;
+  r_->hops = 0;
+  r_->visited.clear();
 }
 
 std::string BrokerList::effective(const transport::ServerAddress& server) const {
   return host_port(server.host, server.port ? *server.port : current_port_);
 }
 
-void BrokerList::end_detour() {
-  following_ = false;
-  detour_.clear();
-  detour_at_ = 0;
+void BrokerList::end_detour(Routing& r) {
+  r.following = false;
+  r.detour.clear();
+  r.detour_at = 0;
 }
 
-bool BrokerList::follow_redirect(ReasonCode reason, std::string_view reference) {
+bool BrokerList::follow_redirect(Routing& r, ReasonCode reason, std::string_view reference) {
   if (!policy_.follow ||
       (reason != ReasonCode::use_another_server && reason != ReasonCode::server_moved)) {
     return false;
   }
   if (current_host_.empty()) return false;  // a Unix socket has no host to replace
   const std::string here = host_port(current_host_, current_port_);
-  if (std::find(visited_.begin(), visited_.end(), here) == visited_.end()) {
-    visited_.push_back(here);
+  if (std::find(r.visited.begin(), r.visited.end(), here) == r.visited.end()) {
+    r.visited.push_back(here);
   }
   std::vector<transport::ServerAddress> servers;
   for (auto& server : transport::parse_server_reference(reference)) {
-    if (std::find(visited_.begin(), visited_.end(), effective(server)) == visited_.end()) {
+    if (std::find(r.visited.begin(), r.visited.end(), effective(server)) == r.visited.end()) {
       servers.push_back(std::move(server));  // a server of this chain again would be a loop
     }
   }
-  if (servers.empty() || hops_ >= policy_.max_hops) return false;
-  ++hops_;
+  if (servers.empty() || r.hops >= policy_.max_hops) return false;
+  ++r.hops;
   // Fill in the port now: "the same port" means the port of the broker that sent us.
   for (auto& server : servers) {
     if (!server.port) server.port = current_port_;
   }
   if (reason == ReasonCode::server_moved && policy_.remember_moved) {
-    moved_[index()] = servers.front();
+    r.moved[index()] = servers.front();
   }
-  detour_ = std::move(servers);
-  detour_at_ = 0;
-  following_ = true;
-  visited_.push_back(effective(detour_.front()));
-  redirect_text_ = effective(detour_.front());
+  r.detour = std::move(servers);
+  r.detour_at = 0;
+  r.following = true;
+  r.visited.push_back(effective(r.detour.front()));
+  r.redirect_text = effective(r.detour.front());
   return true;
 }
 
 bool BrokerList::attempt_ended(bool was_connected) {
-  redirect_text_.clear();
-  const std::optional<ReasonCode> reason = std::exchange(noted_reason_, std::nullopt);
-  const std::string reference = std::exchange(noted_reference_, std::string{});
-  if (reason && follow_redirect(*reason, reference)) return true;
-  if (following_) {
-    if (!was_connected && detour_at_ + 1 < detour_.size()) {
-      ++detour_at_;
-      visited_.push_back(effective(detour_[detour_at_]));
-      redirect_text_ = effective(detour_[detour_at_]);
+  // Without routing state: one broker, no reason noted, no detour. A round of one broker
+  // ends with every attempt, and there is nothing to reset.
+  if (!r_) return false;
+  Routing& r = *r_;
+  r.redirect_text.clear();
+  const std::optional<ReasonCode> reason = std::exchange(r.noted_reason, std::nullopt);
+  const std::string reference = std::exchange(r.noted_reference, std::string{});
+  if (reason && follow_redirect(r, *reason, reference)) return true;
+  if (r.following) {
+    if (!was_connected && r.detour_at + 1 < r.detour.size()) {
+      ++r.detour_at;
+      r.visited.push_back(effective(r.detour[r.detour_at]));
+      r.redirect_text = effective(r.detour[r.detour_at]);
       return true;
     }
-    end_detour();
+    end_detour(r);
     // Back to the broker that sent us away: at once after a failed detour (it may send us
     // elsewhere; hops and the loop check bound that), after the delay after a lost connection.
     return !was_connected;
   }
   if (was_connected) {
-    round_start_ = position_;
+    r.round_start = r.position;
     return false;
   }
-  position_ = (position_ + 1) % order_.size();
-  if (position_ != round_start_) return true;
-  hops_ = 0;  // a whole round failed: the delay comes, and redirections may be followed anew
-  visited_.clear();
+  r.position = (r.position + 1) % r.order.size();
+  if (r.position != r.round_start) return true;
+  r.hops = 0;  // a whole round failed: the delay comes, and redirections may be followed anew
+  r.visited.clear();
   return false;
 }
 

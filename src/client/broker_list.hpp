@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <optional>
 #include <random>
 #include <string>
@@ -41,8 +42,8 @@ class BrokerList {
   /// `scheme://host:port` of the last resolve().
   std::string_view description() const { return description_; }
   /// The current broker's place in the configuration (0: BrokerConfig::uri, 1..: failover).
-  std::size_t index() const { return order_.empty() ? 0 : order_[position_]; }
-  bool redirected() const { return following_; }
+  std::size_t index() const { return r_ && !r_->order.empty() ? r_->order[r_->position] : 0; }
+  bool redirected() const { return r_ && r_->following; }
 
   /// The broker refused the connection or sent DISCONNECT with `reason`; the attempt's end
   /// (attempt_ended) decides whether to follow its Server Reference.
@@ -55,30 +56,40 @@ class BrokerList {
   bool attempt_ended(bool was_connected);
   /// After attempt_ended(): the server (`host:port`) a redirection sends the next attempt to,
   /// or empty.
-  std::string_view redirect() const { return redirect_text_; }
+  std::string_view redirect() const { return r_ ? std::string_view{r_->redirect_text} : ""; }
 
  private:
-  bool follow_redirect(ReasonCode reason, std::string_view reference);
-  std::string effective(const transport::ServerAddress& server) const;
-  void end_detour();
+  // The list and the redirections. A client with one broker that no broker ever sent a
+  // reason to has none (8 bytes instead of about 300): its state is then that of a fresh list
+  // of one broker, which every method below reads as such.
+  struct Routing {
+    std::vector<std::string> uris{std::string{}};  // [0] empty: the configuration's own broker
+    std::vector<std::size_t> order{0};             // indexes into uris, in the order tried
+    std::size_t position = 0;                      // in order
+    std::size_t round_start = 0;
+    std::map<std::size_t, transport::ServerAddress> moved;  // index -> its new server (0x9D)
 
-  std::vector<std::string> uris_;  // [0] empty: the configuration's own broker
+    bool following = false;  // the current target is a redirection
+    std::vector<transport::ServerAddress> detour;
+    std::size_t detour_at = 0;
+    unsigned hops = 0;
+    std::vector<std::string> visited;  // host:port seen in this chain of redirections
+
+    std::optional<ReasonCode> noted_reason;
+    std::string noted_reference;
+    std::string redirect_text;
+  };
+  Routing& routing() {
+    if (!r_) r_ = std::make_unique<Routing>();
+    return *r_;
+  }
+  bool follow_redirect(Routing& r, ReasonCode reason, std::string_view reference);
+  std::string effective(const transport::ServerAddress& server) const;
+  static void end_detour(Routing& r);
+
   bool shuffle_ = false;
   RedirectConfig policy_;
-  std::vector<std::size_t> order_;  // indexes into uris_, in the order tried
-  std::size_t position_ = 0;        // in order_
-  std::size_t round_start_ = 0;
-  std::map<std::size_t, transport::ServerAddress> moved_;  // index -> its new server (0x9D)
-
-  bool following_ = false;  // the current target is a redirection
-  std::vector<transport::ServerAddress> detour_;
-  std::size_t detour_at_ = 0;
-  unsigned hops_ = 0;
-  std::vector<std::string> visited_;  // host:port seen in this chain of redirections
-
-  std::optional<ReasonCode> noted_reason_;
-  std::string noted_reference_;
-  std::string redirect_text_;
+  std::unique_ptr<Routing> r_;
   std::string description_;
   std::string current_host_;
   std::uint16_t current_port_ = 0;

@@ -86,7 +86,7 @@ Result<PacketId> Client::Impl::subscribe(std::span<const Subscription> subs,
   auto result = session.subscribe(list, codec_props, Clock::now());
   if (!result) return detail::to_public_error(result.error);
   subscriptions.subscribed(subs, props);
-  if (done) completions.subscribes.insert_or_assign(result.packet_id, std::move(*done));
+  if (done) completions.rare().subscribes.insert_or_assign(result.packet_id, std::move(*done));
   lock.unlock();
   wake();
   return result.packet_id;
@@ -100,7 +100,7 @@ Result<PacketId> Client::Impl::unsubscribe(std::span<const std::string_view> fil
   auto result = session.unsubscribe(filters, codec_props, Clock::now());
   if (!result) return detail::to_public_error(result.error);
   subscriptions.unsubscribed(filters);
-  if (done) completions.unsubscribes.insert_or_assign(result.packet_id, std::move(*done));
+  if (done) completions.rare().unsubscribes.insert_or_assign(result.packet_id, std::move(*done));
   lock.unlock();
   wake();
   return result.packet_id;
@@ -114,7 +114,7 @@ std::error_code Client::Impl::disconnect(ReasonCode reason, const Properties& pr
   if (!connected_locked()) return errc::not_connected;
   if (auto ec = session.disconnect(detail::to_codec(reason), codec_props, Clock::now()))
     return detail::to_public_error(ec);
-  if (done) completions.disconnects.push_back(std::move(*done));
+  if (done) completions.rare().disconnects.push_back(std::move(*done));
   lock.unlock();
   wake();
   return {};
@@ -133,8 +133,8 @@ void Client::Impl::drain(Milliseconds timeout, detail::VoidDone done) {
     lock.unlock();
     return done(std::error_code{});
   }
-  detail::DrainWaiter& waiter = completions.drains.emplace_back();
-  waiter.id = completions.next_drain_id++;
+  detail::DrainWaiter& waiter = completions.rare().drains.emplace_back();
+  waiter.id = completions.rare().next_drain_id++;
   waiter.through = through;
   waiter.done = std::move(done);
   waiter.timer = std::make_unique<boost::asio::steady_timer>(strand);
@@ -146,9 +146,9 @@ void Client::Impl::drain(Milliseconds timeout, detail::VoidDone done) {
 }
 
 void Client::Impl::check_drains_locked() {
-  if (completions.drains.empty()) return;
+  if (!completions.has_drains()) return;
   const bool written = drained_locked();
-  std::erase_if(completions.drains, [&](detail::DrainWaiter& waiter) REQUIRES(mutex) {
+  std::erase_if(completions.rare().drains, [&](detail::DrainWaiter& waiter) REQUIRES(mutex) {
     if (!written || !session.settled_through(waiter.through)) return false;
     waiter.timer->cancel();
     ready.emplace_back([done = std::move(waiter.done)]() mutable { done(std::error_code{}); });
@@ -159,7 +159,7 @@ void Client::Impl::check_drains_locked() {
 void Client::Impl::on_drain_timeout(std::uint64_t id) {
   {
     detail::MutexLock lock(mutex);
-    std::erase_if(completions.drains, [&](detail::DrainWaiter& waiter) {
+    std::erase_if(completions.rare().drains, [&](detail::DrainWaiter& waiter) {
       if (waiter.id != id) return false;
       ready.emplace_back([done = std::move(waiter.done)]() mutable {
         done(make_error_code(delivery_errc::timed_out));
@@ -212,7 +212,7 @@ void Client::Impl::reauthenticate(detail::VoidDone done) {
     lock.unlock();
     return done(ec);
   }
-  completions.reauthentications.push_back(std::move(done));
+  completions.rare().reauthentications.push_back(std::move(done));
   lock.unlock();
   wake();
 }

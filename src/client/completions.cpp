@@ -61,6 +61,9 @@ void Completions::fail_all(std::error_code error, std::vector<Ready>& ready) {
     ready.emplace_back(std::move(done), error, handle, PacketId{0}, QoS::at_most_once,
                        ReasonCode::success);
   });
+  if (!rare_) return;
+  auto& [subscribes, unsubscribes, drains, disconnects, next_drain_id, reauthentications] = *rare_;
+  (void)next_drain_id;
   for (auto& [id, done] : subscribes) {
     ready.emplace_back([done = std::move(done), error, id = id]() mutable {
       done(error, SubscribeResult{.packet_id = id});

@@ -164,7 +164,7 @@ void Client::Impl::dispatch(PendingEvents& due) {
   due.clear();
   // The room of a burst goes back, so an idle client does not keep it; the reads of a steady
   // flow stay below this and keep their vectors.
-  if (due.acks.capacity() > kKeptAcks) due.acks = {};
+  if (due.acks.capacity() > kKeptAcks) std::vector<session::Acknowledgement>().swap(due.acks);
   if (published_batch.capacity() > kKeptAcks) std::vector<Published>().swap(published_batch);
   run_ready();  // completions run even when handlers no longer do (stop, destruction)
 }
@@ -199,10 +199,11 @@ void Client::Impl::dispatch_acks(std::span<const session::Acknowledgement> acks,
 void Client::Impl::dispatch_one(PendingEvent& p, const Handlers& hs) {
   const Properties& props = p.properties;
   auto to_public_reasons = [&](const std::vector<codec::ReasonCode>& reasons) {
-    reason_scratch.clear();
+    std::vector<ReasonCode>& scratch = rare().reason_scratch;
+    scratch.clear();
     for (codec::ReasonCode r : reasons)
-      reason_scratch.push_back(detail::from_codec(r));
-    return std::span<const ReasonCode>{reason_scratch};
+      scratch.push_back(detail::from_codec(r));
+    return std::span<const ReasonCode>{scratch};
   };
   std::visit(
       [&](const auto& e) {
@@ -252,7 +253,8 @@ void Client::Impl::dispatch_one(PendingEvent& p, const Handlers& hs) {
         } else if constexpr (std::is_same_v<E, session::ErrorOccurred>) {
           std::error_code error = detail::to_public_error(e.error);
           if (error == errc::connection_refused) return;  // reported with its reason code
-          std::string cause = std::exchange(inbound_error_cause, {});
+          std::string cause =
+              rare_state ? std::exchange(rare_state->inbound_error_cause, {}) : std::string{};
           std::string finding = !e.rule.empty() ? std::string{e.rule}
                                 : e.cause       ? e.cause.message()
                                                 : std::string{};

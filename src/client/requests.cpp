@@ -179,7 +179,7 @@ std::error_code Client::Impl::subscribe_responses_locked() {
   if (!result) return detail::to_public_error(result.error);
   requests->subscribing = true;
   const std::string subscribed = requests->topic;
-  completions.subscribes.insert_or_assign(
+  completions.rare().subscribes.insert_or_assign(
       result.packet_id, detail::SubscribeDone{[weak = weak_from_this(), subscribed](
                                                   std::error_code ec, SubscribeResult) {
         if (auto self = weak.lock()) self->on_responses_subscribed(subscribed, ec);

@@ -9,6 +9,7 @@
 
 #include "client/config_map.hpp"
 #include "client/convert.hpp"
+#include "client/shared_session_config.hpp"
 #include "codec/codec.hpp"
 #include "transport/errc.hpp"
 
@@ -21,14 +22,19 @@ namespace asio = boost::asio;
 constexpr std::size_t kFirstReadSize = 256;
 constexpr unsigned kQuietReadsBeforeShrink = 16;
 
-session::Config initial_session_config(const Config& config, const std::string& client_id) {
+std::shared_ptr<const session::Config> initial_session_config(
+    const std::shared_ptr<const Config>& config) {
   detail::Target target;
-  target.username = config.credentials.username;
-  target.password = config.credentials.password;
-  (void)detail::resolve_target(config, target);  // a bad URI is reported by start()
-  session::Config s = detail::to_session_config(config, target);
-  if (!client_id.empty()) s.client_id = client_id;
-  return s;
+  target.username = config->credentials.username;
+  target.password = config->credentials.password;
+  (void)detail::resolve_target(*config, target);  // a bad URI is reported by start()
+  return detail::shared_session_config(config, target);
+}
+
+// Frees a vector's storage when it holds nothing.
+template <class Vector>
+void give_back_if_empty(Vector& v) {
+  if (v.empty()) Vector{}.swap(v);
 }
 
 // Both sizes, for the Error of a packet the session refused as too large: the one at `bytes`.
@@ -73,9 +79,8 @@ Client::Impl::Impl(std::shared_ptr<detail::LoopCore> loop_core, bool own,
       strand(asio::make_strand(core->io)),
       config(initial ? std::move(initial) : std::make_shared<const Config>()),
       own_client_id(std::move(client_id)),
-      session(initial_session_config(*config, own_client_id)),
+      session(initial_session_config(config), own_client_id),
       session_timer(strand),
-      write_timer(strand),
       handlers(no_handlers()) {
   logger.configure(config->log);
   (void)open_store_locked();  // a failure is kept for start() and store_status()
@@ -83,10 +88,9 @@ Client::Impl::Impl(std::shared_ptr<detail::LoopCore> loop_core, bool own,
 
 Client::Impl::~Impl() = default;
 
-session::Config Client::Impl::session_config_locked(const detail::Target& target) const {
-  session::Config s = detail::to_session_config(*config, target);
-  if (!own_client_id.empty()) s.client_id = own_client_id;
-  return s;
+std::shared_ptr<const session::Config> Client::Impl::session_config_locked(
+    const detail::Target& target) const {
+  return detail::shared_session_config(config, target);
 }
 
 Config Client::Impl::effective_config_locked() const {
@@ -344,7 +348,7 @@ void Client::Impl::begin_attempt() {
     ec = brokers.resolve(*config, target);
     if (!ec) {
       attempt_where = where_of(target.endpoint);
-      session.set_config(session_config_locked(target));
+      session.set_config(session_config_locked(target), own_client_id);
       options = detail::to_transport_options(*config, target.endpoint.scheme);
       fragment_size = config->buffer.fragment_size;
       max_packet_size = config->buffer.max_packet_size;
@@ -402,6 +406,8 @@ void Client::Impl::start_read() {
     if (transport->async_wait_readable([self = shared_from_this(), gen = generation](
                                            std::error_code ec) { self->on_readable(gen, ec); })) {
       rx.release();
+      waiting_readable = true;
+      release_idle_memory();
       return;
     }
   }
@@ -424,8 +430,23 @@ void Client::Impl::start_read() {
       });
 }
 
+void Client::Impl::release_idle_memory() {
+  // Each of these is kept between packets so a busy connection allocates nothing per message;
+  // an idle one gives it back (about 0.3 KiB) and allocates again at its next packet.
+  give_back_if_empty(pending.events);
+  give_back_if_empty(pending.acks);
+  give_back_if_empty(published_batch);
+  if (rare_state) give_back_if_empty(rare_state->reason_scratch);
+  detail::MutexLock lock(mutex);
+  give_back_if_empty(ready);
+  if (write_in_flight) return;
+  give_back_if_empty(gather);
+  session.release_idle_memory();
+}
+
 void Client::Impl::on_readable(std::uint64_t gen, std::error_code ec) {
   if (gen != generation) return;
+  waiting_readable = false;
   if (ec) return fail_connection(ec);
   readable = true;
   start_read();
@@ -458,9 +479,9 @@ void Client::Impl::on_read(std::uint64_t gen, std::error_code ec, std::size_t n)
   // The session refuses a packet above our limit as soon as its header is in, and a malformed
   // one as soon as it is whole; the packet is the one after what it consumed.
   if (close_requested && *close_requested == errc::packet_too_large)
-    inbound_error_cause = oversize_cause(rx.data().subspan(consumed), max_packet_size);
+    rare().inbound_error_cause = oversize_cause(rx.data().subspan(consumed), max_packet_size);
   if (close_requested && *close_requested == errc::malformed_packet)
-    inbound_error_cause = malformed_packet_name(rx.data().subspan(consumed));
+    rare().inbound_error_cause = malformed_packet_name(rx.data().subspan(consumed));
   dispatch(pending);  // messages point into rx: consume only afterwards
   {
     // The handlers of these messages returned: their inbound QoS 2 ids may now be kept in the
@@ -515,6 +536,7 @@ void Client::Impl::service() {
 
 void Client::Impl::arm_session_timer_locked() {
   auto deadline = session.next_deadline();
+  if (write_deadline && (!deadline || *write_deadline < *deadline)) deadline = write_deadline;
   if (deadline == armed_deadline) return;
   armed_deadline = deadline;
   if (!deadline) {
@@ -525,8 +547,15 @@ void Client::Impl::arm_session_timer_locked() {
   session_timer.async_wait([self = shared_from_this()](boost::system::error_code ec) {
     if (ec) return;
     self->armed_deadline.reset();
-    self->service();
+    self->on_timer();
   });
+}
+
+void Client::Impl::on_timer() {
+  // The write in flight outlived network.timeout: the link is presumed dead.
+  if (write_deadline && *write_deadline <= Clock::now())
+    return fail_connection({ETIMEDOUT, std::system_category()});
+  service();
 }
 
 void Client::Impl::start_write_locked() {
@@ -541,16 +570,13 @@ void Client::Impl::start_write_locked() {
   transport->async_write(gather, [self = shared_from_this(), gen](std::error_code ec, std::size_t) {
     self->on_write(gen, ec);
   });
-  write_timer.expires_after(config->network.timeout);
-  write_timer.async_wait([self = shared_from_this(), gen](boost::system::error_code ec) {
-    if (ec || gen != self->generation) return;
-    self->fail_connection({ETIMEDOUT, std::system_category()});
-  });
+  write_deadline = Clock::now() + config->network.timeout;
+  arm_session_timer_locked();
 }
 
 void Client::Impl::on_write(std::uint64_t gen, std::error_code ec) {
   if (gen != generation) return;
-  write_timer.cancel();
+  write_deadline.reset();  // the session timer, if armed for it, finds nothing due
   if (ec) return fail_connection(ec);
   tracer.sent(writing.buffers());  // `writing` stays ours until write_in_flight is cleared
   bool writing_now;
@@ -570,6 +596,8 @@ void Client::Impl::on_write(std::uint64_t gen, std::error_code ec) {
   // then: a publisher that reads nothing (QoS 0) makes no extra system call per write.
   if (!writing_now && std::exchange(read_while_writing, false) && transport)
     transport->acknowledge_promptly();
+  // The last write of a connection that already waits idle for bytes (CONNECT's, a PINGREQ's).
+  if (!writing_now && waiting_readable) release_idle_memory();
   run_ready();
   close_if_requested();
 }
@@ -621,9 +649,10 @@ void Client::Impl::end_connection(std::error_code reason, bool reconnect_at_once
     transport->close();
     transport.reset();
   }
-  write_timer.cancel();
+  write_deadline.reset();
   refresh_timer.cancel();
   rx.clear();
+  waiting_readable = false;
   close_requested.reset();
   PendingEvents events;
   {
@@ -641,9 +670,11 @@ void Client::Impl::end_connection(std::error_code reason, bool reconnect_at_once
     (void)advance_locked(fatal_refusal ? detail::LifeEvent::fatal_refusal
                                        : detail::LifeEvent::connection_lost);
     drain_events_locked(events);
-    for (detail::VoidDone& done : completions.disconnects)
-      ready.emplace_back([done = std::move(done), reason]() mutable { done(reason); });
-    completions.disconnects.clear();
+    if (detail::OtherCompletions* rare = completions.rare_if_made()) {
+      for (detail::VoidDone& done : rare->disconnects)
+        ready.emplace_back([done = std::move(done), reason]() mutable { done(reason); });
+      rare->disconnects.clear();
+    }
     arm_session_timer_locked();
     changed.notify_all();
   }
@@ -670,11 +701,11 @@ void Client::Impl::end_connection(std::error_code reason, bool reconnect_at_once
   emit(Disconnected{.error = reason,
                     .server_reason = server_reason,
                     .was_connected = was_connected,
-                    .properties = server_disconnect_props,
+                    .properties = rare_state ? rare_state->server_disconnect_props : Properties{},
                     .broker = brokers.description(),
                     .redirect = brokers.redirect()});
   server_reason.reset();
-  server_disconnect_props.clear();
+  if (rare_state) rare_state->server_disconnect_props.clear();
   was_connected = false;
   if (std::exchange(fatal_refusal, false)) return stop_after_fatal_refusal();
   schedule_reconnect(reconnect_at_once);
@@ -784,19 +815,23 @@ void Client::Impl::complete_locked(const E& e, const Properties& props) {
   } else if constexpr (std::is_same_v<E, session::MessageExpired>) {
     const std::error_code ec = detail::error_of(e.why);
     if (e.type == codec::PacketType::subscribe) {
-      auto it = completions.subscribes.find(e.packet_id);
-      if (it == completions.subscribes.end()) return;
+      detail::OtherCompletions* rare = completions.rare_if_made();
+      if (!rare) return;
+      auto it = rare->subscribes.find(e.packet_id);
+      if (it == rare->subscribes.end()) return;
       ready.emplace_back([done = std::move(it->second), ec, id = e.packet_id]() mutable {
         done(ec, SubscribeResult{.packet_id = id});
       });
-      completions.subscribes.erase(it);
+      rare->subscribes.erase(it);
     } else if (e.type == codec::PacketType::unsubscribe) {
-      auto it = completions.unsubscribes.find(e.packet_id);
-      if (it == completions.unsubscribes.end()) return;
+      detail::OtherCompletions* rare = completions.rare_if_made();
+      if (!rare) return;
+      auto it = rare->unsubscribes.find(e.packet_id);
+      if (it == rare->unsubscribes.end()) return;
       ready.emplace_back([done = std::move(it->second), ec, id = e.packet_id]() mutable {
         done(ec, UnsubscribeResult{.packet_id = id});
       });
-      completions.unsubscribes.erase(it);
+      rare->unsubscribes.erase(it);
     } else {
       completions.publishes.take(e.handle, [&](detail::PublishDone& done) {
         ready.emplace_back(std::move(done), ec, e.handle, e.packet_id, QoS::at_most_once,
@@ -804,8 +839,10 @@ void Client::Impl::complete_locked(const E& e, const Properties& props) {
       });
     }
   } else if constexpr (std::is_same_v<E, session::SubscribeCompleted>) {
-    auto it = completions.subscribes.find(e.packet_id);
-    if (it == completions.subscribes.end()) return;
+    detail::OtherCompletions* rare = completions.rare_if_made();
+    if (!rare) return;
+    auto it = rare->subscribes.find(e.packet_id);
+    if (it == rare->subscribes.end()) return;
     bool failed = false;
     SubscribeResult result{.packet_id = e.packet_id,
                            .reasons = public_reasons(e.reasons, failed),
@@ -813,10 +850,12 @@ void Client::Impl::complete_locked(const E& e, const Properties& props) {
                            .properties = props};
     ready.emplace_back([done = std::move(it->second), ec = refused_if(failed),
                         result = std::move(result)]() mutable { done(ec, std::move(result)); });
-    completions.subscribes.erase(it);
+    rare->subscribes.erase(it);
   } else if constexpr (std::is_same_v<E, session::UnsubscribeCompleted>) {
-    auto it = completions.unsubscribes.find(e.packet_id);
-    if (it == completions.unsubscribes.end()) return;
+    detail::OtherCompletions* rare = completions.rare_if_made();
+    if (!rare) return;
+    auto it = rare->unsubscribes.find(e.packet_id);
+    if (it == rare->unsubscribes.end()) return;
     bool failed = false;
     UnsubscribeResult result{.packet_id = e.packet_id,
                              .reasons = public_reasons(e.reasons, failed),
@@ -824,7 +863,7 @@ void Client::Impl::complete_locked(const E& e, const Properties& props) {
                              .properties = props};
     ready.emplace_back([done = std::move(it->second), ec = refused_if(failed),
                         result = std::move(result)]() mutable { done(ec, std::move(result)); });
-    completions.unsubscribes.erase(it);
+    rare->unsubscribes.erase(it);
   }
 }
 
@@ -877,15 +916,16 @@ void Client::Impl::drain_events_locked(PendingEvents& out) {
               fatal_refusal = !config->network.reconnect.retry_after_fatal_refusal;
           }
           if constexpr (std::is_same_v<E, session::ReauthenticationEnded>) {
-            if (!completions.reauthentications.empty()) {
-              ready.emplace_back([done = std::move(completions.reauthentications.front()),
+            detail::OtherCompletions* rare = completions.rare_if_made();
+            if (rare && !rare->reauthentications.empty()) {
+              ready.emplace_back([done = std::move(rare->reauthentications.front()),
                                   ec = detail::to_public_error(e.error)]() mutable { done(ec); });
-              completions.reauthentications.erase(completions.reauthentications.begin());
+              rare->reauthentications.erase(rare->reauthentications.begin());
             }
           }
           if constexpr (std::is_same_v<E, session::ServerDisconnected>) {
             server_reason = detail::from_codec(e.reason);
-            server_disconnect_props = p.properties;
+            rare().server_disconnect_props = p.properties;
           }
           if constexpr (std::is_same_v<E, session::ServerDisconnected> ||
                         std::is_same_v<E, session::ConnectRefused>) {

@@ -73,7 +73,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
   using Clock = std::chrono::steady_clock;
   // A timer typed on the strand: 88 bytes where steady_timer's type-erased executor makes
-  // 120, and every client has four.
+  // 120, and every client has one (two more once a reconnect or a refresh arms them).
   using Timer = boost::asio::basic_waitable_timer<Clock, boost::asio::wait_traits<Clock>, Strand>;
   /// A timer made when first armed and kept: most clients never reconnect or refresh their
   /// connection, and an idle one need not hold a timer for each (8 bytes instead of 88).
@@ -152,10 +152,15 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   /// The socket has bytes (after an idle wait, see start_read): read them.
   void on_readable(std::uint64_t generation, std::error_code ec) EXCLUDES(mutex);
   void size_next_read(std::size_t n);
+  /// The connection waits idle for bytes: gives back the scratch memory kept between packets.
+  void release_idle_memory() EXCLUDES(mutex);
   void service() EXCLUDES(mutex);
   void start_write_locked() REQUIRES(mutex);
   void on_write(std::uint64_t generation, std::error_code ec) EXCLUDES(mutex);
+  /// Arms session_timer for the earlier of the session's deadline and write_deadline.
   void arm_session_timer_locked() REQUIRES(mutex);
+  /// session_timer fired: a write that timed out ends the connection, else service().
+  void on_timer() EXCLUDES(mutex);
   void drain_events_locked(PendingEvents& out) REQUIRES(mutex);
   /// Moves the completions of these acknowledged publishes (if any wait) into `ready`.
   void complete_acks_locked(std::span<const session::Acknowledgement> acks) REQUIRES(mutex);
@@ -240,8 +245,10 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   std::shared_ptr<const Config> config GUARDED_BY(mutex);
   // Replaces config->credentials.client_id when not empty.
   std::string own_client_id GUARDED_BY(mutex);
-  /// The session settings of an attempt to `target`, with this client's own client id.
-  session::Config session_config_locked(const detail::Target& target) const REQUIRES(mutex);
+  /// The session settings of an attempt to `target`, shared with the clients made from the
+  /// same configuration (the session takes own_client_id apart).
+  std::shared_ptr<const session::Config> session_config_locked(const detail::Target& target) const
+      REQUIRES(mutex);
   /// The configuration as this client uses it: *config with its own client id.
   Config effective_config_locked() const REQUIRES(mutex);
   session::Session session GUARDED_BY(mutex);
@@ -286,35 +293,47 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   std::size_t read_size = 0;   // how much the next read asks for (see start_read)
   std::size_t read_limit = 0;  // buffer.receive_size of this connection
   std::size_t last_read_space = 0;
-  unsigned quiet_reads = 0;     // reads in a row that used a quarter of read_size or less
-  bool readable = false;        // a wait for readability just ended: read without waiting again
-  bool expecting_acks = false;  // messages of ours were in flight after the last read
+  unsigned quiet_reads = 0;       // reads in a row that used a quarter of read_size or less
+  bool readable = false;          // a wait for readability just ended: read without waiting again
+  bool waiting_readable = false;  // the connection waits idle for bytes (no buffer held)
+  bool expecting_acks = false;    // messages of ours were in flight after the last read
   session::OutputBatch writing;
   bool read_while_writing = false;  // a read came in while a write ran (see on_write)
   std::vector<transport::ConstByteSpan> gather;
   PendingEvents pending;
   std::vector<Published> published_batch;  // on_published_batch's argument, its room kept
   std::vector<detail::Ready> ready;        // completions due, run after the lock is released
+  // One timer for the session's deadlines and for the write in flight (network.timeout): a
+  // second timer per client cost 88 bytes for a deadline that the first can carry.
   Timer session_timer;
   std::optional<Clock::time_point> armed_deadline;
+  std::optional<Clock::time_point> write_deadline;  // of the write in flight
   LazyTimer reconnect_timer;
-  Timer write_timer;
   LazyTimer refresh_timer;
   detail::ReconnectBackoff backoff;
   detail::BrokerList brokers;
   bool was_connected = false;
   std::optional<std::error_code> close_requested;
   std::optional<ReasonCode> server_reason;
-  Properties server_disconnect_props;
-  std::vector<ReasonCode> reason_scratch;
   std::size_t fragment_size = 0;
   std::uint32_t max_packet_size = 0;
-  std::string attempt_where;        // "host:port" of the current attempt, for Error::where
-  bool fatal_refusal = false;       // the refusal of this attempt stops the client
-  std::string inbound_error_cause;  // Error::cause of an inbound packet_too_large or the name
-                                    // of an inbound malformed packet
-  detail::PacketTracer tracer;      // Config::packet_trace of this connection
-  detail::ClientLog logger;         // Config::log, used on the loop
+  std::string attempt_where;   // "host:port" of the current attempt, for Error::where
+  bool fatal_refusal = false;  // the refusal of this attempt stops the client
+  /// Strand-only state that most connections never use, made on first use (80 bytes that an
+  /// idle client does not carry).
+  struct RareState {
+    Properties server_disconnect_props;      // of the broker's DISCONNECT, for Disconnected
+    std::vector<ReasonCode> reason_scratch;  // the public reason codes of a SUBACK/UNSUBACK
+    std::string inbound_error_cause;  // Error::cause of an inbound packet_too_large or the name
+                                      // of an inbound malformed packet
+  };
+  std::unique_ptr<RareState> rare_state;
+  RareState& rare() {
+    if (!rare_state) rare_state = std::make_unique<RareState>();
+    return *rare_state;
+  }
+  detail::PacketTracer tracer;  // Config::packet_trace of this connection
+  detail::ClientLog logger;     // Config::log, used on the loop
 
   // A record for Config::log; `make_text` runs only when the level is enabled.
   template <class MakeText>

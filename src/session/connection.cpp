@@ -78,17 +78,17 @@ void Session::Impl::connection_opened(TimePoint now) {
   begin_input(now);
   if (state != State::disconnected) connection_lost(now);  // the runtime skipped it
   if (next_config) {
-    apply_config(std::move(*next_config));
-    next_config.reset();
+    const std::unique_ptr<NextConfig> next = std::move(next_config);
+    apply_config(std::move(next->config), std::move(next->client_id));
   }
-  const codec::Properties connect_props = config.connect_props.view();
+  const codec::Properties connect_props = config->connect_props.view();
   move_to(begin_authentication(connect_props));
   output.clear();
   // Receive Maximum and Topic Alias Maximum are MQTT 5 properties: a 3.x broker never learns
   // them, so enforcing them there would only break connections. The packet size limit bounds
   // our memory, so it holds in every version; MQTT 5 announces it.
-  limits.maximum_packet_size = config.maximum_incoming_packet_size != 0
-                                   ? config.maximum_incoming_packet_size
+  limits.maximum_packet_size = config->maximum_incoming_packet_size != 0
+                                   ? config->maximum_incoming_packet_size
                                    : codec::kMaxPacketSize;
   receive_maximum = 65535;
   std::uint16_t alias_maximum = 0;
@@ -102,15 +102,15 @@ void Session::Impl::connection_opened(TimePoint now) {
   }
   aliases_in.reset(alias_maximum);
   aliases_out.reset(0);
-  keepalive.start(now, 0, config.ping_interval_percent, config.ping_timeout);
+  keepalive.start(now, 0, config->ping_interval_percent, config->ping_timeout);
   connack_deadline.reset();
-  if (config.connect_timeout > Duration{0}) connack_deadline = now + config.connect_timeout;
+  if (config->connect_timeout > Duration{0}) connack_deadline = now + config->connect_timeout;
 
   std::error_code error;
-  if (config.will) error = codec::check_topic_name(config.will->topic);
+  if (config->will) error = codec::check_topic_name(config->will->topic);
   codec::Properties props = connect_props;
-  if (!error && config.authenticator && !auth_method.empty()) {
-    if (auto failure = config.authenticator->start(false, auth_data)) {
+  if (!error && config->authenticator && auth_state) {
+    if (auto failure = config->authenticator->start(false, auth_state->data)) {
       // Nothing went out yet: no DISCONNECT before a CONNECT.
       fail(make_error_code(errc::authentication_failed), failure, std::nullopt, now);
       return;
@@ -119,8 +119,8 @@ void Session::Impl::connection_opened(TimePoint now) {
   }
   if (!error) {
     codec::Properties will_props;
-    if (config.will) will_props = config.will->props.view();
-    error = send(connect_packet(config, client_id, props, will_props), now);
+    if (config->will) will_props = config->will->props.view();
+    error = send(connect_packet(*config, client_id, props, will_props), now);
   }
   if (error) fail(error, {}, std::nullopt, now);
 }
@@ -159,21 +159,21 @@ void Session::Impl::on_connack(codec::Connack& connack, TimePoint now) {
     return;
   }
   // §3.2.2.1.1: a session we asked to discard cannot be present.
-  if (connack.session_present && config.clean_start) {
+  if (connack.session_present && config->clean_start) {
     violation(errc::protocol_error, codec::ReasonCode::protocol_error, now,
               "Session Present set in answer to a clean start (§3.2.2.1.1)");
     return;
   }
   if (!finish_authentication(connack, now)) return;
-  server = capabilities_from(connack.props, config, is_v5());
+  server = capabilities_from(connack.props, *config, is_v5());
   std::string_view assigned;
   if (auto id = connack.props.text(PropertyId::assigned_client_identifier); id && is_v5()) {
     client_id.assign(*id);
     assigned = client_id;
   }
   move_to(ConnectionInput::connack_accepted);
-  aliases_out.reset(server.topic_alias_maximum, config.auto_topic_aliases);
-  keepalive.start(now, server.keep_alive, config.ping_interval_percent, config.ping_timeout);
+  aliases_out.reset(server.topic_alias_maximum, config->auto_topic_aliases);
+  keepalive.start(now, server.keep_alive, config->ping_interval_percent, config->ping_timeout);
   events.emplace_back(Connected{connack.session_present, server, assigned, connack.props});
   if (!connack.session_present && inbound_qos2.size() != 0) {
     inbound_qos2.clear();

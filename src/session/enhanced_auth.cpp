@@ -22,16 +22,17 @@ std::string_view data_of(const codec::Properties& props) {
 }  // namespace
 
 ConnectionInput Session::Impl::begin_authentication(const codec::Properties& connect_props) {
-  auth_method.clear();
-  auth_data.clear();
+  auth_state.reset();
   if (!is_v5()) return ConnectionInput::transport_opened;
-  if (config.authenticator) {
-    auth_method = config.authenticator->name();
-  } else if (auto method = connect_props.text(PropertyId::authentication_method)) {
-    auth_method = *method;  // the caller runs the exchange with Session::auth()
+  std::string_view method;
+  if (config->authenticator) {
+    method = config->authenticator->name();
+  } else if (auto named = connect_props.text(PropertyId::authentication_method)) {
+    method = *named;  // the caller runs the exchange with Session::auth()
   }
-  return auth_method.empty() ? ConnectionInput::transport_opened
-                             : ConnectionInput::transport_opened_with_auth;
+  if (method.empty()) return ConnectionInput::transport_opened;
+  auth_state = std::make_unique<AuthExchange>(AuthExchange{std::string{method}, {}});
+  return ConnectionInput::transport_opened_with_auth;
 }
 
 codec::Properties Session::Impl::auth_properties(const codec::Properties& base) const {
@@ -40,21 +41,23 @@ codec::Properties Session::Impl::auth_properties(const codec::Properties& base) 
     if (p.id != PropertyId::authentication_method && p.id != PropertyId::authentication_data)
       props.push_back(p);
   }
-  props.add(PropertyId::authentication_method, auth_method);
-  if (!auth_data.empty()) props.add(PropertyId::authentication_data, auth_data);
+  props.add(PropertyId::authentication_method,
+            auth_state ? std::string_view{auth_state->method} : std::string_view{});
+  if (auth_state && !auth_state->data.empty())
+    props.add(PropertyId::authentication_data, auth_state->data);
   return props;
 }
 
 bool Session::Impl::check_auth_method(const codec::Properties& props, bool required,
                                       TimePoint now) {
   auto method = props.text(PropertyId::authentication_method);
-  if (auth_method.empty() && method) {
+  if (!auth_state && method) {
     violation(errc::protocol_error, ReasonCode::protocol_error, now,
               "an Authentication Method from the broker although CONNECT named none "
               "[MQTT-4.12.0-6]");
     return false;
   }
-  if (auth_method.empty() || (!method && !required) || (method && *method == auth_method))
+  if (!auth_state || (!method && !required) || (method && *method == auth_state->method))
     return true;
   violation(errc::protocol_error, ReasonCode::protocol_error, now,
             "the broker's Authentication Method differs from CONNECT's [MQTT-4.12.0-5]");
@@ -77,7 +80,7 @@ void Session::Impl::on_auth(codec::Auth& auth, TimePoint now) {
               "client's; §3.15.2.1)");
     return;
   }
-  if (auth_method.empty()) {
+  if (!auth_state) {
     violation(errc::protocol_error, ReasonCode::protocol_error, now,
               "AUTH from the broker although CONNECT named no Authentication Method "
               "[MQTT-4.12.0-6]");
@@ -93,13 +96,13 @@ void Session::Impl::on_auth(codec::Auth& auth, TimePoint now) {
   }
   if (!check_auth_method(auth.props, true, now)) return;
   const std::string_view server_data = data_of(auth.props);
-  if (!config.authenticator) {  // the caller answers
+  if (!config->authenticator) {  // the caller answers
     events.emplace_back(AuthReceived{auth.reason, auth.props});
     move_to(input);
     return;
   }
   if (input == ConnectionInput::auth_success) {
-    if (auto error = config.authenticator->finish(server_data)) {
+    if (auto error = config->authenticator->finish(server_data)) {
       authentication_failed(error, now);
       return;
     }
@@ -107,7 +110,7 @@ void Session::Impl::on_auth(codec::Auth& auth, TimePoint now) {
     return;
   }
   move_to(input);
-  std::error_code error = config.authenticator->next(server_data, auth_data);
+  std::error_code error = config->authenticator->next(server_data, auth_state->data);
   if (!error) {
     error = send(codec::Auth{ReasonCode::continue_authentication, auth_properties({})}, now);
   }
@@ -116,8 +119,8 @@ void Session::Impl::on_auth(codec::Auth& auth, TimePoint now) {
 
 bool Session::Impl::finish_authentication(const codec::Connack& connack, TimePoint now) {
   if (!check_auth_method(connack.props, false, now)) return false;
-  if (!config.authenticator || auth_method.empty()) return true;
-  if (auto error = config.authenticator->finish(data_of(connack.props))) {
+  if (!config->authenticator || !auth_state) return true;
+  if (auto error = config->authenticator->finish(data_of(connack.props))) {
     authentication_failed(error, now);
     return false;
   }
@@ -127,7 +130,7 @@ bool Session::Impl::finish_authentication(const codec::Connack& connack, TimePoi
 void Session::Impl::left_auth_state(State from, ConnectionInput input, std::error_code why) {
   const bool succeeded =
       input == ConnectionInput::connack_accepted || input == ConnectionInput::auth_success;
-  if (!succeeded && config.authenticator) config.authenticator->abort();
+  if (!succeeded && config->authenticator) config->authenticator->abort();
   if (from != State::reauthenticating) return;
   if (!succeeded && !why) {
     why = make_error_code(input == ConnectionInput::server_disconnect ? errc::server_disconnected
@@ -140,15 +143,14 @@ std::error_code Session::Impl::reauthenticate(TimePoint now) {
   begin_input(now);
   if (!is_v5()) return make_error_code(errc::not_supported_by_version);
   if (!is_live(state)) return make_error_code(errc::not_connected);
-  if (!config.authenticator || auth_method.empty() ||
-      !next_state(state, ConnectionInput::reauth_request))
+  if (!config->authenticator || !auth_state || !next_state(state, ConnectionInput::reauth_request))
     return make_error_code(errc::invalid_auth_state);
-  std::error_code error = config.authenticator->start(true, auth_data);
+  std::error_code error = config->authenticator->start(true, auth_state->data);
   if (!error) {
     error = send_limited(codec::Auth{ReasonCode::re_authenticate, auth_properties({})}, now);
   }
   if (error) {
-    config.authenticator->abort();
+    config->authenticator->abort();
     return error;
   }
   move_to(ConnectionInput::reauth_request);
@@ -161,7 +163,7 @@ std::error_code Session::Impl::auth(ReasonCode reason, const codec::Properties& 
   if (!is_v5()) return make_error_code(errc::not_supported_by_version);
   if (!awaits_connack(state) && !is_live(state)) return make_error_code(errc::not_connected);
   // [MQTT-4.12.0-7]; and with an authenticator, the session answers by itself.
-  if (auth_method.empty() || config.authenticator) return make_error_code(errc::invalid_auth_state);
+  if (!auth_state || config->authenticator) return make_error_code(errc::invalid_auth_state);
   ConnectionInput input{};
   if (reason == ReasonCode::re_authenticate) {
     input = ConnectionInput::reauth_request;

@@ -74,7 +74,8 @@ class EventQueue {
     acks_.clear();
     head_ = 0;
     ack_head_ = 0;
-    if (events_.capacity() > kKeptEvents) events_ = {};  // a burst is over
+    // A burst is over. (Assigning {} would keep the capacity.)
+    if (events_.capacity() > kKeptEvents) std::vector<Queued>().swap(events_);
   }
 
  public:
@@ -82,7 +83,13 @@ class EventQueue {
   /// session's timer, not after each read, so that a window of acknowledgements read in large
   /// chunks does not regrow the vector each time.
   void release_if_empty() {
-    if (empty() && acks_.capacity() > kKeptAcks) acks_ = {};
+    if (empty() && acks_.capacity() > kKeptAcks) std::vector<Acknowledgement>().swap(acks_);
+  }
+  /// Gives all the memory back when nothing waits (an idle connection keeps none).
+  void release_memory() {
+    if (!empty()) return;
+    std::vector<Queued>().swap(events_);
+    std::vector<Acknowledgement>().swap(acks_);
   }
 
  private:

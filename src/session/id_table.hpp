@@ -63,13 +63,13 @@ class IdTable {
   /// Gives the memory of a large table back once it is empty (a burst is over). Not done by
   /// erase(): a window that drains and refills would rebuild the table every time.
   void release_if_empty() {
-    if (size_ == 0 && slots_.size() > kKeptWhenEmpty) slots_ = {};
+    if (size_ == 0 && slots_.size() > kKeptWhenEmpty) std::vector<Slot>().swap(slots_);
   }
 
   std::size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   void clear() {
-    slots_ = {};
+    std::vector<Slot>().swap(slots_);  // `= {}` would keep the capacity
     size_ = 0;
   }
 

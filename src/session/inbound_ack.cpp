@@ -43,7 +43,7 @@ void Session::Impl::hold_for_application(codec::Publish& publish, TimePoint now)
 std::error_code Session::Impl::ack(std::uint64_t ack_id, ReasonCode reason,
                                    const codec::Properties& props, TimePoint now) {
   begin_input(now);
-  if (!config.manual_ack || ack_id == 0) return make_error_code(errc::invalid_argument);
+  if (!config->manual_ack || ack_id == 0) return make_error_code(errc::invalid_argument);
   if (is_v5()) {
     // PUBACK and PUBREC list the same reason codes (§3.4.2.1, §3.5.2.1).
     if (!codec::is_valid_reason_code(static_cast<std::uint8_t>(codec::PacketType::puback), reason))

@@ -34,8 +34,8 @@ void Session::Impl::on_publish(codec::Publish& publish, TimePoint now) {
   const std::uint16_t id = publish.packet_id;
   // Manual acknowledgement; a QoS 2 id awaiting PUBREL was acknowledged already and is
   // answered below (PUBREC again, not delivered again).
-  if (config.manual_ack && (publish.qos == QoS::at_least_once ||
-                            (publish.qos == QoS::exactly_once && !inbound_qos2.contains(id)))) {
+  if (config->manual_ack && (publish.qos == QoS::at_least_once ||
+                             (publish.qos == QoS::exactly_once && !inbound_qos2.contains(id)))) {
     hold_for_application(publish, now);
     return;
   }

@@ -59,11 +59,12 @@ std::error_code Session::Impl::check_publish(const codec::Publish& message,
 }
 
 std::error_code Session::Impl::check_outbox_room(std::size_t payload_size) const {
-  if (config.outbox_limit_messages != 0 && outbox.messages() >= config.outbox_limit_messages) {
+  if (config->outbox_limit_messages != 0 && outbox.messages() >= config->outbox_limit_messages) {
     return make_error_code(errc::outbox_full);
   }
   // ESP-MQTT's rule: the payload about to be added plus what the outbox already holds.
-  if (config.outbox_limit_bytes != 0 && payload_size + outbox.bytes() > config.outbox_limit_bytes) {
+  if (config->outbox_limit_bytes != 0 &&
+      payload_size + outbox.bytes() > config->outbox_limit_bytes) {
     return make_error_code(errc::outbox_full);
   }
   return {};
@@ -132,7 +133,7 @@ CommandResult Session::Impl::publish(const codec::Publish& message, TimePoint no
   // entry and nothing else, so it is sent directly below.
   const bool direct = message.qos != QoS::at_most_once && goes_out_now(online);
   std::uint16_t id = 0;
-  if (message.qos != QoS::at_most_once && config.packet_id_on_accept) {
+  if (message.qos != QoS::at_most_once && config->packet_id_on_accept) {
     id = ids.allocate();
     if (id == 0) return {0, make_error_code(errc::no_free_packet_id)};
   } else if (direct) {
@@ -255,8 +256,8 @@ void Session::Impl::send_entry(OutboxEntry& entry, TimePoint now) {
     return;
   }
   quota.take();
-  if (!is_v5() && config.retransmit_interval > Duration{0}) {
-    const TimePoint due = now + config.retransmit_interval;
+  if (!is_v5() && config->retransmit_interval > Duration{0}) {
+    const TimePoint due = now + config->retransmit_interval;
     if (!retransmit_due || due < *retransmit_due) retransmit_due = due;
   }
 }
@@ -304,7 +305,7 @@ bool Session::Impl::stray_ack(PacketType type, std::uint16_t packet_id, codec::R
     return true;
   }
   // MQTT 3.x retransmission makes the broker ack some messages twice.
-  if (!is_v5() && config.retransmit_interval > Duration{0}) return true;
+  if (!is_v5() && config->retransmit_interval > Duration{0}) return true;
   violation(errc::unknown_packet_id, codec::ReasonCode::protocol_error, now,
             "acknowledgement for a packet id not in flight (§4.3)");
   return false;
@@ -370,7 +371,7 @@ void Session::Impl::on_pubcomp(codec::Pubcomp& pubcomp, TimePoint now) {
 }
 
 void Session::Impl::retransmit(TimePoint now) {
-  const Duration interval = config.retransmit_interval;
+  const Duration interval = config->retransmit_interval;
   if (is_v5() || interval <= Duration{0} || !retransmit_due || now < *retransmit_due) return;
   std::optional<TimePoint> next;
   outbox.for_each([&](OutboxEntry& entry) {

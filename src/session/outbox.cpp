@@ -184,7 +184,7 @@ void Outbox::release_if_empty() {
   trim_spares(kSparesWhenEmpty);
   by_id_.release_if_empty();
   if (slots_.size() > kKeptWhenEmpty) {
-    slots_ = {};  // a burst is over: give its memory back
+    std::vector<OutboxEntry>().swap(slots_);  // a burst is over: give its memory back
     head_ = 0;
     first_ = next_sequence_;
   }
@@ -227,14 +227,14 @@ void Outbox::trim_spares(std::size_t keep) {
     spares_.pop_back();
   }
   if (spares_head_ == spares_.size()) {
-    spares_ = {};
+    std::vector<std::shared_ptr<codec::Buffer>>().swap(spares_);
     spares_head_ = 0;
   }
 }
 
 void Outbox::clear() {
   trim_spares(0);
-  slots_ = {};
+  std::vector<OutboxEntry>().swap(slots_);
   head_ = 0;
   first_ = next_sequence_;
   live_ = 0;

@@ -17,7 +17,7 @@ constexpr std::uint8_t kDupFlag = 0x08;
 }  // namespace
 
 void Session::Impl::resume_outbox(bool session_present, TimePoint now) {
-  quota.reset(std::min(server.receive_maximum, config.max_inflight));
+  quota.reset(std::min(server.receive_maximum, config->max_inflight));
   outbox.for_each([&](OutboxEntry& entry) {
     if (!entry.ever_sent) return;
     if (session_present) {
@@ -29,7 +29,7 @@ void Session::Impl::resume_outbox(bool session_present, TimePoint now) {
                                          DropReason::outcome_unknown, entry.sequence});
       ids.release(entry.packet_id);
       outbox.erase(entry);
-    } else if (config.lost_session_policy == LostSessionPolicy::discard) {
+    } else if (config->lost_session_policy == LostSessionPolicy::discard) {
       events.emplace_back(MessageExpired{entry.packet_id, PacketType::publish,
                                          DropReason::session_lost, entry.sequence});
       ids.release(entry.packet_id);
@@ -64,11 +64,11 @@ bool Session::Impl::expirable(const OutboxEntry& entry) const {
 }
 
 void Session::Impl::expire(TimePoint now) {
-  if (config.outbox_expiry <= Duration{0}) return;
+  if (config->outbox_expiry <= Duration{0}) return;
   // Entries are in queue order, so `created` only grows along the scan.
   outbox.for_each_from(outbox.unsent_hint(), [&](OutboxEntry& entry) {
     if (!expirable(entry)) return true;
-    if (now - entry.created < config.outbox_expiry) return false;
+    if (now - entry.created < config->outbox_expiry) return false;
     events.emplace_back(
         MessageExpired{entry.packet_id, PacketType::publish, DropReason::expired, entry.sequence});
     if (entry.packet_id != 0) ids.release(entry.packet_id);
@@ -78,11 +78,11 @@ void Session::Impl::expire(TimePoint now) {
 }
 
 std::optional<TimePoint> Session::Impl::expiry_deadline() const {
-  if (config.outbox_expiry <= Duration{0} || loaded_unstamped) return std::nullopt;
+  if (config->outbox_expiry <= Duration{0} || loaded_unstamped) return std::nullopt;
   std::optional<TimePoint> deadline;
   outbox.for_each_from(outbox.unsent_hint(), [&](const OutboxEntry& entry) {
     if (!expirable(entry)) return true;
-    deadline = entry.created + config.outbox_expiry;
+    deadline = entry.created + config->outbox_expiry;
     return false;
   });
   return deadline;

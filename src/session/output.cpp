@@ -80,6 +80,20 @@ void OutputQueue::recycle(OutputBatch&& batch) {
   spare_ = std::move(batch);
 }
 
+void OutputQueue::release_memory() {
+  if (!segments_.empty() || committed_ != 0) return;
+  // Swapped with empty vectors: `v = {}` would assign an empty list and keep the capacity.
+  std::vector<Segment>().swap(segments_);
+  spare_ = OutputBatch{};
+  std::vector<std::shared_ptr<codec::Buffer>>().swap(
+      pool_);  // a buffer still in a batch of the runtime lives on with that batch alone
+  if (scratch_.use_count() == 1) {
+    *scratch_ = codec::Buffer{};
+  } else {
+    scratch_ = std::make_shared<codec::Buffer>();
+  }
+}
+
 void OutputQueue::next_scratch() {
   committed_ = 0;
   for (auto& candidate : pool_) {

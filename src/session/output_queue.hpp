@@ -36,6 +36,9 @@ class OutputQueue {
   OutputBatch take();
   /// Keeps a written batch's vectors for the next take().
   void recycle(OutputBatch&& batch);
+  /// Gives back what is kept for the next packets (scratch bytes, pooled buffers, recycled
+  /// vectors) when nothing is queued; the next packet allocates again.
+  void release_memory();
 
  private:
   struct Segment {

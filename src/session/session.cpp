@@ -40,29 +40,31 @@ codec::ReasonCode disconnect_reason_for(std::error_code codec_error) {
 
 // --- Impl: construction, input loop, timers ------------------------------------------------
 
-Session::Impl::Impl(Config initial, std::unique_ptr<Store> store)
+Session::Impl::Impl(std::shared_ptr<const Config> initial, std::string own_client_id,
+                    std::unique_ptr<Store> store)
     : config(std::move(initial)),
-      version(config.version),
-      client_id(config.client_id),
+      version(config->version),
+      client_id(own_client_id.empty() ? config->client_id : std::move(own_client_id)),
       outbox(std::move(store)) {
-  server.keep_alive = config.keep_alive_s;
+  server.keep_alive = config->keep_alive_s;
   load_store();
 }
 
-void Session::Impl::apply_config(Config next) {
+void Session::Impl::apply_config(std::shared_ptr<const Config> next, std::string next_client_id) {
   const codec::ProtocolVersion previous = version;
   config = std::move(next);
-  version = config.version;
-  client_id = config.client_id;
+  version = config->version;
+  client_id = next_client_id.empty() ? config->client_id : std::move(next_client_id);
   if (previous != version) reencode_outbox(previous);
 }
 
-void Session::Impl::set_config(Config next) {
+void Session::Impl::set_config(std::shared_ptr<const Config> next, std::string next_client_id) {
   if (state == State::disconnected) {
     next_config.reset();
-    apply_config(std::move(next));
+    apply_config(std::move(next), std::move(next_client_id));
   } else {
-    next_config = std::make_unique<Config>(std::move(next));
+    next_config =
+        std::make_unique<NextConfig>(NextConfig{std::move(next), std::move(next_client_id)});
   }
 }
 
@@ -231,14 +233,24 @@ std::optional<TimePoint> Session::Impl::next_deadline() const {
 // --- Session: forwarding ---------------------------------------------------------------------
 
 Session::Session(Config config, std::unique_ptr<Store> store)
-    : impl_(std::make_unique<Impl>(std::move(config), std::move(store))) {}
+    : Session(std::make_shared<const Config>(std::move(config)), {}, std::move(store)) {}
+Session::Session(std::shared_ptr<const Config> config, std::string client_id,
+                 std::unique_ptr<Store> store)
+    : impl_(std::make_unique<Impl>(std::move(config), std::move(client_id), std::move(store))) {}
 Session::~Session() = default;
 
 void Session::set_config(Config config) {
-  impl_->set_config(std::move(config));
+  impl_->set_config(std::make_shared<const Config>(std::move(config)), {});
+}
+void Session::set_config(std::shared_ptr<const Config> config, std::string client_id) {
+  impl_->set_config(std::move(config), std::move(client_id));
+}
+void Session::release_idle_memory() {
+  impl_->output.release_memory();
+  impl_->events.release_memory();
 }
 const Config& Session::config() const {
-  return impl_->next_config ? *impl_->next_config : impl_->config;
+  return impl_->next_config ? *impl_->next_config->config : *impl_->config;
 }
 void Session::connection_opened(TimePoint now) {
   impl_->connection_opened(now);

@@ -67,13 +67,27 @@ class Session {
  public:
   /// `store` keeps unacknowledged messages; nullptr selects an in-memory store.
   explicit Session(Config config, std::unique_ptr<Store> store = nullptr);
+  /// The same with settings shared by many sessions (never modified through this session):
+  /// `client_id`, when not empty, replaces config->client_id for this session alone. A
+  /// fleet of clients made from one configuration holds one Config instead of one each.
+  Session(std::shared_ptr<const Config> config, std::string client_id,
+          std::unique_ptr<Store> store = nullptr);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
   /// Replaces the configuration; takes effect at the next connection_opened().
   void set_config(Config config);
+  /// The same with shared settings; `client_id` as in the constructor.
+  void set_config(std::shared_ptr<const Config> config, std::string client_id = {});
+  /// The settings as given (with shared settings, their client_id, not this session's own:
+  /// see client_id()).
   const Config& config() const;
+
+  /// Gives back the memory kept for the next packets and events (output buffers, the event
+  /// queue) while none is queued. For a connection that went idle; the next packet allocates
+  /// it again. Changes no state.
+  void release_idle_memory();
 
   // --- connection lifecycle -------------------------------------------------------------
 

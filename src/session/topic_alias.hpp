@@ -24,12 +24,17 @@ class InboundAliases {
   Status apply(std::uint16_t alias, std::string_view& topic);
   /// Frees names replaced since the last call. Events may point at a replaced name, so they
   /// are kept until the session is next fed.
-  void drop_replaced() { replaced_.clear(); }
+  void drop_replaced() {
+    if (t_) t_->replaced.clear();
+  }
 
  private:
+  struct Table {
+    std::vector<std::unique_ptr<std::string>> names;  // index alias-1; stable addresses
+    std::vector<std::unique_ptr<std::string>> replaced;
+  };
   std::uint16_t maximum_ = 0;
-  std::vector<std::unique_ptr<std::string>> names_;  // index alias-1; stable addresses
-  std::vector<std::unique_ptr<std::string>> replaced_;
+  std::unique_ptr<Table> t_;  // made by the first alias the broker defines
 };
 
 /// Aliases we define for the broker, up to its Topic Alias Maximum.
@@ -93,17 +98,24 @@ class OutboundAliases {
   void unlink(std::uint16_t alias);
   void link_front(std::uint16_t alias);
 
+  struct Table {
+    std::vector<std::string> names;  // wire view, index alias-1; empty: not defined
+    std::vector<std::string> given;  // application view, index alias-1
+    // Automatic table: topic -> alias for aliases 1..automatic_ defined on the wire, and their
+    // use order as a circular list threaded through two arrays indexed by alias, 0 being the
+    // head: next[0] is the most recently used, prev[0] the least.
+    std::unordered_map<std::string, std::uint16_t, TopicHash, std::equal_to<>> index;
+    std::vector<std::uint16_t> next;  // empty until the first automatic alias
+    std::vector<std::uint16_t> prev;
+    std::uint16_t used = 0;  // automatic aliases handed out so far (they are 1..used)
+  };
+
   std::uint16_t maximum_ = 0;
   std::uint16_t automatic_ = 0;
-  std::vector<std::string> names_;  // wire view, index alias-1; empty: not defined
-  std::vector<std::string> given_;  // application view, index alias-1
-  // Automatic table: topic -> alias for aliases 1..automatic_ defined on the wire, and their
-  // use order as a circular list threaded through two arrays indexed by alias, 0 being the
-  // head: next_[0] is the most recently used, prev_[0] the least.
-  std::unordered_map<std::string, std::uint16_t, TopicHash, std::equal_to<>> index_;
-  std::vector<std::uint16_t> next_;  // empty until the first automatic alias
-  std::vector<std::uint16_t> prev_;
-  std::uint16_t used_ = 0;  // automatic aliases handed out so far (they are 1..used_)
+  // Made by reset() with a maximum above 0: a connection without aliases (every MQTT 3 one)
+  // holds 8 bytes instead of 150. Every alias of the table is at most maximum_, so a method
+  // that checked its alias against maximum_ finds the table made.
+  std::unique_ptr<Table> t_;
 };
 
 }  // namespace portmqtt::session

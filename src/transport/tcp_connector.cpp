@@ -68,10 +68,14 @@ TcpConnector::TcpConnector(asio::any_io_executor executor, const Options& option
       options_{.connect_timeout = options.connect_timeout,
                .keep_alive = options.keep_alive,
                .user_timeout = options.user_timeout,
-               .interface_name = options.interface_name,
-               .bind_address = options.bind_address,
                .no_delay = options.no_delay} {
-  if (!options.proxy_uri.empty()) proxy_error_ = parse_proxy_uri(options.proxy_uri, proxy_);
+  if (options.proxy_uri.empty() && options.interface_name.empty() && options.bind_address.empty())
+    return;
+  uncommon_ = std::make_unique<Uncommon>();
+  uncommon_->interface_name = options.interface_name;
+  uncommon_->bind_address = options.bind_address;
+  if (!options.proxy_uri.empty())
+    proxy_error_ = parse_proxy_uri(options.proxy_uri, uncommon_->proxy);
 }
 
 void TcpConnector::async_connect(tcp::socket& socket, const Endpoint& endpoint,
@@ -87,9 +91,10 @@ void TcpConnector::async_connect(tcp::socket& socket, const Endpoint& endpoint,
   }
   std::string host = endpoint.host;
   std::uint16_t port = endpoint.port;
-  if (proxy_.kind != Proxy::Kind::none) {
-    target_host_ = std::exchange(host, proxy_.host);
-    target_port_ = std::exchange(port, proxy_.port);
+  const bool proxied = uncommon_ && uncommon_->proxy.kind != Proxy::Kind::none;
+  if (proxied) {
+    uncommon_->target_host = std::exchange(host, uncommon_->proxy.host);
+    uncommon_->target_port = std::exchange(port, uncommon_->proxy.port);
   }
   timer_.expires_after(options_.connect_timeout);
   timer_.async_wait([owner, this](boost::system::error_code ec) {
@@ -105,10 +110,11 @@ void TcpConnector::async_connect(tcp::socket& socket, const Endpoint& endpoint,
       complete(errc::connect_timeout);
     }
   });
-  boost::system::error_code not_literal;
-  (void)asio::ip::make_address(target_host_, not_literal);
-  if (proxy_.kind == Proxy::Kind::socks5 && !proxy_.remote_dns && not_literal)
-    return resolve_target_locally(std::move(host), port, std::move(owner));
+  if (proxied && uncommon_->proxy.kind == Proxy::Kind::socks5 && !uncommon_->proxy.remote_dns) {
+    boost::system::error_code not_literal;
+    (void)asio::ip::make_address(uncommon_->target_host, not_literal);
+    if (not_literal) return resolve_target_locally(std::move(host), port, std::move(owner));
+  }
   resolve_and_connect(host, port, std::move(owner));
 }
 
@@ -135,12 +141,12 @@ void TcpConnector::resolve_target_locally(std::string proxy_host, std::uint16_t 
     if (cancelled_) ec = asio::error::operation_aborted;
     if (ec) return complete(to_std_error(ec));
     if (results.empty()) return complete(errc::host_not_found);
-    target_host_ = preferred_address(results);
+    uncommon_->target_host = preferred_address(results);
     resolve_and_connect(proxy_host, proxy_port, owner);
   };
   resolving_ = true;
-  resolve_on_shared_thread(target_host_, target_port_, timer_.get_executor(), std::move(resolved),
-                           lookup_abandoned());
+  resolve_on_shared_thread(uncommon_->target_host, uncommon_->target_port, timer_.get_executor(),
+                           std::move(resolved), lookup_abandoned());
 }
 
 void TcpConnector::resolve_and_connect(const std::string& host, std::uint16_t port,
@@ -212,9 +218,10 @@ void TcpConnector::try_next_endpoint(const std::shared_ptr<void>& owner) {
     return try_next_endpoint(owner);
   }
   socket_->async_connect(ep, [owner, this](boost::system::error_code ec) {
-    if (!ec && proxy_.kind != Proxy::Kind::none) {
+    if (!ec && uncommon_ && uncommon_->proxy.kind != Proxy::Kind::none) {
       // Under the same deadline: its timer closes the socket, which ends the handshake.
-      return async_proxy_handshake(*socket_, proxy_, target_host_, target_port_,
+      return async_proxy_handshake(*socket_, uncommon_->proxy, uncommon_->target_host,
+                                   uncommon_->target_port,
                                    [owner, this](std::error_code e) { complete(e); });
     }
     if (!ec) return complete({});
@@ -229,9 +236,10 @@ std::error_code TcpConnector::open_socket(const tcp::endpoint& ep) {
   socket_->open(ep.protocol(), ec);
   if (ec) return to_std_error(ec);
   int fd = socket_->native_handle();
-  if (auto e = bind_to_device(fd, options_.interface_name)) return e;
-  if (!options_.bind_address.empty()) {
-    const auto local = asio::ip::make_address(options_.bind_address, ec);
+  const std::string no_name;
+  if (auto e = bind_to_device(fd, uncommon_ ? uncommon_->interface_name : no_name)) return e;
+  if (uncommon_ && !uncommon_->bind_address.empty()) {
+    const auto local = asio::ip::make_address(uncommon_->bind_address, ec);
     if (ec) return std::make_error_code(std::errc::invalid_argument);
     if (local.is_v4() != ep.address().is_v4())
       return std::make_error_code(std::errc::address_family_not_supported);

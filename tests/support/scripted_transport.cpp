@@ -29,6 +29,7 @@ struct ConnectionSpec {
   std::error_code connect_error;
   bool hang = false;
   std::size_t read_limit = 0;
+  bool readability_waits = false;
   std::size_t write_limit = 0;
   Milliseconds write_pause{0};
   struct Failure {
@@ -123,6 +124,18 @@ class ScriptedTransport final : public transport::Transport {
     serve_read();
   }
 
+  bool async_wait_readable(transport::ConnectHandler handler) override {
+    if (!spec_.readability_waits) return false;
+    script_->change([&] { ++record().readable_waits; });
+    if (closed_) {
+      asio::post(executor_, [handler = std::move(handler), keep = self()] { handler(kAborted); });
+      return true;
+    }
+    wait_handler_ = std::move(handler);
+    serve_read();
+    return true;
+  }
+
   void async_write(std::span<const transport::ConstByteSpan> buffers,
                    transport::IoHandler handler) override {
     ++write_calls_;
@@ -152,6 +165,11 @@ class ScriptedTransport final : public transport::Transport {
     write_timer_.cancel();
     if (connect_handler_) post_connect(kAborted);
     if (read_handler_) complete(std::exchange(read_handler_, nullptr), kAborted, 0);
+    if (wait_handler_) {
+      asio::post(executor_, [handler = std::exchange(wait_handler_, nullptr), keep = self()] {
+        handler(kAborted);
+      });
+    }
     if (write_handler_) complete(std::exchange(write_handler_, nullptr), kAborted, 0);
   }
 
@@ -196,6 +214,12 @@ class ScriptedTransport final : public transport::Transport {
   };
 
   void serve_read() {
+    if (wait_handler_ && !inbound_.empty()) {
+      // Readable: bytes or an error wait. The read that follows takes them.
+      asio::post(executor_, [handler = std::exchange(wait_handler_, nullptr), keep = self()] {
+        handler(std::error_code{});
+      });
+    }
     if (!read_handler_ || inbound_.empty()) return;
     Chunk& chunk = inbound_.front();
     if (chunk.error) {
@@ -341,6 +365,7 @@ class ScriptedTransport final : public transport::Transport {
   std::deque<Chunk> inbound_;
   transport::ByteSpan read_buffer_;
   transport::IoHandler read_handler_;
+  transport::ConnectHandler wait_handler_;  // async_wait_readable(), until bytes are there
 
   std::vector<transport::ConstByteSpan> write_buffers_;
   std::size_t write_index_ = 0;
@@ -466,6 +491,10 @@ ConnectionScript& ConnectionScript::hang() {
 
 ConnectionScript& ConnectionScript::read_limit(std::size_t n) {
   return edit([&](ConnectionSpec& spec) { spec.read_limit = n; });
+}
+
+ConnectionScript& ConnectionScript::readability_waits() {
+  return edit([&](ConnectionSpec& spec) { spec.readability_waits = true; });
 }
 
 ConnectionScript& ConnectionScript::write_limit(std::size_t n, std::chrono::milliseconds pause) {

@@ -69,6 +69,7 @@ struct ConnectionRecord {
   std::vector<std::size_t> writes;             ///< bytes per async_write() call that succeeded
   std::vector<std::size_t> parts;              ///< bytes taken per step of those writes
   std::vector<std::size_t> reads;              ///< bytes returned per async_read_some()
+  unsigned readable_waits = 0;                 ///< async_wait_readable() calls accepted
   unsigned closes = 0;                         ///< close() calls
   bool steps_done = false;                     ///< every step of the script ran
   std::chrono::steady_clock::time_point made;  ///< when make_transport() made it
@@ -90,6 +91,10 @@ class ConnectionScript {
   ConnectionScript& hang();
   /// Each read returns at most `n` bytes (0: no limit).
   ConnectionScript& read_limit(std::size_t n);
+  /// The connection answers async_wait_readable() as a socket does: the wait ends when bytes
+  /// (or an error) are there to read. Without it the transport cannot wait, and the client
+  /// reads at once.
+  ConnectionScript& readability_waits();
   /// Writes are taken `n` bytes at a time (0: whole), with `pause` between the parts.
   ConnectionScript& write_limit(std::size_t n, std::chrono::milliseconds pause = {});
   /// The k-th call (from 1) of `op` on this connection completes with `error`.
