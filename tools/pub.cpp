@@ -104,6 +104,10 @@ class Publisher {
         --unwritten_qos0_;
     };
   }
+  // The handlers above point at this object.
+  ~Publisher() { tool_.detach(); }
+  Publisher(const Publisher&) = delete;
+  Publisher& operator=(const Publisher&) = delete;
 
   // Drops a topic alias the broker does not allow, so that it is never sent.
   void check_topic_alias() {

@@ -105,6 +105,10 @@ class Requester {
       if (auto text = output_.packet(packet)) show(*text);
     };
   }
+  // The handlers above point at this object.
+  ~Requester() { tool_.detach(); }
+  Requester(const Requester&) = delete;
+  Requester& operator=(const Requester&) = delete;
 
   bool done() const { return failed_ || (answered_ && !request_pending_); }
   bool failed() const { return failed_; }

@@ -106,6 +106,10 @@ class Subscriber {
       if (auto text = output_.packet(packet)) show(*text);
     };
   }
+  // The handlers above point at this object.
+  ~Subscriber() { tool_.detach(); }
+  Subscriber(const Subscriber&) = delete;
+  Subscriber& operator=(const Subscriber&) = delete;
 
   bool done() const { return (finished_ || denied_) && removals_pending_ == 0; }
   bool denied() const { return denied_; }

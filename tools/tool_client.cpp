@@ -136,7 +136,13 @@ ToolClient::ToolClient(const ConnectionPlan& plan, const ConnectionOptions& opti
       broker_count_(plan.broker_count) {}
 
 ToolClient::~ToolClient() {
+  detach();
   client_.reset();
+}
+
+void ToolClient::detach() {
+  std::lock_guard lock(mutex_);
+  detached_ = true;
 }
 
 void ToolClient::report(const std::string& message) const {
@@ -157,7 +163,7 @@ void ToolClient::trace(const PacketTrace& packet) {
       if (const auto assigned = packet.properties.text(PropertyId::assigned_client_identifier))
         id_ = std::string(*assigned);
     print_packet(packet);
-    if (on_packet) on_packet(packet);
+    if (on_packet && !detached_) on_packet(packet);
   }
   changed_.notify_all();
 }
@@ -271,7 +277,7 @@ void ToolClient::install_handlers() {
     if (event.assigned_client_id.size() > 0) id_ = std::string(event.assigned_client_id);
     connected_ = true;
     finished_attempt_ = true;
-    if (tool_connected) tool_connected(event);
+    if (tool_connected && !detached_) tool_connected(event);
   };
   wrapped.on_error = [this](const Error& event) {
     std::lock_guard lock(mutex_);
@@ -282,14 +288,14 @@ void ToolClient::install_handlers() {
     record_loss(event);
     on_attempt_failed(event);
     std::lock_guard lock(mutex_);
-    if (tool_disconnected) tool_disconnected(event);
+    if (tool_disconnected && !detached_) tool_disconnected(event);
   };
   // Every event wakes the main thread, after the tool's own handler ran under the lock.
   const auto notify = [this](auto&& handler) {
     return [this, handler](const auto& event) {
       {
         std::lock_guard lock(mutex_);
-        if (handler) handler(event);
+        if (handler && !detached_) handler(event);
       }
       changed_.notify_all();
     };

@@ -67,6 +67,12 @@ class ToolClient {
   /// DISCONNECT (with the -D disconnect properties) and stop.
   void disconnect();
 
+  /// The owner of `handlers` and `on_packet` is going: they are not called any more, and one
+  /// running on the loop thread has returned when this does. Its destructor calls this, as
+  /// ours does before the client goes (a client destroyed while still connecting delivers a
+  /// last Disconnected).
+  void detach();
+
   Client& client() { return *client_; }
   const std::string& id() const { return id_; }
   bool debug() const { return debug_; }
@@ -98,6 +104,7 @@ class ToolClient {
   std::condition_variable changed_;
   bool connected_ = false;
   bool finished_attempt_ = false;
+  bool detached_ = false;  // handlers and on_packet are no longer called (see detach())
   // Broker lists (-h/-L repeated): each attempt is reported with -d, and the first connect
   // ends when every broker failed once.
   std::size_t broker_count_ = 1;
