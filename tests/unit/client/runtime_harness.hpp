@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <initializer_list>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -38,6 +39,27 @@ inline const Bytes kConnack = {0x20, 0x02,  // CONNACK, remaining 2
 inline const Bytes kPingreq = {0xc0, 0x00};
 inline const Bytes kPingresp = {0xd0, 0x00};
 inline const Bytes kDisconnect = {0xe0, 0x00};
+/// The packets one after the other, as one write or one delivery.
+inline Bytes concat(std::initializer_list<Bytes> parts) {
+  Bytes out;
+  for (const Bytes& p : parts)
+    out.insert(out.end(), p.begin(), p.end());
+  return out;
+}
+// A subscription to "t" and a QoS 1 message on it, as several tests exchange them.
+inline const Bytes kSubscribe = {0x82, 0x06,                 // SUBSCRIBE, remaining 6
+                                 0x00, 0x01,                 // packet id 1
+                                 0x00, 0x01, 't',            // filter "t"
+                                 0x01};                      // maximum QoS 1
+inline const Bytes kSuback = {0x90, 0x03,                    // SUBACK, remaining 3
+                              0x00, 0x01,                    // packet id 1
+                              0x01};                         // granted QoS 1
+inline const Bytes kIncoming = {0x32, 0x0a,                  // PUBLISH QoS 1, remaining 10
+                                0x00, 0x01, 't',             // topic "t"
+                                0x00, 0x07,                  // packet id 7
+                                'h',  'e',  'l', 'l', 'o'};  // payload
+inline const Bytes kPuback7 = {0x40, 0x02,                   // PUBACK, remaining 2
+                               0x00, 0x07};                  // packet id 7
 
 // --- events as lines ------------------------------------------------------------------------
 

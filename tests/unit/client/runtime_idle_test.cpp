@@ -10,32 +10,12 @@
 namespace portmqtt::test {
 namespace {
 
-const Bytes kSubscribe = {0x82, 0x06,                 // SUBSCRIBE, remaining 6
-                          0x00, 0x01,                 // packet id 1
-                          0x00, 0x01, 't',            // filter "t"
-                          0x01};                      // maximum QoS 1
-const Bytes kSuback = {0x90, 0x03,                    // SUBACK, remaining 3
-                       0x00, 0x01,                    // packet id 1
-                       0x01};                         // granted QoS 1
-const Bytes kIncoming = {0x32, 0x0a,                  // PUBLISH QoS 1, remaining 10
-                         0x00, 0x01, 't',             // topic "t"
-                         0x00, 0x07,                  // packet id 7
-                         'h',  'e',  'l', 'l', 'o'};  // payload
-const Bytes kPuback7 = {0x40, 0x02,                   // PUBACK, remaining 2
-                        0x00, 0x07};                  // packet id 7
-const Bytes kQos0 = {0x30, 0x04,                      // PUBLISH QoS 0, remaining 4
-                     0x00, 0x01, 't', 'p'};           // topic "t", payload "p"
-const Bytes kUnsubscribe = {0xa2, 0x05,               // UNSUBSCRIBE, remaining 5
-                            0x00, 0x02,               // packet id 2
-                            0x00, 0x01, 't'};         // filter "t"
-const Bytes kUnsuback = {0xb0, 0x02, 0x00, 0x02};     // UNSUBACK, packet id 2
-
-Bytes concat(std::initializer_list<Bytes> parts) {
-  Bytes out;
-  for (const Bytes& p : parts)
-    out.insert(out.end(), p.begin(), p.end());
-  return out;
-}
+const Bytes kQos0 = {0x30, 0x04,                   // PUBLISH QoS 0, remaining 4
+                     0x00, 0x01, 't', 'p'};        // topic "t", payload "p"
+const Bytes kUnsubscribe = {0xa2, 0x05,            // UNSUBSCRIBE, remaining 5
+                            0x00, 0x02,            // packet id 2
+                            0x00, 0x01, 't'};      // filter "t"
+const Bytes kUnsuback = {0xb0, 0x02, 0x00, 0x02};  // UNSUBACK, packet id 2
 
 // Until the connection has waited for readability `n` times (10 s at most).
 bool wait_idle(const Script& script, unsigned n) {

@@ -8,27 +8,6 @@ namespace {
 
 const std::string kBefore = "before_connect mqtt://broker.test:1883";
 
-const Bytes kSubscribe = {0x82, 0x06,                 // SUBSCRIBE, remaining 6
-                          0x00, 0x01,                 // packet id 1
-                          0x00, 0x01, 't',            // filter "t"
-                          0x01};                      // maximum QoS 1
-const Bytes kSuback = {0x90, 0x03,                    // SUBACK, remaining 3
-                       0x00, 0x01,                    // packet id 1
-                       0x01};                         // granted QoS 1
-const Bytes kIncoming = {0x32, 0x0a,                  // PUBLISH QoS 1, remaining 10
-                         0x00, 0x01, 't',             // topic "t"
-                         0x00, 0x07,                  // packet id 7
-                         'h',  'e',  'l', 'l', 'o'};  // payload
-const Bytes kPuback7 = {0x40, 0x02,                   // PUBACK, remaining 2
-                        0x00, 0x07};                  // packet id 7
-
-Bytes concat(std::initializer_list<Bytes> parts) {
-  Bytes out;
-  for (const Bytes& p : parts)
-    out.insert(out.end(), p.begin(), p.end());
-  return out;
-}
-
 TEST_F(RuntimeTest, OneByteReadsAndThreeByteWritesCarryTheExactBytes) {
   script->connection()
       .read_limit(1)
