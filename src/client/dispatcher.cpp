@@ -180,6 +180,7 @@ void Client::Impl::dispatch_acks(std::span<const session::Acknowledgement> acks,
                      ack.handle};
   };
   if (hs.on_published_batch) {
+    if (!delivering()) return;  // a handler of an earlier event stopped or destroyed the client
     published_batch.clear();
     for (const session::Acknowledgement& ack : acks) {
       // A stored QoS 0 message that went out: its completion ran, no Published for it.

@@ -440,6 +440,7 @@ void Client::Impl::release_idle_memory() {
   detail::MutexLock lock(mutex);
   give_back_if_empty(ready);
   if (write_in_flight) return;
+  gather.clear();  // the spans of the last write, which has ended
   give_back_if_empty(gather);
   session.release_idle_memory();
 }

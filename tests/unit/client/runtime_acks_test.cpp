@@ -121,5 +121,41 @@ TEST_F(RuntimeTest, AnEventBetweenAcknowledgementsOfOneReadKeepsItsPlace) {
                                       "subscribed id=3 0", "published id=2 reason=0"}));
 }
 
+TEST_F(RuntimeTest, AHandlerThatStopsTheClientEndsTheBatchesOfItsRead) {
+  script->connection()
+      .expect(connect_packet(), "CONNECT")
+      .deliver(kConnack)
+      .expect(publish_qos1(1, 'a'), "PUBLISH 1")
+      .expect({0x82, 0x06,       // SUBSCRIBE, remaining 6
+               0x00, 0x02,       // packet id 2
+               0x00, 0x01, 's',  // filter "s"
+               0x00},            // max QoS 0
+              "SUBSCRIBE")
+      .deliver({0x90, 0x03, 0x00, 0x02, 0x00,        // SUBACK id 2: granted QoS 0
+                0x40, 0x02, 0x00, 0x01,              // PUBACK id 1
+                0x30, 0x04, 0x00, 0x01, 't', 'm'});  // PUBLISH QoS 0 "t": "m"; one read
+  Client client{base_config()};
+  EventLog log{client};
+  Lines order;
+  client.on_subscribed([&](const Subscribed&) {
+    order.add("subscribed");
+    client.stop(discard);  // on the loop thread: nothing after this event is delivered
+  });
+  client.on_published_batch([&](std::span<const Published>) { order.add("batch"); });
+  client.on_message([&](const MessageReceived&) { order.add("message"); });
+  ASSERT_FALSE(client.start());
+  ASSERT_TRUE(log.wait_for("connected"));
+  client.publish("t", "a", {.qos = QoS::at_least_once}, Properties{},
+                 [&order](std::error_code ec, const PublishResult& r) {
+                   order.add("done " + std::to_string(r.packet_id) + " " + code_of(ec));
+                 });
+  ASSERT_TRUE(client.subscribe("s", {.qos = QoS::at_most_once}));
+  ASSERT_TRUE(order.wait_lines(2));
+
+  // The PUBACK was read, so its completion still runs (completions outlive handlers); its
+  // Published and the message after it are not delivered.
+  EXPECT_EQ(order.lines(), (std::vector<std::string>{"subscribed", "done 1 ok"}));
+}
+
 }  // namespace
 }  // namespace portmqtt::test
