@@ -19,6 +19,18 @@ struct Guarded {
   int value GUARDED_BY(mutex) = 0;
 };
 
+// Another thread sets g.value under the lock a little later and wakes the waiters.
+std::thread set_later(Guarded& g, int value) {
+  return std::thread([&g, value] {
+    std::this_thread::sleep_for(10ms);
+    {
+      MutexLock lock(g.mutex);
+      g.value = value;
+    }
+    g.changed.notify_all();
+  });
+}
+
 TEST(ThreadSafety, ATryOnlyLockHeldElsewhereOwnsNothing) {
   Guarded g;
   MutexLock held(g.mutex);
@@ -68,14 +80,7 @@ TEST(ThreadSafety, UnlockReleasesAndLockTakesAgain) {
 
 TEST(ThreadSafety, AWaitReturnsOnceAnotherThreadMakesThePredicateTrue) {
   Guarded g;
-  std::thread setter([&] {
-    std::this_thread::sleep_for(10ms);
-    {
-      MutexLock lock(g.mutex);
-      g.value = 7;
-    }
-    g.changed.notify_all();
-  });
+  std::thread setter = set_later(g, 7);
   {
     MutexLock lock(g.mutex);
     g.changed.wait(lock, [&]() REQUIRES(g.mutex) { return g.value == 7; });
@@ -95,14 +100,7 @@ TEST(ThreadSafety, AWaitUntilAPastDeadlineTimesOut) {
 
 TEST(ThreadSafety, AWaitUntilSeesANotificationBeforeItsDeadline) {
   Guarded g;
-  std::thread setter([&] {
-    std::this_thread::sleep_for(10ms);
-    {
-      MutexLock lock(g.mutex);
-      g.value = 1;
-    }
-    g.changed.notify_one();
-  });
+  std::thread setter = set_later(g, 1);
   MutexLock lock(g.mutex);
   const auto deadline = std::chrono::steady_clock::now() + 30s;  // far: never reached
   EXPECT_TRUE(
