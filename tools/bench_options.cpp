@@ -201,7 +201,7 @@ BenchPlan make_bench_plan(const BenchOptions& o) {
   if (o.duration) check_range(*o.duration, 0.001, 1e9, "--duration");
   if (o.limit) check_range(static_cast<double>(*o.limit), 1, 1e18, "-C");
   BenchPlan plan{.options = o, .connection = make_plan(o.connection, "bench")};
-  plan.qos = parse_qos(o.qos, "-q");
+  plan.qos = parse_qos(o.qos);
   plan.connect_gap = connect_gap(o);
   plan.rate = message_rate(o);
   plan.clients = static_cast<std::uint64_t>(o.clients);

@@ -260,7 +260,9 @@ void apply_session(const ConnectionOptions& options, ConnectionPlan& plan) {
 
 void apply_will(const ConnectionOptions& options, ConnectionPlan& plan) {
   const auto& will = options.will;
-  const QoS qos = parse_qos(will.qos, "--will-qos");
+  if (will.qos < 0 || will.qos > 2)
+    throw UsageError("Invalid will QoS " + std::to_string(will.qos) + ".");  // mosquitto's words
+  const auto qos = static_cast<QoS>(will.qos);
   if (will.topic.empty()) {
     // As mosquitto's tools: a will QoS alone is no will and no mistake.
     if (!will.payload.empty()) throw UsageError("Will payload given, but no will topic given.");
@@ -398,12 +400,8 @@ void apply_broker(const ConnectionOptions& options, ConnectionPlan& plan) {
 
 }  // namespace
 
-QoS parse_qos(int value, const char* flag) {
-  if (value < 0 || value > 2) {
-    const auto number = std::to_string(value);
-    throw UsageError(std::string_view{flag} == "--will-qos" ? "Invalid will QoS " + number + "."
-                                                            : "Invalid QoS given: " + number);
-  }
+QoS parse_qos(int value) {
+  if (value < 0 || value > 2) throw UsageError("Invalid QoS given: " + std::to_string(value));
   return static_cast<QoS>(value);
 }
 

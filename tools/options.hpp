@@ -101,8 +101,8 @@ struct UsageError : std::runtime_error {
 /// mosquitto_accepts_utf8), in their words, naming `flag`.
 std::function<void(const std::string&)> utf8_argument(const char* flag);
 
-/// Parses a QoS argument (0, 1 or 2) or throws UsageError naming `flag`.
-QoS parse_qos(int value, const char* flag);
+/// Parses -q (0, 1 or 2) or throws UsageError in mosquitto's words.
+QoS parse_qos(int value);
 
 /// -M as a window size (above 65,535 it is 65,535), or throws UsageError below 1.
 std::uint16_t check_max_inflight(int value);

@@ -246,7 +246,7 @@ int run_pub(PubOptions& o) {
   if ((o.topic.empty() && !empty_topic) || source == Source::none)
     throw UsageError("Both topic and message must be supplied.");
   if (!empty_topic) check_publish_topic(o.topic);
-  parse_qos(o.qos, "-q");
+  parse_qos(o.qos);
   if (o.repeat < 1) throw UsageError("--repeat argument must be >0.");
   if (o.repeat_delay < 0) throw UsageError("--repeat-delay argument must be >=0.0.");
   plan.config.session.max_inflight = check_max_inflight(o.max_inflight);

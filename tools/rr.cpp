@@ -74,7 +74,7 @@ void validate(RrOptions& o, const ConnectionPlan& plan) {
   if (!publishable_topic(o.response_topic))
     throw UsageError("Invalid response topic '" + o.response_topic +
                      "', does it contain '+' or '#'?");
-  parse_qos(o.qos, "-q");
+  parse_qos(o.qos);
   if (o.timeout && *o.timeout < 1)
     throw UsageError("Invalid timeout \"" + std::to_string(*o.timeout) + "\".");
   if (const auto error = check_format(o.output.format.value_or("")); !error.empty())

@@ -74,7 +74,7 @@ void validate(SubOptions& o, const ConnectionPlan& plan) {
   check(o.topics, "subscription");
   check(o.filter_out, "filter");
   check(o.unsubscribe, "unsubscribe");
-  parse_qos(o.qos, "-q");
+  parse_qos(o.qos);
   // mosquitto_sub's words; 0 is refused as well (it would mean "never" or "at once").
   if (o.count && *o.count < 1)
     throw UsageError("Invalid message count \"" + std::to_string(*o.count) + "\".");
