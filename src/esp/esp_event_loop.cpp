@@ -177,53 +177,46 @@ bool valid_key(esp_event_base_t base, int32_t id) {
 
 namespace portmqtt::esp {
 
-esp_err_t dispatch_now(esp_event_loop_handle_t event_loop, esp_event_base_t base, int32_t id,
-                       void* data) {
-  EventLoop* loop = as_loop(event_loop);
+esp_err_t DispatchCache::refresh() {
+  EventLoop* loop = as_loop(loop_);
   if (loop == nullptr) return ESP_ERR_INVALID_ARG;
-  std::shared_ptr<const Registrations> list;
+  // Read under the mutex again only when it may have changed.
+  if (list_ && loop->changes.load(std::memory_order_acquire) == seen_) return ESP_OK;
   bool queued = false;
   {
     portmqtt::detail::MutexLock lock(loop->mutex);
     if (loop->stopping) return ESP_ERR_INVALID_STATE;
     queued = !loop->queue.empty() && !loop->thread.joinable();
-    list = loop->registrations;
+    list_ = loop->registrations;
+    seen_ = loop->changes.load(std::memory_order_relaxed);
   }
   if (queued) {  // what was posted before goes first, as in a queue
     while (loop->dispatch_one(Clock::now())) {
     }
     portmqtt::detail::MutexLock lock(loop->mutex);
-    list = loop->registrations;
+    list_ = loop->registrations;
+    seen_ = loop->changes.load(std::memory_order_relaxed);
   }
-  loop->call(*list, base, id, data);
+  return ESP_OK;
+}
+
+void DispatchCache::call_holding(esp_event_base_t base, std::int32_t id, void* data) const {
+  as_loop(loop_)->call_holding(*static_cast<const Registrations*>(list_.get()), base, id, data);
+}
+
+esp_err_t DispatchCache::dispatch(esp_event_base_t base, std::int32_t id, void* data) {
+  if (esp_err_t rc = refresh(); rc != ESP_OK) return rc;
+  std::lock_guard running(as_loop(loop_)->dispatching);
+  call_holding(base, id, data);
   return ESP_OK;
 }
 
 esp_err_t DispatchRun::dispatch(esp_event_base_t base, std::int32_t id, void* data) {
-  EventLoop* loop = as_loop(loop_);
-  if (loop == nullptr) return ESP_ERR_INVALID_ARG;
-  // What dispatch_now() reads under the mutex, read again only when it may have changed.
-  if (!list_ || loop->changes.load(std::memory_order_acquire) != seen_) {
-    bool queued = false;
-    {
-      portmqtt::detail::MutexLock lock(loop->mutex);
-      if (loop->stopping) return ESP_ERR_INVALID_STATE;
-      queued = !loop->queue.empty() && !loop->thread.joinable();
-      list_ = loop->registrations;
-      seen_ = loop->changes.load(std::memory_order_relaxed);
-    }
-    if (queued) {  // what was posted before goes first, as in a queue
-      while (loop->dispatch_one(Clock::now())) {
-      }
-      portmqtt::detail::MutexLock lock(loop->mutex);
-      list_ = loop->registrations;
-      seen_ = loop->changes.load(std::memory_order_relaxed);
-    }
-  }
+  if (esp_err_t rc = cache_.refresh(); rc != ESP_OK) return rc;
   // Held from the first event of the run to its end: an unregistration made outside any
-  // handler waits for the run, as it waits for one dispatch_now().
-  if (!running_) running_ = std::unique_lock(loop->dispatching);
-  loop->call_holding(*static_cast<const Registrations*>(list_.get()), base, id, data);
+  // handler waits for the run, as it waits for one DispatchCache::dispatch().
+  if (!running_) running_ = std::unique_lock(as_loop(cache_.loop_)->dispatching);
+  cache_.call_holding(base, id, data);
   return ESP_OK;
 }
 
