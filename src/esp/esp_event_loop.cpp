@@ -6,7 +6,9 @@
 // mutex and calls handlers without it, so handlers may register, unregister and post freely.
 // A dispatch holds `dispatching` while it calls handlers, so that an unregistration made
 // outside any handler returns only once the handler cannot run any more (as ESP-IDF's loop
-// mutex does).
+// mutex does). The one thread that dispatches a client's events one at a time
+// (DispatchCache) counts its calls in `single_calls` instead, which costs no lock per event;
+// an unregistration then also waits for the call in progress there.
 #include "esp/event_loop_internal.hpp"
 
 #include <algorithm>
@@ -89,6 +91,10 @@ struct EventLoop {
   std::thread thread;
   std::thread::id dispatcher;
   std::recursive_mutex dispatching;  // held while handlers run
+  // Odd while DispatchCache::dispatch() calls handlers: raised when a call starts and when it
+  // ends, so that an unregistration can wait for the call it may overlap (and no other).
+  std::atomic<std::uint64_t> single_calls{0};
+  int single_depth = 0;  // nested DispatchCache calls; only the cache's thread touches it
   // Counts the changes a DispatchRun must see (registrations, posted events, stopping);
   // written under `mutex`, read without it.
   std::atomic<std::uint64_t> changes{0};
@@ -115,7 +121,28 @@ struct EventLoop {
   esp_err_t exclusive(Change change) {
     if (dispatch_depth > 0) return change();
     std::lock_guard wait(dispatching);
-    return change();
+    const esp_err_t rc = change();
+    // The change cleared `alive` (sequentially consistent, as is the count below and the
+    // reads of both in single_call()): either a call that starts now sees the handler gone,
+    // or this sees the call and waits for its end.
+    const std::uint64_t seen = single_calls.load();
+    if (seen % 2 == 1) {
+      while (single_calls.load() == seen)
+        single_calls.wait(seen);
+    }
+    return rc;
+  }
+
+  // call_holding() without `dispatching`, for the one thread of a DispatchCache.
+  // A handler may make the client deliver another event at once (a nested call): the count
+  // covers the outermost call.
+  void single_call(const Registrations& list, esp_event_base_t base, int32_t id, void* data) {
+    if (single_depth++ == 0) single_calls.fetch_add(1);
+    call_holding(list, base, id, data);
+    if (--single_depth == 0) {
+      single_calls.fetch_add(1);
+      single_calls.notify_all();
+    }
   }
 
   // Calls the handlers of `list` (in call order) that match (base, id).
@@ -127,7 +154,7 @@ struct EventLoop {
   void call_holding(const Registrations& list, esp_event_base_t base, int32_t id, void* data) {
     ++dispatch_depth;
     for (const RegistrationPtr& r : list) {
-      if (matches(*r, base, id) && r->alive.load(std::memory_order_acquire))
+      if (matches(*r, base, id) && r->alive.load())  // see exclusive()
         r->handler(r->arg.load(std::memory_order_relaxed), base, id, data);
     }
     --dispatch_depth;
@@ -202,14 +229,13 @@ esp_err_t DispatchCache::refresh() {
   return ESP_OK;
 }
 
-void DispatchCache::call_holding(esp_event_base_t base, std::int32_t id, void* data) const {
-  as_loop(loop_)->call_holding(*static_cast<const Registrations*>(list_.get()), base, id, data);
+const void* DispatchCache::list() const noexcept {
+  return list_.get();
 }
 
 esp_err_t DispatchCache::dispatch(esp_event_base_t base, std::int32_t id, void* data) {
   if (esp_err_t rc = refresh(); rc != ESP_OK) return rc;
-  std::lock_guard running(as_loop(loop_)->dispatching);
-  call_holding(base, id, data);
+  as_loop(loop_)->single_call(*static_cast<const Registrations*>(list()), base, id, data);
   return ESP_OK;
 }
 
@@ -218,7 +244,8 @@ esp_err_t DispatchRun::dispatch(esp_event_base_t base, std::int32_t id, void* da
   // Held from the first event of the run to its end: an unregistration made outside any
   // handler waits for the run, as it waits for one DispatchCache::dispatch().
   if (!running_) running_ = std::unique_lock(as_loop(cache_.loop_)->dispatching);
-  cache_.call_holding(base, id, data);
+  as_loop(cache_.loop_)
+      ->call_holding(*static_cast<const Registrations*>(cache_.list()), base, id, data);
   return ESP_OK;
 }
 

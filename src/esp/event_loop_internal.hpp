@@ -21,7 +21,9 @@ namespace portmqtt::esp {
 ///
 /// The loop's registrations and queue are read under its mutex once, and again only when
 /// they changed since (a handler registered, unregistered or posted, or the loop is being
-/// deleted). One thread at a time.
+/// deleted). The handlers run without a lock: an unregistration made outside any handler
+/// waits for the call in progress as it waits for any dispatch. One DispatchCache per loop,
+/// used by one thread.
 class DispatchCache {
  public:
   explicit DispatchCache(esp_event_loop_handle_t loop) noexcept : loop_(loop) {}
@@ -32,7 +34,8 @@ class DispatchCache {
   /// Reads the registrations again when they changed (dispatching what was posted before
   /// first); ESP_ERR_INVALID_STATE while the loop is deleted.
   esp_err_t refresh();
-  void call_holding(esp_event_base_t base, std::int32_t id, void* data) const;
+  /// The registrations of the last read (a `const Registrations*`).
+  const void* list() const noexcept;
 
   esp_event_loop_handle_t loop_;
   std::shared_ptr<const void> list_;  // the registrations of the last read

@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "esp_recorder.hpp"
@@ -241,6 +244,80 @@ TEST(EspRuntime, MessagesOfOneReadAreDataEventsInFragmentsOfBufferSize) {
   std::lock_guard lock(seen.mutex);
   EXPECT_EQ(seen.first, (std::vector<int>{0, 0, 1000, 2000, 0}));
   EXPECT_EQ(seen.late, (std::vector<int>{0, 1000, 2000, 0}));
+  EXPECT_EQ(script->mismatches(), std::vector<std::string>{});
+}
+
+// The handler of the unregistration test: it holds the first DATA event until released.
+struct HeldHandler {
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool entered = false;
+  bool released = false;
+  bool done = false;                // the first call returned
+  std::vector<std::string> events;  // payloads seen
+};
+
+void held_handler(void* arg, esp_event_base_t, int32_t, void* data) {
+  auto* held = static_cast<HeldHandler*>(arg);
+  const auto* event = static_cast<esp_mqtt_event_handle_t>(data);
+  std::unique_lock lock(held->mutex);
+  held->events.emplace_back(event->data, static_cast<std::size_t>(event->data_len));
+  if (held->entered) return;
+  held->entered = true;
+  held->changed.notify_all();
+  held->changed.wait(lock, [held] { return held->released; });
+  held->done = true;
+}
+
+// esp_event's promise: an unregistration made outside any handler returns once the handler
+// cannot run any more, also when the client's thread is inside it right now.
+TEST(EspRuntime, UnregisteringWaitsForTheHandlerThatRunsAndStopsTheNextCalls) {
+  auto script = std::make_shared<test::Script>();
+  const auto scope = script->install();
+  script->connection()
+      .expect(connect_packet(), "CONNECT")
+      .deliver(kConnack)
+      .deliver(publish_packet("a"))
+      .expect({0x30, 0x04, 0x00, 0x01, 'u', 'x'}, "PUBLISH")  // QoS 0 "x" to "u"
+      .deliver(publish_packet("b"));
+
+  esp_mqtt_client_config_t config{};
+  config.broker.address.uri = "mqtt://broker.test:1883";
+  config.credentials.client_id = "c";
+  ClientPtr client{esp_mqtt_client_init(&config)};
+  ASSERT_NE(client, nullptr);
+  HeldHandler held;
+  ASSERT_EQ(esp_mqtt_client_register_event(client.get(), MQTT_EVENT_DATA, held_handler, &held),
+            ESP_OK);
+  EspRecorder recorder{client.get()};
+  ASSERT_EQ(esp_mqtt_client_start(client.get()), ESP_OK);
+  {
+    std::unique_lock lock(held.mutex);
+    ASSERT_TRUE(
+        held.changed.wait_for(lock, std::chrono::seconds(10), [&] { return held.entered; }));
+  }
+  bool done_when_returned = false;
+  std::thread unregistering([&] {
+    EXPECT_EQ(esp_mqtt_client_unregister_event(client.get(), MQTT_EVENT_DATA, held_handler),
+              ESP_OK);
+    std::lock_guard lock(held.mutex);
+    done_when_returned = held.done;
+  });
+  // Time for an unregistration that does not wait to return before the handler is released.
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  {
+    std::lock_guard lock(held.mutex);
+    held.released = true;
+    held.changed.notify_all();
+  }
+  unregistering.join();
+  EXPECT_TRUE(done_when_returned);
+  EXPECT_EQ(esp_mqtt_client_publish(client.get(), "u", "x", 1, 0, 0), 0);
+  ASSERT_TRUE(recorder.wait_for(MQTT_EVENT_DATA, 2));
+  EXPECT_EQ(esp_mqtt_client_stop(client.get()), ESP_OK);
+  std::lock_guard lock(held.mutex);
+  EXPECT_EQ(held.events, std::vector<std::string>{"a"});
+  EXPECT_EQ(recorder.of(MQTT_EVENT_DATA).at(1).data, "b");
   EXPECT_EQ(script->mismatches(), std::vector<std::string>{});
 }
 
