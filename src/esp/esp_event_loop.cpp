@@ -147,9 +147,17 @@ struct EventLoop {
 
   // Calls the handlers of `list` (in call order) that match (base, id).
   void call(const Registrations& list, esp_event_base_t base, int32_t id, void* data) {
+    // Inside a DispatchCache call of this loop (a handler made the client deliver more), the
+    // outer call already counts: taking the mutex could wait for an unregistration that
+    // waits for the outer call.
+    if (nested_in_single_call()) return call_holding(list, base, id, data);
     std::lock_guard running(dispatching);
     call_holding(list, base, id, data);
   }
+  // True on the DispatchCache's thread inside one of its calls. Other threads read 0: only
+  // that thread writes single_depth, and the loops it dispatches never have other threads
+  // dispatching.
+  bool nested_in_single_call() const noexcept { return single_depth > 0; }
   // call() for a caller that holds `dispatching` already.
   void call_holding(const Registrations& list, esp_event_base_t base, int32_t id, void* data) {
     ++dispatch_depth;
@@ -242,10 +250,11 @@ esp_err_t DispatchCache::dispatch(esp_event_base_t base, std::int32_t id, void* 
 esp_err_t DispatchRun::dispatch(esp_event_base_t base, std::int32_t id, void* data) {
   if (esp_err_t rc = cache_.refresh(); rc != ESP_OK) return rc;
   // Held from the first event of the run to its end: an unregistration made outside any
-  // handler waits for the run, as it waits for one DispatchCache::dispatch().
-  if (!running_) running_ = std::unique_lock(as_loop(cache_.loop_)->dispatching);
-  as_loop(cache_.loop_)
-      ->call_holding(*static_cast<const Registrations*>(cache_.list()), base, id, data);
+  // handler waits for the run, as it waits for one DispatchCache::dispatch(). Inside such a
+  // call the call counts for the run instead (see EventLoop::call()).
+  EventLoop* loop = as_loop(cache_.loop_);
+  if (!running_ && !loop->nested_in_single_call()) running_ = std::unique_lock(loop->dispatching);
+  loop->call_holding(*static_cast<const Registrations*>(cache_.list()), base, id, data);
   return ESP_OK;
 }
 
