@@ -22,8 +22,8 @@ namespace portmqtt::esp {
 /// The loop's registrations and queue are read under its mutex once, and again only when
 /// they changed since (a handler registered, unregistered or posted, or the loop is being
 /// deleted). The handlers run without a lock: an unregistration made outside any handler
-/// waits for the call in progress as it waits for any dispatch. One DispatchCache per loop,
-/// used by one thread.
+/// waits for the call in progress as it waits for any dispatch. dispatch() is for one thread
+/// per loop (the client's), one call at a time or nested in its own handlers.
 class DispatchCache {
  public:
   explicit DispatchCache(esp_event_loop_handle_t loop) noexcept : loop_(loop) {}
@@ -42,9 +42,9 @@ class DispatchCache {
   std::uint64_t seen_ = 0;            // the loop's change count at that read
 };
 
-/// DispatchCache for several events in a row, as for the acknowledgements of one read: the
-/// lock that keeps an unregistration waiting for a running handler is also held for the whole
-/// run instead of for each event.
+/// Several events in a row, as the acknowledgements of one read: the registrations are read
+/// as DispatchCache reads them, and the loop's lock that keeps an unregistration waiting for
+/// a running handler is taken once and held for the whole run.
 class DispatchRun {
  public:
   explicit DispatchRun(esp_event_loop_handle_t loop) noexcept : cache_(loop) {}
