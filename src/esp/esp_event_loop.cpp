@@ -121,16 +121,22 @@ struct EventLoop {
   esp_err_t exclusive(Change change) {
     if (dispatch_depth > 0) return change();
     std::lock_guard wait(dispatching);
+    // The event being dispatched lock-free is dispatched whole, as under ESP-IDF's loop mutex.
+    wait_for_single_call();
     const esp_err_t rc = change();
-    // The change cleared `alive` (sequentially consistent, as is the count below and the
-    // reads of both in single_call()): either a call that starts now sees the handler gone,
-    // or this sees the call and waits for its end.
-    const std::uint64_t seen = single_calls.load();
-    if (seen % 2 == 1) {
-      while (single_calls.load() == seen)
-        single_calls.wait(seen);
-    }
+    // The change cleared `alive` (sequentially consistent, as are the count and the reads of
+    // both in single_call()): a call that started since either sees the handler gone, or is
+    // seen here and waited for.
+    wait_for_single_call();
     return rc;
+  }
+
+  // Returns once the DispatchCache call in progress, if any, has ended.
+  void wait_for_single_call() {
+    const std::uint64_t seen = single_calls.load();
+    if (seen % 2 == 0) return;
+    while (single_calls.load() == seen)
+      single_calls.wait(seen);
   }
 
   // call_holding() without `dispatching`, for the one thread of a DispatchCache.
