@@ -286,7 +286,7 @@ typedef struct esp_mqtt_client_config_t {
   /** Buffer sizes. */
   struct buffer_t {
     int size;     /*!< Receive buffer: DATA events deliver at most this many payload bytes each;
-                       0 means 1024. */
+                       0 means 1024. Socket reads may be larger (up to 4 KiB, or this size). */
     int out_size; /*!< Send buffer; 0 means size. */
   } buffer;       /*!< Buffer sizes. */
   /** Outbox of messages awaiting acknowledgement. */

@@ -317,7 +317,12 @@ Config to_config(const Settings& s, const esp_mqtt_client_ext_config_t& ext) {
   int buffer = s.buffer_size > 0             ? s.buffer_size
                : ext.default_buffer_size > 0 ? ext.default_buffer_size
                                              : kDefaultBufferSize;
-  config.buffer.receive_size = static_cast<std::size_t>(buffer);
+  // buffer.size is what an ESP application sees: the most payload bytes one DATA event
+  // carries. How much one read asks the socket for is not visible to it, so reads may grow to
+  // portmqtt's default: a 1 KiB limit made a busy subscriber read (and dispatch) 4 times as
+  // often. An idle connection holds no receive buffer either way.
+  config.buffer.receive_size =
+      std::max(static_cast<std::size_t>(buffer), BufferConfig{}.receive_size);
   config.buffer.fragment_size = static_cast<std::size_t>(buffer);
   if (s.connect_properties.maximum_packet_size != 0)  // else portmqtt's bounded default
     config.buffer.max_packet_size = s.connect_properties.maximum_packet_size;

@@ -71,6 +71,7 @@ esp_err_t store_ext(esp_mqtt_client& handle, const esp_mqtt_client_ext_config_t&
 // transport is missing is accepted, as ESP-MQTT accepts unknown schemes until connect time.
 std::error_code push_config(esp_mqtt_client& handle, const Config& config) REQUIRES(handle.mutex) {
   std::error_code ec = handle.client->set_config(config);
+  handle.events.set_protocol(handle.client->protocol_version());
   if (!ec && !handle.client->store_status().empty()) ec = errc::store_cannot_open;
   if (ec && !handle.client->store_status().empty()) {
     ESP_LOGE(kTag, "%s", handle.client->store_status().c_str());
@@ -324,7 +325,9 @@ esp_err_t esp_mqtt_set_config(esp_mqtt_client_handle_t client,
 esp_err_t esp_mqtt_client_set_uri(esp_mqtt_client_handle_t client, const char* uri) {
   if (client == nullptr || uri == nullptr) return ESP_ERR_INVALID_ARG;
   portmqtt::detail::MutexLock lock(client->mutex);
-  if (std::error_code ec = client->client->set_uri(uri)) {
+  std::error_code ec = client->client->set_uri(uri);
+  client->events.set_protocol(client->client->protocol_version());
+  if (ec) {
     ESP_LOGE(kTag, "cannot use URI %s: %s", uri, uri_problem(uri).c_str());
     return ESP_FAIL;
   }

@@ -6,14 +6,16 @@
 // mutex and calls handlers without it, so handlers may register, unregister and post freely.
 // A dispatch holds `dispatching` while it calls handlers, so that an unregistration made
 // outside any handler returns only once the handler cannot run any more (as ESP-IDF's loop
-// mutex does).
+// mutex does). The one thread that dispatches a client's events one at a time
+// (DispatchCache) counts its calls in `single_calls` instead, which costs no lock per event;
+// an unregistration then also waits for the call in progress there.
 #include "esp/event_loop_internal.hpp"
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <deque>
+#include <list>
 #include <memory>
 #include <mutex>
 #include <new>
@@ -78,7 +80,9 @@ struct EventLoop {
   portmqtt::detail::Mutex mutex;
   portmqtt::detail::ConditionVariable posted;  // the queue got an event, or the loop stops
   portmqtt::detail::ConditionVariable room;    // the queue has room again
-  std::deque<Posted> queue GUARDED_BY(mutex);
+  // A list rather than a deque: an empty deque already holds a 512-byte block, and every MQTT
+  // client has a loop whose queue stays empty unless the application posts to it.
+  std::list<Posted> queue GUARDED_BY(mutex);
   std::size_t capacity GUARDED_BY(mutex);
   std::shared_ptr<const Registrations> registrations GUARDED_BY(mutex) =
       std::make_shared<const Registrations>();
@@ -87,6 +91,10 @@ struct EventLoop {
   std::thread thread;
   std::thread::id dispatcher;
   std::recursive_mutex dispatching;  // held while handlers run
+  // Odd while DispatchCache::dispatch() calls handlers: raised when a call starts and when it
+  // ends, so that an unregistration can wait for the call it may overlap (and no other).
+  std::atomic<std::uint64_t> single_calls{0};
+  int single_depth = 0;  // nested DispatchCache calls; only the cache's thread touches it
   // Counts the changes a DispatchRun must see (registrations, posted events, stopping);
   // written under `mutex`, read without it.
   std::atomic<std::uint64_t> changes{0};
@@ -113,19 +121,54 @@ struct EventLoop {
   esp_err_t exclusive(Change change) {
     if (dispatch_depth > 0) return change();
     std::lock_guard wait(dispatching);
-    return change();
+    // The event being dispatched lock-free is dispatched whole, as under ESP-IDF's loop mutex.
+    wait_for_single_call();
+    const esp_err_t rc = change();
+    // The change cleared `alive` (sequentially consistent, as are the count and the reads of
+    // both in single_call()): a call that started since either sees the handler gone, or is
+    // seen here and waited for.
+    wait_for_single_call();
+    return rc;
+  }
+
+  // Returns once the DispatchCache call in progress, if any, has ended.
+  void wait_for_single_call() {
+    const std::uint64_t seen = single_calls.load();
+    if (seen % 2 == 0) return;
+    while (single_calls.load() == seen)
+      single_calls.wait(seen);
+  }
+
+  // call_holding() without `dispatching`, for the one thread of a DispatchCache.
+  // A handler may make the client deliver another event at once (a nested call): the count
+  // covers the outermost call.
+  void single_call(const Registrations& list, esp_event_base_t base, int32_t id, void* data) {
+    if (single_depth++ == 0) single_calls.fetch_add(1);
+    call_holding(list, base, id, data);
+    if (--single_depth == 0) {
+      single_calls.fetch_add(1);
+      single_calls.notify_all();
+    }
   }
 
   // Calls the handlers of `list` (in call order) that match (base, id).
   void call(const Registrations& list, esp_event_base_t base, int32_t id, void* data) {
+    // Inside a DispatchCache call of this loop (a handler made the client deliver more), the
+    // outer call already counts: taking the mutex could wait for an unregistration that
+    // waits for the outer call.
+    if (nested_in_single_call()) return call_holding(list, base, id, data);
     std::lock_guard running(dispatching);
     call_holding(list, base, id, data);
   }
+  // True on the DispatchCache's thread inside one of its calls. Other threads read 0: only
+  // that thread writes single_depth, and the loops it dispatches never have other threads
+  // dispatching.
+  bool nested_in_single_call() const noexcept { return single_depth > 0; }
   // call() for a caller that holds `dispatching` already.
   void call_holding(const Registrations& list, esp_event_base_t base, int32_t id, void* data) {
     ++dispatch_depth;
     for (const RegistrationPtr& r : list) {
-      if (matches(*r, base, id) && r->alive.load(std::memory_order_acquire))
+      if (matches(*r, base, id) && r->alive.load())  // see exclusive()
         r->handler(r->arg.load(std::memory_order_relaxed), base, id, data);
     }
     --dispatch_depth;
@@ -177,53 +220,47 @@ bool valid_key(esp_event_base_t base, int32_t id) {
 
 namespace portmqtt::esp {
 
-esp_err_t dispatch_now(esp_event_loop_handle_t event_loop, esp_event_base_t base, int32_t id,
-                       void* data) {
-  EventLoop* loop = as_loop(event_loop);
+esp_err_t DispatchCache::refresh() {
+  EventLoop* loop = as_loop(loop_);
   if (loop == nullptr) return ESP_ERR_INVALID_ARG;
-  std::shared_ptr<const Registrations> list;
+  // Read under the mutex again only when it may have changed.
+  if (list_ && loop->changes.load(std::memory_order_acquire) == seen_) return ESP_OK;
   bool queued = false;
   {
     portmqtt::detail::MutexLock lock(loop->mutex);
     if (loop->stopping) return ESP_ERR_INVALID_STATE;
     queued = !loop->queue.empty() && !loop->thread.joinable();
-    list = loop->registrations;
+    list_ = loop->registrations;
+    seen_ = loop->changes.load(std::memory_order_relaxed);
   }
   if (queued) {  // what was posted before goes first, as in a queue
     while (loop->dispatch_one(Clock::now())) {
     }
     portmqtt::detail::MutexLock lock(loop->mutex);
-    list = loop->registrations;
+    list_ = loop->registrations;
+    seen_ = loop->changes.load(std::memory_order_relaxed);
   }
-  loop->call(*list, base, id, data);
+  return ESP_OK;
+}
+
+const void* DispatchCache::list() const noexcept {
+  return list_.get();
+}
+
+esp_err_t DispatchCache::dispatch(esp_event_base_t base, std::int32_t id, void* data) {
+  if (esp_err_t rc = refresh(); rc != ESP_OK) return rc;
+  as_loop(loop_)->single_call(*static_cast<const Registrations*>(list()), base, id, data);
   return ESP_OK;
 }
 
 esp_err_t DispatchRun::dispatch(esp_event_base_t base, std::int32_t id, void* data) {
-  EventLoop* loop = as_loop(loop_);
-  if (loop == nullptr) return ESP_ERR_INVALID_ARG;
-  // What dispatch_now() reads under the mutex, read again only when it may have changed.
-  if (!list_ || loop->changes.load(std::memory_order_acquire) != seen_) {
-    bool queued = false;
-    {
-      portmqtt::detail::MutexLock lock(loop->mutex);
-      if (loop->stopping) return ESP_ERR_INVALID_STATE;
-      queued = !loop->queue.empty() && !loop->thread.joinable();
-      list_ = loop->registrations;
-      seen_ = loop->changes.load(std::memory_order_relaxed);
-    }
-    if (queued) {  // what was posted before goes first, as in a queue
-      while (loop->dispatch_one(Clock::now())) {
-      }
-      portmqtt::detail::MutexLock lock(loop->mutex);
-      list_ = loop->registrations;
-      seen_ = loop->changes.load(std::memory_order_relaxed);
-    }
-  }
+  if (esp_err_t rc = cache_.refresh(); rc != ESP_OK) return rc;
   // Held from the first event of the run to its end: an unregistration made outside any
-  // handler waits for the run, as it waits for one dispatch_now().
-  if (!running_) running_ = std::unique_lock(loop->dispatching);
-  loop->call_holding(*static_cast<const Registrations*>(list_.get()), base, id, data);
+  // handler waits for the run, as it waits for one DispatchCache::dispatch(). Inside such a
+  // call the call counts for the run instead (see EventLoop::call()).
+  EventLoop* loop = as_loop(cache_.loop_);
+  if (!running_ && !loop->nested_in_single_call()) running_ = std::unique_lock(loop->dispatching);
+  loop->call_holding(*static_cast<const Registrations*>(cache_.list()), base, id, data);
   return ESP_OK;
 }
 

@@ -93,13 +93,21 @@ bool in_event_handler() noexcept {
 
 // --- ClientEventLoop -----------------------------------------------------------------------
 
-ClientEventLoop::ClientEventLoop() {
-  // No task: the client's thread dispatches, as ESP-MQTT's task runs its loop.
+namespace {
+
+// The client's own loop, without a task: the client's thread dispatches, as ESP-MQTT's task
+// runs its loop. Null when it cannot be made.
+esp_event_loop_handle_t make_client_loop() {
   esp_event_loop_args_t args{};
   args.queue_size = kDefaultEventQueueSize;
   args.task_name = nullptr;
-  if (esp_event_loop_create(&args, &loop_) != ESP_OK) loop_ = nullptr;
+  esp_event_loop_handle_t loop = nullptr;
+  return esp_event_loop_create(&args, &loop) == ESP_OK ? loop : nullptr;
 }
+
+}  // namespace
+
+ClientEventLoop::ClientEventLoop() : loop_(make_client_loop()), cache_(loop_) {}
 
 ClientEventLoop::~ClientEventLoop() {
   if (loop_ != nullptr) (void)esp_event_loop_delete(loop_);
@@ -117,10 +125,10 @@ esp_err_t ClientEventLoop::remove(std::int32_t event_id, esp_event_handler_t han
   return esp_event_handler_unregister_with(loop_, MQTT_EVENTS, event_id, handler);
 }
 
-void ClientEventLoop::call(std::int32_t event_id, esp_mqtt_event_t& event) const {
+void ClientEventLoop::call(std::int32_t event_id, esp_mqtt_event_t& event) {
   if (loop_ == nullptr) return;
   HandlerScope scope;
-  (void)dispatch_now(loop_, MQTT_EVENTS, event_id, &event);
+  (void)cache_.dispatch(MQTT_EVENTS, event_id, &event);
 }
 
 esp_err_t ClientEventLoop::post(const esp_mqtt_event_t& event) const {
@@ -144,6 +152,7 @@ void ClientEventLoop::set_queue_capacity(int capacity) const {
 void EventDispatch::attach(esp_mqtt_client_handle_t handle, Client& client) {
   handle_ = handle;
   client_ = &client;
+  set_protocol(client.protocol_version());
   client.on_event([this](const Event& event) { on_event(event); });
   client.on_published_batch([this](std::span<const Published> batch) { on_published(batch); });
 }
@@ -187,7 +196,7 @@ esp_mqtt_event_t EventDispatch::make_event(esp_mqtt_event_id_t id) {
   event.event_id = id;
   event.client = handle_;
   event.error_handle = &error_codes_;
-  event.protocol_ver = to_esp_protocol(client_->protocol_version());
+  event.protocol_ver = protocol_.load(std::memory_order_relaxed);
   if (id != MQTT_EVENT_ERROR) error_codes_ = esp_mqtt_error_codes_t{};
   return event;
 }
@@ -308,14 +317,17 @@ void EventDispatch::on_message(const MessageReceived& m) {
   event.dup = m.dup;
   event.property = props.get();
   esp_mqtt5_event_extra_t extra{};
-  if (auto expiry = m.properties.number(PropertyId::message_expiry_interval)) {
-    extra.message_expiry_present = true;
-    extra.message_expiry_interval = *expiry;
-  }
-  std::vector<std::uint32_t> ids = m.properties.numbers(PropertyId::subscription_identifier);
-  if (!ids.empty()) {
-    extra.subscription_ids = ids.data();
-    extra.subscription_id_count = static_cast<int>(ids.size());
+  std::vector<std::uint32_t> ids;
+  if (!m.properties.empty()) {  // MQTT 3.x, and most MQTT 5 messages: nothing to look up
+    if (auto expiry = m.properties.number(PropertyId::message_expiry_interval)) {
+      extra.message_expiry_present = true;
+      extra.message_expiry_interval = *expiry;
+    }
+    ids = m.properties.numbers(PropertyId::subscription_identifier);
+    if (!ids.empty()) {
+      extra.subscription_ids = ids.data();
+      extra.subscription_id_count = static_cast<int>(ids.size());
+    }
   }
   deliver(event, &extra);
 }

@@ -9,6 +9,7 @@
 #include <span>
 #include <vector>
 
+#include "esp/config_map.hpp"
 #include "esp/event_loop_internal.hpp"
 #include "mqtt_client.h"
 #include "portmqtt/client.hpp"
@@ -32,8 +33,10 @@ class ClientEventLoop {
   /// esp_event_handler_unregister_with(): outside a handler it also waits for a dispatch in
   /// progress to finish, so that the handler's argument may be freed once this returns.
   esp_err_t remove(std::int32_t event_id, esp_event_handler_t handler);
-  /// Calls the handlers of `event_id` with `event` as event_data, on this thread.
-  void call(std::int32_t event_id, esp_mqtt_event_t& event) const;
+  /// Calls the handlers of `event_id` with `event` as event_data, on this thread: the
+  /// client's thread, the only one that calls it (the registrations it read last are kept
+  /// for the next event, see DispatchCache).
+  void call(std::int32_t event_id, esp_mqtt_event_t& event);
   /// esp_event_post_to() without waiting: ESP_ERR_TIMEOUT when the queue is full.
   esp_err_t post(const esp_mqtt_event_t& event) const;
   /// For several events in a row (the acknowledgements of one read): call() without reading
@@ -46,6 +49,7 @@ class ClientEventLoop {
 
  private:
   esp_event_loop_handle_t loop_ = nullptr;
+  DispatchCache cache_;
 };
 
 /// The event side of a handle: registry, options that shape events, and the state that lives
@@ -60,6 +64,12 @@ class EventDispatch {
 
   /// Routes every event of `client` to the handlers, as events of `handle`.
   void attach(esp_mqtt_client_handle_t handle, Client& client);
+  /// The client's protocol version, which every event carries: the facade calls this after
+  /// each change of the client's configuration, so that an event does not ask the client
+  /// (and take its lock) for it.
+  void set_protocol(ProtocolVersion version) noexcept {
+    protocol_.store(to_esp_protocol(version), std::memory_order_relaxed);
+  }
   /// esp_mqtt_dispatch_custom_event(): posts MQTT_USER_EVENT to the client's loop and wakes the
   /// client's thread to dispatch it; ESP_ERR_TIMEOUT when the loop's queue (event_queue_size
   /// events) is full.
@@ -84,6 +94,7 @@ class EventDispatch {
   esp_mqtt_client_handle_t handle_ = nullptr;
   Client* client_ = nullptr;
   esp_mqtt_error_codes_t error_codes_{};
+  std::atomic<esp_mqtt_protocol_ver_t> protocol_{MQTT_PROTOCOL_V_3_1_1};
   bool connected_ = false;
 };
 

@@ -496,6 +496,33 @@ TEST_F(EspClientTest, SetUriMovesTheNextConnectionToAnotherBroker) {
   EXPECT_EQ(broker.count_in_log("as mover (p2"), 1u);
 }
 
+// Every event carries the protocol version of the configuration in force: esp_mqtt_set_config()
+// between two connections changes it for the events of the second.
+TEST_F(EspClientTest, EventsCarryTheProtocolVersionSetBetweenConnections) {
+  esp_mqtt_client_config_t c = config("versions");
+  ClientPtr client;
+  std::unique_ptr<EspRecorder> rec;
+  client = started(c, rec);
+  ASSERT_TRUE(rec->wait_for(MQTT_EVENT_CONNECTED));
+  ASSERT_EQ(esp_mqtt_client_stop(client.get()), ESP_OK);
+  esp_mqtt_client_config_t v5{};
+  v5.session.protocol_ver = MQTT_PROTOCOL_V_5;
+  ASSERT_EQ(esp_mqtt_set_config(client.get(), &v5), ESP_OK);
+  ASSERT_EQ(esp_mqtt_client_start(client.get()), ESP_OK);
+  ASSERT_TRUE(rec->wait_for(MQTT_EVENT_CONNECTED, 2));
+  ASSERT_GT(esp_mqtt_client_subscribe_single(client.get(), "esp/versions", 0), 0);
+  ASSERT_TRUE(rec->wait_for(MQTT_EVENT_SUBSCRIBED));
+  ASSERT_EQ(esp_mqtt_client_publish(client.get(), "esp/versions", "v", 1, 0, 0), 0);
+  ASSERT_TRUE(rec->wait_for(MQTT_EVENT_DATA));
+
+  const std::vector<RecordedEvent> connected = rec->of(MQTT_EVENT_CONNECTED);
+  EXPECT_EQ(connected.at(0).protocol_ver, MQTT_PROTOCOL_V_3_1_1);
+  EXPECT_EQ(connected.at(1).protocol_ver, MQTT_PROTOCOL_V_5);
+  EXPECT_EQ(rec->of(MQTT_EVENT_SUBSCRIBED).at(0).protocol_ver, MQTT_PROTOCOL_V_5);
+  EXPECT_EQ(rec->of(MQTT_EVENT_DATA).at(0).protocol_ver, MQTT_PROTOCOL_V_5);
+  EXPECT_TRUE(broker.wait_for_log("as versions (p5", 5s)) << broker.log();
+}
+
 TEST_F(EspClientTest, DisconnectIsFollowedByAnAutomaticReconnect) {
   esp_mqtt_client_config_t c = config("auto");
   ClientPtr client;

@@ -3,8 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "esp_recorder.hpp"
@@ -145,6 +149,175 @@ TEST(EspRuntime, AcknowledgementsOfOneReadArePublishedEventsInOrder) {
   EXPECT_EQ(seen.first, (std::vector<int>{3, 1, 2}));
   EXPECT_EQ(seen.late, (std::vector<int>{1, 2}));
   EXPECT_EQ(seen.versions, std::vector<esp_mqtt_protocol_ver_t>(3, MQTT_PROTOCOL_V_3_1_1));
+  EXPECT_EQ(script->mismatches(), std::vector<std::string>{});
+}
+
+// A QoS 0 PUBLISH of `payload` to topic "t" (remaining length below 16,384).
+Bytes publish_packet(const std::string& payload) {
+  const std::size_t remaining = 2 + 1 + payload.size();
+  Bytes packet{0x30};
+  if (remaining < 128) {
+    packet.push_back(static_cast<std::uint8_t>(remaining));
+  } else {
+    packet.push_back(static_cast<std::uint8_t>((remaining & 0x7F) | 0x80));
+    packet.push_back(static_cast<std::uint8_t>(remaining >> 7));
+  }
+  packet.insert(packet.end(), {0x00, 0x01, 't'});
+  packet.insert(packet.end(), payload.begin(), payload.end());
+  return packet;
+}
+
+// What the handlers of the DATA test saw.
+struct DataSeen {
+  esp_mqtt_client_handle_t client = nullptr;
+  std::mutex mutex;
+  std::vector<int> first;  // current_data_offset, seen by the handler registered before start()
+  std::vector<int> late;   // by the one the first handler registers at its first DATA event
+};
+
+void late_data_handler(void* arg, esp_event_base_t, int32_t, void* data) {
+  auto* seen = static_cast<DataSeen*>(arg);
+  std::lock_guard lock(seen->mutex);
+  seen->late.push_back(static_cast<esp_mqtt_event_handle_t>(data)->current_data_offset);
+}
+
+void first_data_handler(void* arg, esp_event_base_t, int32_t, void* data) {
+  auto* seen = static_cast<DataSeen*>(arg);
+  bool first_event = false;
+  {
+    std::lock_guard lock(seen->mutex);
+    first_event = seen->first.empty();
+    seen->first.push_back(static_cast<esp_mqtt_event_handle_t>(data)->current_data_offset);
+  }
+  if (first_event)
+    esp_mqtt_client_register_event(seen->client, MQTT_EVENT_DATA, late_data_handler, seen);
+}
+
+// Reads may be larger than buffer.size; what the application sees is not: the messages of one
+// delivery are DATA events in order, a payload longer than buffer.size comes in fragments of
+// that size, and a handler registered by a handler sees the events after its registration.
+TEST(EspRuntime, MessagesOfOneReadAreDataEventsInFragmentsOfBufferSize) {
+  const std::string big = patterned(2500);
+  Bytes burst;
+  for (const std::string& payload : {std::string("one"), big, std::string("two")}) {
+    const Bytes packet = publish_packet(payload);
+    burst.insert(burst.end(), packet.begin(), packet.end());
+  }
+  auto script = std::make_shared<test::Script>();
+  const auto scope = script->install();
+  script->connection().expect(connect_packet(), "CONNECT").deliver(kConnack).deliver(burst);
+
+  esp_mqtt_client_config_t config{};
+  config.broker.address.uri = "mqtt://broker.test:1883";
+  config.credentials.client_id = "c";
+  config.buffer.size = 1000;
+  ClientPtr client{esp_mqtt_client_init(&config)};
+  ASSERT_NE(client, nullptr);
+  EspRecorder recorder{client.get()};
+  DataSeen seen;
+  seen.client = client.get();
+  ASSERT_EQ(
+      esp_mqtt_client_register_event(client.get(), MQTT_EVENT_DATA, first_data_handler, &seen),
+      ESP_OK);
+  ASSERT_EQ(esp_mqtt_client_start(client.get()), ESP_OK);
+  ASSERT_TRUE(recorder.wait_for(MQTT_EVENT_DATA, 5));
+  EXPECT_EQ(esp_mqtt_client_stop(client.get()), ESP_OK);
+
+  const std::vector<RecordedEvent> data = recorder.of(MQTT_EVENT_DATA);
+  ASSERT_EQ(data.size(), 5u);
+  const std::vector<std::string> payloads = {"one", big.substr(0, 1000), big.substr(1000, 1000),
+                                             big.substr(2000), "two"};
+  const int offsets[] = {0, 0, 1000, 2000, 0};
+  const int totals[] = {3, 2500, 2500, 2500, 3};
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(data[i].data, payloads[i]);
+    EXPECT_EQ(data[i].current_data_offset, offsets[i]);
+    EXPECT_EQ(data[i].total_data_len, totals[i]);
+    EXPECT_EQ(data[i].protocol_ver, MQTT_PROTOCOL_V_3_1_1);
+    // The topic comes with the first fragment of each message only.
+    if (offsets[i] == 0)
+      EXPECT_EQ(data[i].topic, "t");
+    else
+      EXPECT_EQ(data[i].topic, std::nullopt);
+  }
+  std::lock_guard lock(seen.mutex);
+  EXPECT_EQ(seen.first, (std::vector<int>{0, 0, 1000, 2000, 0}));
+  EXPECT_EQ(seen.late, (std::vector<int>{0, 1000, 2000, 0}));
+  EXPECT_EQ(script->mismatches(), std::vector<std::string>{});
+}
+
+// The handler of the unregistration test: it holds the first DATA event until released.
+struct HeldHandler {
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool entered = false;
+  bool released = false;
+  bool done = false;                // the first call returned
+  std::vector<std::string> events;  // payloads seen
+};
+
+void held_handler(void* arg, esp_event_base_t, int32_t, void* data) {
+  auto* held = static_cast<HeldHandler*>(arg);
+  const auto* event = static_cast<esp_mqtt_event_handle_t>(data);
+  std::unique_lock lock(held->mutex);
+  held->events.emplace_back(event->data, static_cast<std::size_t>(event->data_len));
+  if (held->entered) return;
+  held->entered = true;
+  held->changed.notify_all();
+  held->changed.wait(lock, [held] { return held->released; });
+  held->done = true;
+}
+
+// esp_event's promise: an unregistration made outside any handler returns once the handler
+// cannot run any more, also when the client's thread is inside it right now.
+TEST(EspRuntime, UnregisteringWaitsForTheHandlerThatRunsAndStopsTheNextCalls) {
+  auto script = std::make_shared<test::Script>();
+  const auto scope = script->install();
+  script->connection()
+      .expect(connect_packet(), "CONNECT")
+      .deliver(kConnack)
+      .deliver(publish_packet("a"))
+      .expect({0x30, 0x04, 0x00, 0x01, 'u', 'x'}, "PUBLISH")  // QoS 0 "x" to "u"
+      .deliver(publish_packet("b"));
+
+  esp_mqtt_client_config_t config{};
+  config.broker.address.uri = "mqtt://broker.test:1883";
+  config.credentials.client_id = "c";
+  ClientPtr client{esp_mqtt_client_init(&config)};
+  ASSERT_NE(client, nullptr);
+  HeldHandler held;
+  ASSERT_EQ(esp_mqtt_client_register_event(client.get(), MQTT_EVENT_DATA, held_handler, &held),
+            ESP_OK);
+  EspRecorder recorder{client.get()};
+  ASSERT_EQ(esp_mqtt_client_start(client.get()), ESP_OK);
+  {
+    std::unique_lock lock(held.mutex);
+    ASSERT_TRUE(
+        held.changed.wait_for(lock, std::chrono::seconds(10), [&] { return held.entered; }));
+  }
+  bool done_when_returned = false;
+  std::thread unregistering([&] {
+    EXPECT_EQ(esp_mqtt_client_unregister_event(client.get(), MQTT_EVENT_DATA, held_handler),
+              ESP_OK);
+    std::lock_guard lock(held.mutex);
+    done_when_returned = held.done;
+  });
+  // Time for an unregistration that does not wait to return before the handler is released.
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  {
+    std::lock_guard lock(held.mutex);
+    held.released = true;
+    held.changed.notify_all();
+  }
+  unregistering.join();
+  EXPECT_TRUE(done_when_returned);
+  EXPECT_EQ(esp_mqtt_client_publish(client.get(), "u", "x", 1, 0, 0), 0);
+  ASSERT_TRUE(recorder.wait_for(MQTT_EVENT_DATA, 2));
+  EXPECT_EQ(esp_mqtt_client_stop(client.get()), ESP_OK);
+  std::lock_guard lock(held.mutex);
+  EXPECT_EQ(held.events, std::vector<std::string>{"a"});
+  EXPECT_EQ(recorder.of(MQTT_EVENT_DATA).at(1).data, "b");
   EXPECT_EQ(script->mismatches(), std::vector<std::string>{});
 }
 
