@@ -83,20 +83,22 @@ std::error_code Session::Impl::send_qos0(const codec::Publish& message, std::str
                         message.packet_id == 0 && message.qos == QoS::at_most_once;
   if (!as_given) {
     // Field by field into a reused packet: its property vector keeps its capacity, so the
-    // hot path allocates nothing.
-    outgoing.topic = alias != 0 ? aliases_out.topic_to_send(alias, topic) : topic;
-    if (automatic.known) outgoing.topic = {};
-    outgoing.payload = message.payload;
-    outgoing.qos = QoS::at_most_once;
-    outgoing.retain = message.retain;
-    outgoing.dup = false;
-    outgoing.packet_id = 0;
-    outgoing.props = message.props;
-    if (automatic.alias != 0) outgoing.props.add(codec::PropertyId::topic_alias, automatic.alias);
+    // hot path allocates nothing. Made on first use: most publishers never need it.
+    if (!outgoing) outgoing = std::make_unique<codec::Publish>();
+    codec::Publish& packet = *outgoing;
+    packet.topic = alias != 0 ? aliases_out.topic_to_send(alias, topic) : topic;
+    if (automatic.known) packet.topic = {};
+    packet.payload = message.payload;
+    packet.qos = QoS::at_most_once;
+    packet.retain = message.retain;
+    packet.dup = false;
+    packet.packet_id = 0;
+    packet.props = message.props;
+    if (automatic.alias != 0) packet.props.add(codec::PropertyId::topic_alias, automatic.alias);
   }
   codec::Buffer& buffer = output.scratch();
   const std::size_t before = buffer.size();
-  std::error_code error = codec::encode(as_given ? message : outgoing, version, buffer);
+  std::error_code error = codec::encode(as_given ? message : *outgoing, version, buffer);
   if (!error && buffer.size() - before > server.maximum_packet_size) {
     error = make_error_code(errc::packet_too_large);
   }

@@ -245,7 +245,9 @@ struct Session::Impl {
 
   OutputQueue output;
   EventQueue events;
-  codec::Publish outgoing;       // reused for QoS 0 so its property vector keeps its capacity
+  // Reused for QoS 0 sent with an alias or a change, so its property vector keeps its
+  // capacity; null until the first such message (8 bytes instead of 64).
+  std::unique_ptr<codec::Publish> outgoing;
   std::string last_valid_topic;  // the last topic name check_publish() accepted
   // The enhanced authentication of this connection: made when CONNECT names an Authentication
   // Method (never with an empty one), null otherwise: 8 bytes instead of 64 without it.
