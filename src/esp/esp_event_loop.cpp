@@ -51,6 +51,11 @@ using Registrations = std::vector<RegistrationPtr>;
 // does not wait (the dispatch it would wait for may be its own or wait for it).
 thread_local int dispatch_depth = 0;
 
+struct EventLoop;
+// The loop whose lock-free DispatchCache call this thread is inside (null: none). Per thread,
+// so that another thread dispatching the same loop never takes that call for its own.
+thread_local const EventLoop* single_call_loop = nullptr;
+
 struct Posted {
   esp_event_base_t base;
   int32_t id;
@@ -94,7 +99,6 @@ struct EventLoop {
   // Odd while DispatchCache::dispatch() calls handlers: raised when a call starts and when it
   // ends, so that an unregistration can wait for the call it may overlap (and no other).
   std::atomic<std::uint64_t> single_calls{0};
-  int single_depth = 0;  // nested DispatchCache calls; only the cache's thread touches it
   // Counts the changes a DispatchRun must see (registrations, posted events, stopping);
   // written under `mutex`, read without it.
   std::atomic<std::uint64_t> changes{0};
@@ -143,9 +147,15 @@ struct EventLoop {
   // A handler may make the client deliver another event at once (a nested call): the count
   // covers the outermost call.
   void single_call(const Registrations& list, esp_event_base_t base, int32_t id, void* data) {
-    if (single_depth++ == 0) single_calls.fetch_add(1);
+    const EventLoop* outer = single_call_loop;
+    const bool outermost = outer != this;
+    if (outermost) {
+      single_calls.fetch_add(1);
+      single_call_loop = this;
+    }
     call_holding(list, base, id, data);
-    if (--single_depth == 0) {
+    if (outermost) {
+      single_call_loop = outer;
       single_calls.fetch_add(1);
       single_calls.notify_all();
     }
@@ -160,10 +170,8 @@ struct EventLoop {
     std::lock_guard running(dispatching);
     call_holding(list, base, id, data);
   }
-  // True on the DispatchCache's thread inside one of its calls. Other threads read 0: only
-  // that thread writes single_depth, and the loops it dispatches never have other threads
-  // dispatching.
-  bool nested_in_single_call() const noexcept { return single_depth > 0; }
+  // True on the DispatchCache's thread inside one of its calls of this loop.
+  bool nested_in_single_call() const noexcept { return single_call_loop == this; }
   // call() for a caller that holds `dispatching` already.
   void call_holding(const Registrations& list, esp_event_base_t base, int32_t id, void* data) {
     ++dispatch_depth;
