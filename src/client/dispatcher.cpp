@@ -211,16 +211,18 @@ void Client::Impl::dispatch_one(PendingEvent& p, const Handlers& hs) {
         using E = std::decay_t<decltype(e)>;
         if constexpr (std::is_same_v<E, session::Connected>) {
           log(LogLevel::info, "connection", [&] {
-            return "connected to " + attempt_where + " (" + std::string{brokers.description()} +
+            return "connected to " + std::string{where()} + " (" +
+                   std::string{brokers.description()} +
                    (e.session_present ? ", session present)" : ", new session)");
           });
           deliver(hs, Connected{e.session_present, detail::from_session(e.server),
                                 e.assigned_client_id, props, brokers.description(), resubscribed});
         } else if constexpr (std::is_same_v<E, session::ConnectRefused>) {
+          const bool fatal_refusal = conn && conn->fatal_refusal;
           const Error refused{.kind = ErrorKind::connection_refused,
                               .error = make_error_code(errc::connection_refused),
                               .connect_reason = detail::from_codec(e.reason),
-                              .where = attempt_where,
+                              .where = std::string{where()},
                               .cause = refusal_cause(props, fatal_refusal),
                               .fatal = fatal_refusal};
           log(fatal_refusal ? LogLevel::error : LogLevel::warning, "connection",
@@ -263,11 +265,11 @@ void Client::Impl::dispatch_one(PendingEvent& p, const Handlers& hs) {
             cause = std::move(finding);
           else if (error == errc::malformed_packet && !finding.empty())
             cause += ": " + finding;  // the packet's name, then what is wrong with it
-          const bool fatal = error == errc::authentication_failed && fatal_refusal;
+          const bool fatal = error == errc::authentication_failed && conn && conn->fatal_refusal;
           if (fatal) cause += "; " + refusal_cause({}, true);
           const Error failure{.kind = detail::error_kind_of(error),
                               .error = error,
-                              .where = attempt_where,
+                              .where = std::string{where()},
                               .cause = std::move(cause),
                               .fatal = fatal};
           log(LogLevel::warning,
@@ -295,6 +297,8 @@ void Client::Impl::dispatch_message(const session::MessageReceived& m, const Pro
                         .packet_id = pub.packet_id,
                         .properties = props,
                         .ack_handle = m.ack_id};
+  // Messages come in on a read of the current attempt, which holds its fragment size.
+  const std::size_t fragment_size = conn ? conn->fragment_size : 0;
   if (fragment_size == 0 || pub.payload.size() <= fragment_size) return deliver(hs, event);
   for (std::size_t offset = 0; offset < pub.payload.size(); offset += fragment_size) {
     if (!delivering()) return;

@@ -17,8 +17,9 @@
 //   moves the completions they end into `ready`; after it, one pass delivers Published (one
 //   on_published_batch call per read, or on_published per message) and then runs the
 //   completions, so each message's Published precedes its completion.
-// - Each connection attempt has a generation number; completions of an older attempt are
-//   ignored, which makes "close the transport and forget it" safe.
+// - Each connection attempt is one detail::Connection (connection.hpp) that owns its transport,
+//   buffers and refresh timer; its completions hold it and are stale once it is no longer the
+//   current one, which makes "close the transport and forget it" safe.
 #pragma once
 
 #include <atomic>
@@ -33,10 +34,10 @@
 #include "client/broker_list.hpp"
 #include "client/client_log.hpp"
 #include "client/completions.hpp"
+#include "client/connection.hpp"
 #include "client/lifecycle.hpp"
 #include "client/loop_core.hpp"
 #include "client/packet_trace.hpp"
-#include "client/receive_buffer.hpp"
 #include "client/reconnect.hpp"
 #include "client/requests.hpp"
 #include "client/subscription_memory.hpp"
@@ -70,26 +71,10 @@ struct PendingEvents {
 };
 
 struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
-  using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
-  using Clock = std::chrono::steady_clock;
-  // A timer typed on the strand: 88 bytes where steady_timer's type-erased executor makes
-  // 120, and every client has one (two more once a reconnect or a refresh arms them).
-  using Timer = boost::asio::basic_waitable_timer<Clock, boost::asio::wait_traits<Clock>, Strand>;
-  /// A timer made when first armed and kept: most clients never reconnect or refresh their
-  /// connection, and an idle one need not hold a timer for each (8 bytes instead of 88).
-  class LazyTimer {
-   public:
-    Timer& get(const Strand& executor) {
-      if (!timer_) timer_ = std::make_unique<Timer>(executor);
-      return *timer_;
-    }
-    void cancel() {
-      if (timer_) timer_->cancel();
-    }
-
-   private:
-    std::unique_ptr<Timer> timer_;
-  };
+  using Strand = detail::Strand;
+  using Clock = detail::SteadyClock;
+  using Timer = detail::StrandTimer;
+  using LazyTimer = detail::LazyTimer;
 
   /// `config`: shared with every client made from the same pointer, never modified (null: the
   /// defaults); `client_id`, when not empty, replaces its credentials.client_id for this client.
@@ -146,17 +131,19 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   // Handlers on the strand: each takes `mutex` itself, and none is called with it held (they
   // dispatch events, which runs the application's handlers).
   void begin_attempt() EXCLUDES(mutex);
-  void on_transport_connected(std::uint64_t generation, std::error_code ec) EXCLUDES(mutex);
-  void start_read();
-  void on_read(std::uint64_t generation, std::error_code ec, std::size_t n) EXCLUDES(mutex);
+  // Each completion gets the attempt it belongs to: one that is not `conn` changes nothing.
+  using Attempt = std::shared_ptr<detail::Connection>;
+  void on_transport_connected(const Attempt& attempt, std::error_code ec) EXCLUDES(mutex);
+  void start_read();  // of the current attempt
+  void on_read(const Attempt& attempt, std::error_code ec, std::size_t n) EXCLUDES(mutex);
   /// The socket has bytes (after an idle wait, see start_read): read them.
-  void on_readable(std::uint64_t generation, std::error_code ec) EXCLUDES(mutex);
-  void size_next_read(std::size_t n);
+  void on_readable(const Attempt& attempt, std::error_code ec) EXCLUDES(mutex);
+  void size_next_read(detail::Connection& c, std::size_t n);
   /// The connection waits idle for bytes: gives back the scratch memory kept between packets.
   void release_idle_memory() EXCLUDES(mutex);
   void service() EXCLUDES(mutex);
   void start_write_locked() REQUIRES(mutex);
-  void on_write(std::uint64_t generation, std::error_code ec) EXCLUDES(mutex);
+  void on_write(const Attempt& attempt, std::error_code ec) EXCLUDES(mutex);
   /// Arms session_timer for the earlier of the session's deadline and write_deadline.
   void arm_session_timer_locked() REQUIRES(mutex);
   /// session_timer fired: a write that timed out ends the connection, else service().
@@ -287,19 +274,16 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   std::atomic<bool> destroyed{false};
 
   // Strand-only state.
-  std::uint64_t generation = 0;
-  std::shared_ptr<transport::Transport> transport;
-  detail::ReceiveBuffer rx;
-  std::size_t read_size = 0;   // how much the next read asks for (see start_read)
-  std::size_t read_limit = 0;  // buffer.receive_size of this connection
-  std::size_t last_read_space = 0;
-  unsigned quiet_reads = 0;       // reads in a row that used a quarter of read_size or less
-  bool readable = false;          // a wait for readability just ended: read without waiting again
-  bool waiting_readable = false;  // the connection waits idle for bytes (no buffer held)
-  bool expecting_acks = false;    // messages of ours were in flight after the last read
-  session::OutputBatch writing;
-  bool read_while_writing = false;  // a read came in while a write ran (see on_write)
-  std::vector<transport::ConstByteSpan> gather;
+  // The current connection attempt (connection.hpp): made by begin_attempt(), dropped when
+  // end_connection() returns; null while the client is stopped, waits to reconnect or is
+  // offline. What spans attempts stays here: the session timer (the session has deadlines
+  // between links, and the write timeout of an attempt rides on it), the reconnect timer and
+  // back-off, the broker list, and the scratch lists of dispatch.
+  std::shared_ptr<detail::Connection> conn;
+  /// Where the current attempt goes ("host:port"), for Error::where; empty without one.
+  std::string_view where() const {
+    return conn ? std::string_view{conn->where} : std::string_view{};
+  }
   PendingEvents pending;
   std::vector<Published> published_batch;  // on_published_batch's argument, its room kept
   std::vector<detail::Ready> ready;        // completions due, run after the lock is released
@@ -307,18 +291,9 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   // second timer per client cost 88 bytes for a deadline that the first can carry.
   Timer session_timer;
   std::optional<Clock::time_point> armed_deadline;
-  std::optional<Clock::time_point> write_deadline;  // of the write in flight
   LazyTimer reconnect_timer;
-  LazyTimer refresh_timer;
   detail::ReconnectBackoff backoff;
   detail::BrokerList brokers;
-  bool was_connected = false;
-  std::optional<std::error_code> close_requested;
-  std::optional<ReasonCode> server_reason;
-  std::size_t fragment_size = 0;
-  std::uint32_t max_packet_size = 0;
-  std::string attempt_where;   // "host:port" of the current attempt, for Error::where
-  bool fatal_refusal = false;  // the refusal of this attempt stops the client
   /// Strand-only state that most connections never use, made on first use (80 bytes that an
   /// idle client does not carry).
   struct RareState {
