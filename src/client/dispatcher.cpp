@@ -199,7 +199,7 @@ void Client::Impl::dispatch_acks(std::span<const session::Acknowledgement> acks,
 
 void Client::Impl::dispatch_one(PendingEvent& p, const Handlers& hs) {
   const Properties& props = p.properties;
-  auto to_public_reasons = [&](const std::vector<codec::ReasonCode>& reasons) {
+  auto to_public_reasons = [&](const std::vector<codec::ReasonCode>& reasons) REQUIRES(on_strand) {
     std::vector<ReasonCode>& scratch = rare().reason_scratch;
     scratch.clear();
     for (codec::ReasonCode r : reasons)
@@ -207,12 +207,14 @@ void Client::Impl::dispatch_one(PendingEvent& p, const Handlers& hs) {
     return std::span<const ReasonCode>{scratch};
   };
   std::visit(
-      [&](const auto& e) {
+      [&](const auto& e) REQUIRES(on_strand) {
         using E = std::decay_t<decltype(e)>;
         if constexpr (std::is_same_v<E, session::Connected>) {
+          // A log text is a lambda of its own, analysed without the strand.
+          const std::string_view at = where();
+          const std::string_view broker = brokers.description();
           log(LogLevel::info, "connection", [&] {
-            return "connected to " + std::string{where()} + " (" +
-                   std::string{brokers.description()} +
+            return "connected to " + std::string{at} + " (" + std::string{broker} +
                    (e.session_present ? ", session present)" : ", new session)");
           });
           deliver(hs, Connected{e.session_present, detail::from_session(e.server),

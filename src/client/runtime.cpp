@@ -142,7 +142,10 @@ std::error_code Client::Impl::start() {
   }
   (void)advance_locked(detail::LifeEvent::start);  // legal from every state that is not running
   changed.notify_all();
-  asio::post(strand, [self = shared_from_this()] { self->begin_attempt(); });
+  asio::post(strand, [self = shared_from_this()] {
+    self->assert_on_strand();
+    self->begin_attempt();
+  });
   return {};
 }
 
@@ -169,7 +172,10 @@ std::error_code Client::Impl::stop(ReasonCode reason, const Properties& props) {
       if (before == detail::Life::connected)
         (void)session.disconnect(detail::to_codec(reason), detail::to_codec_view(props),
                                  Clock::now());
-      asio::post(strand, [self = shared_from_this()] { self->begin_stop(); });
+      asio::post(strand, [self = shared_from_this()] {
+        self->assert_on_strand();
+        self->begin_stop();
+      });
     }
     if (loop) return errc::stop_pending;
     changed.wait(lock, [&]() REQUIRES(mutex) { return !running_locked(); });
@@ -271,7 +277,10 @@ std::error_code Client::Impl::reconnect() {
   detail::MutexLock lock(mutex);
   if (!accepting_locked()) return errc::not_started;
   if (!advance_locked(detail::LifeEvent::reconnect_request)) return errc::invalid_state;
-  asio::post(strand, [self = shared_from_this()] { self->reconnect_now(); });
+  asio::post(strand, [self = shared_from_this()] {
+    self->assert_on_strand();
+    self->reconnect_now();
+  });
   return {};
 }
 
@@ -280,6 +289,7 @@ std::error_code Client::Impl::disconnect_abruptly() {
   if (!accepting_locked()) return errc::not_started;
   (void)advance_locked(detail::LifeEvent::go_offline);  // legal wherever commands are
   asio::post(strand, [self = shared_from_this()] {
+    self->assert_on_strand();
     detail::Life now;
     {
       detail::MutexLock relock(self->mutex);
@@ -302,6 +312,7 @@ std::error_code Client::Impl::refresh() {
   detail::MutexLock lock(mutex);
   if (!connected_locked()) return errc::not_connected;
   asio::post(strand, [self = shared_from_this()] {
+    self->assert_on_strand();
     bool connected;
     {
       detail::MutexLock relock(self->mutex);
@@ -366,9 +377,9 @@ void Client::Impl::begin_attempt() {
   }
   conn = attempt;
   if (!ec) {
-    log(LogLevel::info, "connection", [&] {
-      return "connecting to " + attempt->where + " (" + std::string{brokers.description()} + ")";
-    });
+    const std::string_view broker = brokers.description();  // the log text is not on the strand
+    log(LogLevel::info, "connection",
+        [&] { return "connecting to " + attempt->where + " (" + std::string{broker} + ")"; });
   }
   transport::TlsDiagnostics setup;
   if (!ec)
@@ -377,6 +388,7 @@ void Client::Impl::begin_attempt() {
   if (ec) return fail_connection(ec, &setup);
   attempt->transport->async_connect(target.endpoint,
                                     [self = shared_from_this(), attempt](std::error_code e) {
+                                      self->assert_on_strand();
                                       self->on_transport_connected(attempt, e);
                                     });
 }
@@ -414,6 +426,7 @@ void Client::Impl::start_read() {
       !c.read_while_writing) {
     if (c.transport->async_wait_readable(
             [self = shared_from_this(), attempt = conn](std::error_code ec) {
+              self->assert_on_strand();
               self->on_readable(attempt, ec);
             })) {
       c.rx.release();
@@ -437,6 +450,7 @@ void Client::Impl::start_read() {
   c.last_read_space = c.rx.space().size();
   c.transport->async_read_some(
       c.rx.space(), [self = shared_from_this(), attempt = conn](std::error_code ec, std::size_t n) {
+        self->assert_on_strand();
         self->on_read(attempt, ec, n);
       });
 }
@@ -531,7 +545,10 @@ void Client::Impl::on_read(const Attempt& attempt, std::error_code ec, std::size
 void Client::Impl::wake() {
   if (wake_posted.exchange(true)) return;
   asio::post(strand, [weak = weak_from_this()] {
-    if (auto self = weak.lock()) self->service();
+    if (auto self = weak.lock()) {
+      self->assert_on_strand();
+      self->service();
+    }
   });
 }
 
@@ -562,6 +579,7 @@ void Client::Impl::arm_session_timer_locked() {
   }
   session_timer.expires_at(*deadline);
   session_timer.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    self->assert_on_strand();
     if (ec) return;
     self->armed_deadline.reset();
     self->on_timer();
@@ -587,6 +605,7 @@ void Client::Impl::start_write_locked() {
   c.gather.assign(c.writing.buffers().begin(), c.writing.buffers().end());
   c.transport->async_write(
       c.gather, [self = shared_from_this(), attempt = conn](std::error_code ec, std::size_t) {
+        self->assert_on_strand();
         self->on_write(attempt, ec);
       });
   c.write_deadline = Clock::now() + config->network.timeout;
@@ -782,6 +801,7 @@ void Client::Impl::schedule_reconnect(bool at_once) {
   Timer& timer = reconnect_timer.get(strand);
   timer.expires_after(delay);
   timer.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    self->assert_on_strand();
     if (!ec) self->reconnect_now();
   });
 }
@@ -803,6 +823,7 @@ void Client::Impl::on_connected_locked(const session::Connected& connected) {
   Timer& timer = conn->refresh_timer.get(strand);
   timer.expires_after(refresh_after);
   timer.async_wait([self = shared_from_this(), attempt = conn](boost::system::error_code ec) {
+    self->assert_on_strand();
     if (ec || attempt != self->conn) return;  // cancelled, or an attempt that has ended
     self->end_connection({}, true);
   });
@@ -922,7 +943,7 @@ void Client::Impl::drain_events_locked(PendingEvents& out) {
     if (!event) break;
     PendingEvent& p = out.events.emplace_back(PendingEvent{std::move(*event), {}, out.acks.size()});
     std::visit(
-        [&](auto& e) REQUIRES(mutex) {
+        [&](auto& e) REQUIRES(mutex, on_strand) {
           using E = std::decay_t<decltype(e)>;
           if constexpr (std::is_same_v<E, session::MessageReceived>) {
             ++counters.messages_in;
