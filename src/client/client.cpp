@@ -199,13 +199,19 @@ void Client::start_reauthenticate(detail::Callback<VoidSignature> done) {
 
 void Client::dispatch(UserEvent event) {
   boost::asio::post(impl_->strand, [weak = std::weak_ptr<Impl>(impl_), event = std::move(event)] {
-    if (auto self = weak.lock()) self->emit(event);
+    if (auto self = weak.lock()) {
+      self->assert_on_strand();
+      self->emit(event);
+    }
   });
 }
 
 void Client::post(std::function<void()> fn) {
   boost::asio::post(impl_->strand, [weak = std::weak_ptr<Impl>(impl_), fn = std::move(fn)] {
-    if (auto self = weak.lock(); self && !self->destroyed) fn();
+    if (auto self = weak.lock(); self && !self->destroyed) {
+      self->assert_on_strand();
+      fn();
+    }
   });
 }
 

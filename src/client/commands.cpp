@@ -141,7 +141,10 @@ void Client::Impl::drain(Milliseconds timeout, detail::VoidDone done) {
   waiter.timer->expires_after(timeout);
   waiter.timer->async_wait([weak = weak_from_this(), id = waiter.id](boost::system::error_code ec) {
     if (ec) return;
-    if (auto self = weak.lock()) self->on_drain_timeout(id);
+    if (auto self = weak.lock()) {
+      self->assert_on_strand();
+      self->on_drain_timeout(id);
+    }
   });
 }
 

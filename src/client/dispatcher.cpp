@@ -199,7 +199,7 @@ void Client::Impl::dispatch_acks(std::span<const session::Acknowledgement> acks,
 
 void Client::Impl::dispatch_one(PendingEvent& p, const Handlers& hs) {
   const Properties& props = p.properties;
-  auto to_public_reasons = [&](const std::vector<codec::ReasonCode>& reasons) {
+  auto to_public_reasons = [&](const std::vector<codec::ReasonCode>& reasons) REQUIRES(on_strand) {
     std::vector<ReasonCode>& scratch = rare().reason_scratch;
     scratch.clear();
     for (codec::ReasonCode r : reasons)
@@ -207,20 +207,24 @@ void Client::Impl::dispatch_one(PendingEvent& p, const Handlers& hs) {
     return std::span<const ReasonCode>{scratch};
   };
   std::visit(
-      [&](const auto& e) {
+      [&](const auto& e) REQUIRES(on_strand) {
         using E = std::decay_t<decltype(e)>;
         if constexpr (std::is_same_v<E, session::Connected>) {
+          // A log text is a lambda of its own, analysed without the strand.
+          const std::string_view at = where();
+          const std::string_view broker = brokers.description();
           log(LogLevel::info, "connection", [&] {
-            return "connected to " + attempt_where + " (" + std::string{brokers.description()} +
+            return "connected to " + std::string{at} + " (" + std::string{broker} +
                    (e.session_present ? ", session present)" : ", new session)");
           });
           deliver(hs, Connected{e.session_present, detail::from_session(e.server),
                                 e.assigned_client_id, props, brokers.description(), resubscribed});
         } else if constexpr (std::is_same_v<E, session::ConnectRefused>) {
+          const bool fatal_refusal = conn && conn->fatal_refusal;
           const Error refused{.kind = ErrorKind::connection_refused,
                               .error = make_error_code(errc::connection_refused),
                               .connect_reason = detail::from_codec(e.reason),
-                              .where = attempt_where,
+                              .where = std::string{where()},
                               .cause = refusal_cause(props, fatal_refusal),
                               .fatal = fatal_refusal};
           log(fatal_refusal ? LogLevel::error : LogLevel::warning, "connection",
@@ -263,11 +267,11 @@ void Client::Impl::dispatch_one(PendingEvent& p, const Handlers& hs) {
             cause = std::move(finding);
           else if (error == errc::malformed_packet && !finding.empty())
             cause += ": " + finding;  // the packet's name, then what is wrong with it
-          const bool fatal = error == errc::authentication_failed && fatal_refusal;
+          const bool fatal = error == errc::authentication_failed && conn && conn->fatal_refusal;
           if (fatal) cause += "; " + refusal_cause({}, true);
           const Error failure{.kind = detail::error_kind_of(error),
                               .error = error,
-                              .where = attempt_where,
+                              .where = std::string{where()},
                               .cause = std::move(cause),
                               .fatal = fatal};
           log(LogLevel::warning,
@@ -295,6 +299,8 @@ void Client::Impl::dispatch_message(const session::MessageReceived& m, const Pro
                         .packet_id = pub.packet_id,
                         .properties = props,
                         .ack_handle = m.ack_id};
+  // Messages come in on a read of the current attempt, which holds its fragment size.
+  const std::size_t fragment_size = conn ? conn->fragment_size : 0;
   if (fragment_size == 0 || pub.payload.size() <= fragment_size) return deliver(hs, event);
   for (std::size_t offset = 0; offset < pub.payload.size(); offset += fragment_size) {
     if (!delivering()) return;

@@ -109,8 +109,10 @@ void Client::Impl::request(std::string_view topic, std::string_view payload, Mil
   entry.timer->expires_after(timeout);
   entry.timer->async_wait([weak = weak_from_this(), correlation](boost::system::error_code ec) {
     if (ec) return;
-    if (auto self = weak.lock())
+    if (auto self = weak.lock()) {
+      self->assert_on_strand();
       self->end_request(correlation, make_error_code(delivery_errc::timed_out));
+    }
   });
   const bool ready_to_send = requests->subscribed_topic == requests->topic;
   entry.sent = ready_to_send;

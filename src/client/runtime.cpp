@@ -142,7 +142,10 @@ std::error_code Client::Impl::start() {
   }
   (void)advance_locked(detail::LifeEvent::start);  // legal from every state that is not running
   changed.notify_all();
-  asio::post(strand, [self = shared_from_this()] { self->begin_attempt(); });
+  asio::post(strand, [self = shared_from_this()] {
+    self->assert_on_strand();
+    self->begin_attempt();
+  });
   return {};
 }
 
@@ -169,7 +172,10 @@ std::error_code Client::Impl::stop(ReasonCode reason, const Properties& props) {
       if (before == detail::Life::connected)
         (void)session.disconnect(detail::to_codec(reason), detail::to_codec_view(props),
                                  Clock::now());
-      asio::post(strand, [self = shared_from_this()] { self->begin_stop(); });
+      asio::post(strand, [self = shared_from_this()] {
+        self->assert_on_strand();
+        self->begin_stop();
+      });
     }
     if (loop) return errc::stop_pending;
     changed.wait(lock, [&]() REQUIRES(mutex) { return !running_locked(); });
@@ -244,9 +250,10 @@ void Client::Impl::release_from_destructor() {
 
 void Client::Impl::begin_stop() {
   reconnect_timer.cancel();
-  refresh_timer.cancel();
+  if (conn) conn->refresh_timer.cancel();
   service();  // flushes the DISCONNECT queued by stop(); its CloseConnection ends the link
-  if (!close_requested) end_connection({}, false);
+  // Unless the link waits for the write of that DISCONNECT (on_write ends it then).
+  if (!conn || !conn->close_requested) end_connection({}, false);
 }
 
 void Client::Impl::finish_stop() {
@@ -270,7 +277,10 @@ std::error_code Client::Impl::reconnect() {
   detail::MutexLock lock(mutex);
   if (!accepting_locked()) return errc::not_started;
   if (!advance_locked(detail::LifeEvent::reconnect_request)) return errc::invalid_state;
-  asio::post(strand, [self = shared_from_this()] { self->reconnect_now(); });
+  asio::post(strand, [self = shared_from_this()] {
+    self->assert_on_strand();
+    self->reconnect_now();
+  });
   return {};
 }
 
@@ -279,6 +289,7 @@ std::error_code Client::Impl::disconnect_abruptly() {
   if (!accepting_locked()) return errc::not_started;
   (void)advance_locked(detail::LifeEvent::go_offline);  // legal wherever commands are
   asio::post(strand, [self = shared_from_this()] {
+    self->assert_on_strand();
     detail::Life now;
     {
       detail::MutexLock relock(self->mutex);
@@ -292,7 +303,7 @@ std::error_code Client::Impl::disconnect_abruptly() {
     // No DISCONNECT: closing the transport is what a broken link looks like to the broker.
     // In waiting_reconnect (reconnect() came first) the link still goes, before the attempt
     // that reconnect() asked for.
-    if (self->transport) self->end_connection({}, false);
+    if (self->conn) self->end_connection({}, false);
   });
   return {};
 }
@@ -301,6 +312,7 @@ std::error_code Client::Impl::refresh() {
   detail::MutexLock lock(mutex);
   if (!connected_locked()) return errc::not_connected;
   asio::post(strand, [self = shared_from_this()] {
+    self->assert_on_strand();
     bool connected;
     {
       detail::MutexLock relock(self->mutex);
@@ -328,17 +340,22 @@ void Client::Impl::begin_attempt() {
     // start() and reconnect_now() entered connecting; disconnect_abruptly() or stop() since
     // then abandon the attempt before it begins.
     if (life_locked() != detail::Life::connecting) return;
-    fatal_refusal = false;
     brokers.configure(*config);
     detail::Target announced;
     (void)brokers.resolve(*config, announced);
   }
-  ++generation;
+  if (conn) {
+    // Every attempt ends through end_connection(), so none should be open here; if one is, it
+    // is abandoned: its completions find another attempt current.
+    conn->close();
+    conn.reset();
+  }
   reconnect_timer.cancel();
   emit(BeforeConnect{brokers.description(), brokers.index(), brokers.redirected()});
   detail::Target target;
   transport::Options options;
   std::error_code ec;
+  auto attempt = std::make_shared<detail::Connection>();
   {
     detail::MutexLock lock(mutex);
     // A BeforeConnect handler that stopped the client ends the attempt here; one that called
@@ -347,36 +364,37 @@ void Client::Impl::begin_attempt() {
     brokers.configure(*config);  // the handler may have changed it
     ec = brokers.resolve(*config, target);
     if (!ec) {
-      attempt_where = where_of(target.endpoint);
+      attempt->where = where_of(target.endpoint);
       session.set_config(session_config_locked(target), own_client_id);
       options = detail::to_transport_options(*config, target.endpoint.scheme);
-      fragment_size = config->buffer.fragment_size;
-      max_packet_size = config->buffer.max_packet_size;
+      attempt->fragment_size = config->buffer.fragment_size;
+      attempt->max_packet_size = config->buffer.max_packet_size;
       tracer.configure(*config);
       logger.configure(config->log);
-      read_limit = std::max<std::size_t>(config->buffer.receive_size, 64);
-      read_size = std::min(kFirstReadSize, read_limit);
-      quiet_reads = 0;
+      attempt->read_limit = std::max<std::size_t>(config->buffer.receive_size, 64);
+      attempt->read_size = std::min(kFirstReadSize, attempt->read_limit);
     }
   }
+  conn = attempt;
   if (!ec) {
-    log(LogLevel::info, "connection", [&] {
-      return "connecting to " + attempt_where + " (" + std::string{brokers.description()} + ")";
-    });
+    const std::string_view broker = brokers.description();  // the log text is not on the strand
+    log(LogLevel::info, "connection",
+        [&] { return "connecting to " + attempt->where + " (" + std::string{broker} + ")"; });
   }
   transport::TlsDiagnostics setup;
   if (!ec)
-    ec = detail::to_public_error(
-        transport::make_transport(target.endpoint.scheme, strand, options, transport, &setup));
+    ec = detail::to_public_error(transport::make_transport(target.endpoint.scheme, strand, options,
+                                                           attempt->transport, &setup));
   if (ec) return fail_connection(ec, &setup);
-  transport->async_connect(target.endpoint,
-                           [self = shared_from_this(), gen = generation](std::error_code e) {
-                             self->on_transport_connected(gen, e);
-                           });
+  attempt->transport->async_connect(target.endpoint,
+                                    [self = shared_from_this(), attempt](std::error_code e) {
+                                      self->assert_on_strand();
+                                      self->on_transport_connected(attempt, e);
+                                    });
 }
 
-void Client::Impl::on_transport_connected(std::uint64_t gen, std::error_code ec) {
-  if (gen != generation) return;
+void Client::Impl::on_transport_connected(const Attempt& attempt, std::error_code ec) {
+  if (attempt != conn) return;  // an attempt that has ended
   if (ec) return fail_connection(ec);
   {
     detail::MutexLock lock(mutex);
@@ -390,43 +408,50 @@ void Client::Impl::on_transport_connected(std::uint64_t gen, std::error_code ec)
 // --- reading --------------------------------------------------------------------------------
 
 void Client::Impl::start_read() {
+  detail::Connection& c = *conn;
   // Reads start small and double while they come back full, up to buffer.receive_size; after
   // a quiet spell the memory goes back. An idle connection then holds a few hundred bytes
   // instead of a whole receive buffer, and a busy one reads in large chunks.
-  if (rx.size() == 0 && quiet_reads >= kQuietReadsBeforeShrink && rx.capacity() > kFirstReadSize) {
-    rx.release();
-    read_size = std::min(kFirstReadSize, read_limit);
-    quiet_reads = 0;
+  if (c.rx.size() == 0 && c.quiet_reads >= kQuietReadsBeforeShrink &&
+      c.rx.capacity() > kFirstReadSize) {
+    c.rx.release();
+    c.read_size = std::min(kFirstReadSize, c.read_limit);
+    c.quiet_reads = 0;
   }
   // Nothing held, the last read was small and no acknowledgement is due: wait until bytes are
   // there before taking a buffer, so an idle connection holds none (sockets only; other
   // transports read at once). A publisher awaiting acknowledgements reads at once, saving the
   // extra turn of the loop per read.
-  if (rx.size() == 0 && quiet_reads > 0 && !readable && !expecting_acks && !read_while_writing) {
-    if (transport->async_wait_readable([self = shared_from_this(), gen = generation](
-                                           std::error_code ec) { self->on_readable(gen, ec); })) {
-      rx.release();
-      waiting_readable = true;
+  if (c.rx.size() == 0 && c.quiet_reads > 0 && !c.readable && !c.expecting_acks &&
+      !c.read_while_writing) {
+    if (c.transport->async_wait_readable(
+            [self = shared_from_this(), attempt = conn](std::error_code ec) {
+              self->assert_on_strand();
+              self->on_readable(attempt, ec);
+            })) {
+      c.rx.release();
+      c.waiting_readable = true;
       release_idle_memory();
       return;
     }
   }
-  readable = false;
+  c.readable = false;
   // Grow toward the size of the packet at the front when it does not fit (up to the limit
   // the session enforces), at most doubling per read: memory follows the bytes that arrived,
   // never a length a broker merely announced.
-  std::size_t want = std::max(rx.size() + 1, read_size);
-  const std::uint32_t limit = max_packet_size != 0 ? max_packet_size : codec::kMaxPacketSize;
-  auto header = codec::decode_fixed_header(rx.data(), {limit});
+  std::size_t want = std::max(c.rx.size() + 1, c.read_size);
+  const std::uint32_t limit = c.max_packet_size != 0 ? c.max_packet_size : codec::kMaxPacketSize;
+  auto header = codec::decode_fixed_header(c.rx.data(), {limit});
   if (header.status != codec::DecodeStatus::need_more && !header.error) {
-    const std::size_t step = std::max(rx.capacity() * 2, rx.size() + read_limit);
+    const std::size_t step = std::max(c.rx.capacity() * 2, c.rx.size() + c.read_limit);
     want = std::max(want, std::min(header.header.packet_size(), step));
   }
-  if (want > rx.capacity()) rx.reserve(want);
-  last_read_space = rx.space().size();
-  transport->async_read_some(
-      rx.space(), [self = shared_from_this(), gen = generation](std::error_code ec, std::size_t n) {
-        self->on_read(gen, ec, n);
+  if (want > c.rx.capacity()) c.rx.reserve(want);
+  c.last_read_space = c.rx.space().size();
+  c.transport->async_read_some(
+      c.rx.space(), [self = shared_from_this(), attempt = conn](std::error_code ec, std::size_t n) {
+        self->assert_on_strand();
+        self->on_read(attempt, ec, n);
       });
 }
 
@@ -440,49 +465,52 @@ void Client::Impl::release_idle_memory() {
   detail::MutexLock lock(mutex);
   give_back_if_empty(ready);
   if (write_in_flight) return;
-  gather.clear();  // the spans of the last write, which has ended
-  give_back_if_empty(gather);
+  if (conn) {
+    conn->gather.clear();  // the spans of the last write, which has ended
+    give_back_if_empty(conn->gather);
+  }
   session.release_idle_memory();
 }
 
-void Client::Impl::on_readable(std::uint64_t gen, std::error_code ec) {
-  if (gen != generation) return;
-  waiting_readable = false;
+void Client::Impl::on_readable(const Attempt& attempt, std::error_code ec) {
+  if (attempt != conn) return;  // an attempt that has ended
+  attempt->waiting_readable = false;
   if (ec) return fail_connection(ec);
-  readable = true;
+  attempt->readable = true;
   start_read();
 }
 
-void Client::Impl::size_next_read(std::size_t n) {
-  if (n == last_read_space && read_size < read_limit) {
-    read_size = std::min(read_size * 2, read_limit);
-    quiet_reads = 0;
-  } else if (n * 4 <= read_size) {
-    if (quiet_reads < kQuietReadsBeforeShrink) ++quiet_reads;
+void Client::Impl::size_next_read(detail::Connection& c, std::size_t n) {
+  if (n == c.last_read_space && c.read_size < c.read_limit) {
+    c.read_size = std::min(c.read_size * 2, c.read_limit);
+    c.quiet_reads = 0;
+  } else if (n * 4 <= c.read_size) {
+    if (c.quiet_reads < kQuietReadsBeforeShrink) ++c.quiet_reads;
   } else {
-    quiet_reads = 0;
+    c.quiet_reads = 0;
   }
 }
 
-void Client::Impl::on_read(std::uint64_t gen, std::error_code ec, std::size_t n) {
-  if (gen != generation) return;
+void Client::Impl::on_read(const Attempt& attempt, std::error_code ec, std::size_t n) {
+  if (attempt != conn) return;  // an attempt that has ended
   if (ec) return fail_connection(ec);
-  rx.commit(n);
-  size_next_read(n);
+  detail::Connection& c = *attempt;  // `attempt` keeps it alive while the handlers run
+  c.rx.commit(n);
+  size_next_read(c, n);
   std::size_t consumed = 0;
   {
     detail::MutexLock lock(mutex);
     counters.bytes_in += n;
-    consumed = session.receive(rx.data(), Clock::now());
+    consumed = session.receive(c.rx.data(), Clock::now());
     drain_events_locked(pending);
   }
-  tracer.received(rx.data().first(consumed));
+  tracer.received(c.rx.data().first(consumed));
   // The session refuses a packet above our limit as soon as its header is in, and a malformed
   // one as soon as it is whole; the packet is the one after what it consumed.
-  if (close_requested && *close_requested == errc::packet_too_large)
-    rare().inbound_error_cause = oversize_cause(rx.data().subspan(consumed), max_packet_size);
-  if (close_requested && *close_requested == errc::malformed_packet)
-    rare().inbound_error_cause = malformed_packet_name(rx.data().subspan(consumed));
+  if (c.close_requested && *c.close_requested == errc::packet_too_large)
+    rare().inbound_error_cause = oversize_cause(c.rx.data().subspan(consumed), c.max_packet_size);
+  if (c.close_requested && *c.close_requested == errc::malformed_packet)
+    rare().inbound_error_cause = malformed_packet_name(c.rx.data().subspan(consumed));
   dispatch(pending);  // messages point into rx: consume only afterwards
   {
     // The handlers of these messages returned: their inbound QoS 2 ids may now be kept in the
@@ -492,8 +520,8 @@ void Client::Impl::on_read(std::uint64_t gen, std::error_code ec, std::size_t n)
     drain_events_locked(pending);  // a store failure
   }
   dispatch(pending);
-  if (gen != generation) return;
-  rx.consume(consumed);
+  if (attempt != conn) return;
+  c.rx.consume(consumed);
   bool writing_now;
   {
     // Acknowledgements go out after the handlers of the messages they acknowledge returned.
@@ -501,14 +529,14 @@ void Client::Impl::on_read(std::uint64_t gen, std::error_code ec, std::size_t n)
     start_write_locked();
     arm_session_timer_locked();
     writing_now = write_in_flight;
-    expecting_acks = session.in_flight() != 0;
+    c.expecting_acks = session.in_flight() != 0;
   }
   // With nothing to write, no segment of ours carries the TCP acknowledgement of what came in;
   // while a write runs, on_write asks for it once the writes end.
-  if (!writing_now && transport) transport->acknowledge_promptly();
-  read_while_writing = writing_now;
+  if (!writing_now) c.transport->acknowledge_promptly();
+  c.read_while_writing = writing_now;
   close_if_requested();
-  if (gen != generation || close_requested) return;
+  if (attempt != conn || c.close_requested) return;
   start_read();
 }
 
@@ -517,7 +545,10 @@ void Client::Impl::on_read(std::uint64_t gen, std::error_code ec, std::size_t n)
 void Client::Impl::wake() {
   if (wake_posted.exchange(true)) return;
   asio::post(strand, [weak = weak_from_this()] {
-    if (auto self = weak.lock()) self->service();
+    if (auto self = weak.lock()) {
+      self->assert_on_strand();
+      self->service();
+    }
   });
 }
 
@@ -537,7 +568,9 @@ void Client::Impl::service() {
 
 void Client::Impl::arm_session_timer_locked() {
   auto deadline = session.next_deadline();
-  if (write_deadline && (!deadline || *write_deadline < *deadline)) deadline = write_deadline;
+  if (conn && conn->write_deadline != Clock::time_point{} &&
+      (!deadline || conn->write_deadline < *deadline))
+    deadline = conn->write_deadline;
   if (deadline == armed_deadline) return;
   armed_deadline = deadline;
   if (!deadline) {
@@ -546,6 +579,7 @@ void Client::Impl::arm_session_timer_locked() {
   }
   session_timer.expires_at(*deadline);
   session_timer.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    self->assert_on_strand();
     if (ec) return;
     self->armed_deadline.reset();
     self->on_timer();
@@ -554,40 +588,44 @@ void Client::Impl::arm_session_timer_locked() {
 
 void Client::Impl::on_timer() {
   // The write in flight outlived network.timeout: the link is presumed dead.
-  if (write_deadline && *write_deadline <= Clock::now())
+  if (conn && conn->write_deadline != Clock::time_point{} && conn->write_deadline <= Clock::now())
     return fail_connection({ETIMEDOUT, std::system_category()});
   service();
 }
 
 void Client::Impl::start_write_locked() {
-  if (write_in_flight || !transport_ready || !transport || !session.has_output()) return;
-  writing = session.take_output();
+  if (write_in_flight || !transport_ready || !conn || !conn->transport || !session.has_output())
+    return;
+  detail::Connection& c = *conn;
+  c.writing = session.take_output();
   queued_estimate = 0;
-  if (writing.empty()) return;
-  writing_bytes = writing.size();
+  if (c.writing.empty()) return;
+  writing_bytes = c.writing.size();
   write_in_flight = true;
-  gather.assign(writing.buffers().begin(), writing.buffers().end());
-  const auto gen = generation;
-  transport->async_write(gather, [self = shared_from_this(), gen](std::error_code ec, std::size_t) {
-    self->on_write(gen, ec);
-  });
-  write_deadline = Clock::now() + config->network.timeout;
+  c.gather.assign(c.writing.buffers().begin(), c.writing.buffers().end());
+  c.transport->async_write(
+      c.gather, [self = shared_from_this(), attempt = conn](std::error_code ec, std::size_t) {
+        self->assert_on_strand();
+        self->on_write(attempt, ec);
+      });
+  c.write_deadline = Clock::now() + config->network.timeout;
   arm_session_timer_locked();
 }
 
-void Client::Impl::on_write(std::uint64_t gen, std::error_code ec) {
-  if (gen != generation) return;
-  write_deadline.reset();  // the session timer, if armed for it, finds nothing due
+void Client::Impl::on_write(const Attempt& attempt, std::error_code ec) {
+  if (attempt != conn) return;  // an attempt that has ended
+  detail::Connection& c = *attempt;
+  c.write_deadline = {};  // the session timer, if armed for it, finds nothing due
   if (ec) return fail_connection(ec);
-  tracer.sent(writing.buffers());  // `writing` stays ours until write_in_flight is cleared
+  tracer.sent(c.writing.buffers());  // `writing` stays ours until write_in_flight is cleared
   bool writing_now;
   {
     detail::MutexLock lock(mutex);
     counters.bytes_out += writing_bytes;
     write_in_flight = false;
     writing_bytes = 0;
-    session.recycle(std::move(writing));
-    writing = {};
+    session.recycle(std::move(c.writing));
+    c.writing = {};
     start_write_locked();
     check_drains_locked();
     changed.notify_all();
@@ -595,10 +633,12 @@ void Client::Impl::on_write(std::uint64_t gen, std::error_code ec) {
   }
   // The writes ended: what arrived while they ran and is not acknowledged yet is now. Only
   // then: a publisher that reads nothing (QoS 0) makes no extra system call per write.
-  if (!writing_now && std::exchange(read_while_writing, false) && transport)
-    transport->acknowledge_promptly();
+  if (!writing_now && c.read_while_writing) {
+    c.read_while_writing = false;
+    c.transport->acknowledge_promptly();
+  }
   // The last write of a connection that already waits idle for bytes (CONNECT's, a PINGREQ's).
-  if (!writing_now && waiting_readable) release_idle_memory();
+  if (!writing_now && c.waiting_readable) release_idle_memory();
   run_ready();
   close_if_requested();
 }
@@ -611,23 +651,24 @@ bool Client::Impl::over_send_limit_locked() const {
 // --- ending a connection --------------------------------------------------------------------
 
 void Client::Impl::close_if_requested() {
-  if (!close_requested) return;
+  if (!conn || !conn->close_requested) return;
   {
     detail::MutexLock lock(mutex);
     if (write_in_flight) return;  // on_write comes back here
   }
-  end_connection(*close_requested, false);
+  end_connection(*conn->close_requested, false);
 }
 
 void Client::Impl::fail_connection(std::error_code error, const transport::TlsDiagnostics* setup) {
   // The session has already ended this connection (its Error went out) and was only waiting
   // for the write in flight: that write failing or timing out is part of the same end, not a
   // second failure.
-  if (close_requested) return end_connection(*close_requested, false);
+  if (conn && conn->close_requested) return end_connection(*conn->close_requested, false);
   const std::error_code public_error = detail::to_public_error(error);
-  const transport::TlsDiagnostics tls =
-      setup != nullptr ? *setup
-                       : (transport ? transport->tls_diagnostics() : transport::TlsDiagnostics{});
+  const transport::TlsDiagnostics tls = setup != nullptr ? *setup
+                                        : conn && conn->transport
+                                            ? conn->transport->tls_diagnostics()
+                                            : transport::TlsDiagnostics{};
   if (detail::delivers_events(life_unlocked())) {
     Error e{.kind = detail::error_kind_of(public_error),
             .error = public_error,
@@ -635,7 +676,7 @@ void Client::Impl::fail_connection(std::error_code error, const transport::TlsDi
             .tls_stack_error = tls.stack_error,
             .tls_verify_result = tls.verify_result,
             .tls_setup_failure = detail::from_transport(tls.setup_step),
-            .where = attempt_where,
+            .where = std::string{where()},
             .cause = tls.detail};
     log(LogLevel::warning, e.kind == ErrorKind::tls ? "tls" : "connection",
         [&] { return e.message(); });
@@ -645,16 +686,22 @@ void Client::Impl::fail_connection(std::error_code error, const transport::TlsDi
 }
 
 void Client::Impl::end_connection(std::error_code reason, bool reconnect_at_once) {
-  ++generation;
-  if (transport) {
-    transport->close();
-    transport.reset();
+  // The attempt ends: its link closes now, and it stays `conn` (for its address, its refusal
+  // and how the broker ended it, reported below) until this returns. Its completions come
+  // through the strand, after that, and find it gone: stale by identity.
+  const Attempt ended = conn;
+  struct DropAttempt {
+    Attempt& current;
+    ~DropAttempt() { current.reset(); }
+  } drop{conn};
+  if (ended) {
+    ended->close();
+    ended->transport.reset();
+    ended->write_deadline = {};
+    ended->rx.clear();
+    ended->waiting_readable = false;
+    ended->close_requested.reset();
   }
-  write_deadline.reset();
-  refresh_timer.cancel();
-  rx.clear();
-  waiting_readable = false;
-  close_requested.reset();
   PendingEvents events;
   {
     detail::MutexLock lock(mutex);
@@ -662,10 +709,10 @@ void Client::Impl::end_connection(std::error_code reason, bool reconnect_at_once
     if (session.state() != session::State::disconnected) session.connection_lost(Clock::now());
     transport_ready = false;
     write_in_flight = false;
-    read_while_writing = false;
     writing_bytes = 0;
+    if (ended) ended->writing = {};  // the write in flight, if any, ends with the link
     queued_estimate = 0;
-    writing = {};
+    const bool fatal_refusal = ended && ended->fatal_refusal;
     // A fatal refusal leaves the client not running: start() may be called from now on, and
     // stop() waits for the end of stop_after_fatal_refusal().
     (void)advance_locked(fatal_refusal ? detail::LifeEvent::fatal_refusal
@@ -679,17 +726,20 @@ void Client::Impl::end_connection(std::error_code reason, bool reconnect_at_once
     arm_session_timer_locked();
     changed.notify_all();
   }
-  close_requested.reset();  // draining may not ask to close what is already closed
+  if (ended) ended->close_requested.reset();  // draining may not ask to close what is closed
   dispatch(events);
   detail::Life now;
   {
     detail::MutexLock lock(mutex);
     now = life_locked();
   }
+  const bool was_connected = ended && ended->was_connected;
+  const std::optional<ReasonCode> server_reason =
+      ended ? ended->server_reason : std::optional<ReasonCode>{};
   if (was_connected) {
     const bool stopped = now == detail::Life::stopping;
     log(reason && !stopped ? LogLevel::warning : LogLevel::info, "connection", [&] {
-      std::string text = "disconnected from " + attempt_where;
+      std::string text = "disconnected from " + ended->where;
       if (stopped) return text + ": the client was stopped";
       if (server_reason)
         text += ": the broker sent DISCONNECT " + std::string{to_string(*server_reason)};
@@ -705,10 +755,8 @@ void Client::Impl::end_connection(std::error_code reason, bool reconnect_at_once
                     .properties = rare_state ? rare_state->server_disconnect_props : Properties{},
                     .broker = brokers.description(),
                     .redirect = brokers.redirect()});
-  server_reason.reset();
   if (rare_state) rare_state->server_disconnect_props.clear();
-  was_connected = false;
-  if (std::exchange(fatal_refusal, false)) return stop_after_fatal_refusal();
+  if (ended && ended->fatal_refusal) return stop_after_fatal_refusal();
   schedule_reconnect(reconnect_at_once);
 }
 
@@ -719,8 +767,7 @@ void Client::Impl::stop_after_fatal_refusal() {
   const bool reported = advance_locked(detail::LifeEvent::refusal_reported);
   changed.notify_all();  // the last handler returned: a stop() waiting may return
   if (!reported) return;
-  reconnect_timer.cancel();
-  refresh_timer.cancel();
+  reconnect_timer.cancel();  // the refresh timer went with the attempt
   armed_deadline.reset();
   session_timer.cancel();
   fail_requests_locked(make_error_code(delivery_errc::stopped));
@@ -754,6 +801,7 @@ void Client::Impl::schedule_reconnect(bool at_once) {
   Timer& timer = reconnect_timer.get(strand);
   timer.expires_after(delay);
   timer.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    self->assert_on_strand();
     if (!ec) self->reconnect_now();
   });
 }
@@ -762,7 +810,7 @@ void Client::Impl::schedule_reconnect(bool at_once) {
 
 void Client::Impl::on_connected_locked(const session::Connected& connected) {
   (void)advance_locked(detail::LifeEvent::connack_accepted);  // refused: offline or stopping
-  was_connected = true;
+  if (conn) conn->was_connected = true;
   backoff.reset();
   brokers.connected();
   resubscribed = 0;
@@ -771,10 +819,12 @@ void Client::Impl::on_connected_locked(const session::Connected& connected) {
   requests_connected_locked(connected);
   const auto refresh_after = config->network.refresh_connection_after;
   if (refresh_after.count() <= 0) return;
-  Timer& timer = refresh_timer.get(strand);
+  if (!conn) return;
+  Timer& timer = conn->refresh_timer.get(strand);
   timer.expires_after(refresh_after);
-  timer.async_wait([self = shared_from_this(), gen = generation](boost::system::error_code ec) {
-    if (ec || gen != self->generation) return;
+  timer.async_wait([self = shared_from_this(), attempt = conn](boost::system::error_code ec) {
+    self->assert_on_strand();
+    if (ec || attempt != self->conn) return;  // cancelled, or an attempt that has ended
     self->end_connection({}, true);
   });
 }
@@ -893,7 +943,7 @@ void Client::Impl::drain_events_locked(PendingEvents& out) {
     if (!event) break;
     PendingEvent& p = out.events.emplace_back(PendingEvent{std::move(*event), {}, out.acks.size()});
     std::visit(
-        [&](auto& e) REQUIRES(mutex) {
+        [&](auto& e) REQUIRES(mutex, on_strand) {
           using E = std::decay_t<decltype(e)>;
           if constexpr (std::is_same_v<E, session::MessageReceived>) {
             ++counters.messages_in;
@@ -906,15 +956,19 @@ void Client::Impl::drain_events_locked(PendingEvents& out) {
             if (!e.props.empty()) detail::copy_from_codec(e.props, p.properties);
           }
           if constexpr (std::is_same_v<E, session::Connected>) on_connected_locked(e);
-          if constexpr (std::is_same_v<E, session::ConnectRefused>)
-            fatal_refusal = is_fatal_refusal(detail::from_codec(e.reason)) &&
-                            !config->network.reconnect.retry_after_fatal_refusal;
-          if constexpr (std::is_same_v<E, session::CloseConnection>)
-            close_requested = detail::to_public_error(e.reason);
+          // What the attempt learns goes with it; a session with no link has none to end.
+          if constexpr (std::is_same_v<E, session::ConnectRefused>) {
+            if (conn)
+              conn->fatal_refusal = is_fatal_refusal(detail::from_codec(e.reason)) &&
+                                    !config->network.reconnect.retry_after_fatal_refusal;
+          }
+          if constexpr (std::is_same_v<E, session::CloseConnection>) {
+            if (conn) conn->close_requested = detail::to_public_error(e.reason);
+          }
           if constexpr (std::is_same_v<E, session::ErrorOccurred>) {
             // An authenticator that refuses will refuse again: as a fatal CONNACK refusal.
-            if (e.error == session::errc::authentication_failed)
-              fatal_refusal = !config->network.reconnect.retry_after_fatal_refusal;
+            if (e.error == session::errc::authentication_failed && conn)
+              conn->fatal_refusal = !config->network.reconnect.retry_after_fatal_refusal;
           }
           if constexpr (std::is_same_v<E, session::ReauthenticationEnded>) {
             detail::OtherCompletions* rare = completions.rare_if_made();
@@ -925,7 +979,7 @@ void Client::Impl::drain_events_locked(PendingEvents& out) {
             }
           }
           if constexpr (std::is_same_v<E, session::ServerDisconnected>) {
-            server_reason = detail::from_codec(e.reason);
+            if (conn) conn->server_reason = detail::from_codec(e.reason);
             rare().server_disconnect_props = p.properties;
           }
           if constexpr (std::is_same_v<E, session::ServerDisconnected> ||

@@ -10,18 +10,27 @@
 //   marked GUARDED_BY(mutex), a function that needs it held REQUIRES(mutex) (the `_locked`
 //   ones), and one that takes it EXCLUDES(mutex). Clang's -Wthread-safety turns a touch
 //   without the lock into an error (the thread-safety preset); `handlers` and its mutex alike.
-// - Everything else (transport, receive buffer, timers, the write in flight) is touched only
-//   on the strand; that rule is this comment's, not the compiler's.
+// - What only the strand touches (the connection attempt `conn` with its transport, buffers
+//   and write in flight; the session and reconnect timers, back-off, broker list, dispatch
+//   scratch) is GUARDED_BY(on_strand), a capability that no lock holds (thread_safety.hpp):
+//   the functions that use it REQUIRE(on_strand), and each handler handed to Asio first calls
+//   assert_on_strand(), which checks strand.running_in_this_thread() in debug builds. A touch
+//   from anywhere else does not compile under -Wthread-safety. Not covered: `ready` (filled
+//   under `mutex` from callers' threads too), `resubscribed`, the tracer and the logger; and
+//   the destructor, which the analysis skips (it runs where the last reference goes, when no
+//   handler holds the client any more).
 // - Acknowledgements of our publishes leave the session as 16-byte records taken in bulk
 //   (PendingEvents::acks), not as an event each: under the lock the loop only copies them and
 //   moves the completions they end into `ready`; after it, one pass delivers Published (one
 //   on_published_batch call per read, or on_published per message) and then runs the
 //   completions, so each message's Published precedes its completion.
-// - Each connection attempt has a generation number; completions of an older attempt are
-//   ignored, which makes "close the transport and forget it" safe.
+// - Each connection attempt is one detail::Connection (connection.hpp) that owns its transport,
+//   buffers and refresh timer; its completions hold it and are stale once it is no longer the
+//   current one, which makes "close the transport and forget it" safe.
 #pragma once
 
 #include <atomic>
+#include <cassert>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -33,10 +42,10 @@
 #include "client/broker_list.hpp"
 #include "client/client_log.hpp"
 #include "client/completions.hpp"
+#include "client/connection.hpp"
 #include "client/lifecycle.hpp"
 #include "client/loop_core.hpp"
 #include "client/packet_trace.hpp"
-#include "client/receive_buffer.hpp"
 #include "client/reconnect.hpp"
 #include "client/requests.hpp"
 #include "client/subscription_memory.hpp"
@@ -70,26 +79,10 @@ struct PendingEvents {
 };
 
 struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
-  using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
-  using Clock = std::chrono::steady_clock;
-  // A timer typed on the strand: 88 bytes where steady_timer's type-erased executor makes
-  // 120, and every client has one (two more once a reconnect or a refresh arms them).
-  using Timer = boost::asio::basic_waitable_timer<Clock, boost::asio::wait_traits<Clock>, Strand>;
-  /// A timer made when first armed and kept: most clients never reconnect or refresh their
-  /// connection, and an idle one need not hold a timer for each (8 bytes instead of 88).
-  class LazyTimer {
-   public:
-    Timer& get(const Strand& executor) {
-      if (!timer_) timer_ = std::make_unique<Timer>(executor);
-      return *timer_;
-    }
-    void cancel() {
-      if (timer_) timer_->cancel();
-    }
-
-   private:
-    std::unique_ptr<Timer> timer_;
-  };
+  using Strand = detail::Strand;
+  using Clock = detail::SteadyClock;
+  using Timer = detail::StrandTimer;
+  using LazyTimer = detail::LazyTimer;
 
   /// `config`: shared with every client made from the same pointer, never modified (null: the
   /// defaults); `client_id`, when not empty, replaces its credentials.client_id for this client.
@@ -145,39 +138,44 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   // --- loop side (runtime.cpp) -----------------------------------------------------------
   // Handlers on the strand: each takes `mutex` itself, and none is called with it held (they
   // dispatch events, which runs the application's handlers).
-  void begin_attempt() EXCLUDES(mutex);
-  void on_transport_connected(std::uint64_t generation, std::error_code ec) EXCLUDES(mutex);
-  void start_read();
-  void on_read(std::uint64_t generation, std::error_code ec, std::size_t n) EXCLUDES(mutex);
+  void begin_attempt() EXCLUDES(mutex) REQUIRES(on_strand);
+  // Each completion gets the attempt it belongs to: one that is not `conn` changes nothing.
+  using Attempt = std::shared_ptr<detail::Connection>;
+  void on_transport_connected(const Attempt& attempt, std::error_code ec) EXCLUDES(mutex)
+      REQUIRES(on_strand);
+  void start_read() REQUIRES(on_strand);  // of the current attempt
+  void on_read(const Attempt& attempt, std::error_code ec, std::size_t n) EXCLUDES(mutex)
+      REQUIRES(on_strand);
   /// The socket has bytes (after an idle wait, see start_read): read them.
-  void on_readable(std::uint64_t generation, std::error_code ec) EXCLUDES(mutex);
-  void size_next_read(std::size_t n);
+  void on_readable(const Attempt& attempt, std::error_code ec) EXCLUDES(mutex) REQUIRES(on_strand);
+  void size_next_read(detail::Connection& c, std::size_t n);
   /// The connection waits idle for bytes: gives back the scratch memory kept between packets.
-  void release_idle_memory() EXCLUDES(mutex);
-  void service() EXCLUDES(mutex);
-  void start_write_locked() REQUIRES(mutex);
-  void on_write(std::uint64_t generation, std::error_code ec) EXCLUDES(mutex);
+  void release_idle_memory() EXCLUDES(mutex) REQUIRES(on_strand);
+  void service() EXCLUDES(mutex) REQUIRES(on_strand);
+  void start_write_locked() REQUIRES(mutex, on_strand);
+  void on_write(const Attempt& attempt, std::error_code ec) EXCLUDES(mutex) REQUIRES(on_strand);
   /// Arms session_timer for the earlier of the session's deadline and write_deadline.
-  void arm_session_timer_locked() REQUIRES(mutex);
+  void arm_session_timer_locked() REQUIRES(mutex, on_strand);
   /// session_timer fired: a write that timed out ends the connection, else service().
-  void on_timer() EXCLUDES(mutex);
-  void drain_events_locked(PendingEvents& out) REQUIRES(mutex);
+  void on_timer() EXCLUDES(mutex) REQUIRES(on_strand);
+  void drain_events_locked(PendingEvents& out) REQUIRES(mutex, on_strand);
   /// Moves the completions of these acknowledged publishes (if any wait) into `ready`.
   void complete_acks_locked(std::span<const session::Acknowledgement> acks) REQUIRES(mutex);
   /// `setup`: what make_transport() found wrong with the TLS options, when it failed there;
   /// otherwise the transport's diagnostics are reported.
   void fail_connection(std::error_code error, const transport::TlsDiagnostics* setup = nullptr)
-      EXCLUDES(mutex);
-  void stop_after_fatal_refusal() EXCLUDES(mutex);
-  void end_connection(std::error_code reason, bool reconnect_at_once) EXCLUDES(mutex);
-  void schedule_reconnect(bool at_once) EXCLUDES(mutex);
-  void reconnect_now() EXCLUDES(mutex);
-  void begin_stop() EXCLUDES(mutex);
-  void finish_stop() EXCLUDES(mutex);
-  void on_connected_locked(const session::Connected& connected) REQUIRES(mutex);
+      EXCLUDES(mutex) REQUIRES(on_strand);
+  void stop_after_fatal_refusal() EXCLUDES(mutex) REQUIRES(on_strand);
+  void end_connection(std::error_code reason, bool reconnect_at_once) EXCLUDES(mutex)
+      REQUIRES(on_strand);
+  void schedule_reconnect(bool at_once) EXCLUDES(mutex) REQUIRES(on_strand);
+  void reconnect_now() EXCLUDES(mutex) REQUIRES(on_strand);
+  void begin_stop() EXCLUDES(mutex) REQUIRES(on_strand);
+  void finish_stop() EXCLUDES(mutex) REQUIRES(on_strand);
+  void on_connected_locked(const session::Connected& connected) REQUIRES(mutex, on_strand);
   void resubscribe_locked() REQUIRES(mutex);  // subscription_memory.cpp
   bool over_send_limit_locked() const REQUIRES(mutex);
-  void close_if_requested() EXCLUDES(mutex);
+  void close_if_requested() EXCLUDES(mutex) REQUIRES(on_strand);
 
   // --- request/response, application acknowledgement, abrupt disconnect (requests.cpp) ---
   void request(std::string_view topic, std::string_view payload, Milliseconds timeout,
@@ -205,13 +203,14 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   std::error_code disconnect_abruptly() EXCLUDES(mutex);
 
   // --- dispatch (dispatcher.cpp) ---------------------------------------------------------
-  void dispatch(PendingEvents& due);
-  void dispatch_one(PendingEvent& pending, const Handlers& handlers);
+  void dispatch(PendingEvents& due) REQUIRES(on_strand);
+  void dispatch_one(PendingEvent& pending, const Handlers& handlers) REQUIRES(on_strand);
   /// Published for each QoS 1/2 message among `acks`, to on_published_batch in one call, or
   /// to on_published / on_event one at a time.
-  void dispatch_acks(std::span<const session::Acknowledgement> acks, const Handlers& handlers);
+  void dispatch_acks(std::span<const session::Acknowledgement> acks, const Handlers& handlers)
+      REQUIRES(on_strand);
   void dispatch_message(const session::MessageReceived& m, const Properties& props,
-                        const Handlers& handlers);
+                        const Handlers& handlers) REQUIRES(on_strand);
   void emit(const BeforeConnect& e);
   void emit(const Disconnected& e);
   void emit(const Error& e);
@@ -231,6 +230,13 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   std::shared_ptr<detail::LoopCore> core;
   const bool own_loop;
   Strand strand;
+  // Running on `strand`, as a capability (thread_safety.hpp): takes no room.
+  [[no_unique_address]] detail::StrandRole on_strand;
+  /// Where a handler handed to Asio starts: from here the analysis takes the code as running on
+  /// the strand, and a debug build checks that it does.
+  void assert_on_strand() const ASSERT_CAPABILITY(on_strand) {
+    assert(strand.running_in_this_thread());
+  }
 
   // Serialises start() and stop(). A loop thread only tries: a handler may run while another
   // thread holds the lock and waits for the loop, so it gives up instead of deadlocking.
@@ -287,38 +293,27 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   std::atomic<bool> destroyed{false};
 
   // Strand-only state.
-  std::uint64_t generation = 0;
-  std::shared_ptr<transport::Transport> transport;
-  detail::ReceiveBuffer rx;
-  std::size_t read_size = 0;   // how much the next read asks for (see start_read)
-  std::size_t read_limit = 0;  // buffer.receive_size of this connection
-  std::size_t last_read_space = 0;
-  unsigned quiet_reads = 0;       // reads in a row that used a quarter of read_size or less
-  bool readable = false;          // a wait for readability just ended: read without waiting again
-  bool waiting_readable = false;  // the connection waits idle for bytes (no buffer held)
-  bool expecting_acks = false;    // messages of ours were in flight after the last read
-  session::OutputBatch writing;
-  bool read_while_writing = false;  // a read came in while a write ran (see on_write)
-  std::vector<transport::ConstByteSpan> gather;
-  PendingEvents pending;
-  std::vector<Published> published_batch;  // on_published_batch's argument, its room kept
-  std::vector<detail::Ready> ready;        // completions due, run after the lock is released
+  // The current connection attempt (connection.hpp): made by begin_attempt(), dropped when
+  // end_connection() returns; null while the client is stopped, waits to reconnect or is
+  // offline. What spans attempts stays here: the session timer (the session has deadlines
+  // between links, and the write timeout of an attempt rides on it), the reconnect timer and
+  // back-off, the broker list, and the scratch lists of dispatch.
+  std::shared_ptr<detail::Connection> conn GUARDED_BY(on_strand);
+  /// Where the current attempt goes ("host:port"), for Error::where; empty without one.
+  std::string_view where() const REQUIRES(on_strand) {
+    return conn ? std::string_view{conn->where} : std::string_view{};
+  }
+  PendingEvents pending GUARDED_BY(on_strand);
+  // on_published_batch's argument, its room kept
+  std::vector<Published> published_batch GUARDED_BY(on_strand);
+  std::vector<detail::Ready> ready;  // completions due, run after the lock is released
   // One timer for the session's deadlines and for the write in flight (network.timeout): a
   // second timer per client cost 88 bytes for a deadline that the first can carry.
-  Timer session_timer;
-  std::optional<Clock::time_point> armed_deadline;
-  std::optional<Clock::time_point> write_deadline;  // of the write in flight
-  LazyTimer reconnect_timer;
-  LazyTimer refresh_timer;
-  detail::ReconnectBackoff backoff;
-  detail::BrokerList brokers;
-  bool was_connected = false;
-  std::optional<std::error_code> close_requested;
-  std::optional<ReasonCode> server_reason;
-  std::size_t fragment_size = 0;
-  std::uint32_t max_packet_size = 0;
-  std::string attempt_where;   // "host:port" of the current attempt, for Error::where
-  bool fatal_refusal = false;  // the refusal of this attempt stops the client
+  Timer session_timer GUARDED_BY(on_strand);
+  std::optional<Clock::time_point> armed_deadline GUARDED_BY(on_strand);
+  LazyTimer reconnect_timer GUARDED_BY(on_strand);
+  detail::ReconnectBackoff backoff GUARDED_BY(on_strand);
+  detail::BrokerList brokers GUARDED_BY(on_strand);
   /// Strand-only state that most connections never use, made on first use (80 bytes that an
   /// idle client does not carry).
   struct RareState {
@@ -327,8 +322,8 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     std::string inbound_error_cause;  // Error::cause of an inbound packet_too_large or the name
                                       // of an inbound malformed packet
   };
-  std::unique_ptr<RareState> rare_state;
-  RareState& rare() {
+  std::unique_ptr<RareState> rare_state GUARDED_BY(on_strand);
+  RareState& rare() REQUIRES(on_strand) {
     if (!rare_state) rare_state = std::make_unique<RareState>();
     return *rare_state;
   }

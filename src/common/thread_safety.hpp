@@ -114,4 +114,19 @@ class ConditionVariable {
   std::condition_variable native_;
 };
 
+/// The role of running on one Asio strand, as a capability (Chromium's SEQUENCE_CHECKER does
+/// the same for a sequence). Nothing is locked: a field GUARDED_BY a StrandRole may be touched
+/// only by code that runs on the strand, a function that REQUIRES it only from there, and code
+/// enters the role by calling a function marked ASSERT_CAPABILITY(role) that checks, at run time
+/// in debug builds, that it does run on the strand. Each handler handed to Asio starts with that
+/// call; a function that touches strand-only state without it, or without REQUIRES, does not
+/// compile under -Wthread-safety.
+///
+///   StrandRole on_strand;
+///   int reads GUARDED_BY(on_strand) = 0;
+///   void assert_on_strand() const ASSERT_CAPABILITY(on_strand) { assert(...); }
+///   void on_read() REQUIRES(on_strand) { ++reads; }
+///   asio::post(strand, [this] { assert_on_strand(); on_read(); });
+class CAPABILITY("strand") StrandRole {};
+
 }  // namespace portmqtt::detail

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <deque>
 #include <limits>
+#include <optional>
 #include <utility>
 
 #include <boost/asio/post.hpp>
@@ -38,6 +39,8 @@ struct ConnectionSpec {
     std::error_code error;
   };
   std::vector<Failure> failures;
+  std::optional<Milliseconds> late_close;  // complete_after_close()
+  Bytes late_read;
   std::vector<ScriptStep> steps;
   Milliseconds next_delay{0};  // set by after(), taken by the next step
 };
@@ -101,7 +104,8 @@ class ScriptedTransport final : public transport::Transport {
         executor_(executor),
         connect_timer_(executor),
         step_timer_(executor),
-        write_timer_(executor) {}
+        write_timer_(executor),
+        late_timer_(executor) {}
 
   void async_connect(const transport::Endpoint& endpoint,
                      transport::ConnectHandler handler) override {
@@ -143,12 +147,12 @@ class ScriptedTransport final : public transport::Transport {
     std::error_code error = injected(Op::write, write_calls_);
     if (!error && next_write_error_) error = *std::exchange(next_write_error_, std::nullopt);
     if (error) return complete(std::move(handler), error, 0);
+    // The spans are read part by part, as a socket would: the runtime must keep them valid.
+    write_buffers_.assign(buffers.begin(), buffers.end());
     if (writes_stall_) {
       write_handler_ = std::move(handler);  // until close()
       return;
     }
-    // The spans are read part by part, as a socket would: the runtime must keep them valid.
-    write_buffers_.assign(buffers.begin(), buffers.end());
     write_index_ = 0;
     write_offset_ = 0;
     write_total_ = 0;
@@ -163,6 +167,11 @@ class ScriptedTransport final : public transport::Transport {
     connect_timer_.cancel();
     step_timer_.cancel();
     write_timer_.cancel();
+    if (spec_.late_close) {
+      late_timer_.expires_after(*spec_.late_close);
+      late_timer_.async_wait([self = self()](boost::system::error_code) { self->complete_late(); });
+      return;
+    }
     if (connect_handler_) post_connect(kAborted);
     if (read_handler_) complete(std::exchange(read_handler_, nullptr), kAborted, 0);
     if (wait_handler_) {
@@ -184,6 +193,43 @@ class ScriptedTransport final : public transport::Transport {
     for (const auto& f : spec_.failures)
       if (f.op == op && f.call == call) return f.error;
     return {};
+  }
+
+  // complete_after_close(): what close() left pending completes without an error, each handler
+  // counted once it has returned.
+  void complete_late() {
+    auto counted = [self = self()] {
+      self->script_->change([&] { ++self->record().late_completions; });
+    };
+    if (connect_handler_) {
+      asio::post(executor_, [handler = std::exchange(connect_handler_, nullptr), counted] {
+        handler(std::error_code{});
+        counted();
+      });
+    }
+    if (wait_handler_) {
+      asio::post(executor_, [handler = std::exchange(wait_handler_, nullptr), counted] {
+        handler(std::error_code{});
+        counted();
+      });
+    }
+    if (read_handler_) {
+      const std::size_t n = std::min(read_buffer_.size(), spec_.late_read.size());
+      std::copy_n(spec_.late_read.begin(), n, read_buffer_.begin());
+      asio::post(executor_, [handler = std::exchange(read_handler_, nullptr), n, counted] {
+        handler(std::error_code{}, n);
+        counted();
+      });
+    }
+    if (write_handler_) {
+      std::size_t n = 0;
+      for (const transport::ConstByteSpan b : write_buffers_)
+        n += b.size();
+      asio::post(executor_, [handler = std::exchange(write_handler_, nullptr), n, counted] {
+        handler(std::error_code{}, n);
+        counted();
+      });
+    }
   }
 
   void complete(transport::IoHandler handler, std::error_code ec, std::size_t n) {
@@ -355,6 +401,7 @@ class ScriptedTransport final : public transport::Transport {
   asio::steady_timer connect_timer_;
   asio::steady_timer step_timer_;
   asio::steady_timer write_timer_;
+  asio::steady_timer late_timer_;  // complete_after_close()
 
   bool connected_ = false;
   bool closed_ = false;
@@ -444,7 +491,10 @@ bool Script::wait(const std::function<bool()>& done, std::chrono::milliseconds t
     }
     if (done()) return true;
     std::unique_lock lock(mutex_);
-    if (!changed_.wait_until(lock, until, [&] { return version_ != seen; })) return done();
+    if (!changed_.wait_until(lock, until, [&] { return version_ != seen; })) {
+      lock.unlock();  // `done` takes the lock itself
+      return done();
+    }
   }
 }
 
@@ -506,6 +556,14 @@ ConnectionScript& ConnectionScript::write_limit(std::size_t n, std::chrono::mill
 
 ConnectionScript& ConnectionScript::fail_call(Op op, unsigned k, std::error_code error) {
   return edit([&](ConnectionSpec& spec) { spec.failures.push_back({op, k, error}); });
+}
+
+ConnectionScript& ConnectionScript::complete_after_close(std::chrono::milliseconds delay,
+                                                         Bytes read_bytes) {
+  return edit([&](ConnectionSpec& spec) {
+    spec.late_close = delay;
+    spec.late_read = std::move(read_bytes);
+  });
 }
 
 ConnectionScript& ConnectionScript::after(std::chrono::milliseconds delay) {

@@ -62,16 +62,17 @@ std::error_code system_error(int value);
 
 /// What one connection attempt saw and did, as the client drove it.
 struct ConnectionRecord {
-  transport::Endpoint endpoint;                ///< what async_connect() was asked for
-  bool connected = false;                      ///< async_connect() succeeded
-  Bytes written;                               ///< every byte the client wrote, in order
-  std::vector<Bytes> packets;                  ///< the same, cut into whole MQTT packets
-  std::vector<std::size_t> writes;             ///< bytes per async_write() call that succeeded
-  std::vector<std::size_t> parts;              ///< bytes taken per step of those writes
-  std::vector<std::size_t> reads;              ///< bytes returned per async_read_some()
-  unsigned readable_waits = 0;                 ///< async_wait_readable() calls accepted
-  unsigned closes = 0;                         ///< close() calls
-  bool steps_done = false;                     ///< every step of the script ran
+  transport::Endpoint endpoint;     ///< what async_connect() was asked for
+  bool connected = false;           ///< async_connect() succeeded
+  Bytes written;                    ///< every byte the client wrote, in order
+  std::vector<Bytes> packets;       ///< the same, cut into whole MQTT packets
+  std::vector<std::size_t> writes;  ///< bytes per async_write() call that succeeded
+  std::vector<std::size_t> parts;   ///< bytes taken per step of those writes
+  std::vector<std::size_t> reads;   ///< bytes returned per async_read_some()
+  unsigned readable_waits = 0;      ///< async_wait_readable() calls accepted
+  unsigned closes = 0;              ///< close() calls
+  unsigned late_completions = 0;    ///< handlers run after close() (complete_after_close())
+  bool steps_done = false;          ///< every step of the script ran
   std::chrono::steady_clock::time_point made;  ///< when make_transport() made it
 };
 
@@ -99,6 +100,12 @@ class ConnectionScript {
   ConnectionScript& write_limit(std::size_t n, std::chrono::milliseconds pause = {});
   /// The k-th call (from 1) of `op` on this connection completes with `error`.
   ConnectionScript& fail_call(Op op, unsigned k, std::error_code error);
+  /// close() aborts nothing: `delay` after it, the operations still pending complete as if the
+  /// close had come too late (a completion already queued when the client closed the link). A
+  /// connect succeeds, a readability wait ends, a read returns `read_bytes` (as much as fits),
+  /// a write is taken whole. ConnectionRecord::late_completions counts each once its handler
+  /// has returned.
+  ConnectionScript& complete_after_close(std::chrono::milliseconds delay, Bytes read_bytes = {});
 
   /// The next step waits this long after the step before it ended (or the connect).
   ConnectionScript& after(std::chrono::milliseconds delay);
