@@ -135,7 +135,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   /// Opens the store of config.outbox (or none) and hands it to the session.
   std::error_code open_store_locked() REQUIRES(mutex);
 
-  // --- loop side (runtime.cpp) -----------------------------------------------------------
+  // --- loop side (connection_io.cpp, connection_end.cpp, session_events.cpp) ---------------
   // Handlers on the strand: each takes `mutex` itself, and none is called with it held (they
   // dispatch events, which runs the application's handlers).
   void begin_attempt() EXCLUDES(mutex) REQUIRES(on_strand);
