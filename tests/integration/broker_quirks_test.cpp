@@ -91,7 +91,10 @@ TEST(Qos2Window, IdsAwaitingPubrelBeyondOurReceiveMaximumKeepTheConnection) {
   // mosquitto 2.0.11 ends its count of a subscriber's window at the PUBREC, so under a burst
   // more QoS 2 ids await its PUBREL than the subscriber's Receive Maximum (libmosquitto's
   // mosquitto_sub disconnects then). Every message arrives once, on one connection.
-  Mosquitto broker;
+  // mosquitto keeps at most max_queued_messages (1,000 by default) for a subscriber beyond
+  // those in flight and drops newer ones ("Outgoing messages are being dropped"): on a loaded
+  // machine the 3,000 published here can outrun the subscriber that far.
+  Mosquitto broker{{.extra_config = "max_queued_messages 100000\n"}};
   Config sub_config;
   sub_config.broker.uri = broker.uri();
   sub_config.credentials.client_id = "q2w-sub";
@@ -112,9 +115,12 @@ TEST(Qos2Window, IdsAwaitingPubrelBeyondOurReceiveMaximumKeepTheConnection) {
   constexpr int kMessages = 3000;
   for (int i = 0; i < kMessages; ++i)
     ASSERT_TRUE(publisher.publish("q2w/t", std::to_string(i), {.qos = QoS::exactly_once}));
-  ASSERT_TRUE(rec.wait_messages(kMessages, 60s));
+  const bool all_arrived = rec.wait_messages(kMessages, 60s);
   std::this_thread::sleep_for(200ms);  // a copy delivered twice would arrive by now
   std::lock_guard lock(rec.mutex);
+  ASSERT_TRUE(all_arrived) << rec.messages.size() << " of " << kMessages
+                           << " messages arrived; the broker dropped messages "
+                           << broker.count_in_log("are being dropped") << " times";
   EXPECT_EQ(rec.messages.size(), static_cast<std::size_t>(kMessages));
   for (std::size_t i = 0; i < std::min<std::size_t>(rec.messages.size(), kMessages); ++i)
     ASSERT_EQ(rec.messages[i].payload, std::to_string(i)) << "in order, none twice";
