@@ -11,7 +11,9 @@ and started, each on its own loop thread) against one private mosquitto, waits u
 loop thread exists and the clients have connected, and reads /proc/PID/smaps during the idle
 spell: resident KiB per client in the thread stacks (the mappings of the loop threads' stack
 size), the main heap, the other anonymous mappings (glibc's per-thread malloc arenas) and
-files (library code, shared by all clients). The program's own JSON line gives the total:
+files (library code, shared by all clients), and how deep the loop threads' stacks have been
+(touched pages per thread; the lowest byte ever written, in bytes from the top of the stack
+mapping, for the deepest and the median thread). The program's own JSON line gives the total:
 (VmRSS idle - VmRSS before the first client) / N. Standard library only.
 """
 
@@ -79,6 +81,36 @@ def smaps_kib(pid, stack_kib):
     return kinds
 
 
+def stack_depths(pid, stack_kib):
+    """Bytes from the top of each loop thread's stack mapping to the lowest byte ever written
+    there: how deep the thread has been. Only resident pages are read (/proc/PID/pagemap), so
+    reading changes no page's residence."""
+    depths = []
+    page = 4096
+    with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/pagemap", "rb") as pagemap, \
+            open(f"/proc/{pid}/mem", "rb") as mem:
+        for line in maps:
+            fields = line.split()
+            if len(fields) > 5:
+                continue  # named mappings are not thread stacks
+            start, end = (int(x, 16) for x in fields[0].split("-"))
+            if (end - start) // 1024 != stack_kib:
+                continue
+            lowest = None
+            for addr in range(start, end, page):
+                pagemap.seek(addr // page * 8)
+                if not int.from_bytes(pagemap.read(8), "little") >> 63:
+                    continue  # not resident
+                mem.seek(addr)
+                data = mem.read(page).lstrip(b"\0")
+                if data:
+                    lowest = addr + page - len(data)
+                    break
+            if lowest is not None:
+                depths.append(end - lowest)
+    return depths
+
+
 def run_once(program, port, n, stack_kib):
     """(JSON line of the program, smaps KiB by kind) of one run."""
     process = subprocess.Popen([program, "--port", str(port), "--connections", str(n),
@@ -91,6 +123,9 @@ def run_once(program, port, n, stack_kib):
             time.sleep(0.1)
         time.sleep(2)  # connected and idle: the program itself reads VmRSS after 4 s
         kinds = smaps_kib(process.pid, stack_kib)
+        depths = stack_depths(process.pid, stack_kib)
+        kinds["deepest"] = max(depths, default=0)
+        kinds["depth_median"] = statistics.median(depths) if depths else 0
         out, _ = process.communicate(timeout=120)
     finally:
         if process.poll() is None:
@@ -131,15 +166,17 @@ def main():
     lines = [f"Idle ESP clients: {n} connections, median of {args.runs} runs "
              f"(KiB per client; the kinds from /proc/PID/smaps of the median run)", "",
              "| client | KiB per client | min | max | stacks | main heap | malloc arenas "
-             "| files | threads at idle |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| files | threads at idle | stack pages | deepest stack (median; bytes from the top) |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name, _ in clients:
         runs = sorted(results[name], key=lambda r: r[0])
         per_client, kinds, report = runs[len(runs) // 2]
         lines.append(f"| {name} | {statistics.median(r[0] for r in runs):.2f} | "
                      f"{runs[0][0]:.2f} | {runs[-1][0]:.2f} | {kinds['stacks'] / n:.2f} | "
                      f"{kinds['heap'] / n:.2f} | {kinds['arenas'] / n:.2f} | "
-                     f"{kinds['files'] / n:.2f} | {report['threads_idle']} |")
+                     f"{kinds['files'] / n:.2f} | {report['threads_idle']} | "
+                     f"{kinds['stacks'] / n / 4:.2f} | "
+                     f"{kinds['deepest']:,} ({kinds['depth_median']:,.0f}) |")
     table = "\n".join(lines) + "\n"
     print(table)
     if args.output:

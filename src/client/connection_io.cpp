@@ -75,14 +75,27 @@ void Client::Impl::reconnect_now() {
 }
 
 void Client::Impl::begin_attempt() {
+  // The connect goes deepest of anything on an idle client's loop thread (the resolver, the
+  // socket, the timer, under the strand's invoker): only the endpoint is live across it, so
+  // an own-loop client touches one stack page less (bench/results/idle.md).
+  transport::Endpoint endpoint;
+  if (!open_attempt(endpoint)) return;
+  conn->transport->async_connect(endpoint,
+                                 [self = shared_from_this(), attempt = conn](std::error_code e) {
+                                   self->assert_on_strand();
+                                   self->on_transport_connected(attempt, e);
+                                 });
+}
+
+bool Client::Impl::open_attempt(transport::Endpoint& endpoint) {
+  detail::Target target;
   {
     detail::MutexLock lock(mutex);
     // start() and reconnect_now() entered connecting; disconnect_abruptly() or stop() since
     // then abandon the attempt before it begins.
-    if (life_locked() != detail::Life::connecting) return;
+    if (life_locked() != detail::Life::connecting) return false;
     brokers.configure(*config);
-    detail::Target announced;
-    (void)brokers.resolve(*config, announced);
+    (void)brokers.resolve(*config, target);  // what BeforeConnect announces
   }
   if (conn) {
     // Every attempt ends through end_connection(), so none should be open here; if one is, it
@@ -92,21 +105,20 @@ void Client::Impl::begin_attempt() {
   }
   reconnect_timer.cancel();
   emit(BeforeConnect{brokers.description(), brokers.index(), brokers.redirected()});
-  detail::Target target;
-  transport::Options options;
+  std::shared_ptr<const Config> attempt_config;  // the configuration this attempt uses
   std::error_code ec;
   auto attempt = std::make_shared<detail::Connection>();
   {
     detail::MutexLock lock(mutex);
     // A BeforeConnect handler that stopped the client ends the attempt here; one that called
     // disconnect_abruptly() lets it open, and the link is closed again at once (Disconnected).
-    if (!accepting_locked()) return;
+    if (!accepting_locked()) return false;
     brokers.configure(*config);  // the handler may have changed it
     ec = brokers.resolve(*config, target);
     if (!ec) {
       attempt->where = where_of(target.endpoint);
       session.set_config(session_config_locked(target), own_client_id);
-      options = detail::to_transport_options(*config, target.endpoint.scheme);
+      attempt_config = config;
       attempt->fragment_size = config->buffer.fragment_size;
       attempt->max_packet_size = config->buffer.max_packet_size;
       tracer.configure(*config);
@@ -121,16 +133,22 @@ void Client::Impl::begin_attempt() {
     log(LogLevel::info, "connection",
         [&] { return "connecting to " + attempt->where + " (" + std::string{broker} + ")"; });
   }
+  if (ec) {
+    fail_connection(ec);
+    return false;
+  }
+  if (!open_transport(*attempt_config, target.endpoint.scheme)) return false;
+  endpoint = std::move(target.endpoint);
+  return true;
+}
+
+bool Client::Impl::open_transport(const Config& attempt_config, transport::Scheme scheme) {
   transport::TlsDiagnostics setup;
-  if (!ec)
-    ec = detail::to_public_error(transport::make_transport(target.endpoint.scheme, strand, options,
-                                                           attempt->transport, &setup));
-  if (ec) return fail_connection(ec, &setup);
-  attempt->transport->async_connect(target.endpoint,
-                                    [self = shared_from_this(), attempt](std::error_code e) {
-                                      self->assert_on_strand();
-                                      self->on_transport_connected(attempt, e);
-                                    });
+  const std::error_code ec = detail::to_public_error(transport::make_transport(
+      scheme, strand, detail::to_transport_options(attempt_config, scheme), conn->transport,
+      &setup));
+  if (ec) fail_connection(ec, &setup);
+  return !ec;
 }
 
 void Client::Impl::on_transport_connected(const Attempt& attempt, std::error_code ec) {

@@ -139,6 +139,16 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   // Handlers on the strand: each takes `mutex` itself, and none is called with it held (they
   // dispatch events, which runs the application's handlers).
   void begin_attempt() EXCLUDES(mutex) REQUIRES(on_strand);
+  /// begin_attempt() up to a transport for the attempt (`conn`) and the endpoint to connect
+  /// to; false when the attempt ended there (abandoned, or failed through fail_connection()).
+  /// Out of line, so that its locals are off the stack during the connect.
+  [[gnu::noinline]] bool open_attempt(transport::Endpoint& endpoint) EXCLUDES(mutex)
+      REQUIRES(on_strand);
+  /// open_attempt()'s transport for `conn`, made from `attempt_config` (false when that
+  /// failed, through fail_connection()). Out of line: the transport options and the TLS
+  /// diagnostics (about 0.7 KiB) are on the stack only while it runs.
+  [[gnu::noinline]] bool open_transport(const Config& attempt_config, transport::Scheme scheme)
+      EXCLUDES(mutex) REQUIRES(on_strand);
   // Each completion gets the attempt it belongs to: one that is not `conn` changes nothing.
   using Attempt = std::shared_ptr<detail::Connection>;
   void on_transport_connected(const Attempt& attempt, std::error_code ec) EXCLUDES(mutex)

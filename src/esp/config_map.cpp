@@ -135,7 +135,7 @@ void apply_network(const esp_mqtt_client_config_t& in, Settings& s) {
 }
 
 void apply_tls(const esp_mqtt_client_config_t& in, Settings& s) {
-  s.tls = read_tls_settings(in);
+  s.tls.assign(read_tls_settings(in), is_unset);
   const auto& verify = in.broker.verification;
   if (verify.alpn_protos != nullptr) {
     s.alpn.clear();
@@ -146,7 +146,7 @@ void apply_tls(const esp_mqtt_client_config_t& in, Settings& s) {
 
 // esp_mqtt_check_cfg_conflict(): TLS options need a TLS scheme; a URI excludes a transport.
 esp_err_t check_conflicts(const esp_mqtt_client_config_t& in, const Settings& s) {
-  const TlsSettings& tls = s.tls;
+  const TlsSettings& tls = s.tls.get();
   bool tls_configured = tls.use_global_ca_store || tls.ca_certificate || tls.client_certificate ||
                         tls.psk || !s.alpn.empty();
   esp_err_t result = ESP_OK;
@@ -249,11 +249,11 @@ SessionConfig session_config(const Settings& s) {
   if (s.will_topic) {
     Message will{*s.will_topic, s.will_message, static_cast<QoS>(s.will_qos), s.will_retain, {}};
     if (session.protocol_version == ProtocolVersion::v5)
-      will.properties = will_properties(s.connect_properties);
+      will.properties = will_properties(s.connect_properties.get());
     session.last_will = std::move(will);
   }
   if (session.protocol_version == ProtocolVersion::v5)
-    session.connect_properties = connect_properties(s.connect_properties);
+    session.connect_properties = connect_properties(s.connect_properties.get());
   session.retransmit_interval = Milliseconds{s.retransmit_timeout_ms};
   return session;
 }
@@ -324,8 +324,8 @@ Config to_config(const Settings& s, const esp_mqtt_client_ext_config_t& ext) {
   config.buffer.receive_size =
       std::max(static_cast<std::size_t>(buffer), BufferConfig{}.receive_size);
   config.buffer.fragment_size = static_cast<std::size_t>(buffer);
-  if (s.connect_properties.maximum_packet_size != 0)  // else portmqtt's bounded default
-    config.buffer.max_packet_size = s.connect_properties.maximum_packet_size;
+  if (s.connect_properties.get().maximum_packet_size != 0)  // else portmqtt's bounded default
+    config.buffer.max_packet_size = s.connect_properties.get().maximum_packet_size;
 
   config.outbox.limit_bytes = static_cast<std::size_t>(s.outbox_limit);
   config.outbox.limit_messages = ext.outbox_message_limit;
@@ -348,7 +348,7 @@ Config to_config(const Settings& s, const esp_mqtt_client_ext_config_t& ext) {
 
   config.task.stack_size = static_cast<std::size_t>(s.task_stack);
   config.task.priority = s.task_priority;
-  config.tls = to_tls_config(s.tls, s.alpn, s.key_password, is_tls_scheme(scheme_of(s)));
+  config.tls = to_tls_config(s.tls.get(), s.alpn, s.key_password, is_tls_scheme(scheme_of(s)));
   return config;
 }
 

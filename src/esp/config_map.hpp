@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "esp/on_demand.hpp"
 #include "esp/tls_map.hpp"
 #include "mqtt_client.h"
 #include "portmqtt/config.hpp"
@@ -31,6 +32,7 @@ using UserProperties = std::vector<std::pair<std::string, std::string>>;
 
 /// MQTT 5 CONNECT and will properties, merged call after call by
 /// esp_mqtt5_client_set_connect_property() (a zero field keeps the previous value).
+/// Default-made: none set.
 struct ConnectProperties {
   std::uint32_t session_expiry_interval = 0;
   std::uint32_t maximum_packet_size = 0;
@@ -89,9 +91,11 @@ struct Settings {
   int retransmit_timeout_ms = kDefaultRetransmitMs;
   int buffer_size = 0;  // 0: the extended option's default buffer size
   std::uint64_t outbox_limit = 0;
-  TlsSettings tls;
+  // The TLS and MQTT 5 parts (about 0.5 KiB together) are held only when set: most clients
+  // use neither.
+  OnDemand<TlsSettings> tls;
   // MQTT 5, set through mqtt5_client.h.
-  ConnectProperties connect_properties;
+  OnDemand<ConnectProperties> connect_properties;
 };
 
 /// Applies `in` over `settings` as esp_mqtt_set_config() does.

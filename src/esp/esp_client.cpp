@@ -89,7 +89,7 @@ std::error_code push_config(esp_mqtt_client& handle, const Config& config) REQUI
 // connection, so a client using either rebuilds its TLS configuration before each attempt.
 void refresh_trust(esp_mqtt_client& handle, Client& client) {
   portmqtt::detail::MutexLock lock(handle.mutex);
-  const TlsSettings& tls = handle.settings.tls;
+  const TlsSettings& tls = handle.settings.tls.get();
   if (!tls.use_global_ca_store && tls.crt_bundle_attach == nullptr) return;
   if (std::error_code ec = client.set_config(current_config(handle)))
     ESP_LOGW(kTag, "cannot refresh the TLS configuration: %s", ec.message().c_str());
@@ -211,7 +211,7 @@ Config current_config(const esp_mqtt_client& handle) {
 esp_err_t tls_refusal(esp_mqtt_client& handle, const Error& error, bool log) {
   if (error.error != errc::tls_configuration_invalid) return ESP_OK;
   portmqtt::detail::MutexLock lock(handle.mutex);
-  const TlsSettings& tls = handle.settings.tls;
+  const TlsSettings& tls = handle.settings.tls.get();
   esp_err_t refusal = ESP_OK;
   (void)to_tls_config(tls, handle.settings.alpn, handle.settings.key_password, log, &refusal);
   return refusal;

@@ -201,7 +201,7 @@ esp_err_t esp_mqtt5_client_set_connect_property(
     ESP_LOGE(kTag, "connect properties need MQTT 5 (session.protocol_ver)");
     return ESP_FAIL;
   }
-  portmqtt::esp::merge_connect(*connect_property, client->settings.connect_properties);
+  portmqtt::esp::merge_connect(*connect_property, client->settings.connect_properties.edit());
   return portmqtt::esp::to_esp_err(
       client->client->set_config(portmqtt::esp::current_config(*client)));
 }

@@ -265,6 +265,12 @@ TlsSettings read_tls_settings(const esp_mqtt_client_config_t& in) {
   return tls;
 }
 
+bool is_unset(const TlsSettings& tls) {
+  return !tls.use_global_ca_store && tls.crt_bundle_attach == nullptr && !tls.ca_certificate &&
+         !tls.client_certificate && !tls.client_key && !tls.psk && !tls.skip_common_name_check &&
+         tls.common_name.empty() && tls.ciphersuites.empty();
+}
+
 const char* hardware_key_option(const esp_mqtt_client_config_t& in) {
   const auto& auth = in.credentials.authentication;
   if (auth.use_secure_element) return "use_secure_element";

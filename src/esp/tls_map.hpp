@@ -45,6 +45,10 @@ TlsSettings read_tls_settings(const esp_mqtt_client_config_t& in);
 /// use_ecdsa_peripheral), or nullptr. Linux has no such hardware.
 const char* hardware_key_option(const esp_mqtt_client_config_t& in);
 
+/// Whether nothing of TLS is set: what a client that does not use TLS holds. Reads every field
+/// of TlsSettings (a new field belongs there too, or settings holding only it would be dropped).
+bool is_unset(const TlsSettings& tls);
+
 /// Whether any trust source is configured (global store, bundle, certificate or PSK).
 bool has_trust_source(const TlsSettings& tls);
 

@@ -1,11 +1,13 @@
 // ESP TLS options without a broker: the cipher suite id table, the global CA store's checks,
-// esp_crt_bundle_attach's arguments, and the refusal of ESP hardware-key options.
+// esp_crt_bundle_attach's arguments, the refusal of ESP hardware-key options, and the TLS and
+// MQTT 5 parts of the accumulated settings, held only when set.
 #include <gtest/gtest.h>
 
 #include <array>
 #include <cstring>
 #include <string>
 
+#include "esp/config_map.hpp"
 #include "esp/tls_map.hpp"
 #include "esp_crt_bundle.h"
 #include "esp_tls.h"
@@ -160,6 +162,47 @@ TEST(EspHardwareKeyTest, EfuseBlockAloneIsHarmless) {
   esp_mqtt_client_handle_t client = esp_mqtt_client_init(&c);
   EXPECT_NE(client, nullptr);
   esp_mqtt_client_destroy(client);
+}
+
+TEST(EspSettingsTest, TlsPartIsHeldOnlyWhileSet) {
+  Settings settings;
+  esp_mqtt_client_config_t plain{};
+  plain.broker.address.uri = "mqtt://127.0.0.1:1";
+  ASSERT_EQ(apply_config(plain, settings), ESP_OK);
+  EXPECT_FALSE(settings.tls.held());
+  EXPECT_FALSE(settings.connect_properties.held());
+  EXPECT_FALSE(settings.tls.get().ca_certificate.has_value());
+
+  esp_mqtt_client_config_t secure{};
+  secure.broker.address.uri = "mqtts://127.0.0.1:1";
+  secure.broker.verification.certificate = "-----BEGIN CERTIFICATE-----\n";
+  secure.broker.verification.common_name = "broker";
+  ASSERT_EQ(apply_config(secure, settings), ESP_OK);
+  ASSERT_TRUE(settings.tls.held());
+  EXPECT_EQ(settings.tls.get().ca_certificate, "-----BEGIN CERTIFICATE-----\n");
+  EXPECT_EQ(settings.tls.get().common_name, "broker");
+
+  // A copy is deep: changing it leaves the original as it was.
+  Settings copy = settings;
+  copy.tls.edit().common_name = "other";
+  EXPECT_EQ(settings.tls.get().common_name, "broker");
+  EXPECT_EQ(copy.tls.get().common_name, "other");
+
+  // ESP-MQTT resets every TLS option on each configuration: one without TLS drops it.
+  ASSERT_EQ(apply_config(plain, settings), ESP_OK);
+  EXPECT_FALSE(settings.tls.held());
+  EXPECT_FALSE(settings.tls.get().ca_certificate.has_value());
+  EXPECT_TRUE(settings.tls.get().common_name.empty());
+  EXPECT_TRUE(copy.tls.held());
+}
+
+TEST(EspSettingsTest, ConnectPropertiesAreMadeOnFirstChange) {
+  Settings settings;
+  EXPECT_EQ(settings.connect_properties.get().maximum_packet_size, 0U);
+  settings.connect_properties.edit().maximum_packet_size = 2048;
+  ASSERT_TRUE(settings.connect_properties.held());
+  Config config = to_config(settings, esp_mqtt_client_ext_config_t{});
+  EXPECT_EQ(config.buffer.max_packet_size, 2048U);
 }
 
 }  // namespace
