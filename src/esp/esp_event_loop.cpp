@@ -98,7 +98,10 @@ struct EventLoop {
   std::recursive_mutex dispatching;  // held while handlers run
   // Odd while DispatchCache::dispatch() calls handlers: raised when a call starts and when it
   // ends, so that an unregistration can wait for the call it may overlap (and no other).
-  std::atomic<std::uint64_t> single_calls{0};
+  // 32 bits: the width futex waits on, so notify_all() only checks for waiters instead of
+  // also bumping a version shared by every atomic that hashes to the same wait slot, once
+  // per event (the parity survives the wrap at 2^32).
+  std::atomic<std::uint32_t> single_calls{0};
   // Counts the changes a DispatchRun must see (registrations, posted events, stopping);
   // written under `mutex`, read without it.
   std::atomic<std::uint64_t> changes{0};
@@ -137,7 +140,7 @@ struct EventLoop {
 
   // Returns once the DispatchCache call in progress, if any, has ended.
   void wait_for_single_call() {
-    const std::uint64_t seen = single_calls.load();
+    const std::uint32_t seen = single_calls.load();
     if (seen % 2 == 0) return;
     while (single_calls.load() == seen)
       single_calls.wait(seen);
