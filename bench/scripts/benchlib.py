@@ -184,3 +184,12 @@ def run_peer(command, args, timeout, broker_pid=None):
                 result["broker_cpu_s"] = cpu_seconds(broker_pid) - before
             return result
     raise RuntimeError(f"no JSON line in output: {done.stdout[-300:]!r}")
+
+
+def print_table(lines, output=None):
+    """Prints the Markdown lines of a table and, with `output`, writes them there too."""
+    table = "\n".join(lines) + "\n"
+    print(table)
+    if output:
+        with open(output, "w") as f:
+            f.write(table)

@@ -122,11 +122,7 @@ def main():
                 per_message = (ir2 - ir1) / (args.n2 - args.n1)
                 lines.append(f"| {name} | {qos} | {ir1:,} | {ir2:,} | {per_message:,.0f} |")
                 print(f"{name} QoS {qos}: {per_message:,.0f} Ir/msg", file=sys.stderr)
-    table = "\n".join(lines) + "\n"
-    print(table)
-    if args.output:
-        with open(args.output, "w") as f:
-            f.write(table)
+    benchlib.print_table(lines, args.output)
 
 
 if __name__ == "__main__":

@@ -177,11 +177,7 @@ def main():
                      f"{kinds['files'] / n:.2f} | {report['threads_idle']} | "
                      f"{kinds['stacks'] / n / 4:.2f} | "
                      f"{kinds['deepest']:,} ({kinds['depth_median']:,.0f}) |")
-    table = "\n".join(lines) + "\n"
-    print(table)
-    if args.output:
-        with open(args.output, "w") as f:
-            f.write(table)
+    benchlib.print_table(lines, args.output)
 
 
 if __name__ == "__main__":
