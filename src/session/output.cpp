@@ -43,7 +43,11 @@ void OutputQueue::commit_scratch() {
   }
   queued_ += end - committed_;
   committed_ = end;
-  if (end >= kScratchChunk) next_scratch();  // sealed: it never grows again
+  if (end < kScratchChunk) return;
+  // Sealed: it never grows again. A connection that filled a chunk is streaming, so the next
+  // one is made whole at once rather than grown by doubling (and copying) from a few bytes.
+  next_scratch();
+  scratch_->reserve(kScratchChunk + kScratchChunk / 4);
 }
 
 void OutputQueue::rollback_scratch() {
