@@ -21,6 +21,10 @@ namespace asio = boost::asio;
 // The first read of a connection, and of one that has gone quiet, asks for this much.
 constexpr std::size_t kFirstReadSize = 256;
 constexpr unsigned kQuietReadsBeforeShrink = 16;
+// A write takes at most about this much of what is queued: its completion then makes room for
+// a blocked publisher while the socket still has bytes to send, instead of after the whole
+// send queue (4 MiB by default) went out in one write.
+constexpr std::size_t kWriteBatchBytes = 256 * 1024;
 
 // Frees a vector's storage when it holds nothing.
 template <class Vector>
@@ -301,7 +305,9 @@ void Client::Impl::on_read(const Attempt& attempt, std::error_code ec, std::size
 // --- the pump: ticks, events, writes --------------------------------------------------------
 
 void Client::Impl::wake() {
-  if (wake_posted.exchange(true)) return;
+  // Read before writing: while a service is already posted, a publisher in a loop only reads
+  // the flag, and the cache line it shares with the loop thread stays shared.
+  if (wake_posted.load(std::memory_order_relaxed) || wake_posted.exchange(true)) return;
   asio::post(strand, [weak = weak_from_this()] {
     if (auto self = weak.lock()) {
       self->assert_on_strand();
@@ -355,8 +361,8 @@ void Client::Impl::start_write_locked() {
   if (write_in_flight || !transport_ready || !conn || !conn->transport || !session.has_output())
     return;
   detail::Connection& c = *conn;
-  c.writing = session.take_output();
-  queued_estimate = 0;
+  c.writing = session.take_output(kWriteBatchBytes);
+  queued_estimate = session.output_bytes();
   if (c.writing.empty()) return;
   writing_bytes = c.writing.size();
   write_in_flight = true;

@@ -21,8 +21,11 @@ void OutputBatch::clear() {
 }
 
 namespace {
-// Beyond this many scratch buffers in the hands of the runtime, extra ones are not pooled.
-constexpr std::size_t kPoolSize = 4;
+// Beyond this many scratch buffers in the hands of the runtime, extra ones are not pooled: 16
+// chunks cover a send queue of 1 MiB, and an idle connection gives the pool back.
+constexpr std::size_t kPoolSize = 16;
+// A scratch buffer at least this full is sealed at the next commit (see output_queue.hpp).
+constexpr std::size_t kScratchChunk = 64 * 1024;
 }  // namespace
 
 OutputQueue::OutputQueue() {
@@ -32,13 +35,19 @@ OutputQueue::OutputQueue() {
 void OutputQueue::commit_scratch() {
   const std::size_t end = scratch_->size();
   if (end == committed_) return;
-  if (!segments_.empty() && !segments_.back().shared &&
+  if (!segments_.empty() && segments_.back().bytes == scratch_ &&
       segments_.back().offset + segments_.back().length == committed_) {
     segments_.back().length += end - committed_;
   } else {
-    segments_.push_back(Segment{nullptr, committed_, end - committed_});
+    segments_.push_back(Segment{scratch_, committed_, end - committed_});
   }
+  queued_ += end - committed_;
   committed_ = end;
+  if (end < kScratchChunk) return;
+  // Sealed: it never grows again. A connection that filled a chunk is streaming, so the next
+  // one is made whole at once rather than grown by doubling (and copying) from a few bytes.
+  next_scratch();
+  scratch_->reserve(kScratchChunk + kScratchChunk / 4);
 }
 
 void OutputQueue::rollback_scratch() {
@@ -49,28 +58,29 @@ void OutputQueue::add_shared(std::shared_ptr<const codec::Buffer> bytes) {
   if (!bytes || bytes->empty()) return;
   const std::size_t length = bytes->size();
   segments_.push_back(Segment{std::move(bytes), 0, length});
+  queued_ += length;
 }
 
 void OutputQueue::clear() {
   segments_.clear();
   scratch_->clear();
   committed_ = 0;
+  queued_ = 0;
 }
 
-OutputBatch OutputQueue::take() {
+OutputBatch OutputQueue::take(std::size_t max_bytes) {
   OutputBatch batch = std::move(spare_);
   batch.clear();
-  if (segments_.empty()) return batch;
-  // The scratch buffer no longer grows from here on, so views into it stay valid.
-  const bool used_scratch = committed_ != 0;
-  for (const auto& s : segments_) {
-    if (s.shared) {
-      batch.add(s.shared->view().subspan(s.offset, s.length), s.shared);
-    } else {
-      batch.add(scratch_->view().subspan(s.offset, s.length), scratch_);
-    }
+  std::size_t taken = 0;
+  bool used_scratch = false;
+  while (taken < segments_.size() && (taken == 0 || batch.size() < max_bytes)) {
+    const Segment& s = segments_[taken++];
+    used_scratch = used_scratch || s.bytes == scratch_;
+    batch.add(s.bytes->view().subspan(s.offset, s.length), s.bytes);
   }
-  segments_.clear();
+  segments_.erase(segments_.begin(), segments_.begin() + static_cast<std::ptrdiff_t>(taken));
+  queued_ -= batch.size();
+  // The batch points into the scratch buffer, which must not grow (and move) from here on.
   if (used_scratch) next_scratch();
   return batch;
 }

@@ -297,8 +297,11 @@ std::error_code Session::ack(std::uint64_t ack_id, codec::ReasonCode reason,
   return impl_->ack(ack_id, reason, props, now);
 }
 
-OutputBatch Session::take_output() {
-  return impl_->output.take();
+OutputBatch Session::take_output(std::size_t max_bytes) {
+  return impl_->output.take(max_bytes);
+}
+std::size_t Session::output_bytes() const {
+  return impl_->output.size();
 }
 void Session::recycle(OutputBatch&& batch) {
   impl_->output.recycle(std::move(batch));

@@ -171,9 +171,13 @@ class Session {
 
   // --- outputs --------------------------------------------------------------------------
 
-  /// Everything queued for the transport since the last call, as one gather list. Giving it
-  /// back with recycle() once written lets the next batch reuse its memory.
-  OutputBatch take_output();
+  /// What is queued for the transport, in order, as one gather list: everything, or whole
+  /// packets (and chunks of small ones) until the list holds at least `max_bytes`; the rest
+  /// stays queued. Giving the batch back with recycle() once written lets the next one reuse
+  /// its memory.
+  OutputBatch take_output(std::size_t max_bytes = SIZE_MAX);
+  /// Bytes queued for the transport and not yet taken.
+  std::size_t output_bytes() const;
   /// Gives a written batch back so its memory can be reused (optional).
   void recycle(OutputBatch&& batch);
   bool has_output() const;

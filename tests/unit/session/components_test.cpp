@@ -80,6 +80,57 @@ TEST(OutputQueue, ScratchIsReusedOnlyWhenTheBatchIsGone) {
   q.recycle(std::move(second));
 }
 
+// A publisher that runs ahead of the socket fills chunks of 64 KiB; each sealed chunk keeps
+// its bytes while later packets go into the next one.
+TEST(OutputQueue, ScratchIsSealedAtAChunkAndKeepsItsBytes) {
+  OutputQueue q;
+  const Bytes packet(1000, 0xAB);
+  for (int i = 0; i < 70; ++i) {  // 70,000 bytes: past one chunk of 65,536
+    q.scratch().append(view_of(packet));
+    q.commit_scratch();
+  }
+  EXPECT_EQ(q.size(), 70'000u);
+  OutputBatch batch = q.take();
+  // The 66th packet took the first chunk past 65,536 bytes (66,000): sealed there, whole.
+  ASSERT_EQ(batch.buffers().size(), 2u);
+  EXPECT_EQ(batch.buffers()[0].size(), 66'000u);
+  EXPECT_EQ(batch.buffers()[1].size(), 4'000u);
+  EXPECT_EQ(q.size(), 0u);
+  q.scratch().append(view_of({7}));  // a new chunk: the batch's bytes stay as they were
+  q.commit_scratch();
+  EXPECT_EQ(concat(batch), Bytes(70'000, 0xAB));
+}
+
+// take(max_bytes) takes whole pieces until it holds at least max_bytes; the rest stays queued,
+// in order, and a piece larger than max_bytes still goes out alone.
+TEST(OutputQueue, TakeStopsOncePastTheLimitAndKeepsTheRestInOrder) {
+  OutputQueue q;
+  auto record = [](std::initializer_list<std::uint8_t> bytes) {
+    auto b = std::make_shared<codec::Buffer>();
+    b->append(view_of(Bytes(bytes)));
+    return b;
+  };
+  q.add_shared(record({1, 2, 3}));
+  q.scratch().append(view_of({4}));
+  q.commit_scratch();
+  q.add_shared(record({5, 6}));
+  q.scratch().append(view_of({7, 8}));
+  q.commit_scratch();
+  EXPECT_EQ(q.size(), 8u);
+  OutputBatch first = q.take(1);  // the first piece, 3 bytes, is already past 1
+  EXPECT_EQ(concat(first), (Bytes{1, 2, 3}));
+  EXPECT_EQ(q.size(), 5u);
+  OutputBatch second = q.take(3);  // {4} then {5, 6}: 3 bytes
+  EXPECT_EQ(concat(second), (Bytes{4, 5, 6}));
+  q.scratch().append(view_of({9}));  // after the last take the scratch is a fresh one
+  q.commit_scratch();
+  OutputBatch third = q.take();
+  EXPECT_EQ(concat(third), (Bytes{7, 8, 9}));
+  EXPECT_EQ(concat(second), (Bytes{4, 5, 6}));  // untouched by the later packets
+  EXPECT_TRUE(q.empty());
+  EXPECT_EQ(q.size(), 0u);
+}
+
 TEST(TopicAliases, OutboundMapping) {
   OutboundAliases out;
   out.reset(2);
