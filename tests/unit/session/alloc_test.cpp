@@ -75,6 +75,34 @@ TEST(HotPath, Qos0PublishDoesNotAllocate) {
   EXPECT_EQ(allocations.load(), 0u);
 }
 
+// A publisher that queues more than a chunk (64 KiB) between two writes fills several chunks;
+// once the written batches are back, the same chunks take the next round: no allocation.
+TEST(HotPath, Qos0StreamPastAChunkReusesItsChunks) {
+  if (!PORTMQTT_COUNT_ALLOCATIONS) GTEST_SKIP() << "allocation counting is off under ASan";
+  Harness h(config_for(ProtocolVersion::v3_1_1));
+  h.connect_with(connack_v311());
+  codec::Publish p;
+  p.topic = "bulk";
+  const std::string payload(1000, 'x');
+  p.payload = payload;
+  auto round = [&] {
+    for (int i = 0; i < 150; ++i)  // ~151 KB: three chunks
+      ASSERT_TRUE(h.session.publish(p, h.now()));
+    OutputBatch batch = h.session.take_output();
+    ASSERT_EQ(batch.buffers().size(), 3u);  // sealed past 64 KiB, twice
+    ASSERT_EQ(batch.size(), 150u * 1009u);  // 1 + 2 + 2 + 4 + 1,000 bytes each
+    h.session.recycle(std::move(batch));
+  };
+  for (int warm = 0; warm < 3; ++warm)
+    round();
+  allocations = 0;
+  counting = true;
+  for (int i = 0; i < 10; ++i)
+    round();
+  counting = false;
+  EXPECT_EQ(allocations.load(), 0u);
+}
+
 TEST(HotPath, Qos1RecordIsSharedNotCopied) {
   Harness h(config_for(ProtocolVersion::v3_1_1));
   h.connect_with(connack_v311());
