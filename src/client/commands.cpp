@@ -2,6 +2,7 @@
 #include <optional>
 #include <vector>
 
+#include "client/coarse_clock.hpp"
 #include "client/config_map.hpp"
 #include "client/convert.hpp"
 #include "client/outbox_store.hpp"
@@ -47,9 +48,13 @@ Result<PublishAccepted> Client::Impl::publish(std::string_view topic, std::strin
     });
     if (!room) return errc::send_queue_full;
   }
+  // QoS 0 takes the coarse clock (coarse_clock.hpp says why), QoS 1/2 the fine one.
+  auto now = [&] {
+    return message.qos == codec::QoS::at_most_once ? detail::coarse_now() : Clock::now();
+  };
   session::CommandResult result;
   for (;;) {
-    result = session.publish(message, Clock::now(), {options.store_when_offline});
+    result = session.publish(message, now(), {options.store_when_offline});
     // A full outbox waits for acks (when asked to); running out of packet ids always does.
     if (!result.error) break;  // the hot path: no error_code comparisons
     const bool full = result.error == session::errc::no_free_packet_id ||
@@ -59,7 +64,7 @@ Result<PublishAccepted> Client::Impl::publish(std::string_view topic, std::strin
     const bool timed_out = changed.wait_until(lock, wait_deadline()) == std::cv_status::timeout;
     --room_waiters;
     if (timed_out) {
-      result = session.publish(message, Clock::now(), {options.store_when_offline});
+      result = session.publish(message, now(), {options.store_when_offline});
       break;
     }
   }
