@@ -39,6 +39,13 @@ class IdTable {
     return true;
   }
 
+  /// insert() of an id the caller has just found absent (and not 0): one probe fewer.
+  void insert_absent(std::uint16_t id, Value value) {
+    if ((size_ + 1) * 2 > capacity_) grow();
+    place(Slot{id, std::move(value)});
+    ++size_;
+  }
+
   /// Removes `id`; false when it was absent.
   bool erase(std::uint16_t id) {
     return erase_if(id, [](const Value&) { return true; });
@@ -141,7 +148,9 @@ class IdSet {
  public:
   bool contains(std::uint16_t id) const { return table_.contains(id); }
   bool insert(std::uint16_t id) { return table_.insert(id, true); }  ///< false: 0 or present
-  bool erase(std::uint16_t id) { return table_.erase(id); }          ///< false when absent
+  /// insert() of an id just found absent, not 0 (see IdTable::insert_absent).
+  void insert_absent(std::uint16_t id) { table_.insert_absent(id, true); }
+  bool erase(std::uint16_t id) { return table_.erase(id); }  ///< false when absent
   std::size_t size() const { return table_.size(); }
   void clear() { table_.clear(); }
   void release_if_empty() { table_.release_if_empty(); }

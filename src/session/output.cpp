@@ -74,9 +74,12 @@ OutputBatch OutputQueue::take(std::size_t max_bytes) {
   std::size_t taken = 0;
   bool used_scratch = false;
   while (taken < segments_.size() && (taken == 0 || batch.size() < max_bytes)) {
-    const Segment& s = segments_[taken++];
+    Segment& s = segments_[taken++];
     used_scratch = used_scratch || s.bytes == scratch_;
-    batch.add(s.bytes->view().subspan(s.offset, s.length), s.bytes);
+    // Moved, not copied: the taken segments are erased below anyway, and a copy would cost an
+    // atomic increment here and a decrement there for every packet.
+    const codec::ByteView bytes = s.bytes->view().subspan(s.offset, s.length);
+    batch.add(bytes, std::move(s.bytes));
   }
   segments_.erase(segments_.begin(), segments_.begin() + static_cast<std::ptrdiff_t>(taken));
   queued_ -= batch.size();

@@ -10,7 +10,7 @@ std::uint16_t PacketIds::allocate() {
   do {
     candidate = candidate == 65535 ? 1 : static_cast<std::uint16_t>(candidate + 1);
   } while (used_.contains(candidate));
-  used_.insert(candidate);
+  used_.insert_absent(candidate);  // the loop just found it absent
   last_ = candidate;
   return candidate;
 }
