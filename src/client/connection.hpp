@@ -26,6 +26,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include "client/loop_core.hpp"
 #include "client/receive_buffer.hpp"
 #include "portmqtt/reason_code.hpp"
 #include "session/output.hpp"
@@ -33,7 +34,6 @@
 
 namespace portmqtt::detail {
 
-using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
 using SteadyClock = std::chrono::steady_clock;
 // A timer typed on the strand: 88 bytes where steady_timer's type-erased executor makes 120.
 using StrandTimer =

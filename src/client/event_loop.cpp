@@ -23,6 +23,7 @@ std::error_code start_loop_threads(const std::shared_ptr<LoopCore>& core, std::s
 EventLoop::EventLoop(std::size_t threads, TaskConfig thread) {
   core_ = std::make_shared<detail::LoopCore>();
   core_->work.emplace(core_->io.get_executor());
+  if (threads <= 1) core_->one_thread_strand.emplace(boost::asio::make_strand(core_->io));
   if (auto ec = detail::start_loop_threads(core_, threads == 0 ? 1 : threads, thread)) {
     core_->work.reset();
     core_->io.stop();

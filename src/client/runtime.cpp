@@ -35,7 +35,7 @@ Client::Impl::Impl(std::shared_ptr<detail::LoopCore> loop_core, bool own,
                    std::shared_ptr<const Config> initial, std::string client_id)
     : core(std::move(loop_core)),
       own_loop(own),
-      strand(asio::make_strand(core->io)),
+      strand(core->strand_for_client()),
       config(initial ? std::move(initial) : std::make_shared<const Config>()),
       own_client_id(std::move(client_id)),
       session(initial_session_config(config), own_client_id),

@@ -15,9 +15,11 @@
 //   scratch) is GUARDED_BY(on_strand), a capability that no lock holds (thread_safety.hpp):
 //   the functions that use it REQUIRE(on_strand), and each handler handed to Asio first calls
 //   assert_on_strand(), which checks strand.running_in_this_thread() in debug builds. A touch
-//   from anywhere else does not compile under -Wthread-safety. Not covered: `ready` (filled
-//   under `mutex` from callers' threads too), `resubscribed`, the tracer and the logger; and
-//   the destructor, which the analysis skips (it runs where the last reference goes, when no
+//   from anywhere else does not compile under -Wthread-safety. The clients of an EventLoop
+//   with one thread share its one strand (LoopCore::one_thread_strand): there "on the strand"
+//   is "on the loop thread", which orders a client's handlers just as well. Not covered: `ready`
+//   (filled under `mutex` from callers' threads too), `resubscribed`, the tracer and the logger;
+//   and the destructor, which the analysis skips (it runs where the last reference goes, when no
 //   handler holds the client any more).
 // - Acknowledgements of our publishes leave the session as 16-byte records taken in bulk
 //   (PendingEvents::acks), not as an event each: under the lock the loop only copies them and

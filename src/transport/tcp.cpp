@@ -7,6 +7,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 
+#include "transport/attempt_memory.hpp"
 #include "transport/errc.hpp"
 #include "transport/factory_scope.hpp"
 #include "transport/socket_io.hpp"
@@ -25,7 +26,9 @@ using asio::ip::tcp;
 class TcpTransport final : public SocketTransport<tcp::socket> {
  public:
   TcpTransport(asio::any_io_executor executor, const Options& options)
-      : SocketTransport(executor), connector_(std::make_shared<TcpConnector>(executor, options)) {}
+      : SocketTransport(executor),
+        connector_(std::allocate_shared<TcpConnector>(AttemptAllocator<TcpConnector>{}, executor,
+                                                      options)) {}
 
   void async_connect(const Endpoint& endpoint, ConnectHandler handler) override {
     if (!connector_) {
@@ -42,7 +45,8 @@ class TcpTransport final : public SocketTransport<tcp::socket> {
       std::shared_ptr<Transport> transport;
       std::shared_ptr<TcpConnector> connector;
     };
-    auto owners = std::make_shared<Owners>(Owners{shared_from_this(), connector_});
+    auto owners = std::allocate_shared<Owners>(AttemptAllocator<Owners>{},
+                                               Owners{shared_from_this(), connector_});
     connector_->async_connect(socket_, endpoint, std::move(owners), [this](std::error_code ec) {
       ec = connector_->finish(ec);
       // An established connection needs none of the connector (deadline, proxy and socket

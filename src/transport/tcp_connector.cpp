@@ -4,6 +4,7 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
+#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/post.hpp>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include <string>
 #include <utility>
 
+#include "transport/attempt_memory.hpp"
 #include "transport/errc.hpp"
 #include "transport/shared_resolver.hpp"
 #include "transport/system_error.hpp"
@@ -45,6 +47,14 @@ std::error_code apply_user_timeout(int fd, std::chrono::milliseconds timeout) {
   if (timeout.count() <= 0) return {};
   const auto ms = std::min<std::chrono::milliseconds::rep>(timeout.count(), INT_MAX);
   return set_int_option(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, static_cast<int>(ms));
+}
+
+// The operations of a connect (its deadline, its steps) live as long as the attempt: their
+// memory comes from the slabs of attempts (attempt_memory.hpp), not from between the objects
+// that the connection keeps.
+template <class Handler>
+auto for_attempt(Handler&& handler) {
+  return asio::bind_allocator(AttemptAllocator<void>{}, std::forward<Handler>(handler));
 }
 
 std::error_code bind_to_device(int fd, const std::string& name) {
@@ -86,7 +96,7 @@ void TcpConnector::async_connect(tcp::socket& socket, const Endpoint& endpoint,
   cancelled_ = false;
   last_error_ = errc::host_not_found;
   if (proxy_error_) {
-    asio::post(timer_.get_executor(), [owner, this] { complete(proxy_error_); });
+    asio::post(timer_.get_executor(), for_attempt([owner, this] { complete(proxy_error_); }));
     return;
   }
   std::string host = endpoint.host;
@@ -97,7 +107,7 @@ void TcpConnector::async_connect(tcp::socket& socket, const Endpoint& endpoint,
     uncommon_->target_port = std::exchange(port, uncommon_->proxy.port);
   }
   timer_.expires_after(options_.connect_timeout);
-  timer_.async_wait([owner, this](boost::system::error_code ec) {
+  timer_.async_wait(for_attempt([owner, this](boost::system::error_code ec) {
     // Cancelled, or expired in the same turn as the connect finished: the connection stays.
     if (ec || finished_) return;
     timed_out_ = true;
@@ -109,7 +119,7 @@ void TcpConnector::async_connect(tcp::socket& socket, const Endpoint& endpoint,
       abandon_lookup();
       complete(errc::connect_timeout);
     }
-  });
+  }));
   if (proxied && uncommon_->proxy.kind == Proxy::Kind::socks5 && !uncommon_->proxy.remote_dns) {
     boost::system::error_code not_literal;
     (void)asio::ip::make_address(uncommon_->target_host, not_literal);
@@ -156,13 +166,12 @@ void TcpConnector::resolve_and_connect(const std::string& host, std::uint16_t po
   if (!not_literal) {
     // An address needs no lookup: no trip through the resolver thread. Posted, so the
     // handler never runs inside async_connect().
-    endpoints_ = tcp::resolver::results_type::create(tcp::endpoint(address, port), host,
-                                                     std::to_string(port));
-    next_ = endpoints_.begin();
-    asio::post(timer_.get_executor(), [owner, this] {
+    literal_ = tcp::endpoint(address, port);
+    auto connect = [owner, this] {
       if (cancelled_) return complete(to_std_error(asio::error::operation_aborted));
       try_next_endpoint(owner);
-    });
+    };
+    asio::post(timer_.get_executor(), for_attempt(std::move(connect)));
     return;
   }
   // Names go to the process's one resolver thread (shared_resolver.hpp): Asio's resolver would
@@ -186,6 +195,7 @@ std::error_code TcpConnector::finish(std::error_code error) {
   timer_.cancel();
   endpoints_ = {};  // the addresses are not needed again; the connection may live for long
   next_ = {};
+  literal_.reset();
   if (error && timed_out_) return errc::connect_timeout;
   return error;
 }
@@ -207,9 +217,14 @@ void TcpConnector::abandon_lookup() {
 
 void TcpConnector::try_next_endpoint(const std::shared_ptr<void>& owner) {
   if (timed_out_) return complete(errc::connect_timeout);
-  if (next_ == endpoints_.end()) return complete(last_error_);
-  tcp::endpoint ep = next_->endpoint();
-  ++next_;
+  tcp::endpoint ep;
+  if (literal_) {
+    ep = *std::exchange(literal_, std::nullopt);
+  } else {
+    if (endpoints_.empty() || next_ == endpoints_.end()) return complete(last_error_);
+    ep = next_->endpoint();
+    ++next_;
+  }
   boost::system::error_code ignored;
   socket_->close(ignored);
   if (auto ec = open_socket(ep)) {
@@ -217,7 +232,7 @@ void TcpConnector::try_next_endpoint(const std::shared_ptr<void>& owner) {
     last_error_ = ec;
     return try_next_endpoint(owner);
   }
-  socket_->async_connect(ep, [owner, this](boost::system::error_code ec) {
+  auto connected = [owner, this](boost::system::error_code ec) {
     if (!ec && uncommon_ && uncommon_->proxy.kind != Proxy::Kind::none) {
       // Under the same deadline: its timer closes the socket, which ends the handshake.
       return async_proxy_handshake(*socket_, uncommon_->proxy, uncommon_->target_host,
@@ -227,7 +242,8 @@ void TcpConnector::try_next_endpoint(const std::shared_ptr<void>& owner) {
     if (!ec) return complete({});
     last_error_ = to_std_error(ec);
     try_next_endpoint(owner);
-  });
+  };
+  socket_->async_connect(ep, for_attempt(std::move(connected)));
 }
 
 // Options that must be in place before connect() (binding to a device) go here.

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <system_error>
 
@@ -87,6 +88,9 @@ class TcpConnector {
   SocketOptions options_;
   boost::asio::ip::tcp::socket* socket_ = nullptr;
   ConnectHandler on_connect_;
+  // An address literal: the one endpoint, without a resolver's result list (two more heap
+  // blocks per attempt).
+  std::optional<boost::asio::ip::tcp::endpoint> literal_;
   boost::asio::ip::tcp::resolver::results_type endpoints_;
   boost::asio::ip::tcp::resolver::results_type::const_iterator next_;
   std::error_code last_error_;

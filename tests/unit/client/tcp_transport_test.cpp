@@ -23,6 +23,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 
+#include "transport/attempt_memory.hpp"
 #include "transport/errc.hpp"
 #include "transport/shared_resolver.hpp"
 
@@ -79,6 +80,32 @@ TEST_F(TcpTransportTest, ConnectsToIpv4Literal) {
 TEST_F(TcpTransportTest, ConnectsToIpv6Literal) {
   tcp::acceptor acceptor{io_, {asio::ip::make_address("::1"), 0}};
   EXPECT_FALSE(connect_and_accept(acceptor, "::1"));
+}
+
+TEST_F(TcpTransportTest, TheConnectorLivesInAttemptMemoryUntilConnected) {
+  // A connect storm frees every connector once connected: from the slabs of attempts, that
+  // leaves no holes between what the connections keep (attempt_memory.hpp).
+  tcp::acceptor acceptor{io_, {asio::ip::make_address("127.0.0.1"), 0}};
+  acceptor.async_accept(peer_, [](boost::system::error_code) {});
+  const std::size_t before = attempt_memory_use().blocks;
+  transport_ = make_tcp_transport(io_.get_executor(), {});
+  EXPECT_EQ(attempt_memory_use().blocks, before + 1);  // the connector
+  std::optional<std::error_code> result;
+  transport_->async_connect({Scheme::mqtt, "127.0.0.1", acceptor.local_endpoint().port(), ""},
+                            [&](std::error_code ec) { result = ec; });
+  EXPECT_GT(attempt_memory_use().blocks, before + 1);  // its owners, deadline and first step
+  run_until([&] { return result.has_value(); });
+  ASSERT_FALSE(result.value_or(std::error_code{}));
+  // The deadline's cancelled wait runs last, and with it goes the connector.
+  run_until([&] { return attempt_memory_use().blocks == before; });
+  // The connection works without it.
+  const std::string hello = "hello";
+  const std::vector<ConstByteSpan> buffers{bytes_of(hello)};
+  std::optional<std::error_code> written;
+  transport_->async_write(buffers, [&](std::error_code ec, std::size_t) { written = ec; });
+  run_until([&] { return written.has_value(); });
+  EXPECT_FALSE(written.value_or(std::error_code{}));
+  EXPECT_EQ(attempt_memory_use().blocks, before);
 }
 
 TEST_F(TcpTransportTest, ResolvesNames) {
