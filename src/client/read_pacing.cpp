@@ -1,0 +1,16 @@
+#include "client/read_pacing.hpp"
+
+#include <algorithm>
+
+namespace portmqtt::detail {
+
+std::chrono::nanoseconds read_pause(const ReadOutcome& read) noexcept {
+  using std::chrono::nanoseconds;
+  if (read.acks == 0 || read.other_events || !read.ack_round_trip) return nanoseconds{0};
+  if (read.in_flight < kMinInFlightToPause) return nanoseconds{0};
+  const nanoseconds pause =
+      std::min<nanoseconds>(*read.ack_round_trip / kRoundTripShare, kMaxReadPause);
+  return pause < kMinReadPause ? nanoseconds{0} : pause;
+}
+
+}  // namespace portmqtt::detail
