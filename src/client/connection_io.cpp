@@ -261,11 +261,11 @@ void Client::Impl::on_read(const Attempt& attempt, std::error_code ec, std::size
   {
     detail::MutexLock lock(mutex);
     counters.bytes_in += n;
-    const std::size_t acks_before = pending.acks.size();
+    const std::uint64_t acks_before = session.acks_taken();
     const std::size_t events_before = pending.events.size();
     consumed = session.receive(c.rx.data(), Clock::now());
     drain_events_locked(pending);
-    outcome.acks = pending.acks.size() - acks_before;
+    outcome.acks = static_cast<std::size_t>(session.acks_taken() - acks_before);
     outcome.other_events = pending.events.size() != events_before;
   }
   tracer.received(c.rx.data().first(consumed));

@@ -24,9 +24,10 @@ namespace portmqtt::detail {
 
 /// What a read did, and what is left in flight after it.
 struct ReadOutcome {
-  /// Our QoS 1/2 messages this read completed (PUBACK, PUBCOMP).
+  /// Acknowledgements of our QoS 1/2 messages this read took (PUBACK, PUBREC, PUBCOMP).
   std::size_t acks = 0;
-  /// The read delivered something besides acknowledgements (a message, a SUBACK, ...).
+  /// The read delivered something besides acknowledgements (a message, a SUBACK, an ack with
+  /// properties, ...).
   bool other_events = false;
   /// Our QoS 1/2 messages still unacknowledged after it.
   std::size_t in_flight = 0;

@@ -52,8 +52,8 @@ TEST(ReadPacing, FewMessagesInFlightReadAtOnce) {
   EXPECT_EQ(read_pause(read), nanoseconds(0));
 }
 
-TEST(ReadPacing, AReadThatCompletedNoneOfOursReadsAtOnce) {
-  // PUBRECs alone, a PINGRESP, or part of a packet: nothing says the broker is busy with ours.
+TEST(ReadPacing, AReadWithoutAcksOfOursReadsAtOnce) {
+  // A PINGRESP, or part of a packet: nothing says the broker is busy with ours.
   ReadOutcome read = busy_window();
   read.acks = 0;
   EXPECT_EQ(read_pause(read), nanoseconds(0));
