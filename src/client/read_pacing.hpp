@@ -10,10 +10,10 @@
 // QoS 1, against ~140 for libmosquitto, which reads lazily. Reading a moment later lets the
 // broker gather what it produced meanwhile into one segment.
 //
-// Why it cannot stall: the pause is a fraction of the round trip the acks are taking (a broker
-// with that many messages of ours still queued stays busy through it), at most kMaxReadPause,
-// and only while many messages are in flight. A read that delivered messages to the
-// application, or completed none of ours, never pauses the next one.
+// Why it cannot stall: the pause is a fraction of the round trip the acks are taking and of
+// the work the messages still in flight hold for the broker (which stays busy through it), at
+// most kMaxReadPause, and only while many messages are in flight. A read that delivered
+// messages to the application, or took no acks of ours, never pauses the next one.
 #pragma once
 
 #include <chrono>
@@ -35,14 +35,17 @@ struct ReadOutcome {
   std::optional<std::chrono::nanoseconds> ack_round_trip;
 };
 
-/// Below this many messages in flight the broker may finish them all within a pause.
-inline constexpr std::size_t kMinInFlightToPause = 16;
 /// The pause is at most this share of the acknowledgements' round trip: the rate of a client
 /// that waits for its window loses at most that share, one that the broker keeps busy none.
 inline constexpr int kRoundTripShare = 8;
+/// And at most this long per message in flight: a broker answers one in several microseconds
+/// (mosquitto here: about 10), so the pause stays well inside the work the window still holds
+/// for it, also when a loaded machine stretches the round trip.
+inline constexpr std::chrono::nanoseconds kPausePerInFlight{1000};
 /// No pause beyond this (at 10 us a message, about 100 acks gather in it).
 inline constexpr std::chrono::microseconds kMaxReadPause{1000};
-/// A shorter pause would cost a timer for a few acks: read at once instead.
+/// A shorter pause would cost a timer for a few acks: read at once instead. With
+/// kPausePerInFlight, fewer than 50 messages in flight never pause.
 inline constexpr std::chrono::microseconds kMinReadPause{50};
 
 /// How long to wait before the next read; zero: read at once.
