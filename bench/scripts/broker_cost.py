@@ -48,6 +48,8 @@ def parse_args():
     p.add_argument("--output", default="broker_cost.md")
     p.add_argument("--cells", default=DEFAULT_CELLS, help="payload:qos,... ")
     p.add_argument("--clients", default="portmqtt_esp,portmqtt_cpp,mosq_loop,raw_batch")
+    p.add_argument("--client", action="append", default=[], metavar="NAME=COMMAND",
+                   help="an extra client, also run (e.g. another build's program by its path)")
     p.add_argument("--window", type=int, default=1000)
     p.add_argument("--version", default="311", choices=["311", "5"])
     p.add_argument("--runs", type=int, default=3)
@@ -126,6 +128,11 @@ def main():
     args = parse_args()
     use_perf = shutil.which("perf") is not None
     clients = dict(bench_clients.CLIENTS)
+    names = args.clients.split(",") if args.clients else []
+    for extra in args.client:
+        name, _, command = extra.partition("=")
+        clients[name] = command
+        names.append(name)
     cells = [tuple(int(x) for x in c.split(":")) for c in args.cells.split(",")]
     lines = ["# What each client costs mosquitto, per message", "",
              f"- MQTT {'3.1.1' if args.version == '311' else '5'}, window {args.window}, "
@@ -141,7 +148,7 @@ def main():
              "|---:|---:|---|---:|" + "---:|" * 14]
     for payload, qos in cells:
         count = args.count or DEFAULT_COUNTS[qos]
-        for name in args.clients.split(","):
+        for name in names:
             command = benchlib.resolve_command(clients[name], args.build_dir)
             runs = []
             for _ in range(args.runs):

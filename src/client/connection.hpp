@@ -94,6 +94,7 @@ struct Connection {
   bool waiting_readable : 1 = false;    // the connection waits idle for bytes (no buffer held)
   bool expecting_acks : 1 = false;      // messages of ours were in flight after the last read
   bool read_while_writing : 1 = false;  // a read came in while a write ran (see on_write)
+  bool read_paused : 1 = false;         // the next read waits for Client::Impl::read_resume_at
   bool was_connected : 1 = false;       // a CONNACK accepted this attempt
   bool fatal_refusal : 1 = false;       // its refusal stops the client
 };

@@ -9,6 +9,7 @@
 
 #include "client/config_map.hpp"
 #include "client/convert.hpp"
+#include "client/read_pacing.hpp"
 #include "client/shared_session_config.hpp"
 #include "codec/codec.hpp"
 #include "transport/errc.hpp"
@@ -260,11 +261,16 @@ void Client::Impl::on_read(const Attempt& attempt, std::error_code ec, std::size
   c.rx.commit(n);
   size_next_read(c, n);
   std::size_t consumed = 0;
+  detail::ReadOutcome outcome;
   {
     detail::MutexLock lock(mutex);
     counters.bytes_in += n;
+    const std::uint64_t acks_before = session.acks_taken();
+    const std::size_t events_before = pending.events.size();
     consumed = session.receive(c.rx.data(), Clock::now());
     drain_events_locked(pending);
+    outcome.acks = static_cast<std::size_t>(session.acks_taken() - acks_before);
+    outcome.other_events = pending.events.size() != events_before;
   }
   tracer.received(c.rx.data().first(consumed));
   // The session refuses a packet above our limit as soon as its header is in, and a malformed
@@ -289,9 +295,14 @@ void Client::Impl::on_read(const Attempt& attempt, std::error_code ec, std::size
     // Acknowledgements go out after the handlers of the messages they acknowledge returned.
     detail::MutexLock lock(mutex);
     start_write_locked();
+    outcome.in_flight = session.in_flight();
+    outcome.ack_round_trip = session.last_ack_rtt();
+    const auto pause = detail::read_pause(outcome);
+    c.read_paused = pause.count() > 0;
+    if (c.read_paused) read_resume_at = Clock::now() + pause;
     arm_session_timer_locked();
     writing_now = write_in_flight;
-    c.expecting_acks = session.in_flight() != 0;
+    c.expecting_acks = outcome.in_flight != 0;
   }
   // With nothing to write, no segment of ours carries the TCP acknowledgement of what came in;
   // while a write runs, on_write asks for it once the writes end.
@@ -299,6 +310,7 @@ void Client::Impl::on_read(const Attempt& attempt, std::error_code ec, std::size
   c.read_while_writing = writing_now;
   close_if_requested();
   if (attempt != conn || c.close_requested) return;
+  if (c.read_paused) return;  // on_timer() reads
   start_read();
 }
 
@@ -335,6 +347,8 @@ void Client::Impl::arm_session_timer_locked() {
   if (conn && conn->write_deadline != Clock::time_point{} &&
       (!deadline || conn->write_deadline < *deadline))
     deadline = conn->write_deadline;
+  if (conn && conn->read_paused && (!deadline || read_resume_at < *deadline))
+    deadline = read_resume_at;
   if (deadline == armed_deadline) return;
   armed_deadline = deadline;
   if (!deadline) {
@@ -354,6 +368,10 @@ void Client::Impl::on_timer() {
   // The write in flight outlived network.timeout: the link is presumed dead.
   if (conn && conn->write_deadline != Clock::time_point{} && conn->write_deadline <= Clock::now())
     return fail_connection({ETIMEDOUT, std::system_category()});
+  if (conn && conn->read_paused && read_resume_at <= Clock::now()) {
+    conn->read_paused = false;
+    start_read();
+  }
   service();
 }
 

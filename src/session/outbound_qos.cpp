@@ -286,6 +286,7 @@ void Session::Impl::complete(OutboxEntry& entry, codec::ReasonCode reason,
         PublishCompleted{entry.packet_id, entry.qos, reason, props, downgraded, entry.sequence});
   }
   last_ack_rtt = now - entry.last_sent;
+  ++acks_taken;
   quota.give_back();
   ids.release(entry.packet_id);
   outbox.erase(entry);
@@ -357,6 +358,7 @@ void Session::Impl::on_pubrec(codec::Pubrec& pubrec, TimePoint now) {
   }
   outbox.replace(*entry, PacketType::pubrel, std::move(bytes));
   entry->last_sent = now;
+  ++acks_taken;
   send_record(*entry, now);
 }
 

@@ -355,6 +355,10 @@ std::size_t Session::in_flight() const {
 std::optional<std::chrono::nanoseconds> Session::last_ack_rtt() const {
   return impl_->last_ack_rtt;
 }
+
+std::uint64_t Session::acks_taken() const {
+  return impl_->acks_taken;
+}
 std::uint64_t Session::last_handle() const {
   return impl_->outbox.end_sequence() - 1;
 }

@@ -216,6 +216,9 @@ class Session {
   /// Time from the last send of the most recently acknowledged QoS 1/2 message to its PUBACK
   /// or PUBCOMP (nothing before the first).
   std::optional<std::chrono::nanoseconds> last_ack_rtt() const;
+  /// How many acknowledgements of our QoS 1/2 messages moved their flows on so far (PUBACK,
+  /// PUBREC, PUBCOMP; not a repeated or stray one): the runtime compares it across a read.
+  std::uint64_t acks_taken() const;
   /// The handle of the last publish accepted into the outbox (0 when none yet).
   std::uint64_t last_handle() const;
   /// True when every outbox item with a handle up to `handle` has ended (acknowledged or

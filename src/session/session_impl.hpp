@@ -241,6 +241,7 @@ struct Session::Impl {
   std::optional<TimePoint> connack_deadline;
   std::optional<TimePoint> retransmit_due;  // lower bound; exact after retransmit()
   std::optional<std::chrono::nanoseconds> last_ack_rtt;
+  std::uint64_t acks_taken = 0;   // Session::acks_taken()
   bool loaded_unstamped = false;  // records from the store wait for a `now`
 
   OutputQueue output;

@@ -102,6 +102,24 @@ TEST(PublishOut, Qos2Mqtt311Flow) {
   EXPECT_EQ(h.session.outbox_messages(), 0u);
 }
 
+TEST(PublishOut, AcksTakenCountsEveryAckThatMovesAFlowOn) {
+  // The runtime compares it across a read to tell a read of acks (client/read_pacing.hpp).
+  Harness h(config_for(ProtocolVersion::v3_1_1));
+  h.connect_with(connack_v311());
+  EXPECT_EQ(h.session.acks_taken(), 0u);
+  ASSERT_EQ(h.publish("t", "a", QoS::at_least_once).packet_id, 1);
+  ASSERT_EQ(h.publish("t", "b", QoS::exactly_once).packet_id, 2);
+  (void)h.output();
+  h.feed({0x40, 0x02, 0x00, 0x01});  // PUBACK id 1
+  EXPECT_EQ(h.session.acks_taken(), 1u);
+  h.feed({0x50, 0x02, 0x00, 0x02});  // PUBREC id 2
+  EXPECT_EQ(h.session.acks_taken(), 2u);
+  h.feed({0x50, 0x02, 0x00, 0x02});  // the same PUBREC again: the PUBREL is resent, no step
+  EXPECT_EQ(h.session.acks_taken(), 2u);
+  h.feed({0x70, 0x02, 0x00, 0x02});  // PUBCOMP id 2
+  EXPECT_EQ(h.session.acks_taken(), 3u);
+}
+
 TEST(PublishOut, Mqtt5PubackReasonIsReported) {
   Harness h(config_for(ProtocolVersion::v5));
   h.connect_with(connack_v5());
