@@ -6,6 +6,7 @@ here is stopped by its own pid.
 
 import json
 import os
+import resource
 import shlex
 import socket
 import subprocess
@@ -193,3 +194,18 @@ def print_table(lines, output=None):
     if output:
         with open(output, "w") as f:
             f.write(table)
+
+
+def raise_fd_limit(wanted):
+    """Like `ulimit -n`: raises this process's (and so its children's) descriptor limit."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+def rotated(items, round_no):
+    """`items` started at a different one each round, so that no client always runs first."""
+    shift = round_no % len(items)
+    return items[shift:] + items[:shift]

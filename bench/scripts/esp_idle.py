@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import re
-import resource
 import statistics
 import subprocess
 import sys
@@ -146,16 +145,13 @@ def main():
                     benchlib.find_program("portmqtt_esp_idle", args.build_dir))]
     # Every client takes several descriptors (socket, epoll, eventfd, timerfd), as does the
     # broker's side of each connection.
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     wanted = args.connections * 6 + 1024
-    resource.setrlimit(resource.RLIMIT_NOFILE, (wanted if hard == resource.RLIM_INFINITY
-                                                else min(wanted, hard), hard))
+    benchlib.raise_fd_limit(wanted)
     results = {name: [] for name, _ in clients}
     broker = benchlib.Mosquitto()
     try:
         for round_no in range(args.runs):
-            order = clients[round_no % len(clients):] + clients[:round_no % len(clients)]
-            for name, program in order:
+            for name, program in benchlib.rotated(clients, round_no):
                 report, kinds = run_once(program, broker.port, args.connections, args.stack_kib)
                 results[name].append((report["kib_per_connection"], kinds, report))
                 print(f"{name} run {round_no + 1}: {report['kib_per_connection']:.2f} KiB "

@@ -16,7 +16,6 @@ anonymous mappings. Standard library only.
 import argparse
 import json
 import re
-import resource
 import statistics
 import subprocess
 import sys
@@ -83,16 +82,13 @@ def run_once(program, port, n):
 def main():
     args = parse_args()
     clients = [tuple(entry.split("=", 1)) for entry in args.client]
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     wanted = args.connections + 1024
-    resource.setrlimit(resource.RLIMIT_NOFILE, (wanted if hard == resource.RLIM_INFINITY
-                                                else min(wanted, hard), hard))
+    benchlib.raise_fd_limit(wanted)
     results = {name: [] for name, _ in clients}
     broker = benchlib.Mosquitto()
     try:
         for round_no in range(args.runs):
-            order = clients[round_no % len(clients):] + clients[:round_no % len(clients)]
-            for name, program in order:
+            for name, program in benchlib.rotated(clients, round_no):
                 report, kinds = run_once(program, broker.port, args.connections)
                 results[name].append((report["kib_per_connection"], kinds))
                 print(f"{name} run {round_no + 1}: {report['kib_per_connection']:.2f} KiB per "
