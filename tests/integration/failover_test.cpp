@@ -56,10 +56,12 @@ class FailoverTest : public ::testing::Test {
   }
   // Subscribes on the broker now in use and sends `count` QoS 1 messages through it.
   void round_trip(Client& client, Recorder& rec, int count) {
-    const std::size_t subacks = rec.subacks.size();
+    // Read under the lock: after a failover the client resubscribes on its own, and that
+    // SUBACK may be recorded at this very moment.
+    const std::size_t subacks = rec.locked([&] { return rec.subacks.size(); });
     ASSERT_TRUE(client.subscribe("fo/#", {.qos = QoS::at_least_once}));
     ASSERT_TRUE(rec.wait([&] { return rec.subacks.size() > subacks; }));
-    const std::size_t before = rec.messages.size();
+    const std::size_t before = rec.locked([&] { return rec.messages.size(); });
     for (int i = 0; i < count; ++i)
       ASSERT_TRUE(client.publish("fo/x", std::to_string(sent_++), {.qos = QoS::at_least_once}));
     ASSERT_TRUE(rec.wait_messages(before + static_cast<std::size_t>(count)));

@@ -117,6 +117,14 @@ class Recorder {
     return wait([&] { return messages.size() >= count; }, timeout);
   }
 
+  /// What `read` returns, read under the lock: for a count taken while the client may still
+  /// record (a resubscription after a reconnect, a late message).
+  template <class F>
+  auto locked(F read) {
+    std::lock_guard lock(mutex);
+    return read();
+  }
+
   template <class F>
   void record(F change) {
     // Notified under the lock: a waiter that sees the change can only run on (and destroy the
