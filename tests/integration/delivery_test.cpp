@@ -321,6 +321,41 @@ TEST(Delivery, DISABLED_MillionMessageLoop) {
   run_publish_loop(loop_count(1'000'000));
 }
 
+// A QoS 0 burst of 2 MB: far past one 64 KiB encode chunk and one 256 KiB write, so the
+// queue is written in parts while the publisher still fills new chunks. An independent
+// subscriber sees every message once, whole and in order.
+TEST(Delivery, Qos0BurstPastTheWriteBatchArrivesWholeAndInOrder) {
+  Mosquitto broker({.extra_config = "max_queued_messages 0\n"});  // nothing dropped for a slow peer
+  constexpr int kCount = 2'000;
+  MosquittoSub sub{broker,
+                   {.topic = "burst/t",
+                    .count = kCount,
+                    .timeout_s = 60,
+                    .client_id = "burst-sub",
+                    .format = "%p"}};
+  ASSERT_TRUE(sub.wait_subscribed());
+  Client client{config_for(broker, "burst-pub", ProtocolVersion::v3_1_1)};
+  Recorder rec{client};
+  ASSERT_FALSE(client.start());
+  ASSERT_TRUE(rec.wait_connected());
+  auto payload_of = [](int i) {
+    std::string p = std::to_string(100'000 + i);  // six digits, then filler to 1,000 bytes
+    p.resize(1'000, static_cast<char>('a' + i % 26));
+    return p;
+  };
+  for (int i = 0; i < kCount; ++i)
+    ASSERT_TRUE(client.publish("burst/t", payload_of(i), {.qos = QoS::at_most_once})) << i;
+  EXPECT_FALSE(client.drain(30s));  // every byte written
+  ASSERT_EQ(sub.wait(60s), 0);
+  std::istringstream in(sub.output());
+  int i = 0;
+  for (std::string line; std::getline(in, line); ++i) {
+    ASSERT_LT(i, kCount) << "more messages than published";
+    ASSERT_EQ(line, payload_of(i)) << "message " << i;
+  }
+  EXPECT_EQ(i, kCount);
+}
+
 TEST(Delivery, EnqueueFailsAtOnceWhenTheOutboxIsFull) {
   Mosquitto broker;
   broker.stop();
