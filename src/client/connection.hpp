@@ -76,6 +76,9 @@ struct Connection {
   session::OutputBatch writing;
   std::vector<transport::ConstByteSpan> gather;
   SteadyClock::time_point write_deadline{};  // of the write in flight; none while it is {}
+  // When the paused next read starts (client/read_pacing.hpp); no pause while it is {}. The
+  // session timer carries it, as it carries write_deadline.
+  SteadyClock::time_point read_resume_at{};
 
   // Refreshes the link after network.refresh_connection_after (armed at CONNACK).
   LazyTimer refresh_timer;
@@ -94,7 +97,6 @@ struct Connection {
   bool waiting_readable : 1 = false;    // the connection waits idle for bytes (no buffer held)
   bool expecting_acks : 1 = false;      // messages of ours were in flight after the last read
   bool read_while_writing : 1 = false;  // a read came in while a write ran (see on_write)
-  bool read_paused : 1 = false;         // the next read waits for Client::Impl::read_resume_at
   bool was_connected : 1 = false;       // a CONNACK accepted this attempt
   bool fatal_refusal : 1 = false;       // its refusal stops the client
 };

@@ -298,8 +298,7 @@ void Client::Impl::on_read(const Attempt& attempt, std::error_code ec, std::size
     outcome.in_flight = session.in_flight();
     outcome.ack_round_trip = session.last_ack_rtt();
     const auto pause = detail::read_pause(outcome);
-    c.read_paused = pause.count() > 0;
-    if (c.read_paused) read_resume_at = Clock::now() + pause;
+    c.read_resume_at = pause.count() > 0 ? Clock::now() + pause : Clock::time_point{};
     arm_session_timer_locked();
     writing_now = write_in_flight;
     c.expecting_acks = outcome.in_flight != 0;
@@ -310,7 +309,7 @@ void Client::Impl::on_read(const Attempt& attempt, std::error_code ec, std::size
   c.read_while_writing = writing_now;
   close_if_requested();
   if (attempt != conn || c.close_requested) return;
-  if (c.read_paused) return;  // on_timer() reads
+  if (c.read_resume_at != Clock::time_point{}) return;  // on_timer() reads
   start_read();
 }
 
@@ -347,8 +346,9 @@ void Client::Impl::arm_session_timer_locked() {
   if (conn && conn->write_deadline != Clock::time_point{} &&
       (!deadline || conn->write_deadline < *deadline))
     deadline = conn->write_deadline;
-  if (conn && conn->read_paused && (!deadline || read_resume_at < *deadline))
-    deadline = read_resume_at;
+  if (conn && conn->read_resume_at != Clock::time_point{} &&
+      (!deadline || conn->read_resume_at < *deadline))
+    deadline = conn->read_resume_at;
   if (deadline == armed_deadline) return;
   armed_deadline = deadline;
   if (!deadline) {
@@ -368,8 +368,8 @@ void Client::Impl::on_timer() {
   // The write in flight outlived network.timeout: the link is presumed dead.
   if (conn && conn->write_deadline != Clock::time_point{} && conn->write_deadline <= Clock::now())
     return fail_connection({ETIMEDOUT, std::system_category()});
-  if (conn && conn->read_paused && read_resume_at <= Clock::now()) {
-    conn->read_paused = false;
+  if (conn && conn->read_resume_at != Clock::time_point{} && conn->read_resume_at <= Clock::now()) {
+    conn->read_resume_at = {};
     start_read();
   }
   service();

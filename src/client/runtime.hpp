@@ -323,9 +323,6 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   // second timer per client cost 88 bytes for a deadline that the first can carry.
   Timer session_timer GUARDED_BY(on_strand);
   std::optional<Clock::time_point> armed_deadline GUARDED_BY(on_strand);
-  // When the paused read of the current attempt (Connection::read_paused) starts; the session
-  // timer carries it too (client/read_pacing.hpp).
-  Clock::time_point read_resume_at GUARDED_BY(on_strand){};
   LazyTimer reconnect_timer GUARDED_BY(on_strand);
   detail::ReconnectBackoff backoff GUARDED_BY(on_strand);
   detail::BrokerList brokers GUARDED_BY(on_strand);
