@@ -2,14 +2,18 @@
 // Unix-domain transports share. Each adds its own async_connect().
 #pragma once
 
+#include <sys/socket.h>
+
+#include <cerrno>
 #include <memory>
+#include <span>
 #include <utility>
-#include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/buffer.hpp>
-#include <boost/asio/write.hpp>
+#include <boost/asio/post.hpp>
 
+#include "transport/gather_cursor.hpp"
 #include "transport/system_error.hpp"
 #include "transport/transport.hpp"
 
@@ -35,20 +39,9 @@ class SocketTransport : public Transport {
   }
 
   void async_write(std::span<const ConstByteSpan> buffers, IoHandler handler) override {
-    auto done = [self = shared_from_this(), handler = std::move(handler)](
-                    boost::system::error_code ec, std::size_t n) { handler(to_std_error(ec), n); };
-    if (buffers.size() == 1) {
-      // One buffer (a lone packet: CONNECT, PINGREQ): Asio's write of a sequence gathers up
-      // to 64 buffers in an array on the stack (about 1 KiB in its send, 0.7 KiB here), which
-      // made the first write the deepest point of an own-loop client's thread.
-      boost::asio::async_write(socket_, boost::asio::buffer(buffers[0].data(), buffers[0].size()),
-                               std::move(done));
-      return;
-    }
-    gather_.clear();
-    for (ConstByteSpan b : buffers)
-      gather_.emplace_back(b.data(), b.size());
-    boost::asio::async_write(socket_, gather_, std::move(done));
+    cursor_.assign(buffers);
+    write_handler_ = std::move(handler);
+    send_pending();
   }
 
   void close() override {
@@ -65,7 +58,42 @@ class SocketTransport : public Transport {
   Socket socket_;
 
  private:
-  std::vector<boost::asio::const_buffer> gather_;
+  // Sends what the cursor holds until the socket's buffer is full, then waits until it can
+  // take more (GatherCursor says why this is not Asio's async_write()).
+  void send_pending() {
+    for (;;) {
+      const std::span<iovec> iov = cursor_.pending();
+      if (iov.empty()) return finish_write({});
+      msghdr message{};
+      message.msg_iov = iov.data();
+      message.msg_iovlen = iov.size();
+      const ssize_t n = ::sendmsg(socket_.native_handle(), &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n >= 0) {
+        cursor_.consume(static_cast<std::size_t>(n));
+        continue;
+      }
+      if (errno == EINTR) continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK)
+        return finish_write({errno, std::system_category()});
+      socket_.async_wait(Socket::wait_write,
+                         [self = shared_from_this(), this](boost::system::error_code ec) {
+                           if (ec) return finish_write(to_std_error(ec));
+                           send_pending();
+                         });
+      return;
+    }
+  }
+
+  // The handler runs from the executor, never inside async_write() (as with Asio's own
+  // operations): the caller may hold a lock the handler takes.
+  void finish_write(std::error_code ec) {
+    boost::asio::post(socket_.get_executor(),
+                      [self = shared_from_this(), handler = std::move(write_handler_), ec,
+                       sent = cursor_.sent()]() mutable { handler(ec, sent); });
+  }
+
+  GatherCursor cursor_;
+  IoHandler write_handler_;
 };
 
 }  // namespace portmqtt::transport

@@ -272,6 +272,79 @@ TEST_F(TcpTransportTest, GatherWriteSendsBuffersInOrder) {
   EXPECT_EQ(received, std::string("hello\0\1 world", 13));
 }
 
+TEST_F(TcpTransportTest, AGatherWriteOfThousandsOfBuffersBeyondTheSocketBufferArrivesInOrder) {
+  // More buffers than one sendmsg() takes (1,024) and more bytes than the socket buffers hold
+  // while the peer is not reading: the write resumes inside a buffer, after waiting for room.
+  // The peer's small receive buffer is set before the handshake, so that its window is small.
+  tcp::acceptor acceptor{io_};
+  acceptor.open(tcp::v4());
+  acceptor.set_option(asio::socket_base::receive_buffer_size(4096));
+  acceptor.bind({asio::ip::make_address("127.0.0.1"), 0});
+  acceptor.listen();
+  ASSERT_FALSE(connect_and_accept(acceptor, "127.0.0.1"));
+  // More than the kernel lets our send buffer grow to (tcp_wmem's maximum).
+  std::size_t send_buffer_max = 4 << 20;
+  if (std::FILE* f = std::fopen("/proc/sys/net/ipv4/tcp_wmem", "r")) {
+    std::size_t low = 0, initial = 0;
+    if (std::fscanf(f, "%zu %zu %zu", &low, &initial, &send_buffer_max) != 3)
+      send_buffer_max = 4 << 20;
+    std::fclose(f);
+  }
+  std::vector<std::string> pieces;
+  std::string expected;
+  for (std::size_t i = 0; expected.size() < send_buffer_max + (1 << 20); ++i) {
+    // Every byte differs from its neighbours (a count modulo a prime), so that a resend or a
+    // skip anywhere shows.
+    std::string piece(1 + i % 600, '\0');
+    for (char& c : piece)
+      c = static_cast<char>(expected.size() % 251 + (&c - piece.data()) % 251);
+    pieces.push_back(piece);
+    expected += piece;
+  }
+  std::vector<ConstByteSpan> buffers;
+  for (const std::string& piece : pieces)
+    buffers.push_back(bytes_of(piece));
+  std::optional<std::size_t> written;
+  transport_->async_write(buffers, [&](std::error_code ec, std::size_t n) {
+    EXPECT_FALSE(ec) << ec.message();
+    written = n;
+  });
+  // The write cannot be done yet: more than the buffers hold waits for the peer to read.
+  io_.run_for(50ms);
+  EXPECT_FALSE(written.has_value());
+  std::string received(expected.size(), '?');
+  std::optional<boost::system::error_code> read_result;
+  asio::async_read(peer_, asio::buffer(received),
+                   [&](boost::system::error_code ec, std::size_t) { read_result = ec; });
+  run_until([&] { return written.has_value() && read_result.has_value(); });
+  EXPECT_EQ(*written, expected.size());
+  EXPECT_FALSE(*read_result);
+  EXPECT_TRUE(received == expected) << "the bytes arrived out of order or changed";
+}
+
+TEST_F(TcpTransportTest, AWriteToAPeerThatResetTheConnectionFails) {
+  tcp::acceptor acceptor{io_, {asio::ip::make_address("127.0.0.1"), 0}};
+  ASSERT_FALSE(connect_and_accept(acceptor, "127.0.0.1"));
+  peer_.set_option(asio::socket_base::linger(true, 0));  // close() sends RST
+  peer_.close();
+  const std::string chunk(64 * 1024, 'x');
+  std::optional<std::error_code> failed;
+  std::function<void()> write_more = [&] {
+    std::vector<ConstByteSpan> buffers{bytes_of(chunk), bytes_of(chunk)};
+    transport_->async_write(buffers, [&](std::error_code ec, std::size_t) {
+      if (ec)
+        failed = ec;
+      else
+        write_more();
+    });
+  };
+  write_more();
+  run_until([&] { return failed.has_value(); });
+  EXPECT_TRUE(*failed == std::error_code(ECONNRESET, std::system_category()) ||
+              *failed == std::error_code(EPIPE, std::system_category()))
+      << failed->message();
+}
+
 TEST_F(TcpTransportTest, ReadsWhatThePeerWrites) {
   tcp::acceptor acceptor{io_, {asio::ip::make_address("127.0.0.1"), 0}};
   ASSERT_FALSE(connect_and_accept(acceptor, "127.0.0.1"));
