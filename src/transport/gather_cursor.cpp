@@ -15,7 +15,7 @@ iovec to_iovec(ConstByteSpan bytes) {
 }  // namespace
 
 void GatherCursor::assign(std::span<const ConstByteSpan> buffers) {
-  count_ = buffers.size();
+  count_ = static_cast<std::uint32_t>(buffers.size());
   next_ = 0;
   sent_ = 0;
   if (count_ == 1) {
@@ -32,7 +32,12 @@ std::span<iovec> GatherCursor::pending() {
   // Empty buffers have nothing to send: skipped, so that done() holds once the bytes are out.
   while (next_ < count_ && data()[next_].iov_len == 0)
     ++next_;
-  return {data() + next_, std::min(count_ - next_, kMaxIovecs)};
+  const std::size_t most = std::min<std::size_t>(count_ - next_, kMaxIovecs);
+  std::size_t n = 0;
+  std::size_t bytes = 0;
+  while (n < most && (n == 0 || bytes < kMaxBytes))
+    bytes += data()[next_ + n++].iov_len;
+  return {data() + next_, n};
 }
 
 void GatherCursor::consume(std::size_t n) {

@@ -4,6 +4,7 @@
 #include <sys/uio.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <vector>
 
@@ -23,7 +24,8 @@ class GatherCursor {
  public:
   /// Starts a write of `buffers`, in order. Reuses the room of the previous write.
   void assign(std::span<const ConstByteSpan> buffers);
-  /// The iovecs still to send, at most kMaxIovecs of them; empty once all bytes were sent.
+  /// The iovecs still to send: at most kMaxIovecs of them, and no more once they reach
+  /// kMaxBytes (as Asio's writes, so that one call stays short); empty once all was sent.
   std::span<iovec> pending();
   /// Takes note that the kernel took `n` more bytes (n <= what pending() offered).
   void consume(std::size_t n);
@@ -33,6 +35,8 @@ class GatherCursor {
 
   /// The most iovecs one sendmsg() accepts on Linux (IOV_MAX; UIO_MAXIOV in the kernel).
   static constexpr std::size_t kMaxIovecs = 1024;
+  /// Bytes after which pending() offers no further buffer (the first is always offered whole).
+  static constexpr std::size_t kMaxBytes = 64 * 1024;
 
  private:
   iovec* data() noexcept { return count_ == 1 ? &one_ : many_.data(); }
@@ -41,8 +45,8 @@ class GatherCursor {
   // leaves no array behind.
   iovec one_{};
   std::vector<iovec> many_;
-  std::size_t count_ = 0;  // iovecs of this write
-  std::size_t next_ = 0;   // the first one not fully sent
+  std::uint32_t count_ = 0;  // iovecs of this write (4 G of them would be 64 GiB of spans)
+  std::uint32_t next_ = 0;   // the first one not fully sent
   std::size_t sent_ = 0;
 };
 

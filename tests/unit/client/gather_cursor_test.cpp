@@ -60,6 +60,23 @@ TEST(GatherCursor, OffersAtMostIovMaxAtATime) {
   EXPECT_TRUE(cursor.done());
 }
 
+TEST(GatherCursor, OffersAboutSixtyFourKibibytesAtATime) {
+  // Buffers are offered until they reach 64 KiB: 40 + 40 KiB, then the third alone.
+  const std::string big(40 * 1024, 'x');
+  const std::vector<ConstByteSpan> buffers(3, bytes_of(big));
+  GatherCursor cursor;
+  cursor.assign(buffers);
+  EXPECT_EQ(cursor.pending().size(), 2u);
+  cursor.consume(2 * big.size());
+  EXPECT_EQ(cursor.pending().size(), 1u);
+  // A buffer larger than the limit still goes out whole, in one call.
+  const std::string huge(200 * 1024, 'y');
+  const std::vector<ConstByteSpan> one{bytes_of(huge)};
+  cursor.assign(one);
+  ASSERT_EQ(cursor.pending().size(), 1u);
+  EXPECT_EQ(cursor.pending()[0].iov_len, huge.size());
+}
+
 TEST(GatherCursor, EmptyBuffersAreSteppedOver) {
   const std::string empty, a = "ab";
   const std::vector<ConstByteSpan> buffers{bytes_of(empty), bytes_of(a), bytes_of(empty)};

@@ -3,6 +3,7 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -320,6 +321,31 @@ TEST_F(TcpTransportTest, AGatherWriteOfThousandsOfBuffersBeyondTheSocketBufferAr
   EXPECT_EQ(*written, expected.size());
   EXPECT_FALSE(*read_result);
   EXPECT_TRUE(received == expected) << "the bytes arrived out of order or changed";
+}
+
+TEST_F(TcpTransportTest, AsyncWriteMakesOneSystemCallAndGoesOnFromTheExecutor) {
+  // The runtime starts writes under its client's mutex: inside async_write() at most one
+  // sendmsg() of about 64 KiB runs, the rest once the executor runs the operation.
+  tcp::acceptor acceptor{io_, {asio::ip::make_address("127.0.0.1"), 0}};
+  ASSERT_FALSE(connect_and_accept(acceptor, "127.0.0.1"));
+  const std::string chunk(64 * 1024, 'z');
+  const std::vector<ConstByteSpan> buffers(4, bytes_of(chunk));
+  std::optional<std::size_t> written;
+  transport_->async_write(buffers, [&](std::error_code ec, std::size_t n) {
+    EXPECT_FALSE(ec);
+    written = n;
+  });
+  EXPECT_FALSE(written.has_value());  // the handler never runs inside the call
+  int readable = 0;
+  ASSERT_EQ(::ioctl(peer_.native_handle(), FIONREAD, &readable), 0);
+  EXPECT_LE(readable, 64 * 1024);  // loopback delivers at once: this is what the call sent
+  std::string received(4 * chunk.size(), '?');
+  std::optional<boost::system::error_code> read_result;
+  asio::async_read(peer_, asio::buffer(received),
+                   [&](boost::system::error_code ec, std::size_t) { read_result = ec; });
+  run_until([&] { return written.has_value() && read_result.has_value(); });
+  EXPECT_EQ(*written, 4 * chunk.size());
+  EXPECT_EQ(received, std::string(4 * chunk.size(), 'z'));
 }
 
 TEST_F(TcpTransportTest, AWriteToAPeerThatResetTheConnectionFails) {
