@@ -61,6 +61,17 @@ class TcpTransportTest : public ::testing::Test {
     return result.value_or(std::error_code{});
   }
 
+  // A loopback listener whose connections get a 4 KiB receive buffer, set before the
+  // handshake so that the window they announce is small.
+  tcp::acceptor listen_with_small_receive_buffer() {
+    tcp::acceptor acceptor{io_};
+    acceptor.open(tcp::v4());
+    acceptor.set_option(asio::socket_base::receive_buffer_size(4096));
+    acceptor.bind({asio::ip::make_address("127.0.0.1"), 0});
+    acceptor.listen();
+    return acceptor;
+  }
+
   // Accepts one connection on `acceptor` while the transport connects.
   std::error_code connect_and_accept(tcp::acceptor& acceptor, const std::string& host,
                                      Options options = {}) {
@@ -276,12 +287,7 @@ TEST_F(TcpTransportTest, GatherWriteSendsBuffersInOrder) {
 TEST_F(TcpTransportTest, AGatherWriteOfThousandsOfBuffersBeyondTheSocketBufferArrivesInOrder) {
   // More buffers than one sendmsg() takes (1,024) and more bytes than the socket buffers hold
   // while the peer is not reading: the write resumes inside a buffer, after waiting for room.
-  // The peer's small receive buffer is set before the handshake, so that its window is small.
-  tcp::acceptor acceptor{io_};
-  acceptor.open(tcp::v4());
-  acceptor.set_option(asio::socket_base::receive_buffer_size(4096));
-  acceptor.bind({asio::ip::make_address("127.0.0.1"), 0});
-  acceptor.listen();
+  tcp::acceptor acceptor = listen_with_small_receive_buffer();
   ASSERT_FALSE(connect_and_accept(acceptor, "127.0.0.1"));
   // More than the kernel lets our send buffer grow to (tcp_wmem's maximum).
   std::size_t send_buffer_max = 4 << 20;
@@ -540,11 +546,7 @@ TEST_F(TcpTransportTest, UserTimeoutEndsAConnectionWhosePeerStopsReading) {
   // A peer that accepts but never reads, with a small receive buffer: our writes fill its
   // window, the kernel probes the closed window, and TCP_USER_TIMEOUT ends the connection
   // with ETIMEDOUT, where Linux alone would keep probing for as long as the peer answers.
-  tcp::acceptor acceptor{io_};
-  acceptor.open(tcp::v4());
-  acceptor.set_option(asio::socket_base::receive_buffer_size(4096));
-  acceptor.bind({asio::ip::make_address("127.0.0.1"), 0});
-  acceptor.listen();
+  tcp::acceptor acceptor = listen_with_small_receive_buffer();
   Options options;
   options.user_timeout = 500ms;
   ASSERT_FALSE(connect_and_accept(acceptor, "127.0.0.1", options));
