@@ -29,7 +29,7 @@ void GatherCursor::assign(std::span<const ConstByteSpan> buffers) {
 }
 
 std::span<iovec> GatherCursor::pending() {
-  // Empty buffers have nothing to send: skipped, so that done() holds once the bytes are out.
+  // Empty buffers have nothing to send: skipped, so that the span is empty once the bytes are out.
   while (next_ < count_ && data()[next_].iov_len == 0)
     ++next_;
   const std::size_t most = std::min<std::size_t>(count_ - next_, kMaxIovecs);
@@ -54,7 +54,6 @@ void GatherCursor::consume(std::size_t n) {
     n -= first.iov_len;
     ++next_;
   }
-  (void)pending();  // steps over empty buffers, so that done() holds when nothing is left
 }
 
 }  // namespace portmqtt::transport

@@ -29,7 +29,6 @@ class GatherCursor {
   std::span<iovec> pending();
   /// Takes note that the kernel took `n` more bytes (n <= what pending() offered).
   void consume(std::size_t n);
-  bool done() const noexcept { return next_ == count_; }
   /// Bytes sent since assign().
   std::size_t sent() const noexcept { return sent_; }
 

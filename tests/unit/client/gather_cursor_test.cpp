@@ -28,7 +28,7 @@ TEST(GatherCursor, OffersEveryBufferInOrder) {
   EXPECT_EQ(text_of(iov[0]), "ab");
   EXPECT_EQ(text_of(iov[1]), "cde");
   EXPECT_EQ(text_of(iov[2]), "f");
-  EXPECT_FALSE(cursor.done());
+  EXPECT_FALSE(cursor.pending().empty());
 }
 
 TEST(GatherCursor, APartialSendResumesInsideABuffer) {
@@ -43,7 +43,7 @@ TEST(GatherCursor, APartialSendResumesInsideABuffer) {
   EXPECT_EQ(text_of(iov[1]), "f");
   EXPECT_EQ(cursor.sent(), 3u);
   cursor.consume(3);
-  EXPECT_TRUE(cursor.done());
+  EXPECT_TRUE(cursor.pending().empty());
   EXPECT_TRUE(cursor.pending().empty());
   EXPECT_EQ(cursor.sent(), 6u);
 }
@@ -57,7 +57,7 @@ TEST(GatherCursor, OffersAtMostIovMaxAtATime) {
   cursor.consume(GatherCursor::kMaxIovecs);
   EXPECT_EQ(cursor.pending().size(), 10u);
   cursor.consume(10);
-  EXPECT_TRUE(cursor.done());
+  EXPECT_TRUE(cursor.pending().empty());
 }
 
 TEST(GatherCursor, OffersAboutSixtyFourKibibytesAtATime) {
@@ -86,7 +86,7 @@ TEST(GatherCursor, EmptyBuffersAreSteppedOver) {
   ASSERT_EQ(iov.size(), 2u);  // "ab" and the trailing empty one: harmless to the kernel
   EXPECT_EQ(text_of(iov[0]), "ab");
   cursor.consume(2);
-  EXPECT_TRUE(cursor.done());
+  EXPECT_TRUE(cursor.pending().empty());
 }
 
 TEST(GatherCursor, OneBufferAndANewWriteAfterAPartialOne) {
@@ -104,7 +104,7 @@ TEST(GatherCursor, OneBufferAndANewWriteAfterAPartialOne) {
   ASSERT_EQ(cursor.pending().size(), 2u);
   EXPECT_EQ(text_of(cursor.pending()[0]), "gh");
   cursor.assign(std::span<const ConstByteSpan>{});
-  EXPECT_TRUE(cursor.done());
+  EXPECT_TRUE(cursor.pending().empty());
   EXPECT_TRUE(cursor.pending().empty());
 }
 

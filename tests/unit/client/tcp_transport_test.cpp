@@ -79,8 +79,24 @@ class TcpTransportTest : public ::testing::Test {
     return connect(host, acceptor.local_endpoint().port(), options);
   }
 
+  // Writes `buffers` again and again, each write started by the last one's completion, until
+  // one fails; its error lands in `error`.
+  void write_until_error(std::vector<ConstByteSpan> buffers,
+                         std::optional<std::error_code>& error) {
+    write_more_ = [this, buffers = std::move(buffers), &error] {
+      transport_->async_write(buffers, [this, &error](std::error_code ec, std::size_t) {
+        if (ec)
+          error = ec;
+        else
+          write_more_();
+      });
+    };
+    write_more_();
+  }
+
   asio::io_context io_;
   std::shared_ptr<Transport> transport_;
+  std::function<void()> write_more_;
   tcp::socket peer_{io_};
 };
 
@@ -361,16 +377,7 @@ TEST_F(TcpTransportTest, AWriteToAPeerThatResetTheConnectionFails) {
   peer_.close();
   const std::string chunk(64 * 1024, 'x');
   std::optional<std::error_code> failed;
-  std::function<void()> write_more = [&] {
-    std::vector<ConstByteSpan> buffers{bytes_of(chunk), bytes_of(chunk)};
-    transport_->async_write(buffers, [&](std::error_code ec, std::size_t) {
-      if (ec)
-        failed = ec;
-      else
-        write_more();
-    });
-  };
-  write_more();
+  write_until_error({bytes_of(chunk), bytes_of(chunk)}, failed);
   run_until([&] { return failed.has_value(); });
   EXPECT_TRUE(*failed == std::error_code(ECONNRESET, std::system_category()) ||
               *failed == std::error_code(EPIPE, std::system_category()))
@@ -555,16 +562,7 @@ TEST_F(TcpTransportTest, UserTimeoutEndsAConnectionWhosePeerStopsReading) {
   transport_->async_read_some(buffer, [&](std::error_code ec, std::size_t) { read_result = ec; });
   const std::string chunk(64 * 1024, 'x');
   std::optional<std::error_code> write_error;
-  std::function<void()> write_more = [&] {
-    std::vector<ConstByteSpan> buffers{bytes_of(chunk)};
-    transport_->async_write(buffers, [&](std::error_code ec, std::size_t) {
-      if (ec)
-        write_error = ec;
-      else
-        write_more();
-    });
-  };
-  write_more();
+  write_until_error({bytes_of(chunk)}, write_error);
   // Bounded: the kernel gives up about 0.5 s after the window closed.
   const auto deadline = std::chrono::steady_clock::now() + 20s;
   while (!(read_result || write_error) && std::chrono::steady_clock::now() < deadline) {
