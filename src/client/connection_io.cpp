@@ -350,6 +350,11 @@ void Client::Impl::arm_session_timer_locked() {
       (!deadline || conn->read_resume_at < *deadline))
     deadline = conn->read_resume_at;
   if (deadline == armed_deadline) return;
+  // A deadline that moved later keeps the earlier wait: when that fires, on_timer() finds
+  // nothing due and arms the later one. Each write moves the write deadline and each packet
+  // the keep-alive, and re-arming for them cost a cancelled wait and a timerfd_settime() per
+  // write; now a busy connection's timer fires once per network.timeout at most.
+  if (deadline && armed_deadline && *armed_deadline < *deadline) return;
   armed_deadline = deadline;
   if (!deadline) {
     session_timer.cancel();

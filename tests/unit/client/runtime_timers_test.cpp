@@ -2,6 +2,8 @@
 // back-off, keep-alive pings and a missing PINGRESP, a write that never ends. Times are
 // measured with the steady clock as bounds: a timer never fires early, and the upper bounds
 // are loose enough for a loaded machine.
+#include <thread>
+
 #include "runtime_harness.hpp"
 
 namespace portmqtt::test {
@@ -149,6 +151,43 @@ TEST_F(RuntimeTest, AWriteThatNeverEndsTimesOutAfterTheNetworkTimeout) {
                           }));
   EXPECT_EQ(script->record(0).packets, std::vector<Bytes>{connect_packet()});
   EXPECT_GE(between(log.times_of("connected")[0], log.times_of("error")[0]), 200ms);
+}
+
+// Each write moves the write deadline later, and the session timer stays armed for the
+// earlier one until it fires: a write that stalls after others went through still times out
+// one network.timeout after it started, neither sooner nor never.
+TEST_F(RuntimeTest, AWriteThatStallsAfterOthersTimesOutOneNetworkTimeoutAfterItStarted) {
+  const Bytes publish = {0x30, 0x04, 0x00, 0x01, 't', 'a'};  // QoS 0, topic "t", payload "a"
+  constexpr int kWrites = 6;
+  ConnectionScript& connection =
+      script->connection().expect(connect_packet(60), "CONNECT").deliver(kConnack);
+  for (int i = 0; i < kWrites; ++i)
+    connection.expect(publish, "PUBLISH");
+  connection.stall_writes();
+  Config config = base_config();
+  config.network.timeout = 200ms;
+  config.session.keep_alive = 60s;  // a later deadline for the timer to be armed for
+  Client client{config};
+  EventLog log{client};
+  ASSERT_FALSE(client.start());
+  ASSERT_TRUE(log.wait_for("connected"));
+  // 360 ms of writes that complete: the deadline of the first runs out while they go on.
+  for (int i = 0; i < kWrites; ++i) {
+    ASSERT_TRUE(client.publish("t", "a"));
+    std::this_thread::sleep_for(60ms);
+  }
+  const Clock::time_point stalled = Clock::now();
+  ASSERT_TRUE(client.publish("t", "a"));
+  ASSERT_TRUE(log.wait_lines(4));
+  const std::string timed_out = code_of(system_error(ETIMEDOUT));
+  EXPECT_EQ(log.first(4)[2], "error transport " + timed_out +
+                                 " errno=" + std::to_string(ETIMEDOUT) + " at broker.test:1883");
+  const milliseconds waited = between(stalled, log.times_of("error")[0]);
+  EXPECT_GE(waited, 200ms);
+  EXPECT_LT(waited, 200ms + 2s);
+  std::vector<Bytes> written{connect_packet(60)};
+  written.insert(written.end(), kWrites, publish);
+  EXPECT_EQ(script->record(0).packets, written);
 }
 
 // When the CONNECT write stalls, the CONNACK timeout and the write timeout both run out (both
