@@ -159,8 +159,9 @@ TEST_F(RuntimeTest, AWriteThatNeverEndsTimesOutAfterTheNetworkTimeout) {
 TEST_F(RuntimeTest, AWriteThatStallsAfterOthersTimesOutOneNetworkTimeoutAfterItStarted) {
   const Bytes publish = {0x30, 0x04, 0x00, 0x01, 't', 'a'};  // QoS 0, topic "t", payload "a"
   constexpr int kWrites = 6;
-  ConnectionScript& connection =
-      script->connection().expect(connect_packet(60), "CONNECT").deliver(kConnack);
+  // A handle on the script's connection, kept by value: connection() returns a temporary.
+  ConnectionScript connection = script->connection();
+  connection.expect(connect_packet(60), "CONNECT").deliver(kConnack);
   for (int i = 0; i < kWrites; ++i)
     connection.expect(publish, "PUBLISH");
   connection.stall_writes();
