@@ -353,7 +353,7 @@ void Client::Impl::arm_session_timer_locked() {
   // A deadline that moved later keeps the earlier wait: when that fires, on_timer() finds
   // nothing due and arms the later one. Each write moves the write deadline and each packet
   // the keep-alive, and re-arming for them cost a cancelled wait and a timerfd_settime() per
-  // write; now a busy connection's timer fires once per network.timeout at most.
+  // write; now a busy connection's timer wakes once for each deadline it was armed for.
   if (deadline && armed_deadline && *armed_deadline < *deadline) return;
   armed_deadline = deadline;
   if (!deadline) {
