@@ -38,12 +38,15 @@ def resolve_command(command, build_dirs):
     return words
 
 
-def select_clients(clients, wanted, build_dirs):
-    """The (name, command) pairs named in `wanted` (comma-separated; all when empty) with their
-    programs resolved; a client whose program is missing is skipped with a note."""
+def select_clients(clients, wanted, build_dirs, extras=()):
+    """The (name, command) pairs named in `wanted` (comma-separated; all when empty), then the
+    `extras` ("NAME=COMMAND" strings from --client, which always run: naming one is asking for
+    it), with their programs resolved; a client whose program is missing is skipped with a
+    note."""
     if wanted:
         names = wanted.split(",")
         clients = [c for c in clients if c[0] in names]
+    clients = list(clients) + [tuple(extra.partition("=")[::2]) for extra in extras]
     resolved = []
     for name, command in clients:
         try:

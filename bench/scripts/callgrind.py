@@ -29,7 +29,8 @@ def parse_args():
     p.add_argument("--build-dir", action="append",
                    help="where to look for the programs (default: <repo>/build/release, "
                         "the preset that builds bench/)")
-    p.add_argument("--clients", help="comma-separated subset of client names")
+    p.add_argument("--clients", help="comma-separated subset of the built-in client names "
+                                      "(those added with --client always run)")
     p.add_argument("--client", action="append", default=[], metavar="NAME=COMMAND",
                    help="an extra client, e.g. portmqtt='portmqtt bench'")
     p.add_argument("--qos", default="0,1,2")
@@ -75,14 +76,8 @@ def measure(command, peer_args, timeout, workdir):
 
 
 def clients_of(args):
-    clients = list(bench_clients.CLIENTS)
-    for extra in args.client:
-        name, _, command = extra.partition("=")
-        clients.append((name, command))
-    if args.clients:
-        wanted = args.clients.split(",")
-        clients = [c for c in clients if c[0] in wanted]
-    return [(name, benchlib.resolve_command(command, args.build_dir)) for name, command in clients]
+    return benchlib.select_clients(bench_clients.CLIENTS, args.clients, args.build_dir,
+                                   args.client)
 
 
 def run_one(args, command, qos, sink_program, workdir):

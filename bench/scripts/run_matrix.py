@@ -54,7 +54,8 @@ def parse_args():
     p.add_argument("--version", default="311", choices=["311", "5"])
     p.add_argument("--window", type=int, default=1000)
     p.add_argument("--count", type=int, help="messages per run for every QoS")
-    p.add_argument("--clients", help="comma-separated subset of client names")
+    p.add_argument("--clients", help="comma-separated subset of the built-in client names "
+                                      "(those added with --client always run)")
     p.add_argument("--client", action="append", default=[], metavar="NAME=COMMAND",
                    help="an extra client, e.g. portmqtt='portmqtt bench'")
     p.add_argument("--reference", default=bench_clients.REFERENCE)
@@ -73,11 +74,8 @@ def parse_args():
 
 
 def select_clients(args):
-    clients = list(bench_clients.CLIENTS)
-    for extra in args.client:
-        name, _, command = extra.partition("=")
-        clients.append((name, command))
-    return benchlib.select_clients(clients, args.clients, args.build_dir)
+    return benchlib.select_clients(bench_clients.CLIENTS, args.clients, args.build_dir,
+                                   args.client)
 
 
 def count_for(args, qos):
