@@ -356,7 +356,9 @@ TEST_F(EspClientTest, EnqueuedMessagesLeaveWithinMilliseconds) {
   }
   std::sort(round_trip_ms.begin(), round_trip_ms.end());
   EXPECT_LT(round_trip_ms[kRounds / 2], 100.0) << "median enqueue-to-delivery";
-  EXPECT_LT(round_trip_ms.back(), 900.0) << "slowest enqueue-to-delivery";
+  // Not the slowest one: a single stall of a loaded machine is not a poll interval; a poll
+  // every second would put three in four rounds past 250 ms.
+  EXPECT_LT(round_trip_ms[kRounds * 3 / 4], 300.0) << "third quartile of enqueue-to-delivery";
   std::cout << "enqueue to delivery: median " << round_trip_ms[kRounds / 2] << " ms, max "
             << round_trip_ms.back() << " ms\n";
 }

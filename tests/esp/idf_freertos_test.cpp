@@ -170,11 +170,13 @@ constexpr EventBits_t kFailed = 1U << 1U;
 
 struct Waiting {
   EventGroupHandle_t group;
+  std::atomic<int> started{0};
   std::atomic<int> woke{0};
 };
 
 void wait_connected(void* arg) {
   auto* w = static_cast<Waiting*>(arg);
+  w->started.fetch_add(1);
   EventBits_t bits = xEventGroupWaitBits(w->group, kConnected, pdTRUE, pdFALSE, portMAX_DELAY);
   if ((bits & kConnected) != 0) w->woke.fetch_add(1);
   vTaskDelete(nullptr);
@@ -184,7 +186,12 @@ TEST(IdfFreeRtos, EventGroupWakesEveryWaiterBeforeClearing) {
   Waiting w{xEventGroupCreate()};
   ASSERT_EQ(xTaskCreate(wait_connected, "w1", 2048, &w, 1, nullptr), pdPASS);
   ASSERT_EQ(xTaskCreate(wait_connected, "w2", 2048, &w, 1, nullptr), pdPASS);
-  vTaskDelay(50);  // both are waiting now
+  // A task's thread may start late on a loaded machine; one that came to wait after the bits
+  // were set and cleared would wait for ever. Both running, then a moment to block.
+  for (int i = 0; i < 500 && w.started.load() < 2; ++i)
+    vTaskDelay(10);
+  ASSERT_EQ(w.started.load(), 2);
+  vTaskDelay(100);  // both are waiting now
   xEventGroupSetBits(w.group, kConnected);
   for (int i = 0; i < 200 && w.woke.load() < 2; ++i)
     vTaskDelay(10);

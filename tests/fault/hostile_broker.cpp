@@ -137,6 +137,7 @@ struct CaseResult {
 CaseResult run_case(const Case& c, bool esp) {
   std::atomic<bool> closed{false};
   std::atomic<bool> got_connect{false};
+  std::atomic<bool> written{false};
   const auto begin = Clock::now();
   ScriptedBroker broker(
       [&](ScriptedPeer& peer) {
@@ -145,6 +146,7 @@ CaseResult run_case(const Case& c, bool esp) {
         if (!c.replaces_connack) peer.write(connack(c.v5));
         if (!c.replaces_connack) std::this_thread::sleep_for(20ms);  // CONNACK read alone
         peer.write(c.bytes);
+        written = true;
         closed = peer.closed_within(c.expect.empty() ? 900ms : 3000ms);
       },
       1);
@@ -152,6 +154,10 @@ CaseResult run_case(const Case& c, bool esp) {
   {
     auto client = make_client(esp, broker.uri(), {.v5 = c.v5, .reconnect = 5000ms});
     client->start();
+    // The time the client has to react counts from the bytes being sent, not from start(): a
+    // loaded machine may take a while to connect.
+    for (int i = 0; i < 1000 && !written; ++i)
+      std::this_thread::sleep_for(5ms);
     const auto [code, message] = client->record.first_error(c.expect.empty() ? 500ms : 3000ms);
     // Give the script time to see the close.
     for (int i = 0; i < 300 && !closed && !c.expect.empty(); ++i)

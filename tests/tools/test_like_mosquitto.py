@@ -324,8 +324,9 @@ class DebugLinesTest(BrokerTest):
         self.assertIn("Client same-id sending PUBCOMP (m1)", ours[1])
 
     def test_keepalive_pings_are_printed(self):
+        # The PINGREQ is due a few seconds after the SUBSCRIBE; -W leaves a slow start room.
         code, out, _ = run(["sub", "-p", self.port, "-i", "pinger", "-t", "k", "-k", "5",
-                            "-W", "4", "-d"])
+                            "-W", "8", "-d"])
         lines = out.decode().splitlines()
         self.assertEqual(code, 27)
         self.assertIn("Client pinger sending PINGREQ", lines)
