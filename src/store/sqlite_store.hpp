@@ -131,6 +131,12 @@ class SqliteStore final : public session::Store {
   std::error_code enqueue(Change&& change, bool wait);
   /// Writes and commits a batch in one transaction (rolled back on failure).
   std::error_code write_batch(const std::vector<Change>& batch);
+  /// A commit per message: writes `change` in the open transaction (begun if none), and
+  /// commits now or leaves it to the flusher.
+  std::error_code write_one(const Change& change, bool commit_now);
+  /// SQLite rolled the open transaction back because of `why`: forgets it, and notes for the
+  /// next flush() that changes of it were lost.
+  void forget_transaction_locked(std::error_code why);
   std::error_code apply_locked(const Change& change);
   void group_flusher();
   std::error_code prepare();
@@ -153,6 +159,7 @@ class SqliteStore final : public session::Store {
   std::uint64_t last_put_ = 0;  // highest sequence put
   std::uint64_t durable_ = 0;   // highest sequence committed
   std::uint64_t commits_ = 0;
+  std::error_code lost_;  // uncommitted changes rolled back since the last flush
   bool closing_ = false;
 
   // Group commit queue; queue_mutex_ is never held while waiting for mutex_.

@@ -75,8 +75,8 @@ class Broker:
     """A private mosquitto queueing without limit for a lagging or offline subscriber, so that
     a loss is ours, not the broker's; with `persistence`, it keeps its state in `directory`."""
 
-    def __init__(self, mosquitto, directory, persistence=False):
-        self.port = free_port()
+    def __init__(self, mosquitto, directory, persistence=False, port=None):
+        self.port = port or free_port()
         self.log = os.path.join(directory, "mosquitto.log")
         conf = os.path.join(directory, "mosquitto.conf")
         with open(conf, "w") as f:

@@ -11,6 +11,11 @@
 //   "u"      a message ended with outcome unknown (Deleted)
 // On start it continues after the highest "s": a message whose acceptance is unknown is
 // not published again (it may be in the store already).
+//
+// --size pads each payload (the number, then spaces) to that many bytes; --outbox (default
+// 200) is how many messages may wait in the outbox before the next publish. Exit status: 0
+// done, 4 a publish was refused (its error on stderr), 5 flush_store() failed, 6 not every
+// message acknowledged within 60 s.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -33,6 +38,8 @@ struct Args {
   std::string uri, id, store, log, topic = "fault/store";
   int qos = 1;
   long count = 1000;
+  std::size_t size = 0;  // payload padded to this many bytes (the number first)
+  long outbox = 200;     // at most this many messages in the outbox before the next publish
   bool v5 = false;
   bool group = false;
 };
@@ -49,6 +56,8 @@ Args parse(int argc, char** argv) {
     if (key == "--topic") a.topic = value;
     if (key == "--qos") a.qos = std::stoi(value);
     if (key == "--count") a.count = std::stol(value);
+    if (key == "--size") a.size = std::stoul(value);
+    if (key == "--outbox") a.outbox = std::stol(value);
     if (key == "--version") a.v5 = value == "5";
     if (key == "--durability") a.group = value == "group";
   }
@@ -101,25 +110,30 @@ int main(int argc, char** argv) {
   std::string committed;  // group commit: "a" lines waiting for the next flush
   auto flush = [&] {
     if (committed.empty()) return true;
-    if (client.flush_store()) return false;
+    if (std::error_code ec = client.flush_store()) {
+      std::fprintf(stderr, "flush_store: %s\n", ec.message().c_str());
+      return false;
+    }
     note(committed);
     committed.clear();
     return true;
   };
   for (long n = resume_point(args.log); n <= args.count; ++n) {
-    while (client.outbox_messages() > 200)
+    while (client.outbox_messages() > static_cast<std::size_t>(args.outbox))
       std::this_thread::sleep_for(1ms);
-    const std::string payload = std::to_string(n);
-    note("s " + payload + "\n");
+    const std::string number = std::to_string(n);
+    std::string payload = number;
+    if (payload.size() < args.size) payload.resize(args.size, ' ');  // the number, then spaces
+    note("s " + number + "\n");
     auto id = client.publish(args.topic, payload, {.qos = static_cast<portmqtt::QoS>(args.qos)});
     if (!id) {
       std::fprintf(stderr, "publish %ld: %s\n", n, id.error().message().c_str());
       return 4;
     }
     if (!args.group) {
-      note("a " + payload + "\n");
+      note("a " + number + "\n");
     } else {
-      committed += "a " + payload + "\n";
+      committed += "a " + number + "\n";
       if (n % 100 == 0 && !flush()) return 5;
     }
   }

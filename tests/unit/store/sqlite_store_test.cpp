@@ -1,6 +1,8 @@
 // The SQLite store's contract: what goes in comes back after a reopen, in order; commits
 // happen when the durability mode says; a full disk fails the write and loses nothing
 // committed before; completed records give their space back.
+#include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <string>
 #include <thread>
@@ -127,6 +129,36 @@ TEST_F(StoreTest, AFullDiskFailsThePutAndKeepsWhatWasCommitted) {
   EXPECT_EQ(records.front().sequence, 3u);
   EXPECT_EQ(records[records.size() - 2].sequence, accepted);
   EXPECT_EQ(records.back().sequence, 5000u);
+}
+
+// An inbound id waits in the open transaction for the session's sync(). When a full disk
+// rolls that transaction back, sync() must not report the id durable.
+TEST_F(StoreTest, AnIdRolledBackByAFullDiskIsNotReportedDurable) {
+  const std::string payload(2000, 'x');
+  std::error_code synced;
+  {
+    OpenResult opened = SqliteStore::open(path_, {.max_pages = 40});
+    ASSERT_TRUE(opened.store) << opened.message;
+    SqliteStore& store = *opened.store;
+    std::error_code refused;
+    for (std::uint64_t i = 1; i <= 1000 && !refused; ++i)
+      refused = store.put(Record{i, 1, PacketType::publish, bytes_of(payload)});
+    ASSERT_EQ(refused, errc::full);
+    ASSERT_FALSE(store.put_inbound(7));  // waits in the open transaction for sync()
+    // Far more than the disk has left: fails, and may take the transaction with it.
+    const std::string huge(200'000, 'y');
+    EXPECT_EQ(store.put(Record{5000, 1, PacketType::publish, bytes_of(huge)}), errc::full);
+    synced = store.sync();
+  }
+  OpenResult reopened = SqliteStore::open(path_);
+  ASSERT_TRUE(reopened.store) << reopened.message;
+  const std::vector<std::uint16_t> ids = reopened.store->load_inbound();
+  const bool kept = std::find(ids.begin(), ids.end(), 7) != ids.end();
+  EXPECT_TRUE(kept || synced) << "sync() reported an id durable that the disk never kept";
+  if (!kept) {
+    EXPECT_EQ(synced, errc::full);
+  }
+  std::printf("id %s, sync: %s\n", kept ? "kept" : "rolled back", synced.message().c_str());
 }
 
 TEST_F(StoreTest, AFullDiskInGroupModeIsReportedByTheNextChange) {
