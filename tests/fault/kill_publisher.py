@@ -105,12 +105,17 @@ class Broker:
             return sum("being dropped" in line for line in f)
 
     def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop(self.process)
+
+
+def stop(process):
+    """SIGTERM to a process this script started, then SIGKILL if it lingers."""
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def read_publisher_log(path):
@@ -199,11 +204,7 @@ def run_scenario(args, qos, version, rng, directory, with_store=True, durability
         }
         return row
     finally:
-        sub.terminate()
-        try:
-            sub.wait(10)
-        except subprocess.TimeoutExpired:
-            sub.kill()
+        stop(sub)
         broker.stop()
 
 

@@ -33,7 +33,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from kill_publisher import SUBSCRIBER, Broker, print_table, read_publisher_log  # noqa: E402
-from kill_publisher import read_received, wait_for  # noqa: E402
+from kill_publisher import read_received, stop, wait_for  # noqa: E402
 
 DISK_SIZE = "1m"
 SKIP = 77
@@ -94,12 +94,7 @@ class Subscriber:
         return read_received(self.path)
 
     def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop(self.process)
 
 
 def publish(args, port, disk, log, durability, extra):
