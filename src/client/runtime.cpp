@@ -100,6 +100,7 @@ std::error_code Client::Impl::start() {
     }
   }
   (void)advance_locked(detail::LifeEvent::start);  // legal from every state that is not running
+  ++runs;
   changed.notify_all();
   asio::post(strand, [self = shared_from_this()] {
     self->assert_on_strand();
@@ -111,7 +112,13 @@ std::error_code Client::Impl::start() {
 std::error_code Client::Impl::stop(ReasonCode reason, const Properties& props) {
   const bool loop = on_loop_thread();
   const detail::MutexLock serial(lifecycle_mutex, /*try_only=*/loop);
-  if (!serial.owns_lock()) return errc::stop_pending;
+  if (!serial.owns_lock()) {
+    // Another thread is in start() or stop(). A handler cannot wait for it, and its stop must
+    // not be lost: the first handler of a run (on_connected) may come before the start() that
+    // began the run has returned.
+    if (loop) retry_stop_later(reason, props);
+    return errc::stop_pending;
+  }
   {
     detail::MutexLock lock(mutex);
     if (!running_locked()) {
@@ -141,6 +148,24 @@ std::error_code Client::Impl::stop(ReasonCode reason, const Properties& props) {
   }
   join_own_loop();
   return {};
+}
+
+void Client::Impl::retry_stop_later(ReasonCode reason, const Properties& props) {
+  std::uint32_t run = 0;
+  {
+    detail::MutexLock lock(mutex);
+    run = runs;
+  }
+  auto timer = std::make_shared<Timer>(strand, std::chrono::milliseconds(1));
+  timer->async_wait(
+      [self = shared_from_this(), timer, run, reason, props](boost::system::error_code) {
+        self->assert_on_strand();
+        {
+          detail::MutexLock lock(self->mutex);
+          if (self->runs != run) return;  // a later run: not this stop's to end
+        }
+        (void)self->stop(reason, props);
+      });
 }
 
 void Client::Impl::join_own_loop() {

@@ -99,6 +99,9 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   std::error_code stop_gracefully(ReasonCode reason, const Properties& props)
       EXCLUDES(lifecycle_mutex, mutex);
   void release_from_destructor() EXCLUDES(lifecycle_mutex, mutex);
+  /// A handler's stop() found another thread starting or stopping this client: stop() again
+  /// on the strand a millisecond later, unless a new run has begun by then.
+  void retry_stop_later(ReasonCode reason, const Properties& props) EXCLUDES(mutex);
   /// Joins the own loop's thread (nothing for a shared loop); not from the loop thread.
   void join_own_loop() EXCLUDES(mutex);
   std::error_code reconnect() EXCLUDES(mutex);
@@ -278,6 +281,8 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   // The life cycle (lifecycle.hpp). Written only by advance_locked(), under `mutex`; read under
   // it, except by life_unlocked(), for which a value one transition old is harmless.
   std::atomic<detail::Life> life GUARDED_BY(mutex){detail::Life::not_started};
+  // Runs so far (start() counts them): a stop tried again later ends only the run it was for.
+  std::uint32_t runs GUARDED_BY(mutex) = 0;
   /// Applies `event` by the table; false (and no change) when the table refuses it.
   bool advance_locked(detail::LifeEvent event) REQUIRES(mutex);
   detail::Life life_locked() const REQUIRES(mutex) { return life.load(std::memory_order_relaxed); }
