@@ -20,8 +20,10 @@ constexpr const char* kCreateV1 =
 constexpr const char* kMigrateV1toV2 = "CREATE TABLE inbound_qos2(packet_id INTEGER PRIMARY KEY);";
 constexpr std::array<const char*, SqliteStore::kSchemaVersion - 1> kMigrations{kMigrateV1toV2};
 
-// Pages of write-ahead log between two checkpoints (see open()).
+// Pages of write-ahead log between two checkpoints (see open()), and their size: SQLite's
+// default page size, which the store never changes.
 constexpr int kWalPages = 128;
+constexpr int kPageBytes = 4096;
 
 std::error_code error_of(int rc) {
   switch (rc & 0xff) {
@@ -207,7 +209,7 @@ OpenResult SqliteStore::open(const std::string& path, const SqliteOptions& optio
   // difference in the store benchmark's rates). The size limit truncates a larger log, e.g.
   // one a long outage or a large batch left.
   pragmas += "PRAGMA wal_autocheckpoint=" + std::to_string(kWalPages) + ";";
-  pragmas += "PRAGMA journal_size_limit=" + std::to_string(kWalPages * 4096) + ";";
+  pragmas += "PRAGMA journal_size_limit=" + std::to_string(kWalPages * kPageBytes) + ";";
   if (options.max_pages != 0)
     pragmas += "PRAGMA max_page_count=" + std::to_string(options.max_pages) + ";";
   const std::string mode = query_text(db, "PRAGMA journal_mode=WAL", rc);
