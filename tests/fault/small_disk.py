@@ -33,7 +33,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from kill_publisher import SUBSCRIBER, Broker, print_table, read_publisher_log  # noqa: E402
-from kill_publisher import read_received, stop, wait_for  # noqa: E402
+from kill_publisher import free_port, read_received, stop, wait_for  # noqa: E402
 
 DISK_SIZE = "1m"
 SKIP = 77
@@ -144,9 +144,7 @@ def full(args, durability, directory):
     with open(other, "wb") as f:
         f.write(b"\0" * (1536 * 1024))
     log = os.path.join(directory, "publisher.log")
-    broker = Broker(args.mosquitto, directory)
-    port = broker.port
-    broker.stop()  # the port stays ours to reuse below; nothing listens on it meanwhile
+    port = free_port()  # the broker's, once it comes up; nothing listens on it until then
     failures = []
     first = publish(args, port, disk, log, durability,
                     ["--count", "100000", "--size", "1024", "--outbox", "100000"])
